@@ -1,0 +1,102 @@
+"""Plain data passed between the pipeline stages: sources, articles, stories.
+
+Stages only exchange these frozen dataclasses, so each stage can be tested alone:
+
+    read_sources -> SourceFile -> clean_article -> Article -> group_stories -> Story
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+BlockKind = Literal["heading", "paragraph", "list"]
+
+
+@dataclass(frozen=True)
+class Block:
+    """One block of an article body: a subheading, a paragraph, or a list of items."""
+
+    kind: BlockKind
+    text: str = ""
+    items: tuple[str, ...] = ()
+
+    def plain_text(self) -> str:
+        """The block's text, list items joined by newlines."""
+        return "\n".join(self.items) if self.kind == "list" else self.text
+
+    def to_json(self) -> dict[str, Any]:
+        if self.kind == "list":
+            return {"type": "list", "items": list(self.items)}
+        return {"type": self.kind, "text": self.text}
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """An article file as read from ``content/``, before cleaning.
+
+    ``meta`` holds the front matter of a Markdown file merged with the keys of an
+    optional ``<stem>.yaml`` sidecar (which wins). ``fingerprint`` changes whenever
+    the file or one of its sidecars changes.
+    """
+
+    path: str  # relative to the content folder, POSIX separators
+    text: str
+    format: Literal["txt", "md"]
+    meta: dict[str, Any] = field(default_factory=dict)
+    fingerprint: str = ""
+    english: str | None = None  # human translation sidecar (<stem>.en.md), raw Markdown
+
+
+@dataclass(frozen=True)
+class Article:
+    """A cleaned article: only what a reader should see, plus its metadata."""
+
+    source: str
+    title: str
+    title_derived: bool
+    outlet: str | None
+    date: dt.date | None
+    lang: str
+    body: tuple[Block, ...]
+    url: str | None = None
+    story: str | None = None  # editor's pin: front matter ``story:``
+    english: str | None = None  # human translation (Markdown) that replaces machine output
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "title": self.title,
+            "title_derived": self.title_derived,
+            "outlet": self.outlet,
+            "date": self.date.isoformat() if self.date else None,
+            "lang": self.lang,
+            "url": self.url,
+            "story": self.story,
+            "body": [b.to_json() for b in self.body],
+        }
+
+
+@dataclass(frozen=True)
+class Story:
+    """One news event: the articles that report it, with a headline and a summary."""
+
+    id: str  # stable: never changes when articles join or unrelated ones are added
+    slug: str  # URL segment, /<lang>/stories/<slug>/
+    headline: str
+    date: dt.date | None
+    articles: tuple[Article, ...]
+    summary: tuple[str, ...]  # Arabic sentences chosen from across the articles
+    related: tuple[str, ...] = ()  # ids of stories with the same actors, other events
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "slug": self.slug,
+            "headline": self.headline,
+            "date": self.date.isoformat() if self.date else None,
+            "articles": [a.source for a in self.articles],
+            "summary": list(self.summary),
+            "related": list(self.related),
+        }

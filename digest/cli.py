@@ -1,0 +1,111 @@
+"""Command-line interface: wires the stages, holds no logic of its own."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from digest import __version__
+from digest.build import BuildError, Project, build_site, load_articles
+from digest.group import group_stories
+
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+content_option = click.option(
+    "--content",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of articles [default: ./content].",
+)
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+
+
+def _dump(data: object) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _load(content: Path | None) -> list:
+    project = Project.at(Path.cwd(), content)
+    if not project.content.is_dir():
+        raise click.ClickException(f"content folder {project.content} does not exist")
+    articles, errors = load_articles(project.content)
+    for error in errors:
+        err.print(f"[yellow]skipped[/] {error}")
+    return articles
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="digest")
+def main() -> None:
+    """Build a bilingual Arabic/English news digest from a folder of articles."""
+
+
+@main.command()
+@content_option
+@click.option(
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder to build into [default: ./site].",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Fail on any content error or when no translation model is installed.",
+)
+def build(content: Path | None, output: Path | None, strict: bool) -> None:
+    """Build the site from content/ into site/."""
+    project = Project.at(Path.cwd(), content, output)
+    try:
+        report = build_site(project, strict=strict, progress=sys.stderr.isatty())
+    except BuildError as exc:
+        raise click.ClickException(str(exc)) from None
+    for warning in report.warnings:
+        err.print(f"[yellow]warning:[/] {warning}")
+    for error in report.errors:
+        err.print(f"[red]error:[/] {error}")
+    err.print(
+        f"Built {report.output}: {report.articles} articles, {report.stories} stories, "
+        f"{report.pages} pages; {report.translated} sentences translated, "
+        f"{report.cached} from cache; {report.seconds:.2f} s"
+    )
+    if report.errors:
+        sys.exit(1)
+
+
+@main.command()
+@content_option
+@json_option
+def articles(content: Path | None, as_json: bool) -> None:
+    """Show the cleaned articles: title, outlet, date, body blocks."""
+    items = _load(content)
+    if as_json:
+        _dump([a.to_json() for a in items])
+        return
+    for a in items:
+        date = a.date.isoformat() if a.date else "undated"
+        click.echo(f"{a.source}\t{date}\t{a.outlet or '-'}\t{a.title}")
+
+
+@main.command()
+@content_option
+@json_option
+def stories(content: Path | None, as_json: bool) -> None:
+    """Show how articles are grouped into stories."""
+    grouped = group_stories(_load(content))
+    if as_json:
+        _dump([s.to_json() for s in grouped])
+        return
+    for s in grouped:
+        date = s.date.isoformat() if s.date else "undated"
+        click.echo(f"{s.id}\t{date}\t{s.headline}")
+        for a in s.articles:
+            click.echo(f"    {a.source}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,77 @@
+"""Site settings from the optional ``digest.toml`` at the site root."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+DEFAULT_TITLE = {"ar": "الموجز", "en": "The Digest"}
+DEFAULT_DESCRIPTION = {
+    "ar": "أهم الأخبار من الصحافة العربية، مجمّعة حسب الحدث.",
+    "en": "The news from the Arabic press, grouped by event and machine-translated.",
+}
+DEFAULT_BASE_URL = "http://127.0.0.1:8000/"
+LANGS = ("ar", "en")
+
+
+class ConfigError(ValueError):
+    """``digest.toml`` is not valid; the message says which key and why."""
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """Everything the site can be configured with."""
+
+    title: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_TITLE))
+    description: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_DESCRIPTION))
+    base_url: str = DEFAULT_BASE_URL
+    base_url_set: bool = False
+    feed_items: int = 50
+
+    def absolute(self, path: str) -> str:
+        """Absolute URL of a site path such as ``ar/feed.xml``."""
+        return self.base_url + path.lstrip("/")
+
+
+def _per_language(value: Any, key: str, default: dict[str, str]) -> dict[str, str]:
+    if isinstance(value, str):
+        return {lang: value for lang in LANGS}
+    if not isinstance(value, dict):
+        raise ConfigError(f"digest.toml: {key} must be a string or a table with ar and en")
+    unknown = set(value) - set(LANGS)
+    if unknown:
+        raise ConfigError(f"digest.toml: {key} has unknown language(s) {sorted(unknown)}")
+    return {lang: str(value.get(lang, default[lang])) for lang in LANGS}
+
+
+def load_config(path: Path) -> SiteConfig:
+    """Read ``digest.toml``; a missing file gives the defaults."""
+    if not path.is_file():
+        return SiteConfig()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path.name} is not valid TOML: {exc}") from None
+    known = {"title", "description", "base_url", "feed_items"}
+    unknown = set(data) - known
+    if unknown:
+        raise ConfigError(f"{path.name}: unknown key(s) {sorted(unknown)}; known: {sorted(known)}")
+    base_url = data.get("base_url", DEFAULT_BASE_URL)
+    if not isinstance(base_url, str) or not base_url.startswith(("http://", "https://")):
+        raise ConfigError(f"{path.name}: base_url must be an http(s) URL, got {base_url!r}")
+    if not base_url.endswith("/"):
+        base_url += "/"
+    feed_items = data.get("feed_items", 50)
+    if not isinstance(feed_items, int) or feed_items < 1:
+        raise ConfigError(f"{path.name}: feed_items must be a positive whole number")
+    return SiteConfig(
+        title=_per_language(data.get("title", DEFAULT_TITLE), "title", DEFAULT_TITLE),
+        description=_per_language(
+            data.get("description", DEFAULT_DESCRIPTION), "description", DEFAULT_DESCRIPTION
+        ),
+        base_url=base_url,
+        base_url_set="base_url" in data,
+        feed_items=feed_items,
+    )

@@ -1,0 +1,96 @@
+"""Fold Arabic text for matching (never for display).
+
+``normalize_arabic`` maps the many ways one word is written to one form, so that
+بيزشكيان, بزشكيان, پيزشكيان and بيزشكیان compare as (near-)identical strings.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Diacritics (harakat, tanwin, shadda, sukun, superscript alef), Quranic marks, tatweel.
+_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+
+_FOLD = str.maketrans(
+    {
+        # alef forms -> bare alef
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ٲ": "ا",
+        "ٳ": "ا",
+        # hamza carriers -> their letter; lone hamza dropped
+        "ؤ": "و",
+        "ئ": "ي",
+        "ء": None,
+        # alef maqsura and Persian/Urdu ya -> ya
+        "ى": "ي",
+        "ی": "ي",
+        "ې": "ي",
+        "ۍ": "ي",
+        "ێ": "ي",
+        # ta marbuta -> ha
+        "ة": "ه",
+        "ۀ": "ه",
+        "ە": "ه",
+        "ھ": "ه",
+        # Persian letters -> nearest Arabic
+        "ک": "ك",
+        "ڪ": "ك",
+        "گ": "ك",
+        "پ": "ب",
+        "چ": "ج",
+        "ژ": "ز",
+        "ڤ": "ف",
+        "ڨ": "ق",
+        # quotes of every style -> plain double quote; guillemets too
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "«": '"',
+        "»": '"',
+        "‟": '"',
+        "″": '"',
+        "‘": "'",
+        "’": "'",
+        "‚": "'",
+        "‛": "'",
+        "`": "'",
+        "´": "'",
+        # Arabic punctuation -> ASCII
+        "،": ",",
+        "؛": ";",
+        "؟": "?",
+        "٪": "%",
+        "٫": ".",
+        "٬": ",",
+        # zero-width and bidi controls
+        "\u200c": None,
+        "\u200d": None,
+        "\u200e": None,
+        "\u200f": None,
+        "\ufeff": None,
+        "\u202a": None,
+        "\u202b": None,
+        "\u202c": None,
+        "\u202d": None,
+        "\u202e": None,
+    }
+)
+# Arabic-Indic and Extended (Persian) digits -> ASCII
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+_SPACE = re.compile(r"\s+")
+
+
+def normalize_arabic(text: str) -> str:
+    """Return ``text`` folded for comparison: one spelling per word, lower-case Latin.
+
+    Folds alef forms, hamza carriers, alef maqsura/ya, ta marbuta, tatweel, diacritics,
+    Persian letters (ی ک پ ...), Arabic-Indic digits, quote styles and whitespace.
+    """
+    text = unicodedata.normalize("NFKC", text)
+    text = _DIACRITICS.sub("", text)
+    text = text.translate(_FOLD).translate(_DIGITS)
+    return _SPACE.sub(" ", text).strip().lower()

@@ -1,0 +1,179 @@
+"""Read article files from the content folder.
+
+An article is a ``.txt`` file (raw scraped text) or a ``.md`` file with optional YAML
+front matter (``title``, ``date``, ``source``, ``url``, ``lang``, ``story``). Beside an
+article ``NAME.txt`` or ``NAME.md`` an editor may put:
+
+* ``NAME.yaml``: metadata that overrides what the cleaner finds (same keys as front matter);
+* ``NAME.en.md``: a human English translation that replaces the machine translation.
+
+Files that cannot be read become :class:`ContentError` values, never exceptions, so one
+bad file does not stop the rest of the build.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from digest.article import SourceFile
+
+ARTICLE_SUFFIXES = (".txt", ".md")
+TRANSLATION_SUFFIX = ".en.md"
+META_SUFFIXES = (".yaml", ".yml")
+KNOWN_KEYS = {"title", "date", "source", "url", "lang", "story", "outlet"}
+
+
+@dataclass(frozen=True)
+class ContentError:
+    """A content file that could not be used, and why (shown to the editor)."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+class FrontMatterError(ValueError):
+    """Front matter or a metadata sidecar is not valid."""
+
+
+def is_article_file(path: Path) -> bool:
+    """True for files that are articles (not sidecars, hidden or editor temp files)."""
+    name = path.name
+    if name.startswith((".", "#", "~")) or name.endswith(("~", ".swp", ".tmp")):
+        return False
+    if name.endswith(TRANSLATION_SUFFIX):
+        return False
+    return name.endswith(ARTICLE_SUFFIXES)
+
+
+def article_files(content_dir: Path) -> list[Path]:
+    """All article files below ``content_dir``, in a stable order."""
+    return sorted(
+        (p for p in content_dir.rglob("*") if p.is_file() and is_article_file(p)),
+        key=lambda p: p.relative_to(content_dir).as_posix(),
+    )
+
+
+def _decode(data: bytes) -> str:
+    text = data.decode("utf-8-sig")  # raises UnicodeDecodeError
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _check_meta(meta: Any, where: str) -> dict[str, Any]:
+    if meta is None:
+        return {}
+    if not isinstance(meta, dict):
+        raise FrontMatterError(f"{where} must be a mapping of keys to values")
+    out: dict[str, Any] = {}
+    for key, value in meta.items():
+        key = str(key)
+        if key not in KNOWN_KEYS:
+            raise FrontMatterError(
+                f"{where} has unknown key {key!r} (known: {', '.join(sorted(KNOWN_KEYS))})"
+            )
+        if key == "date":
+            value = parse_meta_date(value, where)
+        elif value is not None:
+            value = str(value).strip()
+        out[key] = value
+    return out
+
+
+def parse_meta_date(value: Any, where: str = "front matter") -> dt.date | None:
+    """Accept a YAML date, a datetime, or an ISO ``YYYY-MM-DD`` string."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        raise FrontMatterError(f"{where}: date {value!r} is not YYYY-MM-DD") from None
+
+
+def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
+    """Split ``---``-delimited YAML front matter from a Markdown text."""
+    if not text.startswith("---\n"):
+        return {}, text
+    end = text.find("\n---", 4)
+    if end == -1:
+        raise FrontMatterError("front matter starts with '---' but has no closing '---'")
+    block = text[4:end]
+    rest = text[end + 4 :]
+    rest = rest.split("\n", 1)[1] if "\n" in rest else ""
+    try:
+        meta = yaml.safe_load(block)
+    except yaml.YAMLError as exc:
+        raise FrontMatterError(f"front matter is not valid YAML: {exc}") from None
+    return _check_meta(meta, "front matter"), rest
+
+
+def _sidecar(path: Path, suffixes: tuple[str, ...]) -> Path | None:
+    stem = path.name[: -len(path.suffix)]
+    for suffix in suffixes:
+        candidate = path.with_name(stem + suffix)
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def read_source(path: Path, content_dir: Path) -> SourceFile:
+    """Read one article and its sidecars. Raises ``UnicodeDecodeError``/``FrontMatterError``."""
+    rel = path.relative_to(content_dir).as_posix()
+    data = path.read_bytes()
+    digest = hashlib.sha256(data)
+    text = _decode(data)
+    fmt = "md" if path.suffix == ".md" else "txt"
+    meta: dict[str, Any] = {}
+    if fmt == "md":
+        meta, text = split_front_matter(text)
+    meta_file = _sidecar(path, META_SUFFIXES)
+    if meta_file is not None:
+        raw = meta_file.read_bytes()
+        digest.update(b"\0meta\0" + raw)
+        try:
+            sidecar = yaml.safe_load(_decode(raw))
+        except yaml.YAMLError as exc:
+            raise FrontMatterError(f"{meta_file.name} is not valid YAML: {exc}") from None
+        meta = {**meta, **_check_meta(sidecar, meta_file.name)}
+    english = None
+    en_file = _sidecar(path, (TRANSLATION_SUFFIX,))
+    if en_file is not None:
+        raw = en_file.read_bytes()
+        digest.update(b"\0en\0" + raw)
+        english = _decode(raw)
+    return SourceFile(
+        path=rel, text=text, format=fmt, meta=meta, fingerprint=digest.hexdigest(), english=english
+    )
+
+
+def read_sources(content_dir: Path) -> tuple[list[SourceFile], list[ContentError]]:
+    """Read every article below ``content_dir``; unreadable files are reported, not raised."""
+    if not content_dir.is_dir():
+        raise FileNotFoundError(f"content folder {content_dir} does not exist")
+    sources: list[SourceFile] = []
+    errors: list[ContentError] = []
+    for path in article_files(content_dir):
+        rel = path.relative_to(content_dir).as_posix()
+        try:
+            sources.append(read_source(path, content_dir))
+        except UnicodeDecodeError as exc:
+            errors.append(
+                ContentError(
+                    rel,
+                    f"not UTF-8 text (invalid byte at offset {exc.start}); save the file as UTF-8",
+                )
+            )
+        except (FrontMatterError, OSError) as exc:
+            errors.append(ContentError(rel, str(exc)))
+    return sources, errors
