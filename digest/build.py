@@ -9,10 +9,11 @@ from pathlib import Path
 from digest.article import Article, Story
 from digest.clean import CleaningError, clean_article
 from digest.config import SiteConfig, load_config
-from digest.group import group_stories
+from digest.group import group_stories, story_index
 from digest.output import check_output_dir, write_site
 from digest.render import SiteRenderer
 from digest.source import ContentError, read_sources
+from digest.story_registry import REGISTRY_FILE, load_registry, save_registry
 from digest.translate import TranslationResult, translate_texts
 
 CACHE_DIR = ".digest-cache"
@@ -52,6 +53,10 @@ class Project:
     @property
     def config_file(self) -> Path:
         return self.root / "digest.toml"
+
+    @property
+    def registry_file(self) -> Path:
+        return self.root / REGISTRY_FILE
 
     @property
     def cache_dir(self) -> Path:
@@ -102,6 +107,7 @@ def build_site(project: Project, *, strict: bool = False, progress: bool = False
     start = time.perf_counter()
     try:
         config: SiteConfig = load_config(project.config_file)
+        known = load_registry(project.registry_file)
         check_output_dir(project.output, [project.content, project.root / "templates"])
     except ValueError as exc:
         raise BuildError(str(exc)) from None
@@ -113,7 +119,7 @@ def build_site(project: Project, *, strict: bool = False, progress: bool = False
     articles, report.errors = load_articles(project.content)
     if strict and report.errors:
         raise BuildError("content errors (--strict):\n" + "\n".join(map(str, report.errors)))
-    stories = group_stories(articles)
+    stories = group_stories(articles, known)
     result: TranslationResult = translate_texts(
         texts_to_translate(stories), project.cache_dir, progress=progress
     )
@@ -124,6 +130,7 @@ def build_site(project: Project, *, strict: bool = False, progress: bool = False
     renderer = SiteRenderer(project.theme, config)
     pages = renderer.render(stories, result.english, result.message)
     write_site(pages, project.output)
+    save_registry(project.registry_file, story_index(stories))
     report.articles = len(articles)
     report.stories = len(stories)
     report.pages = sum(1 for p in pages if p.endswith(".html"))

@@ -12,6 +12,7 @@ from rich.console import Console
 from digest import __version__
 from digest.build import BuildError, Project, build_site, load_articles
 from digest.group import group_stories
+from digest.story_registry import RegistryError, load_registry
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -28,8 +29,12 @@ def _dump(data: object) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
+def _project(content: Path | None) -> Project:
+    return Project.at(Path.cwd(), content)
+
+
 def _load(content: Path | None) -> list:
-    project = Project.at(Path.cwd(), content)
+    project = _project(content)
     if not project.content.is_dir():
         raise click.ClickException(f"content folder {project.content} does not exist")
     articles, errors = load_articles(project.content)
@@ -96,7 +101,11 @@ def articles(content: Path | None, as_json: bool) -> None:
 @json_option
 def stories(content: Path | None, as_json: bool) -> None:
     """Show how articles are grouped into stories."""
-    grouped = group_stories(_load(content))
+    try:
+        known = load_registry(_project(content).registry_file)
+    except RegistryError as exc:
+        raise click.ClickException(str(exc)) from None
+    grouped = group_stories(_load(content), known)
     if as_json:
         _dump([s.to_json() for s in grouped])
         return

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping, Sequence
 
 from digest.article import Article, Story
 
 
-def group_stories(articles: list[Article]) -> list[Story]:
+def group_stories(
+    articles: Sequence[Article], known: Mapping[str, str] | None = None
+) -> list[Story]:
     """Return stories, newest first; articles pinned with ``story:`` share one story."""
     groups: dict[str, list[Article]] = {}
     for article in sorted(articles, key=lambda a: a.source):
@@ -30,3 +33,8 @@ def group_stories(articles: list[Article]) -> list[Story]:
         )
     stories.sort(key=lambda s: (s.date is not None, s.date, s.id), reverse=True)
     return stories
+
+
+def story_index(stories: Sequence[Story]) -> dict[str, str]:
+    """Article source -> story id, for the story registry."""
+    return {a.source: s.id for s in stories for a in s.articles}
