@@ -1,0 +1,293 @@
+"""End-to-end tests of `digest build` on the five seed articles (the site backbone)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import zipfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+import feedparser
+import pytest
+from click.testing import CliRunner
+
+from digest.build import BuildError, Project, build_site
+from digest.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = sorted((REPO / "content").glob("*.txt"))
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr"}
+
+
+@pytest.fixture()
+def site_root(tmp_path: Path) -> Path:
+    """A fresh site root holding a copy of the sample edition."""
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    return tmp_path
+
+
+@pytest.fixture()
+def built(site_root: Path) -> Path:
+    build_site(Project.at(site_root))
+    return site_root / "site"
+
+
+class _Structure(HTMLParser):
+    """Collects the root element's attributes, links and tag-balance problems."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.problems: list[str] = []
+        self.html_attrs: dict[str, str | None] = {}
+        self.links: list[dict[str, str | None]] = []
+        self.anchors: list[dict[str, str | None]] = []
+        self.text: list[str] = []
+        self.scripts = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "html":
+            self.html_attrs = dict(attrs)
+        if tag == "link":
+            self.links.append(dict(attrs))
+        if tag == "a":
+            self.anchors.append(dict(attrs))
+        if tag == "script":
+            self.scripts += 1
+        if tag not in VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in VOID:
+            return
+        if not self.stack or self.stack[-1] != tag:
+            self.problems.append(f"unexpected </{tag}> (open: {self.stack[-3:]})")
+            if tag in self.stack:
+                while self.stack.pop() != tag:
+                    pass
+            return
+        self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def parse(path: Path) -> _Structure:
+    parser = _Structure()
+    parser.feed(path.read_text(encoding="utf-8"))
+    parser.close()
+    if parser.stack:
+        parser.problems.append(f"unclosed {parser.stack}")
+    return parser
+
+
+def story_pages(site: Path, lang: str) -> list[Path]:
+    return sorted((site / lang / "stories").glob("*/index.html"))
+
+
+def test_front_and_story_pages_exist_in_both_languages_with_direction(built: Path) -> None:
+    for lang, direction in (("ar", "rtl"), ("en", "ltr")):
+        pages = [built / lang / "index.html", *story_pages(built, lang)]
+        assert len(pages) >= 2
+        for page in pages:
+            attrs = parse(page).html_attrs
+            assert attrs.get("lang") == lang, page
+            assert attrs.get("dir") == direction, page
+    ar = {p.parent.name for p in story_pages(built, "ar")}
+    en = {p.parent.name for p in story_pages(built, "en")}
+    assert ar == en
+
+
+def test_every_seed_article_is_on_a_story_page(built: Path) -> None:
+    shown = "".join(p.read_text(encoding="utf-8") for p in story_pages(built, "ar"))
+    assert shown.count('class="source-article"') == len(SEEDS)
+
+
+def _resolve(page: Path, href: str) -> Path:
+    target = (page.parent / href).resolve()
+    return target / "index.html" if href.endswith("/") else target
+
+
+def test_counterpart_links_resolve_both_ways(built: Path) -> None:
+    for lang, other in (("ar", "en"), ("en", "ar")):
+        for page in [built / lang / "index.html", *story_pages(built, lang)]:
+            doc = parse(page)
+            switch = [a for a in doc.anchors if a.get("hreflang") == other]
+            assert switch, f"{page} has no visible link to its {other} counterpart"
+            target = _resolve(page, switch[0]["href"] or "")
+            assert target.is_file(), f"{page} -> {target}"
+            back = [a for a in parse(target).anchors if a.get("hreflang") == lang]
+            assert back and _resolve(target, back[0]["href"] or "") == page.resolve()
+            alternates = {
+                link.get("hreflang") for link in doc.links if link.get("rel") == "alternate"
+            }
+            assert {lang, other} <= alternates
+
+
+def test_feeds_parse_with_one_item_per_story(built: Path) -> None:
+    n_stories = len(story_pages(built, "ar"))
+    for lang in ("ar", "en"):
+        feed = feedparser.parse((built / lang / "feed.xml").read_bytes())
+        assert not feed.bozo, feed.get("bozo_exception")
+        assert feed.feed.language == lang
+        assert len(feed.entries) == n_stories
+        guids = [e.id for e in feed.entries]
+        assert len(set(guids)) == len(guids)
+        for entry in feed.entries:
+            assert entry.link.endswith("/")
+            assert "<" not in entry.title
+    ar_guids = [e.id for e in feedparser.parse((built / "ar/feed.xml").read_bytes()).entries]
+    en_guids = [e.id for e in feedparser.parse((built / "en/feed.xml").read_bytes()).entries]
+    assert ar_guids == en_guids
+
+
+def test_all_html_is_well_formed(built: Path) -> None:
+    pages = sorted(built.rglob("*.html"))
+    assert pages
+    for page in pages:
+        assert parse(page).problems == [], page
+    for xml in ("sitemap.xml", "ar/feed.xml", "en/feed.xml"):
+        import xml.etree.ElementTree as ET
+
+        ET.parse(built / xml)  # raises on malformed XML
+
+
+def test_building_twice_gives_identical_bytes(site_root: Path, tmp_path: Path) -> None:
+    build_site(Project.at(site_root))
+    first = {p.relative_to(site_root / "site"): p.read_bytes()
+             for p in (site_root / "site").rglob("*") if p.is_file()}
+    other = tmp_path / "again"
+    shutil.copytree(site_root / "content", other / "content")
+    build_site(Project.at(other))
+    second = {p.relative_to(other / "site"): p.read_bytes()
+              for p in (other / "site").rglob("*") if p.is_file()}
+    assert first.keys() == second.keys()
+    assert first == second
+
+
+def test_script_in_an_article_renders_as_text(site_root: Path) -> None:
+    (site_root / "content" / "evil.md").write_text(
+        "---\ntitle: 'عنوان <script>alert(1)</script>'\ndate: 2025-02-01\n---\n\n"
+        "فقرة فيها <script>alert('x')</script> و <img src=x onerror=alert(2)> نص.\n",
+        encoding="utf-8",
+    )
+    build_site(Project.at(site_root))
+    site = site_root / "site"
+    for page in site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "<script>alert" not in html and "<img src=x" not in html, page
+    shown = "".join(p.read_text(encoding="utf-8") for p in story_pages(site, "ar"))
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in shown
+    for feed in ("ar/feed.xml", "en/feed.xml"):
+        assert "<script>" not in (site / feed).read_text(encoding="utf-8")
+
+
+def test_markdown_article_with_front_matter(site_root: Path) -> None:
+    (site_root / "content" / "note.md").write_text(
+        "---\ntitle: قمة عربية في القاهرة\ndate: 2025-03-04\nsource: الأهرام\n"
+        "url: https://example.org/a\n---\n\nانعقدت القمة العربية الطارئة في القاهرة اليوم.\n",
+        encoding="utf-8",
+    )
+    build_site(Project.at(site_root))
+    shown = "".join(p.read_text(encoding="utf-8") for p in story_pages(site_root / "site", "ar"))
+    assert "قمة عربية في القاهرة" in shown
+    assert "انعقدت القمة العربية الطارئة في القاهرة اليوم." in shown
+    assert 'href="https://example.org/a"' in shown
+
+
+def test_without_a_model_english_pages_say_so_and_strict_fails(site_root: Path) -> None:
+    report = build_site(Project.at(site_root))
+    if report.translated or report.cached:
+        pytest.skip("an Arabic→English model is installed on this machine")
+    assert any("digest model install" in w for w in report.warnings)
+    page = story_pages(site_root / "site", "en")[0].read_text(encoding="utf-8")
+    assert "Translation not available yet" in page
+    assert "machine-translated" in page
+    with pytest.raises(BuildError, match="digest model install"):
+        build_site(Project.at(site_root), strict=True)
+
+
+def test_failed_build_leaves_previous_site_whole(site_root: Path) -> None:
+    build_site(Project.at(site_root))
+    site = site_root / "site"
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    theme = site_root / "templates"
+    shutil.copytree(REPO / "templates", theme)
+    (theme / "story.html").write_text("{% extends 'base.html' %}{% block main %}{{ oops(",
+                                      encoding="utf-8")
+    (site_root / "content" / "new.md").write_text("---\ntitle: جديد\n---\n\nنص جديد.\n",
+                                                  encoding="utf-8")
+    with pytest.raises(Exception):  # noqa: B017 - any template error
+        build_site(Project.at(site_root))
+    after = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    assert after == before
+    assert not [p for p in site_root.iterdir() if p.name.startswith(".site.")]
+
+
+def test_refuses_to_replace_a_folder_it_did_not_build(site_root: Path) -> None:
+    precious = site_root / "site" / "notes.txt"
+    precious.parent.mkdir()
+    precious.write_text("keep me")
+    with pytest.raises(BuildError, match="not built by digest"):
+        build_site(Project.at(site_root))
+    assert precious.read_text() == "keep me"
+
+
+def test_config_sets_titles_and_base_url(site_root: Path) -> None:
+    (site_root / "digest.toml").write_text(
+        'base_url = "https://news.example.org/digest"\n'
+        '[title]\nar = "موجز الصباح"\nen = "Morning Digest"\n',
+        encoding="utf-8",
+    )
+    build_site(Project.at(site_root))
+    site = site_root / "site"
+    assert "موجز الصباح" in (site / "ar/index.html").read_text(encoding="utf-8")
+    assert "Morning Digest" in (site / "en/index.html").read_text(encoding="utf-8")
+    feed = feedparser.parse((site / "en/feed.xml").read_bytes())
+    assert feed.feed.link == "https://news.example.org/digest/en/"
+    (site_root / "digest.toml").write_text("base_url = 'ftp://x'\n", encoding="utf-8")
+    with pytest.raises(BuildError, match="base_url"):
+        build_site(Project.at(site_root))
+    (site_root / "digest.toml").write_text("titel = 'typo'\n", encoding="utf-8")
+    with pytest.raises(BuildError, match="unknown key"):
+        build_site(Project.at(site_root))
+
+
+def test_cli_build_prints_a_summary(site_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(site_root)
+    result = CliRunner().invoke(main, ["build", "--output", "public"])
+    assert result.exit_code == 0, result.output
+    assert "articles" in result.output and "stories" in result.output
+    assert "translated" in result.output
+    assert (site_root / "public" / "ar" / "index.html").is_file()
+
+
+def test_cli_reports_bad_files_and_builds_the_rest(site_root: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    (site_root / "content" / "broken.txt").write_bytes(b"\xff\xfe\x00 not utf-8 \xc3\x28")
+    monkeypatch.chdir(site_root)
+    result = CliRunner().invoke(main, ["build"])
+    assert result.exit_code == 1
+    assert "broken.txt" in result.output and "UTF-8" in result.output
+    assert len(story_pages(site_root / "site", "ar")) >= 1
+
+
+def test_python_dash_m_digest() -> None:
+    out = subprocess.run([sys.executable, "-m", "digest", "--help"], capture_output=True,
+                         text=True, check=True)
+    assert "build" in out.stdout
+
+
+def test_wheel_ships_the_default_theme(tmp_path: Path) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+         "-w", str(tmp_path), str(REPO)],
+        check=True,
+    )
+    wheel = next(tmp_path.glob("digest-*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    for template in ("base.html", "story.html", "feed.xml", "strings.toml", "static/style.css"):
+        assert f"digest/theme/{template}" in names
