@@ -1,30 +1,681 @@
-"""Clean a scraped article: body blocks, title, outlet, date. (First-stage version.)"""
+"""Clean a scraped article: keep the article, drop the site around it.
+
+A scraped file holds the article plus site furniture. The cleaner works on *units*
+(a line of a ``.txt`` file, or a block of a ``.md`` file parsed with markdown-it) in
+general passes that never look for a particular article's strings:
+
+1. **Cut-off**: a tag list (``كلمات دلالية:``), a "read also" block (``اقرأ أيضا``),
+   related or most-read lists, follow/share/comment prompts: that line and everything
+   after it is furniture (often a whole unrelated article). ``اقرأ أيضا: <headline>``
+   with the headline on the same line is a teaser: only that line goes.
+2. **Top**: site notices and breadcrumbs before the headline (with their blank-line
+   group), datelines, and bylines (a label such as ``نشر``/``كتب``/``بقلم`` followed by
+   a name). A ``نشر`` (published by) value is the outlet. With a byline, the headline is
+   the line just before it and anything earlier is masthead.
+3. **Furniture in the body**: photo captions (lines ending in a credit such as
+   ``Alexander Nemenov/AP``, ``(رويترز)``, ``Getty Images``), teaser links to other
+   articles (``<headline> - <outlet>``), source lines (``المصدر: X``, giving outlet X),
+   trailing runs of ``•`` bullets (related headlines).
+4. **Blocks**: a short line without closing punctuation followed by text is a heading;
+   ``label:`` lines each followed by their explanation form one list; bullet or numbered
+   lines form a list; the rest are paragraphs. Markdown keeps its own structure.
+
+The title is the headline (site suffix ``| أخبار`` removed); when the file starts with
+the lead, a headline is derived from the lead and marked ``title_derived``. Metadata
+from front matter or a ``NAME.yaml`` sidecar always wins over what is detected.
+Display text is never changed except for whitespace.
+"""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
 from digest.article import Article, Block, SourceFile
+from digest.dates import find_dates, find_event_date
+from digest.normalize import normalize_arabic
+
+MAX_TITLE = 110  # characters in a derived headline
 
 
 class CleaningError(ValueError):
     """The file holds no article text at all (only furniture, or nothing)."""
 
 
+UnitKind = Literal["line", "heading", "paragraph", "list"]
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A line of a text file (kind ``line``, not yet classified) or a Markdown block."""
+
+    kind: UnitKind
+    text: str = ""
+    items: tuple[str, ...] = ()
+    group: int = 0  # blank-line separated group (text files)
+
+
+# --- vocabulary (folded with normalize_arabic, so one spelling per word) ----------------
+
+# A line starting with one of these ends the article: everything from it on is furniture.
+CUT_MARKERS = tuple(
+    normalize_arabic(m)
+    for m in (
+        "كلمات دلالية",
+        "الكلمات الدلالية",
+        "كلمات مفتاحية",
+        "الكلمات المفتاحية",
+        "الوسوم",
+        "وسوم",
+        "مقالات مشابهة",
+        "مقالات ذات صلة",
+        "مواضيع ذات صلة",
+        "موضوعات ذات صلة",
+        "أخبار ذات صلة",
+        "أخبار متعلقة",
+        "مواضيع متعلقة",
+        "قد يهمك أيضا",
+        "قد يعجبك أيضا",
+        "الأكثر قراءة",
+        "الأكثر مشاهدة",
+        "الأكثر تداولا",
+        "الأكثر تعليقا",
+        "اقرأ أيضا",
+        "اقرأ كذلك",
+        "اقرأ المزيد",
+        "تابعونا",
+        "تابعنا",
+        "شارك المقال",
+        "شارك الخبر",
+        "شارك هذا المقال",
+        "التعليقات",
+        "أضف تعليق",
+        "اترك تعليقا",
+        "tags",
+        "related articles",
+        "read more",
+        "read also",
+        "most read",
+    )
+)
+READ_ALSO = tuple(normalize_arabic(m) for m in ("اقرأ أيضا", "اقرأ كذلك", "اقرأ المزيد"))
+FOLLOW = tuple(normalize_arabic(m) for m in ("تابعونا", "تابعنا"))
+
+# Site notices, copyright lines and navigation seen above a headline.
+SITE_NOTICES = tuple(
+    normalize_arabic(m)
+    for m in (
+        "مجلس التحرير",
+        "رئيس التحرير",
+        "رئيسة التحرير",
+        "جميع الحقوق",
+        "حقوق النشر",
+        "نقابة الصحفيين",
+        "أوراق اعتماده",
+        "تسجيل الدخول",
+        "النشرة البريدية",
+        "الصفحة الرئيسية",
+        "copyright",
+        "©",
+    )
+)
+BREADCRUMB = re.compile(r"\S\s*[>»›/]\s*\S.*[>»›/]|^الرئيسي[ةه]\s*[>»›/]")
+
+# Byline labels: the publisher's gives the outlet, an author's is dropped.
+PUBLISHER_LABELS = tuple(normalize_arabic(m) for m in ("نشر", "نشر في", "نشر بواسطة", "الناشر"))
+AUTHOR_LABELS = tuple(
+    normalize_arabic(m)
+    for m in ("كتب", "كتبت", "كتبه", "بقلم", "بواسطة", "تحرير", "إعداد", "الكاتب", "المحرر", "by")
+)
+DATELINE_LABELS = tuple(
+    normalize_arabic(m) for m in ("تاريخ النشر", "آخر تحديث", "نشر بتاريخ", "تم النشر", "تحديث")
+)
+SOURCE_LABELS = tuple(
+    normalize_arabic(m) for m in ("المصدر", "مصدر الخبر", "المصدر الأصلي", "source")
+)
+# "Source: agencies" names no outlet.
+GENERIC_SOURCES = frozenset(
+    normalize_arabic(m)
+    for m in ("وكالات", "متابعات", "مواقع", "مواقع إلكترونية", "وسائل إعلام", "الإنترنت")
+)
+
+# Photo credits at the end of a caption line.
+LATIN_NAME = r"[A-Z][\w.'’&-]*(?:\s+[A-Z][\w.'’&-]*)*"
+CREDIT = re.compile(
+    rf"(?:^|[\s(])(?:{LATIN_NAME}\s*/\s*{LATIN_NAME}"  # Alexander Nemenov/AP
+    r"|Getty\s+Images|AFP|Reuters|EPA(?:-EFE)?|Anadolu(?:\s+Agency)?|Shutterstock"
+    r"|\((?:[^()]{0,20}(?:رويترز|فرانس\s*برس|أ\s*\.?\s*ف\s*\.?\s*ب|الأناضول|أسوشيتد\s*برس"
+    r"|إرنا|تاس|سبوتنيك|[غج]يتي|أرشيفية|أرشيف|صورة|الصورة)[^()]{0,20})\))\)?\s*$"
+)
+CAPTION_START = re.compile(r"^\(?(?:صورة|الصورة|صور|تصوير|photo|image)\b\s*[:(-]?", re.I)
+
+# "<headline> - <outlet>": a link to another article.
+_SITE_WORD = r"[^\s\-–—|.!?؟:،,]+"
+TEASER = re.compile(rf"^(?P<head>.+?)\s+[-–—|]\s+(?P<site>{_SITE_WORD}(?:\s+{_SITE_WORD}){{0,2}})$")
+TITLE_SUFFIX = re.compile(r"\s+[|｜]\s+[^|｜]+$")
+
+SYMBOL_BULLET = re.compile(r"^[•●▪◦■►◆✓✔]\s*")
+LIST_MARKER = re.compile(r"^(?:[•●▪◦■►◆✓✔]\s*|[-–*]\s+|\(?[0-9٠-٩]{1,2}\s*[.)\-–]\s+)")
+
+SENTENCE_END = ".!?؟…:;؛،,"
+CLOSERS = "\"'”’»)]»"
+HEADLINE_BREAKS = tuple(
+    normalize_arabic(w)
+    for w in (
+        "في",
+        "على",
+        "خلال",
+        "بعد",
+        "قبل",
+        "منذ",
+        "وسط",
+        "ضمن",
+        "عبر",
+        "حيث",
+        "التي",
+        "الذي",
+        "بينما",
+        "رغم",
+        "مع",
+        "إلى",
+        "من",
+        "لـ",
+        "و",
+    )
+)
+FRAMING_OPENERS = tuple(
+    normalize_arabic(w)
+    for w in (
+        "في",
+        "وفي",
+        "وسط",
+        "مع",
+        "بعد",
+        "قبل",
+        "على",
+        "منذ",
+        "خلال",
+        "رغم",
+        "إثر",
+        "عقب",
+        "بينما",
+        "حيث",
+        "بعدما",
+        "فيما",
+        "وفيما",
+    )
+)
+
+
+# --- small text predicates --------------------------------------------------------------
+
+
+def squash(text: str) -> str:
+    """Collapse runs of whitespace and strip: the only change made to display text."""
+    return " ".join(text.split())
+
+
+def bare(text: str) -> str:
+    """Folded text without punctuation, for comparing labels and markers."""
+    return " ".join(re.sub(r"[^\w\s©]", " ", normalize_arabic(text)).split())
+
+
+def words(text: str) -> int:
+    return len(text.split())
+
+
+def ends_sentence(text: str) -> bool:
+    """True when the text ends with punctuation that closes a sentence or a clause."""
+    stripped = text.rstrip(CLOSERS + " ")
+    return bool(stripped) and stripped[-1] in SENTENCE_END
+
+
+def is_headline_like(text: str) -> bool:
+    """Short, and not ending like a sentence (a question mark is allowed)."""
+    if words(text) > 25 or len(text) > 200:
+        return False
+    return not ends_sentence(text) or text.rstrip(CLOSERS + " ")[-1] in "?؟"
+
+
+def starts_with(text: str, markers: tuple[str, ...]) -> str | None:
+    """The marker ``bare(text)`` starts with (as whole words), if any."""
+    folded = bare(text)
+    for marker in markers:
+        if folded == marker or folded.startswith(marker + " "):
+            return marker
+    return None
+
+
+def after_label(text: str, label: str) -> str:
+    """The display text after a label: ``"بقلم: أحمد"`` -> ``"أحمد"``."""
+    count = words(label)
+    rest = text.split(maxsplit=count)[count:] if count else [text]
+    value = rest[0] if rest else ""
+    return value.strip(" :：-–—|").strip()
+
+
+# --- reading the file into units --------------------------------------------------------
+
+
+def text_units(text: str) -> list[Unit]:
+    """Every non-empty line of a text file, with its blank-line group."""
+    units: list[Unit] = []
+    group = 0
+    for raw in text.split("\n"):
+        line = squash(raw)
+        if not line:
+            group += 1
+            continue
+        units.append(Unit("line", line, group=group))
+    return units
+
+
+_markdown = MarkdownIt("commonmark", {"html": False})  # raw HTML stays literal text
+
+
+def inline_text(token: Token) -> str:
+    """Plain text of an inline token: formatting and links flattened, images dropped."""
+    parts: list[str] = []
+    for child in token.children or []:
+        if child.type in ("text", "code_inline", "html_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return squash("".join(parts))
+
+
+def markdown_units(text: str) -> list[Unit]:
+    """Headings, paragraphs and lists of a Markdown body, in order."""
+    units: list[Unit] = []
+    items: list[str] = []
+    depth = 0
+    new_item = False
+    tokens = _markdown.parse(text)
+    for index, token in enumerate(tokens):
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            if depth == 0:
+                items = []
+            depth += 1
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            depth -= 1
+            if depth == 0 and items:
+                units.append(Unit("list", items=tuple(items)))
+        elif token.type == "list_item_open":
+            new_item = True
+        elif token.type == "inline":
+            line = inline_text(token)
+            if not line:
+                continue
+            if depth:
+                if new_item or not items:
+                    items.append(line)
+                else:
+                    items[-1] = f"{items[-1]} {line}"
+                new_item = False
+            elif tokens[index - 1].type == "heading_open":
+                units.append(Unit("heading", line))
+            else:
+                units.append(Unit("paragraph", line))
+        elif token.type in ("fence", "code_block"):
+            units.extend(Unit("paragraph", squash(c)) for c in token.content.split("\n\n"))
+    return [u for u in units if u.text or u.items]
+
+
+# --- pass 1: cut-off ----------------------------------------------------------------------
+
+
+def cut_marker(unit: Unit) -> str | None:
+    """``"cut"`` if the unit starts the end furniture, ``"drop"`` for a lone teaser line."""
+    if unit.kind == "list":
+        return None
+    marker = starts_with(unit.text, CUT_MARKERS)
+    if marker is None:
+        return None
+    folded = bare(unit.text)
+    if folded == marker:
+        return "cut"
+    if marker in READ_ALSO:
+        return "drop"  # "اقرأ أيضا: <headline>" inside the body
+    labelled = normalize_arabic(unit.text)[len(marker) :].lstrip().startswith((":", "-", "–"))
+    if labelled or (marker in FOLLOW and words(folded) <= 6):
+        return "cut"
+    return None
+
+
+def cut_end(units: list[Unit]) -> list[Unit]:
+    """Units before the first cut-off marker, without inline "read also" teasers."""
+    kept: list[Unit] = []
+    for unit in units:
+        action = cut_marker(unit)
+        if action == "cut":
+            break
+        if action is None:
+            kept.append(unit)
+    return kept
+
+
+# --- pass 2: the top (masthead, dateline, byline, headline) -----------------------------
+
+
+def is_site_notice(text: str) -> bool:
+    folded = normalize_arabic(text)
+    return any(n in folded for n in SITE_NOTICES) or bool(BREADCRUMB.search(text))
+
+
+def is_dateline(text: str) -> bool:
+    """A short line that is only a date (and time or label): ``الأحد، 5 مايو 2024 10:30``."""
+    if starts_with(text, DATELINE_LABELS):
+        return True
+    return words(text) <= 10 and not ends_sentence(text) and bool(find_dates(text))
+
+
+def is_short_name(text: str) -> bool:
+    return 0 < words(text) <= 5 and not ends_sentence(text) and not find_dates(text)
+
+
+@dataclass
+class Top:
+    """What the top of the article held: furniture indices, headline, outlet, datelines."""
+
+    furniture: set[int] = field(default_factory=set)
+    title: str | None = None
+    outlet: str | None = None
+    datelines: tuple[str, ...] = ()
+
+
+def read_byline(units: list[Unit], index: int, top: Top) -> int | None:
+    """Read a byline at ``index`` into ``top``; returns its last index, or ``None``."""
+    label = starts_with(units[index].text, PUBLISHER_LABELS + AUTHOR_LABELS)
+    if label is None:
+        return None
+    last = index
+    value = after_label(units[index].text, label)
+    if not value:
+        following = units[index + 1].text if index + 1 < len(units) else ""
+        if is_short_name(following) or is_dateline(following):
+            value, last = following, index + 1
+    elif not (is_short_name(value) or find_dates(value)):
+        return None  # a sentence that starts with the same word
+    top.furniture.update(range(index, last + 1))
+    if find_dates(value):
+        top.datelines += (value,)
+    elif label in PUBLISHER_LABELS and value and top.outlet is None:
+        top.outlet = value
+    return last
+
+
+def read_top(units: list[Unit]) -> Top:
+    """Find the masthead, datelines, byline and headline above the first paragraph."""
+    end = next(
+        (i for i, u in enumerate(units) if u.kind != "line" or not is_headline_like(u.text)),
+        len(units),
+    )
+    if end < len(units) and units[end].kind == "heading":
+        end += 1  # a Markdown headline
+    top = Top()
+    notice_groups = {u.group for u in units[:end] if u.kind == "line" and is_site_notice(u.text)}
+    byline_at: int | None = None
+    index = 0
+    while index < end:
+        unit = units[index]
+        if unit.kind == "line" and unit.group in notice_groups:
+            top.furniture.add(index)
+        elif is_dateline(unit.text):
+            top.furniture.add(index)
+            top.datelines += (unit.text,)
+        elif (last := read_byline(units, index, top)) is not None:
+            byline_at = index if byline_at is None else byline_at
+            index = last
+        index += 1
+    candidates = [i for i in range(end) if i not in top.furniture]
+    if byline_at is not None:
+        before = [i for i in candidates if i < byline_at]
+        title_at = before[-1] if before else None
+        top.furniture.update(before[:-1])  # masthead above the headline
+    else:
+        title_at = candidates[0] if candidates else None
+    if title_at is None or units[title_at].kind not in ("line", "heading"):
+        return top
+    if any(i > title_at and i not in top.furniture for i in range(len(units))):
+        top.title = units[title_at].text
+        top.furniture.add(title_at)
+    return top
+
+
+# --- pass 3: furniture inside the body ----------------------------------------------------
+
+
+def is_caption(text: str) -> bool:
+    """A photo caption: a line ending in a credit, or starting with ``صورة:``."""
+    if words(text) > 60:
+        return False
+    match = CREDIT.search(text)
+    if match is not None and not ends_sentence(text[: match.start()]):
+        return True
+    return bool(CAPTION_START.match(text)) and words(text) <= 40
+
+
+def is_teaser(text: str) -> bool:
+    """``<headline> - <outlet>``: a link to another article."""
+    match = TEASER.match(text)
+    if match is None:
+        return False
+    head = match["head"]
+    return words(head) >= 7 and not ends_sentence(head) and words(text) <= 30
+
+
+def source_outlet(text: str) -> str | None:
+    """``"المصدر: بوابة الفجر"`` -> ``"بوابة الفجر"``; ``""`` for generic sources."""
+    label = starts_with(text, SOURCE_LABELS)
+    if label is None or words(text) > words(label) + 6 or ends_sentence(text):
+        return None
+    after = normalize_arabic(text)[len(label) :].lstrip()
+    if not after.startswith((":", "-", "–", "|")):
+        return None
+    value = after_label(text, label)
+    return "" if bare(value) in GENERIC_SOURCES else value
+
+
+def drop_trailing_bullets(units: list[Unit]) -> list[Unit]:
+    """Remove a final run of ``•`` lines (related headlines) unless a ``:`` line leads it."""
+    end = len(units)
+    while end and units[end - 1].kind == "line" and SYMBOL_BULLET.match(units[end - 1].text):
+        end -= 1
+    if end < len(units) and end and not units[end - 1].text.rstrip().endswith(":"):
+        return units[:end]
+    return units
+
+
+# --- pass 4: blocks -----------------------------------------------------------------------
+
+
+def is_label(text: str) -> bool:
+    """``"تعزيز التعاون الاقتصادي:"``: a short label that introduces its explanation."""
+    return text.endswith(":") and words(text) <= 8 and len(text) <= 80
+
+
+def is_heading(text: str) -> bool:
+    if words(text) > 12 or len(text) > 100:
+        return False
+    return is_headline_like(text)
+
+
+def labelled_items(units: list[Unit], start: int) -> tuple[list[str], int]:
+    """Read ``label:`` + explanation pairs from ``start``; returns items and next index."""
+    items: list[str] = []
+    index = start
+    while index + 1 < len(units):
+        label, text = units[index], units[index + 1]
+        if label.kind != "line" or text.kind != "line" or not is_label(label.text):
+            break
+        if is_label(text.text) or LIST_MARKER.match(text.text):
+            break
+        items.append(f"{label.text} {text.text}")
+        index += 2
+        # A paragraph between two items continues the previous item.
+        while (
+            index + 2 < len(units)
+            and units[index].kind == "line"
+            and not is_label(units[index].text)
+            and not is_heading(units[index].text)
+            and is_label(units[index + 1].text)
+        ):
+            items[-1] = f"{items[-1]} {units[index].text}"
+            index += 1
+    return items, index
+
+
+def to_blocks(units: list[Unit]) -> list[Block]:
+    """Classify the remaining lines into headings, paragraphs and lists."""
+    blocks: list[Block] = []
+    index = 0
+    while index < len(units):
+        unit = units[index]
+        if unit.kind == "list":
+            blocks.append(Block("list", items=unit.items))
+        elif unit.kind in ("heading", "paragraph"):
+            blocks.append(Block(unit.kind, unit.text))
+        elif LIST_MARKER.match(unit.text):
+            items = []
+            while index < len(units) and units[index].kind == "line":
+                marker = LIST_MARKER.match(units[index].text)
+                if marker is None:
+                    break
+                items.append(units[index].text[marker.end() :].strip() or units[index].text)
+                index += 1
+            blocks.append(Block("list", items=tuple(items)))
+            continue
+        else:
+            items, after = labelled_items(units, index)
+            if len(items) >= 2:
+                blocks.append(Block("list", items=tuple(items)))
+                index = after
+                continue
+            follows = units[index + 1] if index + 1 < len(units) else None
+            text_follows = follows is not None and (
+                follows.kind != "line" or not is_heading(follows.text) or is_label(unit.text)
+            )
+            kind = "heading" if is_heading(unit.text) and text_follows else "paragraph"
+            blocks.append(Block(kind, unit.text))
+        index += 1
+    return blocks
+
+
+# --- title ----------------------------------------------------------------------------------
+
+
+def strip_site_suffix(title: str, outlet: str | None) -> str:
+    """Remove ``" | أخبار"``-style site suffixes (and ``" - <outlet>"``) from a headline."""
+    match = TITLE_SUFFIX.search(title)
+    if match and words(match.group()) <= 5 and match.start() > 0:
+        title = title[: match.start()]
+    if outlet and title.endswith(outlet):
+        head = title[: -len(outlet)].rstrip()
+        if head.endswith(("-", "–", "—", "|")) and words(head) > 1:
+            title = head[:-1].rstrip()
+    return title
+
+
+def _balanced(text: str) -> bool:
+    pairs = (("“", "”"), ("«", "»"), ("(", ")"))
+    return text.count('"') % 2 == 0 and all(text.count(a) == text.count(b) for a, b in pairs)
+
+
+def derive_headline(lead: str, limit: int = MAX_TITLE) -> str:
+    """A headline from the lead: its main clause, cut at a word boundary within ``limit``.
+
+    Framing clauses (``في خضم ...``, ``في خطوة ...``) are skipped for the first clause
+    that reports something; a long clause is cut before a preposition or relative word.
+    """
+    sentence = re.split(r"(?<=[.!?؟])\s", lead, maxsplit=1)[0]
+    clauses = [c.strip(" ،,؛;.") for c in re.split(r"[،,؛;]\s", sentence)]
+    clauses = [c for c in clauses if words(c) >= 3] or [sentence.strip(" .")]
+    clause = next(
+        (c for c in clauses if bare(c).split()[0] not in FRAMING_OPENERS),
+        clauses[0],
+    )
+    if len(clause) <= limit:
+        return clause
+    tokens = clause.split()
+    cuts = [n for n in range(4, len(tokens)) if bare(tokens[n]) in HEADLINE_BREAKS]
+    fitting = [n for n in cuts if len(" ".join(tokens[:n])) <= limit]
+    balanced = [n for n in fitting if _balanced(" ".join(tokens[:n]))]
+    good = [n for n in balanced if n >= 6] or balanced or fitting
+    if good:
+        return " ".join(tokens[: good[0]])
+    title = ""
+    for token in tokens:
+        if len(f"{title} {token}".strip()) > limit:
+            break
+        title = f"{title} {token}".strip()
+    return title or clause[:limit]
+
+
+# --- the whole article ------------------------------------------------------------------
+
+
+def detect_lang(blocks: list[Block]) -> str:
+    """``"ar"`` when Arabic letters outnumber Latin ones, else ``"en"``."""
+    text = " ".join(b.plain_text() for b in blocks)
+    arabic = len(re.findall(r"[\u0600-\u06ff]", text))
+    latin = len(re.findall(r"[A-Za-z]", text))
+    return "ar" if arabic >= latin else "en"
+
+
 def clean_article(source: SourceFile) -> Article:
     """Turn a source file into an :class:`Article`. Raises :class:`CleaningError`."""
-    paragraphs = [line.strip() for line in source.text.split("\n") if line.strip()]
-    if not paragraphs:
-        raise CleaningError(f"{source.path}: no article text found")
+    units = markdown_units(source.text) if source.format == "md" else text_units(source.text)
+    if not units:
+        raise CleaningError(f"{source.path}: no article text found (the file is empty)")
+    units = cut_end(units)
+    top = read_top(units)
+    detected_title = top.title
+    article_units = [u for i, u in enumerate(units) if i not in top.furniture]
+    outlet = top.outlet
+    body_units: list[Unit] = []
+    for unit in article_units:
+        if unit.kind != "list" and (is_caption(unit.text) or is_teaser(unit.text)):
+            continue
+        if unit.kind != "list" and (found := source_outlet(unit.text)) is not None:
+            outlet = outlet or found or None
+            continue
+        body_units.append(unit)
+    blocks = to_blocks(drop_trailing_bullets(body_units))
+    if not blocks and detected_title:
+        blocks = [Block("paragraph", detected_title)]
+        detected_title = None
+    if not blocks:
+        raise CleaningError(
+            f"{source.path}: no article text found, only site furniture "
+            "(masthead, byline, captions, tag or related-article lists)"
+        )
     meta = source.meta
-    title = meta.get("title") or paragraphs[0]
-    body = paragraphs[1:] if not meta.get("title") else paragraphs
+    outlet = meta.get("outlet") or meta.get("source") or outlet
+    if meta.get("title"):
+        title, derived = str(meta["title"]), False
+    elif detected_title:
+        title, derived = strip_site_suffix(detected_title, outlet), False
+    else:
+        lead = next((b for b in blocks if b.kind == "paragraph"), blocks[0])
+        title, derived = derive_headline(lead.plain_text()), True
+    date = meta.get("date")
+    if date is None:
+        lines = [*top.datelines, *(u.text for u in article_units if u.kind != "list")]
+        if detected_title:
+            lines.insert(0, detected_title)
+        date = find_event_date("\n".join(lines))
     return Article(
         source=source.path,
         title=title,
-        title_derived=False,
-        outlet=meta.get("outlet") or meta.get("source"),
-        date=meta.get("date"),
-        lang=meta.get("lang") or "ar",
-        body=tuple(Block("paragraph", p) for p in body),
+        title_derived=derived,
+        outlet=outlet,
+        date=date,
+        lang=meta.get("lang") or detect_lang(blocks),
+        body=tuple(blocks),
         url=meta.get("url"),
         story=meta.get("story"),
         english=source.english,

@@ -1,0 +1,168 @@
+"""Find the date of the reported event in Arabic news text.
+
+Arabic news writes dates in many ways: Egyptian/Gulf month names (``يناير``), Levantine
+ones (``كانون الثاني``), both together (``17 يناير/كانون الثاني 2025``,
+``تشرين الأول/أكتوبر``), with or without hamza (``اكتوبر``), with a weekday
+(``الجمعة 11 أكتوبر 2024``), with Arabic-Indic digits (``١٧``) or numerically
+(``17/01/2025``). Text is folded with :func:`normalize_arabic` first, so spelling
+variants need no extra patterns.
+
+Only full dates (day, month, year) count. Among them the event's dateline is preferred:
+a date with a weekday, near the top, or matching an ``اليوم الجمعة`` in the text wins
+over background dates (``منذ 24 فبراير 2022``, ``عام 2001``), which are never chosen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from digest.normalize import normalize_arabic
+
+# Month names as they look after normalize_arabic (alef, hamza and ta marbuta folded).
+MONTHS: dict[str, int] = {
+    # Egyptian / Gulf
+    "يناير": 1,
+    "فبراير": 2,
+    "مارس": 3,
+    "ابريل": 4,
+    "مايو": 5,
+    "يونيو": 6,
+    "يونيه": 6,
+    "يوليو": 7,
+    "يوليه": 7,
+    "اغسطس": 8,
+    "سبتمبر": 9,
+    "اكتوبر": 10,
+    "نوفمبر": 11,
+    "ديسمبر": 12,
+    # Levantine / Iraqi
+    "كانون الثاني": 1,
+    "شباط": 2,
+    "اذار": 3,
+    "نيسان": 4,
+    "ايار": 5,
+    "حزيران": 6,
+    "تموز": 7,
+    "اب": 8,
+    "ايلول": 9,
+    "تشرين الاول": 10,
+    "تشرين الثاني": 11,
+    "كانون الاول": 12,
+    # Maghrebi
+    "جانفي": 1,
+    "فيفري": 2,
+    "افريل": 4,
+    "ماي": 5,
+    "جوان": 6,
+    "جويليه": 7,
+    "اوت": 8,
+}
+
+# Weekdays after folding (ta marbuta -> ha), mapped to date.weekday() numbers.
+WEEKDAYS: dict[str, int] = {
+    "الاثنين": 0,
+    "الثلاثاء": 1,
+    "الاربعاء": 2,
+    "الخميس": 3,
+    "الجمعه": 4,
+    "السبت": 5,
+    "الاحد": 6,
+}
+
+# Words right before a date that mark it as background, not the reported event.
+BACKGROUND_CUES = ("منذ", "عام", "العام", "سنه", "ذكرى", "ذكري", "قبل", "حتى", "مطلع")
+
+_B = r"(?<![\w])"  # word start (Arabic letters are \w)
+_E = r"(?![\w])"  # word end
+_NAME = "|".join(sorted(map(re.escape, MONTHS), key=len, reverse=True))
+# One month, optionally followed by its other name: "يناير/كانون الثاني", "يناير (كانون الثاني)".
+_MONTH = rf"(?P<month>{_NAME}){_E}(?:\s*[/\\(-]\s*(?:{_NAME}){_E}\)?)?"
+_WEEKDAY = "|".join(WEEKDAYS)
+_PREFIX = (
+    rf"(?:(?P<weekday>{_WEEKDAY}){_E}\s*[,،-]?\s*(?:الموافق\s*)?)?"
+    rf"(?:(?P<cue>{'|'.join(BACKGROUND_CUES)}|في)\s+)?"
+)
+_NAMED = re.compile(
+    rf"{_B}(?:يوم\s+)?{_PREFIX}(?P<day>\d{{1,2}}){_E}\s*(?:من\s+)?(?:شهر\s+)?{_MONTH}"
+    rf"\s*[,،]?\s*(?:(?:من\s+)?(?:عام|سنه)\s+)?(?P<year>(?:19|20)\d\d){_E}"
+)
+_NUMERIC_DMY = re.compile(
+    rf"{_B}{_PREFIX}(?P<day>\d{{1,2}})(?P<sep>[/.-])(?P<mon>\d{{1,2}})(?P=sep)"
+    rf"(?P<year>(?:19|20)\d\d)(?!\d)"
+)
+_NUMERIC_YMD = re.compile(
+    rf"{_B}{_PREFIX}(?P<year>(?:19|20)\d\d)(?P<sep>[/-])(?P<mon>\d{{1,2}})(?P=sep)"
+    rf"(?P<day>\d{{1,2}})(?!\d)"
+)
+_TODAY = re.compile(rf"{_B}(?:اليوم|يوم)\s+(?P<weekday>{_WEEKDAY}){_E}")
+_TRAILING_CUE = re.compile(rf"{_B}(?:{'|'.join(BACKGROUND_CUES)})\s*$")
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """One full date found in the text, with what is known about its context."""
+
+    date: dt.date
+    line: int  # index of the (non-empty) line it was found in
+    weekday: int | None  # weekday named with it, if any
+    background: bool  # preceded by منذ / عام / ...
+
+    def score(self, today_weekdays: set[int]) -> int:
+        """Higher is more likely the reported event's dateline."""
+        points = 0
+        if self.weekday is not None:
+            points += 4 if self.weekday == self.date.weekday() else 1
+        if self.date.weekday() in today_weekdays:
+            points += 3
+        if self.line < 3:
+            points += 2
+        elif self.line < 6:
+            points += 1
+        return points
+
+
+def _make_date(year: str, month: int, day: str) -> dt.date | None:
+    try:
+        return dt.date(int(year), month, int(day))
+    except ValueError:
+        return None
+
+
+def find_dates(text: str) -> list[DateMention]:
+    """Every full date in ``text`` (day, month and year), in order of appearance."""
+    mentions: list[DateMention] = []
+    lines = [line for line in text.split("\n") if line.strip()]
+    for index, raw in enumerate(lines):
+        line = normalize_arabic(raw)
+        found: list[tuple[int, DateMention]] = []
+        for pattern in (_NAMED, _NUMERIC_DMY, _NUMERIC_YMD):
+            for match in pattern.finditer(line):
+                groups = match.groupdict()
+                month = MONTHS[groups["month"]] if "month" in groups else int(groups["mon"])
+                date = _make_date(groups["year"], month, groups["day"])
+                if date is None:
+                    continue
+                weekday = WEEKDAYS.get(groups["weekday"] or "")
+                cue = groups["cue"]
+                background = (cue is not None and cue != "في") or bool(
+                    _TRAILING_CUE.search(line[: match.start()])
+                )
+                found.append((match.start(), DateMention(date, index, weekday, background)))
+        mentions.extend(mention for _, mention in sorted(found, key=lambda f: f[0]))
+    return mentions
+
+
+def find_event_date(text: str) -> dt.date | None:
+    """The date of the reported event, or ``None`` when the text gives no full date.
+
+    ``text`` is the article (lines separated by newlines, captions included: they often
+    carry the dateline). Background dates are never returned.
+    """
+    today = {WEEKDAYS[m["weekday"]] for m in _TODAY.finditer(normalize_arabic(text))}
+    candidates = [m for m in find_dates(text) if not m.background]
+    if not candidates:
+        return None
+    best = max(candidates, key=lambda m: (m.score(today), -m.line))
+    return best.date
