@@ -1,38 +1,311 @@
-"""Group cleaned articles into stories. (First-stage version: one story per article.)"""
+"""Group cleaned articles into stories: one concrete event each.
+
+How it works:
+
+1. Every article becomes a sparse TF-IDF vector (:mod:`digest.story_features`): folded
+   Arabic tokens without stopwords, clitics stripped, name variants folded, with the
+   title and lead paragraphs weighted up and, in the lead, the kind of event (``~sign``,
+   ``~meet``, ``~vote`` ...) and its city (:mod:`digest.story_lexicon`) weighted up again.
+2. Each article has the dates its event can be on: its own date (dateline or front
+   matter), else the full dates its text mentions, else none. Two articles whose dates
+   are more than ``2 * DATE_SLACK_DAYS`` apart are never the same story; an undated
+   article with no date mentions can join any story its text matches.
+3. Candidate pairs come from sparse dot products (cosine) inside time blocks: articles
+   of one week against the same and the next week; undated articles against all, in
+   chunks, keeping their ``UNDATED_NEIGHBOURS`` best matches. No dense all-pairs matrix.
+4. Average-link agglomerative clustering over those pairs: the two clusters with the
+   highest mean pairwise similarity merge while it is at least ``SAME_STORY``, unless
+   the merge would put dates more than ``2 * DATE_SLACK_DAYS`` apart or join two
+   different editor pins. Articles pinned with ``story: <id>`` start in their pinned
+   story and never leave it.
+5. Stories get stable IDs (:mod:`digest.story_ids`), a headline and summary
+   (:mod:`digest.summarize`) and related stories: those sharing at least
+   ``RELATED_SHARED_TERMS`` of their top terms (their main actors) while being
+   different events.
+
+``SAME_STORY`` was tuned on the labelled fixtures (``bench/eval_grouping.py``).
+"""
 
 from __future__ import annotations
 
-import hashlib
+import datetime as dt
+import heapq
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.preprocessing import normalize as l2_normalize
 
 from digest.article import Article, Story
+from digest.story_features import ArticleVectors, article_dates
+from digest.story_ids import Group, assign_ids, slugify
+from digest.summarize import choose_headline, choose_summary
+
+SAME_STORY = 0.26  # mean cosine at which two clusters are one story
+CANDIDATE = 0.12  # pairs below this count as 0 in the means
+DATE_SLACK_DAYS = 2  # an article's date +- this; a story's dates span at most twice this
+BLOCK_DAYS = 7  # time blocks for candidate pairs (must exceed 2 * DATE_SLACK_DAYS)
+UNDATED_NEIGHBOURS = 30  # best matches kept for each undated article
+UNDATED_CHUNK = 512
+RELATED_TOP_TERMS = 20
+RELATED_SHARED_TERMS = 2
+RELATED_MIN = 0.2  # centroid cosine of related stories
+MAX_RELATED = 5
+
+Intervals = tuple[tuple[int, int], ...] | None  # allowed day ordinals; None = any day
+
+
+def date_window(dates: Sequence[dt.date]) -> Intervals:
+    """The days an article's event can be on, as merged intervals of ordinals."""
+    if not dates:
+        return None
+    spans = sorted(
+        (d.toordinal() - DATE_SLACK_DAYS, d.toordinal() + DATE_SLACK_DAYS) for d in dates
+    )
+    merged = [spans[0]]
+    for lo, hi in spans[1:]:
+        if lo <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], hi))
+        else:
+            merged.append((lo, hi))
+    return tuple(merged)
+
+
+def intersect(a: Intervals, b: Intervals) -> Intervals:
+    """Days allowed by both; ``()`` when none is."""
+    if a is None:
+        return b
+    if b is None:
+        return a
+    out = []
+    for lo1, hi1 in a:
+        for lo2, hi2 in b:
+            lo, hi = max(lo1, lo2), min(hi1, hi2)
+            if lo <= hi:
+                out.append((lo, hi))
+    return tuple(out)
+
+
+# ---------------------------------------------------------------- candidate pairs
+
+
+def candidate_pairs(
+    matrix: sp.csr_matrix, windows: Sequence[Intervals]
+) -> dict[tuple[int, int], float]:
+    """(i, j) with i < j -> cosine, for pairs worth comparing (see module docstring)."""
+    pairs: dict[tuple[int, int], float] = {}
+    blocks: dict[int, set[int]] = defaultdict(set)
+    undated = []
+    for i, window in enumerate(windows):
+        if window is None:
+            undated.append(i)
+            continue
+        for lo, hi in window:
+            for block in range(lo // BLOCK_DAYS, hi // BLOCK_DAYS + 1):
+                blocks[block].add(i)
+    for block in sorted(blocks):
+        rows = sorted(blocks[block])
+        cols = sorted(blocks[block] | blocks.get(block + 1, set()))
+        _keep(pairs, matrix, rows, cols, windows, top=None)
+    for start in range(0, len(undated), UNDATED_CHUNK):
+        _keep(
+            pairs,
+            matrix,
+            undated[start : start + UNDATED_CHUNK],
+            None,
+            windows,
+            top=UNDATED_NEIGHBOURS,
+        )
+    return pairs
+
+
+def _keep(
+    pairs: dict[tuple[int, int], float],
+    matrix: sp.csr_matrix,
+    rows: list[int],
+    cols: list[int] | None,
+    windows: Sequence[Intervals],
+    top: int | None,
+) -> None:
+    col_index = np.arange(matrix.shape[0]) if cols is None else np.asarray(cols)
+    sims = (matrix[rows] @ matrix[col_index].T).tocsr()
+    for r, i in enumerate(rows):
+        start, end = sims.indptr[r], sims.indptr[r + 1]
+        js, values = col_index[sims.indices[start:end]], sims.data[start:end]
+        keep = (values >= CANDIDATE) & (js != i)
+        js, values = js[keep], values[keep]
+        if top is not None and len(values) > top:
+            best = np.lexsort((js, -values))[:top]
+            js, values = js[best], values[best]
+        for j, value in zip(js.tolist(), values.tolist(), strict=True):
+            key = (i, j) if i < j else (j, i)
+            if key not in pairs and intersect(windows[i], windows[j]) != ():
+                pairs[key] = value
+
+
+# ---------------------------------------------------------------- clustering
+
+
+@dataclass
+class _Cluster:
+    members: list[int]
+    window: Intervals
+    pin: str | None
+    links: dict[int, float] = field(default_factory=dict)  # other cluster -> sum of cosines
+    version: int = 0
+
+
+def cluster(
+    n: int,
+    pairs: Mapping[tuple[int, int], float],
+    windows: Sequence[Intervals],
+    pins: Sequence[str | None],
+) -> list[list[int]]:
+    """Average-link clustering with date and pin constraints; clusters of article indices."""
+    owner = list(range(n))
+    clusters: dict[int, _Cluster] = {}
+    by_pin: dict[str, int] = {}
+    for i in range(n):
+        pin = pins[i]
+        if pin is not None and pin in by_pin:
+            c = clusters[by_pin[pin]]
+            c.members.append(i)
+            w = intersect(c.window, windows[i])
+            c.window = w if w != () else c.window  # the editor wins over dates
+            owner[i] = by_pin[pin]
+            continue
+        clusters[i] = _Cluster([i], windows[i], pin)
+        if pin is not None:
+            by_pin[pin] = i
+    for (i, j), sim in pairs.items():
+        a, b = owner[i], owner[j]
+        if a != b:
+            clusters[a].links[b] = clusters[a].links.get(b, 0.0) + sim
+            clusters[b].links[a] = clusters[b].links.get(a, 0.0) + sim
+    heap: list[tuple[float, int, int, int, int]] = []
+
+    def push(a: int, b: int) -> None:
+        ca, cb = clusters[a], clusters[b]
+        mean = ca.links[b] / (len(ca.members) * len(cb.members))
+        if mean >= SAME_STORY:
+            lo, hi = min(a, b), max(a, b)
+            heapq.heappush(heap, (-mean, lo, hi, clusters[lo].version, clusters[hi].version))
+
+    for a in sorted(clusters):
+        for b in sorted(clusters[a].links):
+            if a < b:
+                push(a, b)
+    while heap:
+        _, a, b, va, vb = heapq.heappop(heap)
+        if a not in clusters or b not in clusters:
+            continue
+        ca, cb = clusters[a], clusters[b]
+        if (ca.version, cb.version) != (va, vb):
+            continue
+        window = intersect(ca.window, cb.window)
+        if window == () or (ca.pin and cb.pin and ca.pin != cb.pin):
+            continue
+        ca.members += cb.members
+        ca.window, ca.pin = window, ca.pin or cb.pin
+        ca.version += 1
+        del clusters[b]
+        ca.links.pop(b, None)
+        for c, total in cb.links.items():
+            if c == a:
+                continue
+            cc = clusters[c]
+            cc.links[a] = cc.links.get(a, 0.0) + cc.links.pop(b)
+            ca.links[c] = ca.links.get(c, 0.0) + total
+        for c in sorted(ca.links):
+            push(a, c)
+    return [sorted(c.members) for _, c in sorted(clusters.items())]
+
+
+# ---------------------------------------------------------------- stories
 
 
 def group_stories(
     articles: Sequence[Article], known: Mapping[str, str] | None = None
 ) -> list[Story]:
-    """Return stories, newest first; articles pinned with ``story:`` share one story."""
-    groups: dict[str, list[Article]] = {}
-    for article in sorted(articles, key=lambda a: a.source):
-        key = article.story or article.source
-        groups.setdefault(key, []).append(article)
+    """Stories, newest first (undated last, ties by id); ``known`` = previous source -> id."""
+    articles = sorted(articles, key=lambda a: a.source)
+    if not articles:
+        return []
+    vectors = ArticleVectors(articles)
+    matrix = vectors.matrix
+    windows = [date_window(article_dates(a)) for a in articles]
+    pins = [slugify(str(a.story)) if a.story is not None else None for a in articles]
+    groups = cluster(len(articles), candidate_pairs(matrix, windows), windows, pins)
+    members = [[articles[i] for i in g] for g in groups]
+    ids = assign_ids(
+        [
+            Group(
+                sources=tuple(a.source for a in ms),
+                date=_story_date(ms),
+                pin=next((pins[i] for i in g if pins[i] is not None), None),
+            )
+            for g, ms in zip(groups, members, strict=True)
+        ],
+        known,
+    )
+    centroids = l2_normalize(
+        sp.vstack([sp.csr_matrix(matrix[g].sum(axis=0)) for g in groups]).tocsr(), norm="l2"
+    )
+    related = related_stories(centroids, ids, vectors.terms())
     stories = []
-    for key, members in groups.items():
-        sid = hashlib.sha1(key.encode()).hexdigest()[:10]
-        lead = members[0]
-        dates = [a.date for a in members if a.date]
+    for k, (g, ms) in enumerate(zip(groups, members, strict=True)):
+        centrality = np.asarray((matrix[g] @ centroids[k].T).todense()).ravel().tolist()
+        ordered = sorted(ms, key=lambda a: (a.date is None, a.date or dt.date.min, a.source))
         stories.append(
             Story(
-                id=sid,
-                slug=sid,
-                headline=lead.title,
-                date=min(dates) if dates else None,
-                articles=tuple(members),
-                summary=tuple(b.text for b in lead.body[:1] if b.kind == "paragraph"),
+                id=ids[k],
+                slug=ids[k],
+                headline=choose_headline(ms, centrality),
+                date=_story_date(ms),
+                articles=tuple(ordered),
+                summary=choose_summary(ms, centroids[k], vectors.transform),
+                related=related[k],
             )
         )
-    stories.sort(key=lambda s: (s.date is not None, s.date, s.id), reverse=True)
-    return stories
+    return sorted(stories, key=_newest_first)
+
+
+def _newest_first(story: Story) -> tuple[bool, int, str]:
+    return (story.date is None, -story.date.toordinal() if story.date else 0, story.id)
+
+
+def _story_date(articles: Sequence[Article]) -> dt.date | None:
+    """Earliest date of the members (the cleaner's event date, else front matter)."""
+    dates = [a.date for a in articles if a.date is not None]
+    return min(dates) if dates else None
+
+
+def related_stories(
+    centroids: sp.csr_matrix, ids: Sequence[str], terms: Sequence[str]
+) -> list[tuple[str, ...]]:
+    """Per story, the ids of other stories sharing its main actors (top terms)."""
+    n = centroids.shape[0]
+    top = sp.lil_matrix(centroids.shape, dtype=np.int32)
+    for k in range(n):
+        row = centroids[k]
+        order = np.lexsort((row.indices, -row.data))
+        kept = [row.indices[o] for o in order if not terms[row.indices[o]].startswith("~")]
+        for t in kept[:RELATED_TOP_TERMS]:
+            top[k, t] = 1
+    top = top.tocsr()
+    shared = (top @ top.T).tocoo()
+    found: dict[int, list[tuple[float, str]]] = defaultdict(list)
+    for a, b, count in zip(
+        shared.row.tolist(), shared.col.tolist(), shared.data.tolist(), strict=True
+    ):
+        if a == b or count < RELATED_SHARED_TERMS:
+            continue
+        sim = float(centroids[a].multiply(centroids[b]).sum())
+        if sim >= RELATED_MIN:
+            found[a].append((-sim, ids[b]))
+    return [tuple(sid for _, sid in sorted(found[k])[:MAX_RELATED]) for k in range(n)]
 
 
 def story_index(stories: Sequence[Story]) -> dict[str, str]:

@@ -1,0 +1,92 @@
+"""Small lexicons that tell events apart: what kind of event, and in which city.
+
+Two reports share their actors (بوتين, إيران) whether they cover a signing in Moscow
+or a meeting in Ashgabat; the kind of event and its place are what differ. These lists
+turn the many written forms of an event word (وقّع، يوقعان، توقيع، معاهدة) into one
+feature ``~sign`` and city names into ``@<city>`` features, which grouping weighs more
+in an article's lead. Entries are folded with ``normalize_arabic`` on load. Written for
+this project (MIT).
+"""
+
+from __future__ import annotations
+
+import re
+
+from digest.normalize import normalize_arabic
+
+# Kind of event -> regular expression that a whole (clitic-stripped, folded) token matches.
+_EVENT_PATTERNS = {
+    "sign": r"(?:س?[يت])?وقع(?:ت|ا|وا|ان|تا|ون|ها|اها|ه)?|توقعان|توقيع(?:ه|ها)?"
+    r"|معاهد(?:ه|ات|تين)|اتفاقي(?:ه|ات)|اتفاق(?:ا|ات)?",
+    "meet": r"(?:س?[يت]|ا)?لتق(?:ي|يا|وا|يان|ت)?|لقا(?:ه|هما|ات)?|لقاي(?:ه|هما|هم)"
+    r"|(?:س?[يت])?جتمع(?:ا|ان|ون|وا)?|اجتمع(?:ا|وا|ت)?|اجتماع(?:ه|هما|ات)?"
+    r"|محادثات(?:ه|هما)?|مباحثات(?:ه|هما)?",
+    "summit": r"قمه|قمتها|قمتهم",
+    "visit": r"زياره|زيارته|زيارتها|زار|زارت|(?:س?[يت])زور|وصل|وصلت|(?:س?[يت])صل",
+    "vote": r"تصويت|صوت|صوتت|(?:س?[يت])صوت|قرار|مشروع|فيتو|نقض|اعتمد|تبني",
+    "attack": r"هجوم|هجمات|غاره|غارات|قصف|ضربه|ضربات|انفجار|تفجير|استهداف|اطلاق",
+    "death": r"مقتل|قتلي|قتيل|اغتيال|مصرع|شهدا|ضحايا|وفاه|اصابه|جرحي",
+    "ceasefire": r"هدنه|وقف|تهدئه",
+    "election": r"انتخابات|انتخاب|اقتراع|فوز|فاز|فازت|مرشح|ولايه",
+    "protest": r"تظاهر|تظاهرات|مظاهرات|احتجاج|احتجاجات|محتجين|متظاهرين|اضراب",
+    "disaster": r"زلزال|فيضان|فيضانات|اعصار|حريق|حرايق|انهيار|سيول",
+    "sanction": r"عقوبات|حظر",
+    "release": r"افراج|اطلاق سراح|تبادل|اسري|محتجزين|رهاين",
+    "appoint": r"تعيين|تعيينه|عين|استقاله|استقال|اقاله|تنصيب|اداء",
+    "court": r"محكمه|حكم|ادانه|محاكمه|قضيه",
+}
+EVENT_PATTERNS = {
+    kind: re.compile(normalize_arabic(pattern)) for kind, pattern in _EVENT_PATTERNS.items()
+}
+
+# Cities and sites where events happen (capitals, summit venues, datelines). Countries
+# are left out on purpose: in news they are mostly actors ("روسيا وإيران توقعان").
+_CITIES = """
+موسكو سوتشي قازان كازان سان_بطرسبرغ بطرسبورغ مينسك كييف أوديسا خاركيف
+طهران أصفهان تبريز عشق_آباد عشق_اباد عشقاباد أستانا استانا ألماتي طشقند باكو يريفان تبليسي
+دوشنبه بشكيك
+أنقرة إسطنبول اسطنبول أنطاليا إزمير
+القاهرة الإسكندرية شرم_الشيخ العلمين الرياض جدة مكة المدينة_المنورة الدمام الدوحة أبوظبي
+أبو_ظبي دبي الشارقة المنامة الكويت مسقط صنعاء عدن الحديدة مأرب بغداد البصرة الموصل أربيل
+كركوك النجف كربلاء دمشق حلب حمص إدلب درعا اللاذقية دير_الزور الرقة بيروت صيدا طرابلس
+بنغازي مصراتة عمان العقبة القدس رام_الله نابلس جنين الخليل بيت_لحم غزة خان_يونس رفح
+دير_البلح جباليا تل_أبيب حيفا الخرطوم بورتسودان الفاشر أم_درمان الرباط الدار_البيضاء مراكش
+فاس طنجة الجزائر وهران قسنطينة تونس صفاقس نواكشوط مقديشو جيبوتي أديس_أبابا نيروبي
+واشنطن نيويورك لندن باريس برلين روما مدريد بروكسل جنيف فيينا لاهاي أمستردام وارسو بودابست
+بكين شنغهاي طوكيو سيول بيونغ_يانغ نيودلهي دلهي إسلام_آباد كابل جاكرتا كوالالمبور دافوس
+ميونخ هلسنكي أوسلو استوكهولم كوبنهاغن بوخارست صوفيا بلغراد أثينا نيقوسيا بغداد
+""".split()  # noqa: SIM905
+
+
+def _fold_city(name: str) -> str:
+    return normalize_arabic(name.replace("_", " "))
+
+
+_FOLDED = sorted({_fold_city(c) for c in _CITIES}, key=lambda c: (-len(c), c))
+# Multi-word names are glued into one token before tokenising: "عشق اباد" -> "عشقاباد".
+CITIES: frozenset[str] = frozenset(c.replace(" ", "") for c in _FOLDED)
+_MULTIWORD = re.compile(
+    r"\b([وفبل]{0,2})(" + "|".join(re.escape(c) for c in _FOLDED if " " in c) + r")\b"
+)
+
+
+def join_multiword(folded: str) -> str:
+    """Glue the words of multi-word city names in folded text (they become one token)."""
+    return _MULTIWORD.sub(lambda m: m[1] + m[2].replace(" ", ""), folded)
+
+
+def event_kind(stem: str) -> str | None:
+    """The kind of event a folded, clitic-stripped token names, if any."""
+    for kind, pattern in EVENT_PATTERNS.items():
+        if pattern.fullmatch(stem):
+            return kind
+    return None
+
+
+def city_name(stem: str) -> str | None:
+    """The city a folded token names (``ال`` already stripped), if any."""
+    if stem in CITIES:
+        return stem
+    if ("ال" + stem) in CITIES:
+        return "ال" + stem
+    return None

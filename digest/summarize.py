@@ -1,0 +1,90 @@
+"""A story's headline and summary, chosen from its articles (extractive, Arabic).
+
+* Headline: the title of the most central article (highest cosine to the story's
+  centroid), preferring titles that were written as titles over titles the cleaner
+  derived from a first sentence.
+* Summary: up to ``MAX_SENTENCES`` complete sentences from the lead paragraphs of the
+  member articles, most central first, at most one per article while other articles
+  still have candidates, skipping near-duplicates of sentences already chosen.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+
+from digest.article import Article
+from digest.story_features import body_paragraphs
+
+SUMMARY_PARAGRAPHS = 3  # sentences come from the first paragraphs of each article
+MIN_CHARS, MAX_CHARS = 40, 260  # a summary sentence is a real sentence, not a paragraph
+MAX_SENTENCES = 3
+MAX_SENTENCES_BIG = 4  # for stories with at least four articles
+NEAR_DUPLICATE = 0.5  # cosine above which two sentences say the same thing
+LEAD_BONUS = 0.05  # small preference for sentences from the first paragraph
+
+_SENTENCE_END = re.compile(r"(?<=[.!?؟…])[\"”»']?\s+(?=\S)")
+_LATIN = re.compile(r"[A-Za-z]")
+_ENDS_SENTENCE = re.compile(r"[.!?؟…][\"”»')]*$")
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    """Sentences of a paragraph, split after . ! ? ؟ …"""
+    return [s.strip() for s in _SENTENCE_END.split(paragraph) if s.strip()]
+
+
+def is_summary_sentence(sentence: str) -> bool:
+    """Complete, of reasonable length, and Arabic (not a photo credit or a stray heading)."""
+    if not MIN_CHARS <= len(sentence) <= MAX_CHARS or not _ENDS_SENTENCE.search(sentence):
+        return False
+    return len(_LATIN.findall(sentence)) * 5 < len(sentence)
+
+
+def candidates(articles: Sequence[Article]) -> list[tuple[int, int, str]]:
+    """(article index, paragraph index, sentence) for every usable lead sentence."""
+    found = []
+    for a, article in enumerate(articles):
+        for p, paragraph in enumerate(body_paragraphs(article)[:SUMMARY_PARAGRAPHS]):
+            for sentence in split_sentences(paragraph):
+                if is_summary_sentence(sentence):
+                    found.append((a, p, sentence))
+    return found
+
+
+def choose_summary(
+    articles: Sequence[Article],
+    centroid: sp.csr_matrix,
+    vectorize: Callable[[Sequence[str]], sp.csr_matrix],
+) -> tuple[str, ...]:
+    """The story's summary sentences, most central first."""
+    found = candidates(articles)
+    if not found:
+        return ()
+    vectors = vectorize([s for _, _, s in found])
+    scores = np.asarray((vectors @ centroid.T).todense()).ravel()
+    scores += np.array([LEAD_BONUS if p == 0 else 0.0 for _, p, _ in found])
+    order = sorted(range(len(found)), key=lambda i: (-scores[i], found[i][0], found[i][1], i))
+    limit = MAX_SENTENCES_BIG if len(articles) >= 4 else MAX_SENTENCES
+    chosen: list[int] = []
+    for one_per_article in (True, False):
+        for i in order:
+            if len(chosen) >= limit:
+                break
+            if i in chosen or (one_per_article and found[i][0] in {found[c][0] for c in chosen}):
+                continue
+            if chosen and (vectors[chosen] @ vectors[i].T).max() > NEAR_DUPLICATE:
+                continue
+            chosen.append(i)
+    return tuple(found[i][2] for i in chosen)
+
+
+def choose_headline(articles: Sequence[Article], centrality: Sequence[float]) -> str:
+    """Title of the most central article, written titles before derived ones."""
+    best = min(
+        range(len(articles)),
+        key=lambda i: (articles[i].title_derived, -centrality[i], articles[i].source),
+    )
+    return articles[best].title
