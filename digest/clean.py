@@ -411,7 +411,11 @@ def read_byline(units: list[Unit], index: int, top: Top) -> int | None:
 def read_top(units: list[Unit]) -> Top:
     """Find the masthead, datelines, byline and headline above the first paragraph."""
     end = next(
-        (i for i, u in enumerate(units) if u.kind != "line" or not is_headline_like(u.text)),
+        (
+            i
+            for i, u in enumerate(units)
+            if u.kind != "line" or not is_headline_like(u.text) or LIST_MARKER.match(u.text)
+        ),
         len(units),
     )
     if end < len(units) and units[end].kind == "heading":
@@ -485,7 +489,7 @@ def drop_trailing_bullets(units: list[Unit]) -> list[Unit]:
     end = len(units)
     while end and units[end - 1].kind == "line" and SYMBOL_BULLET.match(units[end - 1].text):
         end -= 1
-    if end < len(units) and end and not units[end - 1].text.rstrip().endswith(":"):
+    if end < len(units) and (end == 0 or not units[end - 1].text.rstrip().endswith(":")):
         return units[:end]
     return units
 
@@ -595,7 +599,7 @@ def derive_headline(lead: str, limit: int = MAX_TITLE) -> str:
     clauses = [c.strip(" ،,؛;.") for c in re.split(r"[،,؛;]\s", sentence)]
     clauses = [c for c in clauses if words(c) >= 3] or [sentence.strip(" .")]
     clause = next(
-        (c for c in clauses if bare(c).split()[0] not in FRAMING_OPENERS),
+        (c for c in clauses if (bare(c).split() or [""])[0] not in FRAMING_OPENERS),
         clauses[0],
     )
     if len(clause) <= limit:
@@ -661,7 +665,8 @@ def clean_article(source: SourceFile) -> Article:
         title, derived = strip_site_suffix(detected_title, outlet), False
     else:
         lead = next((b for b in blocks if b.kind == "paragraph"), blocks[0])
-        title, derived = derive_headline(lead.plain_text()), True
+        lead_text = lead.plain_text()
+        title, derived = derive_headline(lead_text) or lead_text[:MAX_TITLE], True
     date = meta.get("date")
     if date is None:
         lines = [*top.datelines, *(u.text for u in article_units if u.kind != "list")]

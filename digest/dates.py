@@ -82,7 +82,7 @@ _MONTH = rf"(?P<month>{_NAME}){_E}(?:\s*[/\\(-]\s*(?:{_NAME}){_E}\)?)?"
 _WEEKDAY = "|".join(WEEKDAYS)
 _PREFIX = (
     rf"(?:(?P<weekday>{_WEEKDAY}){_E}\s*[,،-]?\s*(?:الموافق\s*)?)?"
-    rf"(?:(?P<cue>{'|'.join(BACKGROUND_CUES)}|في)\s+)?"
+    rf"(?:(?P<cue>و?(?:{'|'.join(BACKGROUND_CUES)}|في))\s+)?"
 )
 _NAMED = re.compile(
     rf"{_B}(?:يوم\s+)?{_PREFIX}(?P<day>\d{{1,2}}){_E}\s*(?:من\s+)?(?:شهر\s+)?{_MONTH}"
@@ -97,7 +97,7 @@ _NUMERIC_YMD = re.compile(
     rf"(?P<day>\d{{1,2}})(?!\d)"
 )
 _TODAY = re.compile(rf"{_B}(?:اليوم|يوم)\s+(?P<weekday>{_WEEKDAY}){_E}")
-_TRAILING_CUE = re.compile(rf"{_B}(?:{'|'.join(BACKGROUND_CUES)})\s*$")
+_TRAILING_CUE = re.compile(rf"{_B}و?(?:{'|'.join(BACKGROUND_CUES)})\s*$")
 
 
 @dataclass(frozen=True)
@@ -146,7 +146,7 @@ def find_dates(text: str) -> list[DateMention]:
                     continue
                 weekday = WEEKDAYS.get(groups["weekday"] or "")
                 cue = groups["cue"]
-                background = (cue is not None and cue != "في") or bool(
+                background = (cue is not None and cue.removeprefix("و") != "في") or bool(
                     _TRAILING_CUE.search(line[: match.start()])
                 )
                 found.append((match.start(), DateMention(date, index, weekday, background)))

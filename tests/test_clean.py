@@ -1,0 +1,493 @@
+"""The cleaner on the five scraped seeds, hand-written articles from other outlets,
+Markdown, sidecars, and arbitrary text (hypothesis)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from digest.article import Article, Block, SourceFile
+from digest.build import load_articles
+from digest.clean import CleaningError, clean_article, derive_headline
+from digest.cli import main
+from digest.source import read_sources
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "content"
+RAW = Path(__file__).resolve().parent / "fixtures" / "raw"
+
+
+def clean_file(path: Path) -> Article:
+    return clean_article(SourceFile(path.name, path.read_text(encoding="utf-8"), "txt"))
+
+
+def seed(prefix: str) -> Path:
+    return next(CONTENT.glob(f"{prefix}_*.txt"))
+
+
+def body_text(article: Article) -> str:
+    return "\n".join(block.plain_text() for block in article.body)
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def kinds(article: Article, kind: str) -> list[Block]:
+    return [b for b in article.body if b.kind == kind]
+
+
+# --- the five seeds, field by field ----------------------------------------------------
+
+SEED_FIELDS = {
+    # prefix: (title, derived, outlet, date)
+    "000": (
+        "مرحلة جديدة من الشراكة.. بيزشكيان وبوتين يواجهان التحديات",
+        False,
+        "الأمصار",
+        dt.date(2025, 1, 17),
+    ),
+    "001": (
+        "خطوة جديدة في تحالفهما... روسيا وإيران توقّعان شراكة استراتيجية شاملة"
+        " خلال زيارة بزشكيان إلى موسكو",
+        False,
+        None,
+        None,
+    ),
+    "002": (
+        "اجتمع الرئيس الروسي “فلاديمير بوتين” بنظيره الإيراني “مسعود پيزشكيان”",
+        True,
+        None,
+        dt.date(2024, 10, 11),
+    ),
+    "003": ("الرئيسان الروسي والإيراني يوقعان معاهدة شراكة في موسكو", False, None, None),
+    "004": ('وقعت روسيا وإيران "اتفاقية شراكة شاملة" تمتد لعشرين عامًا', True, "بوابة الفجر", None),
+}
+
+# prefix: (paragraphs, headings, list items)
+SEED_SHAPE = {
+    "000": (13, ["تنصيب الرئيس الأمريكي المنتخب دونالد ترامب", "العلاقات بين إيران وروسيا"], 5),
+    "001": (18, ['"تطوير القدرات"'], 0),
+    "002": (
+        17,
+        [
+            "لقاء في زمن التحديات",
+            "تعزيز العلاقات في زمن العقوبات",
+            "توحيد الجهود المُشتركة",
+            "التداعيات الدولية والإقليمية",
+            "الآفاق المستقبلية",
+        ],
+        0,
+    ),
+    "003": (19, [], 0),
+    "004": (
+        12,
+        [
+            "تفاصيل الاتفاقية وزيارة بزشكيان إلى موسكو",
+            "رسائل متعددة الأوجه للغرب وإدارة ترامب",
+            "مصالح متبادلة وتحولات استراتيجية",
+        ],
+        0,
+    ),
+}
+
+# Lines of each seed that are not article text (line numbers, 1-based), and the line
+# after which everything is furniture.
+SEED_FURNITURE = {
+    "000": ({1, 2, 3, 5, 7, 8, 12, 22, 45}, None),
+    "001": ({1}, None),
+    "002": (set(), None),
+    "003": ({1}, None),
+    "004": ({31}, 33),
+}
+
+
+@pytest.mark.parametrize("prefix", sorted(SEED_FIELDS))
+def test_seed_fields(prefix: str) -> None:
+    article = clean_file(seed(prefix))
+    title, derived, outlet, date = SEED_FIELDS[prefix]
+    assert article.title == title
+    assert article.title_derived is derived
+    assert article.outlet == outlet
+    assert article.date == date
+    assert article.lang == "ar"
+    assert article.source == seed(prefix).name
+
+
+@pytest.mark.parametrize("prefix", sorted(SEED_SHAPE))
+def test_seed_body_shape(prefix: str) -> None:
+    article = clean_file(seed(prefix))
+    paragraphs, headings, items = SEED_SHAPE[prefix]
+    assert len(kinds(article, "paragraph")) == paragraphs
+    assert [b.text for b in kinds(article, "heading")] == headings
+    assert sum(len(b.items) for b in kinds(article, "list")) == items
+
+
+@pytest.mark.parametrize("prefix", sorted(SEED_FURNITURE))
+def test_seed_keeps_every_real_line_verbatim(prefix: str) -> None:
+    """Every line that is not furniture is in the body, unchanged except whitespace."""
+    path = seed(prefix)
+    article = clean_file(path)
+    furniture, cut_after = SEED_FURNITURE[prefix]
+    text = body_text(article)
+    kept = [
+        squash(line)
+        for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1)
+        if line.strip() and number not in furniture and (cut_after is None or number < cut_after)
+    ]
+    if SEED_FIELDS[prefix][1]:  # derived title: the lead stays in the body
+        assert article.body[0].text == kept[0]
+    for line in kept:
+        assert line in text
+    # Nothing else got in: the body is exactly those lines (list items join label+text).
+    assert len(squash(text)) == len(squash(" ".join(kept)))
+
+
+def test_seed_000_list_keeps_its_structure() -> None:
+    article = clean_file(seed("000"))
+    (block,) = kinds(article, "list")
+    assert [item.split(":")[0] for item in block.items] == [
+        "تعزيز التعاون الاقتصادي",
+        "توسيع التعاون العسكري والأمني",
+        "مواجهة النفوذ الغربي",
+        "التنسيق الإقليمي",
+        "التحديات المحتملة",
+    ]
+    intro = article.body[article.body.index(block) - 1]
+    assert intro.kind == "paragraph" and intro.text.endswith("على النحو التالي:")
+
+
+FURNITURE = {
+    "000": [
+        "مجلس التحرير",
+        "نقابة الصحفيين",
+        "Alexander",
+        "Nemenov",
+        "Astafyev",
+        "Sputnik",
+        "- المشهد",
+        "لمدة 20 عاما",
+    ],
+    "003": ["| أخبار"],
+    "004": [
+        "المصدر:",
+        "بوابة الفجر",
+        "كلمات دلالية",
+        "إقرأ أيضاً",
+        "بايدن",
+        "Biden",
+        "غزة",
+        "مقالات مشابهة",
+        "•",
+    ],
+}
+
+
+@pytest.mark.parametrize("prefix", sorted(FURNITURE))
+def test_seed_furniture_is_gone(prefix: str) -> None:
+    article = clean_file(seed(prefix))
+    text = body_text(article) + "\n" + article.title
+    for needle in FURNITURE[prefix]:
+        assert needle not in text, needle
+    lines = {block.plain_text() for block in article.body}
+    assert "نشر" not in lines and "الأمصار" not in lines
+
+
+def test_all_seeds_free_of_common_furniture() -> None:
+    articles, errors = load_articles(CONTENT)
+    assert errors == [] and len(articles) == 5
+    for article in articles:
+        text = body_text(article)
+        for needle in ("كلمات دلالية", "مقالات مشابهة", "مجلس التحرير", "المصدر:", "•"):
+            assert needle not in text
+
+
+# --- other outlets: the rules generalise --------------------------------------------------
+
+
+def test_egyptian_article_with_byline_breadcrumb_and_most_read() -> None:
+    article = clean_file(RAW / "egypt_byline_mostread.txt")
+    assert article.title.startswith("افتتاح محطة جديدة لتحلية مياه البحر")
+    assert not article.title_derived
+    assert article.outlet is None  # "كتب:" names an author, not an outlet
+    assert article.date == dt.date(2024, 5, 5)  # Arabic-Indic digits in the dateline
+    text = body_text(article)
+    for needle in ("الرئيسية", "أحمد سامي", "رويترز", "اقرأ أيضا", "الأكثر قراءة", "الذهب"):
+        assert needle not in text
+    assert [b.kind for b in article.body] == [
+        "paragraph",
+        "paragraph",
+        "paragraph",
+        "heading",
+        "paragraph",
+        "list",
+        "paragraph",
+    ]
+    assert article.body[5].items[0] == "إنشاء مآخذ المياه وخطوط الطرد."
+
+
+def test_levantine_article_with_pen_name_getty_caption_and_follow_prompt() -> None:
+    article = clean_file(RAW / "levant_penname_getty.txt")
+    assert article.title == "مهرجان بيروت للكتاب يفتتح دورته الجديدة بمشاركة 200 دار نشر"
+    assert article.outlet is None  # "المصدر: وكالات" names no outlet
+    assert article.date == dt.date(2024, 10, 3)
+    text = body_text(article)
+    for needle in ("بقلم", "Getty", "وكالات", "تابعونا", "مواضيع ذات صلة", "الشارقة"):
+        assert needle not in text
+    assert len(kinds(article, "paragraph")) == 4
+    assert kinds(article, "heading")[0].text == "أبرز محطات البرنامج"
+    assert len(kinds(article, "list")[0].items) == 3
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "الرئيس خلال المؤتمر الصحفي في القاهرة (أ ف ب)",
+        "جانب من الاجتماع في الرياض (رويترز)",
+        "صورة أرشيفية للمحطة Getty Images",
+        "متظاهرون في وسط المدينة Maxim Shemetov/Reuters",
+        "الصورة: وزير الخارجية خلال زيارته",
+    ],
+)
+def test_caption_lines_are_dropped(caption: str) -> None:
+    lead = "وصل الوزير إلى العاصمة اليوم في زيارة رسمية تستمر يومين."
+    more = "وبحث الجانبان سبل تعزيز التعاون الثنائي في مجالات عدة."
+    article = clean_article(SourceFile("x.txt", f"{lead}\n\n{caption}\n\n{more}", "txt"))
+    assert [b.text for b in article.body] == [lead, more]
+
+
+def test_agency_credit_after_a_sentence_is_kept() -> None:
+    """A paragraph that ends with its source in brackets is text, not a caption."""
+    lead = "وصل الوزير إلى العاصمة اليوم في زيارة رسمية تستمر يومين. (رويترز)"
+    article = clean_article(SourceFile("x.txt", lead, "txt"))
+    assert article.body[0].text == lead
+
+
+# --- metadata, Markdown, sidecars ----------------------------------------------------------
+
+
+def test_metadata_wins_over_detection() -> None:
+    text = seed("000").read_text(encoding="utf-8")
+    meta = {
+        "title": "عنوان المحرر",
+        "date": dt.date(2025, 1, 18),
+        "source": "موقع آخر",
+        "url": "https://example.org/a",
+        "lang": "ar",
+        "story": "iran-russia-treaty",
+    }
+    article = clean_article(SourceFile("000.txt", text, "txt", meta))
+    assert (article.title, article.title_derived) == ("عنوان المحرر", False)
+    assert article.date == dt.date(2025, 1, 18)
+    assert article.outlet == "موقع آخر"
+    assert article.url == "https://example.org/a" and article.story == "iran-russia-treaty"
+    assert "مرحلة جديدة من الشراكة" not in body_text(article)  # detected headline not in body
+    assert clean_article(SourceFile("a.txt", text, "txt", {"outlet": "X"})).outlet == "X"
+
+
+def test_sidecar_title_overrides_a_derived_one(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "lead.txt").write_bytes(seed("004").read_bytes())
+    (content / "lead.yaml").write_text("title: روسيا وإيران توقعان شراكة\n", encoding="utf-8")
+    (article,), errors = load_articles(content)
+    assert errors == []
+    assert (article.title, article.title_derived) == ("روسيا وإيران توقعان شراكة", False)
+    assert article.outlet == "بوابة الفجر"
+
+
+MARKDOWN = """---
+source: المرصد
+---
+# الوزير يفتتح **المعرض** الجديد
+
+افتتح الوزير *اليوم* المعرض في [القاهرة](https://example.org) بحضور عدد من السفراء.
+
+<script>alert(1)</script> نص بعد الوسم.
+
+![صورة](photo.jpg)
+
+## البرنامج
+
+- ندوات **يومية**
+- أمسيات شعرية
+
+  تقام في الحديقة.
+1. الافتتاح
+
+## اقرأ أيضا
+
+- خبر آخر لا علاقة له
+"""
+
+
+def test_markdown_body_is_parsed_into_blocks(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text(MARKDOWN, encoding="utf-8")
+    (source,), _ = read_sources(tmp_path)
+    article = clean_article(source)
+    assert article.title == "الوزير يفتتح المعرض الجديد"
+    assert article.outlet == "المرصد"
+    assert [b.to_json() for b in article.body] == [
+        {
+            "type": "paragraph",
+            "text": "افتتح الوزير اليوم المعرض في القاهرة بحضور عدد من السفراء.",
+        },
+        {"type": "paragraph", "text": "<script>alert(1)</script> نص بعد الوسم."},
+        {"type": "heading", "text": "البرنامج"},
+        {"type": "list", "items": ["ندوات يومية", "أمسيات شعرية تقام في الحديقة."]},
+        {"type": "list", "items": ["الافتتاح"]},
+    ]
+
+
+def test_markdown_without_heading_derives_a_title() -> None:
+    text = "انطلقت اليوم في الرياض أعمال القمة العربية بمشاركة القادة، وسط إجراءات أمنية مشددة.\n"
+    article = clean_article(SourceFile("b.md", text, "md"))
+    assert article.title == "انطلقت اليوم في الرياض أعمال القمة العربية بمشاركة القادة"
+    assert article.title_derived
+
+
+# --- headline derivation ---------------------------------------------------------------------
+
+
+def test_derived_headline_is_a_clause_within_the_limit() -> None:
+    for prefix in ("002", "004"):
+        article = clean_file(seed(prefix))
+        assert article.title_derived
+        assert 20 <= len(article.title) <= 110
+        assert article.title in article.body[0].text  # a piece of the lead, at word bounds
+        lead_words = article.body[0].text.split()
+        title_words = article.title.split()
+        start = lead_words.index(title_words[0])
+        assert lead_words[start : start + len(title_words)][:-1] == title_words[:-1]
+
+
+def test_derived_headline_cuts_long_clauses_at_a_word_boundary() -> None:
+    lead = " ".join(["كلمة"] * 80) + "."
+    title = derive_headline(lead)
+    assert len(title) <= 110 and title.split() == ["كلمة"] * len(title.split())
+
+
+# --- errors: empty, furniture only, bad bytes ------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["", "\n\n   \n\t\n"])
+def test_empty_file_is_a_cleaning_error_naming_the_file(text: str) -> None:
+    with pytest.raises(CleaningError, match=r"news/empty\.txt"):
+        clean_article(SourceFile("news/empty.txt", text, "txt"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "كلمات دلالية: روسيا إيران\n\nمقالات مشابهة\n  • خبر أول\n  • خبر ثان",
+        "اقرأ أيضا\n\nخبر لا علاقة له بالموضوع\n\nخبر آخر",
+        "• خبر أول\n• خبر ثان\n• خبر ثالث",
+        "مجلس التحرير: مجموعة صحفيين\n\nنشر\nالموقع\n\nتابعونا على فيسبوك",
+    ],
+)
+def test_file_with_only_furniture_is_a_cleaning_error(text: str) -> None:
+    with pytest.raises(CleaningError, match=r"only\.txt.*furniture"):
+        clean_article(SourceFile("only.txt", text, "txt"))
+
+
+def test_bad_file_is_reported_and_the_others_still_load(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    for path in CONTENT.glob("00[01]_*.txt"):
+        (content / path.name).write_bytes(path.read_bytes())
+    (content / "bad.txt").write_bytes("خبر".encode() + b"\xff\xfe\x00 broken")
+    (content / "empty.txt").write_text("\n", encoding="utf-8")
+    articles, errors = load_articles(content)
+    assert [a.source for a in articles] == sorted(p.name for p in CONTENT.glob("00[01]_*.txt"))
+    assert {e.path for e in errors} == {"bad.txt", "empty.txt"}
+    bad = next(e for e in errors if e.path == "bad.txt")
+    assert "UTF-8" in bad.message
+
+
+# --- property tests --------------------------------------------------------------------------
+
+WORDS = [
+    "الرئيس", "وزير", "الحكومة", "اجتمع", "أعلن", "المدينة", "مشروع", "جديد", "اليوم",
+    "التعاون", "البلدين", "قال", "إن", "العاصمة", "الاقتصاد", "المياه", "الطاقة", "محطة",
+    "افتتح", "المجلس", "القرار", "الشعب", "الأمن", "السلام", "سبوتنيك", "نشر", "كتب",
+]  # fmt: skip
+sentence = st.lists(st.sampled_from(WORDS), min_size=4, max_size=25).map(
+    lambda ws: " ".join(ws) + "."
+)
+heading = st.lists(st.sampled_from(WORDS), min_size=2, max_size=6).map(" ".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=600))
+def test_never_crashes_on_arbitrary_text(text: str) -> None:
+    try:
+        article = clean_article(SourceFile("any.txt", text, "txt"))
+    except CleaningError as exc:
+        assert "any.txt" in str(exc)
+    else:
+        assert article.body and article.title
+        assert all(b.text or b.items for b in article.body)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=600))
+def test_never_crashes_on_arbitrary_markdown(text: str) -> None:
+    try:
+        article = clean_article(SourceFile("any.md", text, "md"))
+    except CleaningError as exc:
+        assert "any.md" in str(exc)
+    else:
+        assert article.body and article.title
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.one_of(sentence, heading), min_size=1, max_size=12),
+    st.sampled_from(["\n", "\n\n", "\n \n"]),
+)
+def test_never_drops_a_real_paragraph(lines: list[str], separator: str) -> None:
+    """Any mix of sentences and short lines: every sentence ends up in the body."""
+    article = clean_article(SourceFile("gen.txt", separator.join(lines), "txt"))
+    text = body_text(article)
+    for line in lines:
+        if line.endswith("."):
+            assert line in text
+    assert article.title
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(sentence, min_size=1, max_size=6), st.binary(max_size=40))
+def test_arbitrary_bytes_never_stop_the_build(
+    tmp_path_factory: pytest.TempPathFactory, lines: list[str], junk: bytes
+) -> None:
+    content = tmp_path_factory.mktemp("content")
+    (content / "good.txt").write_text("\n\n".join(lines), encoding="utf-8")
+    (content / "junk.txt").write_bytes(junk)
+    articles, errors = load_articles(content)
+    assert "good.txt" in [a.source for a in articles]
+    assert len(articles) + len(errors) == 2
+    assert all(e.path == "junk.txt" for e in errors)
+
+
+# --- command line --------------------------------------------------------------------------
+
+
+def test_articles_json_shows_the_cleaned_fields() -> None:
+    result = CliRunner().invoke(main, ["articles", "--content", str(CONTENT), "--json"])
+    assert result.exit_code == 0, result.output
+    data = {item["source"]: item for item in json.loads(result.output)}
+    first = data[seed("000").name]
+    assert first["title"] == SEED_FIELDS["000"][0]
+    assert first["title_derived"] is False
+    assert first["outlet"] == "الأمصار"
+    assert first["date"] == "2025-01-17"
+    assert first["lang"] == "ar"
+    assert {b["type"] for b in first["body"]} == {"paragraph", "heading", "list"}
+    assert data[seed("002").name]["title_derived"] is True
+    assert data[seed("003").name]["date"] is None

@@ -1,0 +1,63 @@
+"""normalize_arabic folds spelling variants for matching; display text is never touched."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from digest.normalize import normalize_arabic
+
+PEZESHKIAN = ["بيزشكيان", "بزشكيان", "پيزشكيان", "بيزشكیان"]
+
+
+def edit_distance(a: str, b: str) -> int:
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
+    return row[-1]
+
+
+def test_pezeshkian_spellings_fold_together() -> None:
+    first, short, persian_pe, persian_ya = (normalize_arabic(n) for n in PEZESHKIAN)
+    assert first == persian_pe == persian_ya == "بيزشكيان"
+    assert edit_distance(first, short) == 1  # بزشكيان drops one letter: near-identical
+
+
+def test_persian_letters() -> None:
+    assert normalize_arabic("پ ک ی گ چ ژ") == "ب ك ي ك ج ز"
+
+
+def test_alef_hamza_maqsura_ta_marbuta() -> None:
+    assert normalize_arabic("أحمد إيران آسيا ٱلله") == "احمد ايران اسيا الله"
+    assert normalize_arabic("مؤتمر رئيس سماء") == "موتمر رييس سما"
+    assert normalize_arabic("مصطفى الجمعة") == "مصطفي الجمعه"
+
+
+def test_diacritics_and_tatweel() -> None:
+    assert normalize_arabic("لقاءٍ تاريخيّ") == "لقا تاريخي"
+    assert normalize_arabic("مُشـــترك") == "مشترك"
+    assert normalize_arabic("أيضاً") == normalize_arabic("ايضا")
+
+
+def test_digits() -> None:
+    assert normalize_arabic("١٧ يناير ٢٠٢٥") == "17 يناير 2025"
+    assert normalize_arabic("۱۴۰۳") == "1403"
+
+
+def test_quotes_and_spaces() -> None:
+    quoted = ["“فلاديمير بوتين”", "«فلاديمير بوتين»", '"فلاديمير بوتين"', "„فلاديمير بوتين‟"]
+    assert {normalize_arabic(q) for q in quoted} == {'"فلاديمير بوتين"'}
+    assert normalize_arabic("  وبعد  \n أن\u200f ") == "وبعد ان"
+
+
+def test_latin_is_lowercased() -> None:
+    assert normalize_arabic("S-400 Alexander") == "s-400 alexander"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_idempotent(text: str) -> None:
+    once = normalize_arabic(text)
+    assert normalize_arabic(once) == once
