@@ -4,23 +4,40 @@ The result is a mapping of site paths (``ar/stories/<slug>/index.html``) to byte
 it to disk is :mod:`digest.output`'s job. Templates are autoescaped, and Markdown (human
 translations) goes through markdown-it-py with raw HTML disabled, so article text can never
 inject markup.
+
+Pages of each language (``<lang>`` is ``ar`` or ``en``; every page links its counterpart):
+
+* ``<lang>/`` front page, ``<lang>/stories/<slug>/`` one page per story;
+* ``<lang>/archive/`` the editions (days), ``<lang>/archive/<YYYY-MM-DD>/`` one per day,
+  ``<lang>/archive/undated/`` for stories without a date;
+* ``<lang>/outlets/`` and ``<lang>/outlets/<slug>/`` one page per outlet (see
+  :func:`outlet_slug`);
+* ``<lang>/search/`` the Pagefind search page, ``<lang>/feed.xml`` the RSS feed.
+
+:meth:`SiteRenderer.plan` lists every page as a :class:`Page` (template + context) and
+:meth:`SiteRenderer.render` renders them, so a caller can render only some pages.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import hashlib
 import posixpath
+import re
 import tomllib
+import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
+from babel import Locale
 from babel.dates import format_date
+from babel.numbers import format_decimal
 from markdown_it import MarkdownIt
 
 from digest.article import Article, Block, Story
@@ -29,6 +46,8 @@ from digest.source import split_front_matter
 
 DIRECTION = {"ar": "rtl", "en": "ltr"}
 OTHER = {"ar": "en", "en": "ar"}
+OG_LOCALE = {"ar": "ar_AR", "en": "en_US"}
+UNDATED = "undated"  # archive page of stories without a date
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
 
@@ -43,6 +62,11 @@ def story_path(lang: str, story: Story) -> str:
     return f"{lang}/stories/{story.slug}/"
 
 
+def day_path(lang: str, day: dt.date | None) -> str:
+    """Site path of the archive page of one day (``undated`` for stories without a date)."""
+    return f"{lang}/archive/{day.isoformat() if day else UNDATED}/"
+
+
 def rfc822(day: dt.date) -> str:
     """RFC 822 date for RSS (midnight UTC of the event day)."""
     return email.utils.format_datetime(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC))
@@ -53,15 +77,68 @@ def human_date(day: dt.date | None, lang: str) -> str:
     return format_date(day, "d MMMM y", locale=lang) if day else ""
 
 
+def human_count(n: int, forms: Mapping[str, str], lang: str) -> str:
+    """``3 مصادر`` / ``3 sources``: the number per locale, the noun in its plural form.
+
+    ``forms`` maps CLDR plural categories (``one``, ``two``, ``few``, ``many``, ``other``)
+    to patterns with ``{n}``; missing categories fall back to ``other``.
+    """
+    form = Locale.parse(lang).plural_form(n)
+    return forms.get(form, forms["other"]).replace("{n}", format_decimal(n, locale=lang))
+
+
+_ARABIC_LETTERS = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+_ROMAN = {
+    "ا": "a", "أ": "a", "إ": "i", "آ": "a", "ٱ": "a", "ء": "", "ؤ": "u", "ئ": "i", "ب": "b",
+    "ت": "t", "ث": "th", "ج": "j", "ح": "h", "خ": "kh", "د": "d", "ذ": "dh", "ر": "r", "ز": "z",
+    "س": "s", "ش": "sh", "ص": "s", "ض": "d", "ط": "t", "ظ": "z", "ع": "", "غ": "gh", "ف": "f",
+    "ق": "q", "ك": "k", "ل": "l", "م": "m", "ن": "n", "ه": "h", "و": "w", "ي": "y", "ى": "a",
+    "ة": "a", "پ": "p", "چ": "ch", "ژ": "zh", "ڤ": "v", "گ": "g", "ک": "k", "ی": "y",
+}  # fmt: skip
+
+
+def script_lang(text: str) -> str | None:
+    """``ar`` if ``text`` is written in Arabic script, else None (direction unknown)."""
+    return "ar" if _ARABIC_LETTERS.search(text) else None
+
+
+def outlet_slug(name: str) -> str:
+    """ASCII URL segment for an outlet name: a plain transliteration, stable across builds.
+
+    ``الأمصار`` -> ``al-amsar``, ``BBC عربي`` -> ``bbc-arby``. Arabic letters are romanised
+    one by one (diacritics and tatweel dropped, the article ``ال`` written ``al-``), other
+    letters are reduced to ASCII. Names that romanise alike share a page. A name with
+    nothing left to romanise gets ``outlet-`` and a short hash of the name.
+    """
+    words = []
+    for word in unicodedata.normalize("NFKC", name).split():
+        if word.startswith("ال") and len(word) > 3:
+            word = "al-" + word[2:]
+        latin = "".join(_ROMAN.get(ch, ch) for ch in word)
+        latin = unicodedata.normalize("NFKD", latin).encode("ascii", "ignore").decode()
+        words.append(re.sub(r"[^a-z0-9]+", "-", latin.lower()).strip("-"))
+    slug = "-".join(w for w in words if w)[:60].strip("-")
+    return slug or "outlet-" + hashlib.sha1(name.encode()).hexdigest()[:8]
+
+
+def outlet_path(lang: str, name: str) -> str:
+    return f"{lang}/outlets/{outlet_slug(name)}/"
+
+
 @dataclass(frozen=True)
 class Text:
-    """A piece of display text; ``missing`` when its translation is not available."""
+    """A piece of display text; ``missing`` when its translation is not available.
+
+    A missing translation keeps the Arabic ``original`` so a page can show it, marked up
+    as Arabic, instead of nothing.
+    """
 
     value: str
     missing: bool = False
+    original: str = ""
 
     def __str__(self) -> str:
-        return self.value
+        return self.value if not self.missing else self.original
 
 
 class Localizer:
@@ -75,7 +152,11 @@ class Localizer:
         if self.lang == "ar":
             return Text(arabic)
         value = self.english.get(arabic)
-        return Text(value, False) if value is not None else Text("", True)
+        return Text(value) if value is not None else Text("", True, arabic)
+
+
+def _outlet_view(name: str, lang: str) -> dict[str, Any]:
+    return {"name": name, "path": outlet_path(lang, name), "lang": script_lang(name)}
 
 
 def _block_view(block: Block, loc: Localizer) -> dict[str, Any]:
@@ -95,41 +176,76 @@ def _human_translation(article: Article) -> tuple[str | None, str]:
 
 
 def _article_view(article: Article, lang: str, loc: Localizer) -> dict[str, Any]:
+    blocks = [_block_view(b, loc) for b in article.body]
+    texts = [t for b in blocks for t in (b["items"] if b["kind"] == "list" else [b["text"]])]
     view: dict[str, Any] = {
         "source": article.source,
         "url": article.url,
-        "outlet": article.outlet,
+        "outlet": _outlet_view(article.outlet, lang) if article.outlet else None,
         "date": article.date,
         "date_text": human_date(article.date, lang),
         "title": loc(article.title),
-        "blocks": [_block_view(b, loc) for b in article.body],
+        # an article in another language than Arabic keeps its own lang on Arabic pages
+        "lang": article.lang if lang == "ar" and article.lang != "ar" else None,
+        "blocks": blocks,
+        "untranslated": bool(texts) and all(t.missing for t in texts),
         "html": None,
         "human": False,
     }
     if lang == "en" and article.english is not None:
         title, html = _human_translation(article)
-        view.update(html=html, human=True, blocks=[])
+        view.update(html=html, human=True, blocks=[], untranslated=False)
         if title:
             view["title"] = Text(title)
     return view
 
 
-def _story_view(story: Story, lang: str, loc: Localizer) -> dict[str, Any]:
+def _plain(text: str, limit: int = 200) -> str:
+    """One-line text for meta descriptions, cut at a word boundary."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def _story_view(story: Story, lang: str, loc: Localizer, strings: Mapping[str, Any]) -> dict:
     outlets = sorted({a.outlet for a in story.articles if a.outlet})
+    summary = [loc(s) for s in story.summary]
+    headline = loc(story.headline)
+    shown = [s.value for s in summary if not s.missing]
     return {
         "id": story.id,
         "slug": story.slug,
         "path": story_path(lang, story),
         "counterpart": story_path(OTHER[lang], story),
-        "headline": loc(story.headline),
+        "headline": headline,
         "headline_ar": story.headline,
+        "title": str(headline),  # plain text for <title>, feeds and cards
+        "description": _plain(" ".join(shown)) if shown else "",
         "date": story.date,
         "date_text": human_date(story.date, lang),
+        "day_path": day_path(lang, story.date),
         "rfc822": rfc822(story.date) if story.date else None,
-        "outlets": outlets,
-        "summary": [loc(s) for s in story.summary],
+        "outlets": [_outlet_view(o, lang) for o in outlets],
+        "summary": summary,
+        "summary_missing": bool(summary) and all(s.missing for s in summary),
         "article_count": len(story.articles),
+        "count_text": human_count(len(story.articles), strings["source_count"], lang),
     }
+
+
+@dataclass
+class Page:
+    """One page to render: its site path (a folder URL ends in ``/``), template, context."""
+
+    path: str
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def file(self) -> str:
+        """Key in the rendered mapping: folder URLs get ``index.html``."""
+        return self.path + "index.html" if self.path == "" or self.path.endswith("/") else self.path
 
 
 class SiteRenderer:
@@ -149,81 +265,173 @@ class SiteRenderer:
         self.env.globals.update(url=_relative_url, absolute=config.absolute)
 
     @cached_property
-    def strings(self) -> dict[str, dict[str, str]]:
+    def strings(self) -> dict[str, dict[str, Any]]:
         """UI labels per language, from the theme's ``strings.toml``."""
         data = tomllib.loads((self.theme / "strings.toml").read_text(encoding="utf-8"))
         return {lang: data[lang] for lang in LANGS}
 
-    def _page(self, template: str, path: str, **context: Any) -> bytes:
-        lang = context.get("lang")
-        html = self.env.get_template(template).render(
-            page_path=path,
+    def _render_page(self, page: Page) -> bytes:
+        lang = page.context.get("lang")
+        html = self.env.get_template(page.template).render(
+            page_path=page.path,
             site=self.config,
             t=self.strings.get(lang, {}) if lang else self.strings,
             strings=self.strings,
             dir=DIRECTION.get(lang or "", "ltr"),
             other=OTHER.get(lang or ""),
-            **context,
+            og_locale=OG_LOCALE,
+            **page.context,
         )
         return html.encode("utf-8")
 
-    def render(
+    def plan(
         self, stories: list[Story], english: Mapping[str, str], translation_note: str | None
-    ) -> dict[str, bytes]:
-        """All pages of the site, keyed by site path."""
-        pages: dict[str, bytes] = {}
-        by_id = {s.id: s for s in stories}
+    ) -> list[Page]:
+        """Every page of the site, unrendered, in a fixed order."""
+        pages: list[Page] = []
         views: dict[str, list[dict[str, Any]]] = {}
         for lang in LANGS:
             loc = Localizer(lang, english)
-            views[lang] = [_story_view(s, lang, loc) for s in stories]
-            view_by_id = {v["id"]: v for v in views[lang]}
+            views[lang] = [_story_view(s, lang, loc, self.strings[lang]) for s in stories]
             common = {"lang": lang, "translation_note": translation_note}
-            pages[f"{lang}/index.html"] = self._page(
-                "front.html",
-                f"{lang}/",
-                stories=views[lang],
-                counterpart=f"{OTHER[lang]}/",
-                **common,
-            )
-            for index, (story, view) in enumerate(zip(stories, views[lang], strict=True)):
-                articles = [_article_view(a, lang, loc) for a in story.articles]
-                related = [view_by_id[r] for r in story.related if r in by_id]
-                newer = views[lang][index - 1] if index > 0 else None
-                older = views[lang][index + 1] if index + 1 < len(stories) else None
-                pages[view["path"] + "index.html"] = self._page(
-                    "story.html",
-                    view["path"],
-                    story=view,
-                    articles=articles,
-                    related=related,
-                    newer=newer,
-                    older=older,
-                    counterpart=view["counterpart"],
-                    **common,
-                )
-            feed_stories = views[lang][: self.config.feed_items]
-            pages[f"{lang}/feed.xml"] = self._page(
-                "feed.xml",
-                f"{lang}/feed.xml",
-                stories=feed_stories,
-                last_date=max((s["date"] for s in views[lang] if s["date"]), default=None),
-                rfc822=rfc822,
-                **common,
-            )
-        pages["index.html"] = self._page(
-            "root.html", "", latest={lang: views[lang][:5] for lang in LANGS}, lang=None
-        )
-        pages["404.html"] = self._page("404.html", "404.html", lang=None)
-        pages["sitemap.xml"] = self._page(
-            "sitemap.xml", "sitemap.xml", stories=views["ar"], lang=None
-        )
+            pages.append(_page(f"{lang}/", "front.html", common, stories=views[lang]))
+            pages += _story_pages(stories, views[lang], loc, common)
+            pages += self._archive_pages(views[lang], common)
+            pages += self._outlet_pages(views[lang], common)
+            pages.append(_page(f"{lang}/search/", "search.html", common))
+            last_date = max((s["date"] for s in views[lang] if s["date"]), default=None)
+            feed = {"stories": views[lang][: self.config.feed_items], "last_date": last_date}
+            pages.append(Page(f"{lang}/feed.xml", "feed.xml", {**common, **feed, "rfc822": rfc822}))
+        html_pages = [p for p in pages if p.file.endswith(".html")]
+        latest = {lang: views[lang][:5] for lang in LANGS}
+        pages.append(Page("", "root.html", {"latest": latest}))
+        pages.append(Page("404.html", "404.html"))
+        pages.append(Page("sitemap.xml", "sitemap.xml", {"pages": _sitemap_entries(html_pages)}))
+        return pages
+
+    def _count(self, n: int, noun: str, lang: str) -> str:
+        return human_count(n, self.strings[lang][noun], lang)
+
+    def _archive_pages(self, views: list[dict[str, Any]], common: dict[str, Any]) -> list[Page]:
+        """The archive index and one page per day (edition), newest first, undated last."""
+        lang = common["lang"]
+        days: dict[str, list[dict[str, Any]]] = {}
+        for view in views:
+            days.setdefault(view["day_path"], []).append(view)
+        editions = [
+            {
+                "path": path,
+                "date": group[0]["date"],
+                "date_text": group[0]["date_text"],
+                "stories": group,
+                "count_text": self._count(len(group), "story_count", lang),
+            }
+            for path, group in sorted(days.items(), key=lambda kv: _newest_first(kv[1][0]["date"]))
+        ]
+        pages = [_page(f"{lang}/archive/", "archive.html", common, editions=editions)]
+        for i, edition in enumerate(editions):
+            newer = editions[i - 1] if i > 0 else None
+            older = editions[i + 1] if i + 1 < len(editions) else None
+            context = {"edition": edition, "newer": newer, "older": older}
+            pages.append(_page(edition["path"], "day.html", common, **context))
+        return pages
+
+    def _outlet_pages(self, views: list[dict[str, Any]], common: dict[str, Any]) -> list[Page]:
+        """The outlet index and one page per outlet (names that share a slug share a page)."""
+        lang = common["lang"]
+        outlets: dict[str, dict[str, Any]] = {}
+        for view in views:
+            for outlet in view["outlets"]:
+                entry = outlets.setdefault(outlet["path"], {**outlet, "names": [], "stories": []})
+                if outlet["name"] not in entry["names"]:
+                    entry["names"].append(outlet["name"])
+                entry["stories"].append(view)
+        ordered = sorted(outlets.values(), key=lambda o: o["path"])
+        for outlet in ordered:
+            outlet["count_text"] = self._count(len(outlet["stories"]), "story_count", lang)
+        pages = [_page(f"{lang}/outlets/", "outlets.html", common, outlets=ordered)]
+        pages += [_page(o["path"], "outlet.html", common, outlet=o) for o in ordered]
+        return pages
+
+    def render(
+        self,
+        stories: list[Story],
+        english: Mapping[str, str],
+        translation_note: str | None,
+    ) -> dict[str, bytes]:
+        """All pages of the site and the theme's static files, keyed by site path."""
+        plan = self.plan(stories, english, translation_note)
+        pages = {page.file: self._render_page(page) for page in plan}
         for asset in sorted((self.theme / "static").rglob("*")):
             if asset.is_file():
                 pages["static/" + asset.relative_to(self.theme / "static").as_posix()] = (
                     asset.read_bytes()
                 )
         return pages
+
+
+def _page(path: str, template: str, common: dict[str, Any], **context: Any) -> Page:
+    """An HTML page of one language, with its counterpart and section for the templates."""
+    lang = common["lang"]
+    return Page(
+        path,
+        template,
+        {
+            **common,
+            "counterpart": OTHER[lang] + path[len(lang) :],
+            "og_type": context.pop("og_type", "website"),
+            "section": path.split("/")[1] or "front",
+            **context,
+        },
+    )
+
+
+def _story_pages(
+    stories: list[Story], views: list[dict[str, Any]], loc: Localizer, common: dict[str, Any]
+) -> list[Page]:
+    """One page per story, with its articles, related stories and newer/older neighbours."""
+    lang = common["lang"]
+    view_by_id = {v["id"]: v for v in views}
+    pages = []
+    for index, (story, view) in enumerate(zip(stories, views, strict=True)):
+        pages.append(
+            _page(
+                view["path"],
+                "story.html",
+                common,
+                og_type="article",
+                story=view,
+                articles=[_article_view(a, lang, loc) for a in story.articles],
+                related=[view_by_id[r] for r in story.related if r in view_by_id],
+                newer=views[index - 1] if index > 0 else None,
+                older=views[index + 1] if index + 1 < len(views) else None,
+            )
+        )
+    return pages
+
+
+def _newest_first(day: dt.date | None) -> tuple[int, int]:
+    """Sort key: newest day first, undated last."""
+    return (0, -day.toordinal()) if day else (1, 0)
+
+
+def _sitemap_entries(pages: list[Page]) -> list[dict[str, Any]]:
+    """Indexable pages with their alternates (search pages are left out: ``noindex``)."""
+    entries = []
+    for page in pages:
+        if page.context.get("section") == "search":
+            continue
+        lang = page.context["lang"]
+        alternates = {lang: page.path, OTHER[lang]: page.context["counterpart"]}
+        story = page.context.get("story")
+        entries.append(
+            {
+                "path": page.path,
+                "lastmod": story["date"] if story and story["date"] else None,
+                "alternates": [(code, alternates[code]) for code in LANGS],
+            }
+        )
+    return entries
 
 
 @jinja2.pass_context

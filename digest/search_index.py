@@ -1,0 +1,89 @@
+"""Static full-text search: index a built site with Pagefind.
+
+Pagefind reads every HTML page, keeps only what is inside ``data-pagefind-body`` (the story
+pages' article; the theme marks menus and metadata ``data-pagefind-ignore``), and writes a
+search bundle to ``<site>/pagefind/``: one index per ``<html lang>``, so Arabic pages are
+searched with Arabic stemming and English pages with English stemming. The theme's
+``<lang>/search/`` pages load Pagefind's default UI from that bundle.
+
+The binary comes from the ``pagefind`` PyPI package (``pagefind_bin``). Set
+``PAGEFIND_BINARY_PATH`` to use another one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+BUNDLE_DIR = "pagefind"
+ENTRY_FILE = "pagefind-entry.json"
+
+
+class SearchIndexError(RuntimeError):
+    """Pagefind is missing or failed; the message says which and how to fix it."""
+
+
+def pagefind_binary() -> Path:
+    """Path of the Pagefind executable. Raises :class:`SearchIndexError` if there is none."""
+    configured = os.environ.get("PAGEFIND_BINARY_PATH")
+    if configured:
+        path = Path(configured)
+        if not path.is_file():
+            raise SearchIndexError(f"PAGEFIND_BINARY_PATH={configured} is not a file")
+        return path
+    try:
+        from pagefind_bin import get_executable
+    except ImportError:
+        raise SearchIndexError(
+            "the Pagefind binary is missing: install it with  pip install 'pagefind[bin]'"
+        ) from None
+    try:
+        return get_executable()
+    except FileNotFoundError as exc:
+        raise SearchIndexError(f"the pagefind_bin package has no binary: {exc}") from None
+
+
+def index_site(site_dir: Path) -> None:
+    """Write the Pagefind search bundle into ``site_dir/pagefind/``.
+
+    Runs on a fully written site folder (the build calls it on the staging folder before
+    swapping it in). A bundle left by an earlier run is replaced, so no stale fragments
+    stay behind. Pagefind writes its index files deterministically except for the order of
+    the languages in ``pagefind-entry.json``, which is rewritten with sorted keys so that the
+    same site always gives the same bytes. Raises :class:`SearchIndexError` naming the
+    folder on failure.
+    """
+    if not (site_dir / "index.html").is_file():
+        raise SearchIndexError(f"{site_dir} is not a built site (no index.html)")
+    bundle = site_dir / BUNDLE_DIR
+    if bundle.is_dir():
+        shutil.rmtree(bundle)
+    command = [
+        str(pagefind_binary()),
+        "--site",
+        str(site_dir),
+        "--output-subdir",
+        BUNDLE_DIR,
+        "--quiet",
+    ]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=600)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise SearchIndexError(f"could not run Pagefind on {site_dir}: {exc}") from None
+    if done.returncode != 0:
+        detail = (done.stderr or done.stdout).strip()
+        raise SearchIndexError(f"Pagefind failed on {site_dir} (exit {done.returncode}): {detail}")
+    _sort_entry_file(bundle / ENTRY_FILE)
+
+
+def _sort_entry_file(entry: Path) -> None:
+    """Rewrite Pagefind's entry file with sorted keys (its language order is random)."""
+    try:
+        data = json.loads(entry.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise SearchIndexError(f"Pagefind wrote no readable {entry}: {exc}") from None
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    entry.write_text(text, encoding="utf-8")

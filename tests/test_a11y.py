@@ -1,0 +1,83 @@
+"""Accessibility: axe-core in headless Chromium on the front and a story page of each language.
+
+Each page is checked in the light and the dark colour scheme (contrast differs), and the
+keyboard path is checked by hand: the first Tab lands on a visible skip link, and focused
+links draw an outline.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from reader_support import build_sample, chromium, serve, story_pages
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+# Rules the issue names: none of these may fail at any impact level.
+REQUIRED_RULES = {
+    "html-has-lang", "html-lang-valid", "valid-lang", "color-contrast", "landmark-one-main",
+    "landmark-unique", "landmark-no-duplicate-banner", "landmark-no-duplicate-contentinfo",
+    "region", "bypass", "skip-link", "heading-order", "page-has-heading-one",
+    "empty-heading", "link-name", "document-title", "meta-viewport",
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_sample(tmp_path_factory.mktemp("a11y"))
+
+
+def _pages(site: Path) -> list[str]:
+    """Front pages and the first story page of each language, as site paths."""
+    paths = []
+    for lang in ("ar", "en"):
+        story = story_pages(site, lang)[0].parent.relative_to(site).as_posix()
+        paths += [f"{lang}/", f"{story}/"]
+    return paths
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_serious_violations(site: Path, scheme: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    problems = []
+    with serve(site) as base, chromium() as browser:
+        page = browser.new_page(color_scheme=scheme, viewport={"width": 375, "height": 800})
+        for path in _pages(site):
+            page.goto(base + path)
+            results = axe.run(page).response
+            for violation in results["violations"]:
+                if violation["impact"] in ("serious", "critical") or (
+                    violation["id"] in REQUIRED_RULES
+                ):
+                    targets = [n["target"] for n in violation["nodes"][:3]]
+                    problems.append(f"{path} [{scheme}] {violation['id']}: {targets}")
+        page.close()
+    assert problems == []
+
+
+def test_keyboard_reaches_a_visible_skip_link_and_focus_is_drawn(site: Path) -> None:
+    with serve(site) as base, chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        for path in _pages(site):
+            page.goto(base + path)
+            page.keyboard.press("Tab")
+            focused = page.evaluate(
+                """() => { const e = document.activeElement; const r = e.getBoundingClientRect();
+                    const s = getComputedStyle(e);
+                    return {cls: e.className, href: e.getAttribute('href'), top: r.top,
+                            bottom: r.bottom, outline: s.outlineStyle,
+                            width: parseFloat(s.outlineWidth)}; }"""
+            )
+            assert focused["cls"] == "skip-link" and focused["href"] == "#main", path
+            assert focused["top"] >= 0 and focused["bottom"] <= 800, f"{path}: skip link hidden"
+            assert focused["outline"] != "none" and focused["width"] >= 2, path
+            page.keyboard.press("Tab")
+            outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+            assert outline != "none", f"{path}: second focus stop draws no outline"
+            page.keyboard.press("Shift+Tab")
+            page.keyboard.press("Enter")
+            assert page.evaluate("() => document.activeElement.id") == "main", path
+        page.close()
