@@ -12,6 +12,7 @@ from rich.console import Console
 from digest import __version__
 from digest.build import BuildError, Project, build_site, load_articles
 from digest.group import group_stories
+from digest.model_cli import model
 from digest.story_registry import RegistryError, load_registry
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -115,6 +116,8 @@ def stories(content: Path | None, as_json: bool) -> None:
         for a in s.articles:
             click.echo(f"    {a.source}")
 
+
+main.add_command(model)
 
 if __name__ == "__main__":
     main()

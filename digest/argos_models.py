@@ -1,0 +1,213 @@
+"""Find, install and describe the Arabic→English Argos Translate package.
+
+Everything goes through ``argostranslate.package``, so Argos's own settings apply: the
+packages folder is ``$ARGOS_PACKAGES_DIR`` or ``$XDG_DATA_HOME/argos-translate/packages``
+(default ``~/.local/share/argos-translate/packages``). Only ``argostranslate.package`` is
+imported here (not ``argostranslate.translate``, which pulls in stanza and torch), except when
+installing, where Argos itself needs it.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+FROM_CODE, TO_CODE = "ar", "en"
+REQUIRED_FILES = ("metadata.json", "sentencepiece.model", "model/model.bin", "model/config.json")
+INSTALL_HINT = (
+    "No Arabic→English translation model is installed. Install one with\n"
+    "    digest model install                      (online, from the Argos index)\n"
+    "    digest model install FILE.argosmodel      (offline, from a file)"
+)
+
+
+class ModelError(RuntimeError):
+    """A model cannot be found, installed or read; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """An installed ar→en package."""
+
+    path: Path
+    name: str  # e.g. "Arabic → English"
+    version: str
+    size: int  # bytes on disk
+
+    @property
+    def label(self) -> str:
+        return f"ar→en {self.version}"
+
+
+def packages_dirs() -> list[Path]:
+    """The folders Argos searches for installed packages."""
+    from argostranslate import settings
+
+    return [Path(p) for p in settings.package_dirs]
+
+
+def find_package() -> ModelInfo | None:
+    """The installed ar→en translation package (highest version), or None."""
+    from argostranslate import package as argos_package
+    from packaging.version import InvalidVersion, Version
+
+    candidates = []
+    for directory in packages_dirs():
+        if not directory.is_dir():
+            continue
+        for path in sorted(directory.iterdir()):
+            if not (path / "metadata.json").is_file():
+                continue  # not a package (Argos itself would fail on it)
+            try:
+                pkg = argos_package.Package(path)
+            except (OSError, ValueError) as exc:
+                raise ModelError(f"cannot read Argos package {path}: {exc}") from None
+            if (pkg.type, pkg.from_code, pkg.to_code) == ("translate", FROM_CODE, TO_CODE):
+                try:
+                    version = Version(pkg.package_version or "0")
+                except InvalidVersion:
+                    version = Version("0")
+                candidates.append((version, str(path), pkg))
+    if not candidates:
+        return None
+    _, _, pkg = max(candidates, key=lambda c: (c[0], c[1]))
+    return _info(pkg)
+
+
+def _info(pkg) -> ModelInfo:
+    path = Path(pkg.package_path)
+    return ModelInfo(path, str(pkg), pkg.package_version, _size(path))
+
+
+def check_archive(path: Path) -> str:
+    """Check that ``path`` is a complete ar→en ``.argosmodel``; return its top folder's name."""
+    if not path.is_file():
+        raise ModelError(f"{path}: no such file")
+    if not zipfile.is_zipfile(path):
+        raise ModelError(f"{path} is not an Argos package: not a zip archive")
+    try:
+        with zipfile.ZipFile(path) as zf:
+            bad = zf.testzip()
+            if bad is not None:
+                raise ModelError(f"{path} is corrupt: {bad} fails its checksum")
+            names = zf.namelist()
+            tops = {PurePosixPath(n).parts[0] for n in names if n.strip("/")}
+            unsafe = [n for n in names if n.startswith("/") or ".." in PurePosixPath(n).parts]
+            if unsafe or len(tops) != 1:
+                raise ModelError(
+                    f"{path} is not an Argos package: it must hold exactly one folder "
+                    f"(found {sorted(tops)[:5]}{' and unsafe paths' if unsafe else ''})"
+                )
+            top = tops.pop()
+            missing = [f for f in REQUIRED_FILES if f"{top}/{f}" not in names]
+            if missing:
+                raise ModelError(f"{path} is not an Argos package: missing {', '.join(missing)}")
+            try:
+                meta = json.loads(zf.read(f"{top}/metadata.json"))
+            except ValueError as exc:
+                raise ModelError(f"{path}: metadata.json is not valid JSON ({exc})") from None
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise ModelError(f"{path} is corrupt: {exc}") from None
+    codes = (meta.get("from_code"), meta.get("to_code")) if isinstance(meta, dict) else None
+    if codes != (FROM_CODE, TO_CODE):
+        raise ModelError(
+            f"{path} translates {codes[0] if codes else '?'}→{codes[1] if codes else '?'}, "
+            "not ar→en"
+        )
+    return top
+
+
+def install_file(path: Path) -> ModelInfo:
+    """Install a local ``.argosmodel`` after checking it; nothing is installed if it is bad."""
+    from argostranslate import package as argos_package
+    from argostranslate import settings
+
+    top = check_archive(path)
+    Path(settings.package_data_dir).mkdir(parents=True, exist_ok=True)
+    argos_package.install_from_path(path)
+    return _info(argos_package.Package(Path(settings.package_data_dir) / top))
+
+
+def install_from_index(*, progress: bool = False) -> ModelInfo:
+    """Download the ar→en package from the Argos index and install it."""
+    from argostranslate import package as argos_package
+    from argostranslate import settings
+
+    index = Path(settings.local_package_index)
+    argos_package.update_package_index()  # logs and returns on failure, keeps any old index
+    if not index.is_file():
+        raise ModelError(
+            f"could not download the Argos package index from {settings.remote_package_index} "
+            "(are you offline?). On a machine without internet, download the ar→en "
+            ".argosmodel elsewhere and run: digest model install FILE.argosmodel"
+        )
+    try:
+        available = argos_package.get_available_packages()
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"cannot read the Argos package index {index}: {exc}") from None
+    matches = [
+        p
+        for p in available
+        if (p.type, p.from_code, p.to_code) == ("translate", FROM_CODE, TO_CODE) and p.links
+    ]
+    if not matches:
+        raise ModelError(f"the Argos package index {index} has no ar→en translation package")
+    from packaging.version import Version
+
+    best = max(matches, key=lambda p: Version(p.package_version or "0"))
+    filename = f"{argos_package.argospm_package_name(best)}-{best.package_version}.argosmodel"
+    download = Path(settings.downloads_dir) / filename
+    _download(best.links, download, progress=progress)
+    try:
+        return install_file(download)
+    finally:
+        download.unlink(missing_ok=True)
+
+
+def _download(links: list[str], dest: Path, *, progress: bool) -> None:
+    """Fetch the first link that works into ``dest`` (via a .part file), with a progress bar."""
+    import urllib.request
+
+    from rich.progress import DownloadColumn, Progress, TransferSpeedColumn
+
+    errors = []
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    part = dest.with_suffix(dest.suffix + ".part")
+    for url in links:
+        try:
+            request = urllib.request.Request(url, headers={"User-Agent": "digest"})
+            with urllib.request.urlopen(request, timeout=60) as response, part.open("wb") as f:
+                total = int(response.headers.get("Content-Length") or 0) or None
+                with Progress(
+                    *Progress.get_default_columns(),
+                    DownloadColumn(),
+                    TransferSpeedColumn(),
+                    disable=not progress,
+                    transient=True,
+                ) as bar:
+                    task = bar.add_task(f"Downloading {dest.name}", total=total)
+                    for block in iter(lambda r=response: r.read(1 << 16), b""):
+                        f.write(block)
+                        bar.advance(task, len(block))
+            part.replace(dest)
+            return
+        except OSError as exc:
+            errors.append(f"{url}: {exc}")
+    part.unlink(missing_ok=True)
+    raise ModelError("download failed (are you offline?):\n  " + "\n  ".join(errors))
+
+
+def _size(path: Path) -> int:
+    return sum(f.stat().st_size for f in Path(path).rglob("*") if f.is_file())
+
+
+def human_size(size: int) -> str:
+    """1234567 -> '1.2 MB'."""
+    value = float(size)
+    for unit in ("B", "kB", "MB", "GB"):
+        if value < 1000 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1000
+    raise AssertionError("unreachable")

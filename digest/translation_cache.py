@@ -1,0 +1,149 @@
+"""A persistent translation cache: SQLite in the site's cache folder.
+
+Rows are keyed by the model's identity and the whitespace-normalised Arabic sentence, so a
+rebuild translates only sentences it has never seen with this model, and installing another
+model invalidates every row (a different key) without deleting the old ones. The database is
+in WAL mode with a busy timeout, so concurrent builds can read and write it at once, and each
+batch is committed as soon as it is translated, so a crash loses nothing already translated.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from types import TracebackType
+
+DB_NAME = "translations.sqlite"
+BUSY_TIMEOUT_S = 60.0
+_SQL_CHUNK = 500  # parameters per IN (...) query, well under SQLite's limit
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS translations (
+    model TEXT NOT NULL,
+    source TEXT NOT NULL,
+    english TEXT NOT NULL,
+    PRIMARY KEY (model, source)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS file_digests (
+    path TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    sha256 TEXT NOT NULL
+);
+"""
+
+
+def normalise(sentence: str) -> str:
+    """The cache key of a sentence: whitespace runs collapsed, ends stripped, letters untouched."""
+    return " ".join(sentence.split())
+
+
+class TranslationCache:
+    """English for (model, sentence) pairs, shared by every build of a site."""
+
+    def __init__(self, cache_dir: Path) -> None:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        ignore = cache_dir / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# Created by digest: the translation cache is not content.\n*\n")
+        self.path = cache_dir / DB_NAME
+        self._db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        self._db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        self._db.execute("PRAGMA journal_mode = WAL")
+        self._db.execute("PRAGMA synchronous = NORMAL")
+        self._db.executescript(_SCHEMA)
+
+    def __enter__(self) -> TranslationCache:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._db.close()
+
+    def _transaction(self) -> _Transaction:
+        """``with cache._transaction():`` runs the block in one write transaction."""
+        return _Transaction(self._db)
+
+    def lookup(self, model: str, sentences: Iterable[str]) -> dict[str, str]:
+        """The cached English of those (normalised) sentences that have one."""
+        keys = list(dict.fromkeys(sentences))
+        found: dict[str, str] = {}
+        for i in range(0, len(keys), _SQL_CHUNK):
+            chunk = keys[i : i + _SQL_CHUNK]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT source, english FROM translations WHERE model = ? AND source IN ({marks})",
+                [model, *chunk],
+            )
+            found.update(rows)
+        return found
+
+    def store(self, model: str, english: Mapping[str, str]) -> None:
+        """Save translations (normalised source -> English) and commit them at once."""
+        with self._transaction():
+            self._db.executemany(
+                "INSERT OR REPLACE INTO translations (model, source, english) VALUES (?, ?, ?)",
+                [(model, source, text) for source, text in english.items()],
+            )
+
+    def count(self, model: str | None = None) -> int:
+        """How many translations are cached (for one model, or for all)."""
+        if model is None:
+            return self._db.execute("SELECT count(*) FROM translations").fetchone()[0]
+        query = "SELECT count(*) FROM translations WHERE model = ?"
+        return self._db.execute(query, (model,)).fetchone()[0]
+
+    def file_digest(self, path: Path) -> str:
+        """SHA-256 of a file, recomputed only when its size or modification time changes."""
+        stat = path.stat()
+        key = str(path.resolve())
+        row = self._db.execute(
+            "SELECT sha256 FROM file_digests WHERE path = ? AND size = ? AND mtime_ns = ?",
+            (key, stat.st_size, stat.st_mtime_ns),
+        ).fetchone()
+        if row:
+            return row[0]
+        digest = _sha256(path)
+        with self._transaction():
+            self._db.execute(
+                "INSERT OR REPLACE INTO file_digests (path, size, mtime_ns, sha256) "
+                "VALUES (?, ?, ?, ?)",
+                (key, stat.st_size, stat.st_mtime_ns, digest),
+            )
+        return digest
+
+
+def model_identity(cache: TranslationCache, files: Sequence[tuple[str, Path]], extra: str) -> str:
+    """A key that changes when any of the model's files (name, content) or ``extra`` changes."""
+    h = hashlib.sha256(extra.encode())
+    for name, path in sorted(files):
+        h.update(f"\0{name}\0{cache.file_digest(path)}".encode())
+    return h.hexdigest()[:32]
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE ... COMMIT (or ROLLBACK on error) on an autocommit connection."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.db.execute("BEGIN IMMEDIATE")
+        return self.db
+
+    def __exit__(self, kind: object, exc: object, tb: object) -> None:
+        self.db.execute("COMMIT" if kind is None else "ROLLBACK")
