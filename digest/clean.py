@@ -36,7 +36,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from digest.article import Article, Block, SourceFile
-from digest.dates import find_dates, find_event_date
+from digest.dates import MONTHS, WEEKDAYS, find_dates, find_event_date
 from digest.normalize import normalize_arabic
 
 MAX_TITLE = 110  # characters in a derived headline
@@ -105,6 +105,29 @@ CUT_MARKERS = tuple(
 READ_ALSO = tuple(normalize_arabic(m) for m in ("اقرأ أيضا", "اقرأ كذلك", "اقرأ المزيد"))
 FOLLOW = tuple(normalize_arabic(m) for m in ("تابعونا", "تابعنا"))
 
+# Lines that are a site's buttons or ad slots, wherever they appear.
+NOISE_LINES = frozenset(
+    normalize_arabic(m)
+    for m in (
+        "إعلان",
+        "اعلان",
+        "advertisement",
+        "شارك",
+        "شارك الخبر",
+        "مشاركة",
+        "share",
+        "tweet",
+        "طباعة",
+        "print",
+        "حجم الخط",
+        "نسخ الرابط",
+        "facebook",
+        "twitter",
+        "whatsapp",
+        "telegram",
+    )
+)
+
 # Site notices, copyright lines and navigation seen above a headline.
 SITE_NOTICES = tuple(
     normalize_arabic(m)
@@ -123,10 +146,17 @@ SITE_NOTICES = tuple(
         "©",
     )
 )
+# Section labels shown above a headline.
+KICKERS = frozenset(
+    normalize_arabic(m)
+    for m in ("عاجل", "خاص", "حصري", "حصريا", "فيديو", "بالفيديو", "بالصور", "breaking")
+)
 BREADCRUMB = re.compile(r"\S\s*[>»›/]\s*\S.*[>»›/]|^الرئيسي[ةه]\s*[>»›/]")
 
 # Byline labels: the publisher's gives the outlet, an author's is dropped.
 PUBLISHER_LABELS = tuple(normalize_arabic(m) for m in ("نشر", "نشر في", "نشر بواسطة", "الناشر"))
+# Labels that are also ordinary words ("كتب الرئيس رسالة") need a ":" or "-" before a name.
+UNAMBIGUOUS_LABELS = tuple(normalize_arabic(m) for m in ("بقلم", "بواسطة", "by"))
 AUTHOR_LABELS = tuple(
     normalize_arabic(m)
     for m in ("كتب", "كتبت", "كتبه", "بقلم", "بواسطة", "تحرير", "إعداد", "الكاتب", "المحرر", "by")
@@ -134,6 +164,12 @@ AUTHOR_LABELS = tuple(
 DATELINE_LABELS = tuple(
     normalize_arabic(m) for m in ("تاريخ النشر", "آخر تحديث", "نشر بتاريخ", "تم النشر", "تحديث")
 )
+DATE_WORDS = frozenset(
+    [w for name in (*MONTHS, *WEEKDAYS) for w in name.split()]
+    + [normalize_arabic(w) for w in ("م", "ص", "مساء", "صباحا", "الموافق", "يوم", "من", "شهر")]
+    + [normalize_arabic(w) for w in ("عام", "سنة", "بتوقيت", "gmt", "utc", "am", "pm")]
+)
+RELATIVE_TIME = re.compile(r"^منذ \d+ (?:دقيقه|دقايق|دقائق|ساعه|ساعات|يوم|ايام)$")
 SOURCE_LABELS = tuple(
     normalize_arabic(m) for m in ("المصدر", "مصدر الخبر", "المصدر الأصلي", "source")
 )
@@ -156,6 +192,10 @@ CAPTION_START = re.compile(r"^\(?(?:صورة|الصورة|صور|تصوير|phot
 # "<headline> - <outlet>": a link to another article.
 _SITE_WORD = r"[^\s\-–—|.!?؟:،,]+"
 TEASER = re.compile(rf"^(?P<head>.+?)\s+[-–—|]\s+(?P<site>{_SITE_WORD}(?:\s+{_SITE_WORD}){{0,2}})$")
+NOT_SITE_NAMES = frozenset(
+    normalize_arabic(w)
+    for w in ("حسب", "بحسب", "وفق", "وفقا", "قال", "قالت", "كما", "أي", "الخ", "الى", "إلى")
+)
 TITLE_SUFFIX = re.compile(r"\s+[|｜]\s+[^|｜]+$")
 
 SYMBOL_BULLET = re.compile(r"^[•●▪◦■►◆✓✔]\s*")
@@ -250,6 +290,12 @@ def starts_with(text: str, markers: tuple[str, ...]) -> str | None:
     return None
 
 
+def has_separator(text: str, label: str) -> bool:
+    """True for ``"label: value"`` / ``"label - value"`` (not ``"label value"``)."""
+    after = normalize_arabic(text)[len(label) :].lstrip()
+    return after.startswith((":", "-", "–", "—", "|", "/"))
+
+
 def after_label(text: str, label: str) -> str:
     """The display text after a label: ``"بقلم: أحمد"`` -> ``"أحمد"``."""
     count = words(label)
@@ -340,8 +386,7 @@ def cut_marker(unit: Unit) -> str | None:
         return "cut"
     if marker in READ_ALSO:
         return "drop"  # "اقرأ أيضا: <headline>" inside the body
-    labelled = normalize_arabic(unit.text)[len(marker) :].lstrip().startswith((":", "-", "–"))
-    if labelled or (marker in FOLLOW and words(folded) <= 6):
+    if has_separator(unit.text, marker) or (marker in FOLLOW and words(folded) <= 6):
         return "cut"
     return None
 
@@ -367,10 +412,13 @@ def is_site_notice(text: str) -> bool:
 
 
 def is_dateline(text: str) -> bool:
-    """A short line that is only a date (and time or label): ``الأحد، 5 مايو 2024 10:30``."""
-    if starts_with(text, DATELINE_LABELS):
+    """A line that is only a date (and time or label): ``الأحد، 5 مايو 2024 10:30 م``."""
+    if starts_with(text, DATELINE_LABELS) or RELATIVE_TIME.match(bare(text)):
         return True
-    return words(text) <= 10 and not ends_sentence(text) and bool(find_dates(text))
+    if words(text) > 12 or not find_dates(text):
+        return False
+    rest = [w for w in bare(text).split() if not w.isdigit() and w not in DATE_WORDS]
+    return len(rest) <= 2
 
 
 def is_short_name(text: str) -> bool:
@@ -394,6 +442,8 @@ def read_byline(units: list[Unit], index: int, top: Top) -> int | None:
         return None
     last = index
     value = after_label(units[index].text, label)
+    if value and label not in UNAMBIGUOUS_LABELS and not has_separator(units[index].text, label):
+        return None
     if not value:
         following = units[index + 1].text if index + 1 < len(units) else ""
         if is_short_name(following) or is_dateline(following):
@@ -408,26 +458,44 @@ def read_byline(units: list[Unit], index: int, top: Top) -> int | None:
     return last
 
 
+def top_end(units: list[Unit]) -> int:
+    """Index of the first unit that is article text (long, or ending like a sentence)."""
+    for index, unit in enumerate(units):
+        if unit.kind == "list" or not is_headline_like(unit.text) or LIST_MARKER.match(unit.text):
+            return index
+    return len(units)
+
+
+def masthead(units: list[Unit], end: int) -> set[int]:
+    """Site notices, breadcrumbs and kickers above the headline.
+
+    A notice takes its whole blank-line group with it, unless that group runs on into
+    the article (no blank lines in the file): then only the lines up to the notice go.
+    """
+    lead_group = units[end].group if end < len(units) else None
+    found: set[int] = set()
+    for index in range(end):
+        unit = units[index]
+        if bare(unit.text) in KICKERS:
+            found.add(index)
+        elif unit.kind == "line" and is_site_notice(unit.text):
+            if unit.group == lead_group:
+                found.update(range(index + 1))
+            else:
+                found.update(i for i in range(end) if units[i].group == unit.group)
+    return found
+
+
 def read_top(units: list[Unit]) -> Top:
     """Find the masthead, datelines, byline and headline above the first paragraph."""
-    end = next(
-        (
-            i
-            for i, u in enumerate(units)
-            if u.kind != "line" or not is_headline_like(u.text) or LIST_MARKER.match(u.text)
-        ),
-        len(units),
-    )
-    if end < len(units) and units[end].kind == "heading":
-        end += 1  # a Markdown headline
-    top = Top()
-    notice_groups = {u.group for u in units[:end] if u.kind == "line" and is_site_notice(u.text)}
+    end = top_end(units)
+    top = Top(furniture=masthead(units, end))
     byline_at: int | None = None
     index = 0
     while index < end:
         unit = units[index]
-        if unit.kind == "line" and unit.group in notice_groups:
-            top.furniture.add(index)
+        if index in top.furniture:
+            pass
         elif is_dateline(unit.text):
             top.furniture.add(index)
             top.datelines += (unit.text,)
@@ -435,16 +503,18 @@ def read_top(units: list[Unit]) -> Top:
             byline_at = index if byline_at is None else byline_at
             index = last
         index += 1
-    candidates = [i for i in range(end) if i not in top.furniture]
+    candidates = [
+        i for i in range(end) if i not in top.furniture and units[i].kind in ("line", "heading")
+    ]
     if byline_at is not None:
         before = [i for i in candidates if i < byline_at]
         title_at = before[-1] if before else None
         top.furniture.update(before[:-1])  # masthead above the headline
     else:
         title_at = candidates[0] if candidates else None
-    if title_at is None or units[title_at].kind not in ("line", "heading"):
-        return top
-    if any(i > title_at and i not in top.furniture for i in range(len(units))):
+    if title_at is not None and any(
+        i > title_at and i not in top.furniture for i in range(len(units))
+    ):
         top.title = units[title_at].text
         top.furniture.add(title_at)
     return top
@@ -468,7 +538,9 @@ def is_teaser(text: str) -> bool:
     match = TEASER.match(text)
     if match is None:
         return False
-    head = match["head"]
+    head, site = match["head"], bare(match["site"]).split()
+    if not site or site[0] in NOT_SITE_NAMES:
+        return False
     return words(head) >= 7 and not ends_sentence(head) and words(text) <= 30
 
 
@@ -477,8 +549,7 @@ def source_outlet(text: str) -> str | None:
     label = starts_with(text, SOURCE_LABELS)
     if label is None or words(text) > words(label) + 6 or ends_sentence(text):
         return None
-    after = normalize_arabic(text)[len(label) :].lstrip()
-    if not after.startswith((":", "-", "–", "|")):
+    if not has_separator(text, label):
         return None
     value = after_label(text, label)
     return "" if bare(value) in GENERIC_SOURCES else value
@@ -642,7 +713,9 @@ def clean_article(source: SourceFile) -> Article:
     outlet = top.outlet
     body_units: list[Unit] = []
     for unit in article_units:
-        if unit.kind != "list" and (is_caption(unit.text) or is_teaser(unit.text)):
+        if unit.kind != "list" and (
+            is_caption(unit.text) or is_teaser(unit.text) or bare(unit.text) in NOISE_LINES
+        ):
             continue
         if unit.kind != "list" and (found := source_outlet(unit.text)) is not None:
             outlet = outlet or found or None

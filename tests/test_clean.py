@@ -269,6 +269,52 @@ def test_agency_credit_after_a_sentence_is_kept() -> None:
     assert article.body[0].text == lead
 
 
+LEAD = "وصل الوزير إلى العاصمة اليوم في زيارة رسمية تستمر يومين."
+MORE = "وبحث الجانبان سبل تعزيز التعاون الثنائي في مجالات عدة."
+
+
+def clean_text(text: str) -> Article:
+    return clean_article(SourceFile("x.txt", text, "txt"))
+
+
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "كتب الرئيس رسالة إلى نظيره",  # starts with a byline word, is not a byline
+        "قمة 17 يناير 2025 تحدد مستقبل المنطقة",  # holds a date, is not a dateline
+        "نشر قوات إضافية على الحدود",
+    ],
+)
+def test_headlines_that_look_like_furniture_stay_headlines(headline: str) -> None:
+    article = clean_text(f"{headline}\n\n{LEAD}\n\n{MORE}")
+    assert article.title == headline
+    assert [b.text for b in article.body] == [LEAD, MORE]
+
+
+def test_masthead_without_blank_lines_keeps_the_headline() -> None:
+    text = f"رئيس التحرير: فلان الفلاني\nعنوان الخبر الرئيسي اليوم\nنشر\nالموقع الإخباري\n{LEAD}"
+    article = clean_text(text)
+    assert (article.title, article.outlet) == ("عنوان الخبر الرئيسي اليوم", "الموقع الإخباري")
+    assert [b.text for b in article.body] == [LEAD]
+
+
+def test_kicker_dateline_and_ad_slots_are_dropped() -> None:
+    text = f"عاجل\n\nعنوان الخبر\n\nمنذ 3 ساعات\n\n{LEAD}\n\nإعلان\n\n{MORE}"
+    article = clean_text(text)
+    assert article.title == "عنوان الخبر"
+    assert [b.text for b in article.body] == [LEAD, MORE]
+
+
+def test_a_paragraph_with_a_dash_is_not_a_teaser() -> None:
+    line = "وأكد الوزير أن العلاقات بين البلدين قوية ومتينة في كل المجالات - حسب قوله"
+    assert clean_text(f"{LEAD}\n\n{line}\n\n{MORE}").body[1].text == line
+
+
+def test_inline_read_also_teaser_goes_and_the_article_goes_on() -> None:
+    article = clean_text(f"{LEAD}\n\nاقرأ أيضا: الوزير يزور المدينة\n\n{MORE}")
+    assert [b.text for b in article.body] == [LEAD, MORE]
+
+
 # --- metadata, Markdown, sidecars ----------------------------------------------------------
 
 
