@@ -89,6 +89,7 @@ CUT_MARKERS = tuple(
         "اقرأ المزيد",
         "تابعونا",
         "تابعنا",
+        "تابع",
         "شارك المقال",
         "شارك الخبر",
         "شارك هذا المقال",
@@ -103,7 +104,7 @@ CUT_MARKERS = tuple(
     )
 )
 READ_ALSO = tuple(normalize_arabic(m) for m in ("اقرأ أيضا", "اقرأ كذلك", "اقرأ المزيد"))
-FOLLOW = tuple(normalize_arabic(m) for m in ("تابعونا", "تابعنا"))
+FOLLOW = tuple(normalize_arabic(m) for m in ("تابعونا", "تابعنا", "تابع"))
 
 # Lines that are a site's buttons or ad slots, wherever they appear.
 NOISE_LINES = frozenset(
@@ -125,6 +126,10 @@ NOISE_LINES = frozenset(
         "twitter",
         "whatsapp",
         "telegram",
+        "حفظ",
+        "save",
+        "استمع",
+        "listen",
     )
 )
 
@@ -151,7 +156,8 @@ KICKERS = frozenset(
     normalize_arabic(m)
     for m in ("عاجل", "خاص", "حصري", "حصريا", "فيديو", "بالفيديو", "بالصور", "breaking")
 )
-BREADCRUMB = re.compile(r"\S\s*[>»›/]\s*\S.*[>»›/]|^الرئيسي[ةه]\s*[>»›/]")
+# "الرئيسية > أخبار > سياسة" (separators with spaces, so 17/1/2025 is no breadcrumb).
+BREADCRUMB = re.compile(r"\s[>»›/|]\s.*\s[>»›/|]\s|^الرئيسي[ةه](?:\s*[>»›/|]|\s+\S+\s+\S+$)")
 
 # Byline labels: the publisher's gives the outlet, an author's is dropped.
 PUBLISHER_LABELS = tuple(normalize_arabic(m) for m in ("نشر", "نشر في", "نشر بواسطة", "الناشر"))
@@ -187,7 +193,11 @@ CREDIT = re.compile(
     r"|\((?:[^()]{0,20}(?:رويترز|فرانس\s*برس|أ\s*\.?\s*ف\s*\.?\s*ب|الأناضول|أسوشيتد\s*برس"
     r"|إرنا|تاس|سبوتنيك|[غج]يتي|أرشيفية|أرشيف|صورة|الصورة)[^()]{0,20})\))\)?\s*$"
 )
-CAPTION_START = re.compile(r"^\(?(?:صورة|الصورة|صور|تصوير|photo|image)\b\s*[:(-]?", re.I)
+CAPTION_START = re.compile(
+    r"^\(?(?:صورة|الصورة|صور|تصوير|صدر الصورة|مصدر الصورة|التعليق على الصورة|شرح الصورة"
+    r"|photo|image)\b\s*[:،,(-]?",
+    re.I,
+)
 
 # "<headline> - <outlet>": a link to another article.
 _SITE_WORD = r"[^\s\-–—|.!?؟:،,]+"
@@ -386,7 +396,10 @@ def cut_marker(unit: Unit) -> str | None:
         return "cut"
     if marker in READ_ALSO:
         return "drop"  # "اقرأ أيضا: <headline>" inside the body
-    if has_separator(unit.text, marker) or (marker in FOLLOW and words(folded) <= 6):
+    if marker in FOLLOW:  # "تابعونا على فيسبوك", "تابع الموقع على:" (not "تابع الوزير ...")
+        short = words(folded) <= 6
+        return "cut" if short and (marker != "تابع" or unit.text.endswith(":")) else None
+    if has_separator(unit.text, marker):
         return "cut"
     return None
 
@@ -407,8 +420,11 @@ def cut_end(units: list[Unit]) -> list[Unit]:
 
 
 def is_site_notice(text: str) -> bool:
+    """A copyright line, an editorial-board notice or a breadcrumb."""
     folded = normalize_arabic(text)
-    return any(n in folded for n in SITE_NOTICES) or bool(BREADCRUMB.search(text))
+    if any(n in folded for n in SITE_NOTICES):
+        return True
+    return words(text) <= 10 and bool(BREADCRUMB.search(text))
 
 
 def is_dateline(text: str) -> bool:
@@ -499,6 +515,10 @@ def read_top(units: list[Unit]) -> Top:
         elif is_dateline(unit.text):
             top.furniture.add(index)
             top.datelines += (unit.text,)
+        elif (found := source_outlet(unit.text)) is not None:
+            top.furniture.add(index)
+            top.outlet = top.outlet or found or None
+            byline_at = index if byline_at is None else byline_at
         elif (last := read_byline(units, index, top)) is not None:
             byline_at = index if byline_at is None else byline_at
             index = last
@@ -551,8 +571,9 @@ def source_outlet(text: str) -> str | None:
         return None
     if not has_separator(text, label):
         return None
-    value = after_label(text, label)
-    return "" if bare(value) in GENERIC_SOURCES else value
+    parts = re.split(r"\s*[+،,/&]\s*", after_label(text, label))  # "الجزيرة + وكالات"
+    named = [p for p in parts if p and bare(p) not in GENERIC_SOURCES]
+    return named[0] if named else ""
 
 
 def drop_trailing_bullets(units: list[Unit]) -> list[Unit]:

@@ -245,6 +245,21 @@ def test_levantine_article_with_pen_name_getty_caption_and_follow_prompt() -> No
     assert len(kinds(article, "list")[0].items) == 3
 
 
+def test_source_label_at_the_top_image_credits_and_buttons() -> None:
+    article = clean_file(RAW / "source_label_image_credits.txt")
+    assert article.title == "أمطار غزيرة تغلق مدارس في ثلاث محافظات"
+    assert article.outlet == "المرصد نت"  # "المصدر : المرصد نت + وكالات"
+    assert article.date == dt.date(2024, 3, 12)  # from the "آخر تحديث" dateline
+    text = body_text(article)
+    for needle in ("الرئيسية", "Published", "حفظ", "Getty", "التعليق على الصورة", "شارك", "تابع"):
+        assert needle not in text
+    assert [b.kind for b in article.body] == ["paragraph", "paragraph", "paragraph", "list"]
+    assert article.body[3].items == (
+        "خفض السرعة: خاصة على الطرق السريعة والجسور.",
+        "تجنب الأودية: إذ ترتفع المياه فيها بسرعة كبيرة خلال دقائق.",
+    )
+
+
 @pytest.mark.parametrize(
     "caption",
     [
