@@ -429,9 +429,12 @@ def is_site_notice(text: str) -> bool:
 
 def is_dateline(text: str) -> bool:
     """A line that is only a date (and time or label): ``الأحد، 5 مايو 2024 10:30 م``."""
-    if starts_with(text, DATELINE_LABELS) or RELATIVE_TIME.match(bare(text)):
+    if words(text) > 12:
+        return False
+    label = starts_with(text, DATELINE_LABELS)
+    if (label and has_separator(text, label)) or RELATIVE_TIME.match(bare(text)):
         return True
-    if words(text) > 12 or not find_dates(text):
+    if not find_dates(text):
         return False
     rest = [w for w in bare(text).split() if not w.isdigit() and w not in DATE_WORDS]
     return len(rest) <= 2
@@ -451,26 +454,41 @@ class Top:
     datelines: tuple[str, ...] = ()
 
 
-def read_byline(units: list[Unit], index: int, top: Top) -> int | None:
-    """Read a byline at ``index`` into ``top``; returns its last index, or ``None``."""
-    label = starts_with(units[index].text, PUBLISHER_LABELS + AUTHOR_LABELS)
+def inline_byline(text: str) -> tuple[str, str] | None:
+    """``"بقلم: أحمد سامي"`` -> (label, name); ``(label, "")`` for a lone label line."""
+    label = starts_with(text, PUBLISHER_LABELS + AUTHOR_LABELS)
     if label is None:
         return None
-    last = index
-    value = after_label(units[index].text, label)
-    if value and label not in UNAMBIGUOUS_LABELS and not has_separator(units[index].text, label):
-        return None
+    value = after_label(text, label)
     if not value:
-        following = units[index + 1].text if index + 1 < len(units) else ""
-        if is_short_name(following) or is_dateline(following):
-            value, last = following, index + 1
-    elif not (is_short_name(value) or find_dates(value)):
+        return label, ""
+    if label not in UNAMBIGUOUS_LABELS and not has_separator(text, label):
+        return None  # "كتب الرئيس رسالة", "نشر قوات"
+    if not (is_short_name(value) or find_dates(value)):
         return None  # a sentence that starts with the same word
-    top.furniture.update(range(index, last + 1))
+    return label, value
+
+
+def note_byline(top: Top, label: str, value: str) -> None:
+    """Keep what a byline says: a date, or the outlet of a ``نشر`` (published by) line."""
     if find_dates(value):
         top.datelines += (value,)
     elif label in PUBLISHER_LABELS and value and top.outlet is None:
         top.outlet = value
+
+
+def read_byline(units: list[Unit], index: int, top: Top) -> int | None:
+    """Read a byline at ``index`` into ``top``; returns its last index, or ``None``."""
+    found = inline_byline(units[index].text)
+    if found is None:
+        return None
+    (label, value), last = found, index
+    if not value:
+        following = units[index + 1].text if index + 1 < len(units) else ""
+        if is_short_name(following) or is_dateline(following):
+            value, last = following, index + 1
+    top.furniture.update(range(index, last + 1))
+    note_byline(top, label, value)
     return last
 
 
@@ -574,6 +592,29 @@ def source_outlet(text: str) -> str | None:
     parts = re.split(r"\s*[+،,/&]\s*", after_label(text, label))  # "الجزيرة + وكالات"
     named = [p for p in parts if p and bare(p) not in GENERIC_SOURCES]
     return named[0] if named else ""
+
+
+def body_text_units(units: list[Unit], top: Top) -> list[Unit]:
+    """Drop captions, teasers, buttons, source lines, bylines and datelines in the body.
+
+    What they say (outlet, date) goes into ``top``.
+    """
+    kept: list[Unit] = []
+    for unit in units:
+        text = unit.text
+        if unit.kind == "list":
+            kept.append(unit)
+        elif is_caption(text) or is_teaser(text) or bare(text) in NOISE_LINES:
+            continue
+        elif (found := source_outlet(text)) is not None:
+            top.outlet = top.outlet or found or None
+        elif (byline := inline_byline(text)) is not None and byline[1]:
+            note_byline(top, *byline)
+        elif unit.kind == "line" and is_dateline(text):
+            top.datelines += (text,)
+        else:
+            kept.append(unit)
+    return kept
 
 
 def drop_trailing_bullets(units: list[Unit]) -> list[Unit]:
@@ -731,18 +772,7 @@ def clean_article(source: SourceFile) -> Article:
     top = read_top(units)
     detected_title = top.title
     article_units = [u for i, u in enumerate(units) if i not in top.furniture]
-    outlet = top.outlet
-    body_units: list[Unit] = []
-    for unit in article_units:
-        if unit.kind != "list" and (
-            is_caption(unit.text) or is_teaser(unit.text) or bare(unit.text) in NOISE_LINES
-        ):
-            continue
-        if unit.kind != "list" and (found := source_outlet(unit.text)) is not None:
-            outlet = outlet or found or None
-            continue
-        body_units.append(unit)
-    blocks = to_blocks(drop_trailing_bullets(body_units))
+    blocks = to_blocks(drop_trailing_bullets(body_text_units(article_units, top)))
     if not blocks and detected_title:
         blocks = [Block("paragraph", detected_title)]
         detected_title = None
@@ -752,7 +782,7 @@ def clean_article(source: SourceFile) -> Article:
             "(masthead, byline, captions, tag or related-article lists)"
         )
     meta = source.meta
-    outlet = meta.get("outlet") or meta.get("source") or outlet
+    outlet = meta.get("outlet") or meta.get("source") or top.outlet
     if meta.get("title"):
         title, derived = str(meta["title"]), False
     elif detected_title:

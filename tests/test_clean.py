@@ -320,6 +320,18 @@ def test_kicker_dateline_and_ad_slots_are_dropped() -> None:
     assert [b.text for b in article.body] == [LEAD, MORE]
 
 
+def test_bylines_and_datelines_at_the_end_are_dropped() -> None:
+    text = f"{LEAD}\n\n{MORE}\n\nبقلم: سامي يوسف\nتاريخ النشر: 17/01/2025"
+    article = clean_text(text)
+    assert [b.text for b in article.body] == [LEAD, MORE]
+    assert article.date == dt.date(2025, 1, 17)
+
+
+def test_a_heading_starting_with_a_label_word_stays() -> None:
+    article = clean_text(f"{LEAD}\n\nتحديث المنظومة الدفاعية\n\n{MORE}")
+    assert article.body[1] == Block("heading", "تحديث المنظومة الدفاعية")
+
+
 def test_a_paragraph_with_a_dash_is_not_a_teaser() -> None:
     line = "وأكد الوزير أن العلاقات بين البلدين قوية ومتينة في كل المجالات - حسب قوله"
     assert clean_text(f"{LEAD}\n\n{line}\n\n{MORE}").body[1].text == line
