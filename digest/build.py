@@ -1,20 +1,43 @@
-"""Wire the stages together: read -> clean -> group -> translate -> render -> write."""
+"""Wire the stages together: read -> clean -> group -> translate -> render -> write.
+
+A :class:`Builder` runs the pipeline for one project again and again and redoes only what
+changed (see :mod:`digest.incremental`): ``digest serve`` keeps one in memory, and
+:func:`build_site` (``digest build``) saves its state under ``.digest-cache/`` between runs.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 import time
+import tomllib
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from digest.article import Article, Story
-from digest.clean import CleaningError, clean_article
 from digest.config import SiteConfig, load_config
-from digest.group import group_stories, story_index
-from digest.output import check_output_dir, write_site
-from digest.render import SiteRenderer
+from digest.incremental import (
+    BuildState,
+    InputStamp,
+    PageRecord,
+    bytes_digest,
+    code_stamp,
+    file_stamp,
+    page_key,
+    saved_build_summary,
+    tree_stamps,
+)
+from digest.output import check_output_dir, update_site
 from digest.source import ContentError, read_sources
 from digest.story_registry import REGISTRY_FILE, load_registry, save_registry
-from digest.translate import TranslationResult, translate_texts
+
+if TYPE_CHECKING:
+    import jinja2
+
+# The cleaner, grouper (scikit-learn), renderer (Jinja, Babel) and translator are imported
+# only when a build has work to do: a no-op `digest build` just stats files.
 
 CACHE_DIR = ".digest-cache"
 
@@ -36,6 +59,16 @@ class BuildReport:
     errors: list[ContentError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     output: Path | None = None
+    # what the incremental machinery did (see digest.incremental)
+    skipped: bool = False  # no input changed: nothing was read, rendered or written
+    cleaned: int = 0  # articles read and cleaned
+    reused: int = 0  # articles taken from the cache
+    changed: list[str] = field(default_factory=list)  # content files added, edited or removed
+    regrouped: bool = False  # the grouper ran (some article or the registry changed)
+    translations_reused: int = 0  # texts whose English this builder already had
+    rendered: int = 0  # pages rendered (their context changed)
+    pages_written: int = 0  # files written to the output folder
+    pages_deleted: int = 0  # files removed from it (pages that no longer exist)
 
 
 @dataclass(frozen=True)
@@ -77,6 +110,8 @@ def default_theme() -> Path:
 
 def load_articles(content: Path) -> tuple[list[Article], list[ContentError]]:
     """Read and clean every article; files that fail are reported, the rest go on."""
+    from digest.clean import CleaningError, clean_article
+
     sources, errors = read_sources(content)
     articles: list[Article] = []
     for source in sources:
@@ -102,43 +137,262 @@ def texts_to_translate(stories: list[Story]) -> list[str]:
     return list(seen)
 
 
-def build_site(project: Project, *, strict: bool = False, progress: bool = False) -> BuildReport:
-    """Build the whole site into ``project.output``. Raises :class:`BuildError`."""
-    start = time.perf_counter()
-    try:
-        config: SiteConfig = load_config(project.config_file)
-        known = load_registry(project.registry_file)
-        check_output_dir(project.output, [project.content, project.root / "templates"])
-    except ValueError as exc:
-        raise BuildError(str(exc)) from None
-    except RuntimeError as exc:
-        raise BuildError(str(exc)) from None
-    if not project.content.is_dir():
-        raise BuildError(f"content folder {project.content} does not exist")
-    report = BuildReport(output=project.output)
-    articles, report.errors = load_articles(project.content)
-    if strict and report.errors:
-        raise BuildError("content errors (--strict):\n" + "\n".join(map(str, report.errors)))
-    stories = group_stories(articles, known)
-    result: TranslationResult = translate_texts(
-        texts_to_translate(stories), project.cache_dir, progress=progress
-    )
-    if result.message:
-        if strict:
-            raise BuildError(result.message)
-        report.warnings.append(result.message)
-    renderer = SiteRenderer(project.theme, config)
-    pages = renderer.render(stories, result.english, result.message)
-    write_site(pages, project.output)
-    save_registry(project.registry_file, story_index(stories))
-    report.articles = len(articles)
-    report.stories = len(stories)
-    report.pages = sum(1 for p in pages if p.endswith(".html"))
-    report.translated = result.translated
-    report.cached = result.cached
-    if not config.base_url_set:
-        report.warnings.append(
-            f"base_url is not set in digest.toml; feeds and canonical links use {config.base_url}"
+@cache
+def code_version() -> str:
+    """Stamp of digest's code (see :func:`digest.incremental.code_stamp`), once per process."""
+    return code_stamp()
+
+
+def template_error(exc: jinja2.TemplateError, theme: Path) -> str:
+    """``templates/story.html, line 12: 'x' is undefined`` from a Jinja error."""
+    import jinja2
+
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        where = f"{exc.filename or exc.name}, line {exc.lineno}"
+    elif isinstance(exc, jinja2.TemplateNotFound):
+        return f"template {exc.name!r} not found in {theme}"
+    else:
+        where = str(theme)
+        tb = exc.__traceback__
+        while tb is not None:  # Jinja rewrites frames to point at template lines
+            name = tb.tb_frame.f_code.co_filename
+            if name.startswith(str(theme)):
+                where = f"{name}, line {tb.tb_lineno}"
+            tb = tb.tb_next
+    return f"template error in {where}: {exc.message or type(exc).__name__}"
+
+
+def _salt(theme: Path, config: SiteConfig) -> bytes:
+    """What every page depends on besides its context: code, theme files, settings."""
+    digest = hashlib.blake2b(digest_size=32)
+    digest.update(code_version().encode() + pickle.dumps(config))
+    for rel in sorted(tree_stamps(theme)):
+        digest.update(rel.encode() + b"\0" + (theme / rel).read_bytes())
+    return digest.digest()
+
+
+def _static_files(theme: Path) -> dict[str, bytes]:
+    """The theme's static files, as :meth:`SiteRenderer.render` adds them."""
+    static = theme / "static"
+    return {
+        "static/" + p.relative_to(static).as_posix(): p.read_bytes()
+        for p in sorted(static.rglob("*"))
+        if p.is_file()
+    }
+
+
+class Builder:
+    """Builds one project, again and again, redoing only what changed since the last build.
+
+    ``in_place`` replaces changed files one by one instead of swapping in a new folder (a
+    server keeps serving a whole site); ``keep_last_good`` keeps the last good version of an
+    article that breaks (a preview goes on showing it while the editor fixes it).
+    """
+
+    def __init__(
+        self,
+        project: Project,
+        state: BuildState | None = None,
+        *,
+        in_place: bool = False,
+        keep_last_good: bool = False,
+    ) -> None:
+        self.project = project
+        self.state = state or BuildState(code=code_version())
+        self.in_place = in_place
+        self.keep_last_good = keep_last_good
+
+    def stamp(self) -> tuple[InputStamp, str]:
+        """Stamp of the inputs now: cheap (``stat`` calls), and the full digest."""
+        p = self.project
+        stamp = InputStamp.take(p.content, p.theme, [p.config_file], code_version())
+        return stamp, stamp.with_registry(p.registry_file)
+
+    def build(
+        self, *, strict: bool = False, progress: bool = False, stamp: InputStamp | None = None
+    ) -> BuildReport:
+        """Bring ``project.output`` up to date. Raises :class:`BuildError`."""
+        from digest.group import group_stories, story_index
+
+        start = time.perf_counter()
+        project, state = self.project, self.state
+        if stamp is None:
+            stamp, digest = self.stamp()
+        else:
+            digest = stamp.with_registry(project.registry_file)
+        if not stamp.racy and digest == state.input_digest and self._output_untouched():
+            report = restore_report(state.summary, project.output, strict)
+            report.seconds = time.perf_counter() - start
+            return report
+        try:
+            config: SiteConfig = load_config(project.config_file)
+            known = load_registry(project.registry_file)
+            check_output_dir(project.output, [project.content, project.root / "templates"])
+        except (ValueError, RuntimeError) as exc:
+            raise BuildError(str(exc)) from None
+        if not project.content.is_dir():
+            raise BuildError(f"content folder {project.content} does not exist")
+        report = BuildReport(output=project.output)
+        loaded = state.articles.load(
+            project.content, stamp.content, keep_last_good=self.keep_last_good
         )
+        report.errors, report.cleaned, report.reused = loaded.errors, loaded.cleaned, loaded.reused
+        report.changed = [*loaded.changed, *loaded.removed]
+        if strict and report.errors:
+            raise BuildError("content errors (--strict):\n" + "\n".join(map(str, report.errors)))
+        stories, report.regrouped = state.grouping.group(loaded.articles, known, group_stories)
+        result, report.translations_reused = state.translations.translate(
+            texts_to_translate(stories), project.cache_dir, progress=progress
+        )
+        if result.message:
+            if strict:
+                raise BuildError(result.message)
+            report.warnings.append(result.message)
+        files, keys = self._render(stories, result.english, result.message, config, report)
+        self._write(files, keys, report)
+        save_registry(project.registry_file, story_index(stories))
+        report.articles = len(loaded.articles)
+        report.stories = len(stories)
+        report.pages = sum(1 for p in state.pages.records if p.endswith(".html"))
+        report.translated = result.translated
+        report.cached = result.cached
+        if not config.base_url_set:
+            report.warnings.append(
+                f"base_url is not set in digest.toml; feeds and canonical links use "
+                f"{config.base_url}"
+            )
+        state.input_digest = None if stamp.racy else stamp.with_registry(project.registry_file)
+        state.summary = summarize(report, result.message)
+        report.seconds = time.perf_counter() - start
+        return report
+
+    def _output_untouched(self) -> bool:
+        records = self.state.pages.records
+        output = self.project.output
+        return bool(records) and all(
+            self.state.pages.unchanged_on_disk(output, path) for path in records
+        )
+
+    def _render(
+        self,
+        stories: list[Story],
+        english: dict[str, str],
+        note: str | None,
+        config: SiteConfig,
+        report: BuildReport,
+    ) -> tuple[dict[str, bytes | None], dict[str, bytes | None]]:
+        """Every output file: its bytes, or None where the file on disk is still right;
+        and the render keys of the pages that were rendered."""
+        import jinja2
+
+        from digest.render import Page, SiteRenderer
+
+        theme = self.project.theme
+        memo = self.state.pages
+        output = self.project.output
+        try:
+            renderer = SiteRenderer(theme, config)
+            salt = _salt(theme, config)
+            plan: list[Page] = renderer.plan(stories, english, note)
+            files: dict[str, bytes | None] = {}
+            keys: dict[str, bytes | None] = {}
+            for page in plan:
+                key = page_key(salt, page.template, page.path, page.context)
+                record = memo.records.get(page.file)
+                reusable = key is not None and record is not None and record.key == key
+                if reusable and memo.unchanged_on_disk(output, page.file):
+                    files[page.file] = None
+                    continue
+                files[page.file] = renderer._render_page(page)  # render.py's hook for this
+                report.rendered += 1
+                keys[page.file] = key
+            files.update(_static_files(theme))
+        except jinja2.TemplateError as exc:
+            raise BuildError(template_error(exc, theme)) from None
+        except (tomllib.TOMLDecodeError, KeyError, OSError) as exc:
+            raise BuildError(f"theme {theme}: {type(exc).__name__}: {exc}") from None
+        return files, keys
+
+    def _write(
+        self, files: dict[str, bytes | None], keys: dict[str, bytes | None], report: BuildReport
+    ) -> None:
+        """Write what changed, delete what is gone, remember what is on disk."""
+        memo = self.state.pages
+        output = self.project.output
+        changed: dict[str, bytes] = {}
+        keep: list[str] = []
+        for path, data in files.items():
+            record = memo.records.get(path)
+            if data is None or (
+                record is not None
+                and record.digest == bytes_digest(data)
+                and memo.unchanged_on_disk(output, path)
+            ):
+                keep.append(path)
+            else:
+                changed[path] = data
+        gone = sorted(set(memo.records) - set(files))
+        if changed or gone or not output.is_dir():
+            deleted = update_site(changed, keep, output, in_place=self.in_place)
+            report.pages_deleted = len(set(deleted) | set(gone))
+        report.pages_written = len(changed)
+        for path in gone:
+            del memo.records[path]
+        for path, data in changed.items():
+            record = memo.records.setdefault(path, PageRecord(None, b"", None))
+            record.digest = bytes_digest(data)
+            record.stamp = file_stamp((output / path).stat())
+        for path, key in keys.items():  # only now: these pages are on disk
+            memo.records[path].key = key
+
+
+def summarize(report: BuildReport, translation_note: str | None) -> dict[str, Any]:
+    """What a skipped build reports again: counts, errors and warnings of the last one."""
+    return {
+        "articles": report.articles,
+        "stories": report.stories,
+        "pages": report.pages,
+        "errors": [(e.path, e.message) for e in report.errors],
+        "warnings": list(report.warnings),
+        "translation_note": translation_note,
+    }
+
+
+def restore_report(summary: dict[str, Any], output: Path, strict: bool) -> BuildReport:
+    """The report of a build that found nothing changed since ``summary`` was made."""
+    errors = [ContentError(path, message) for path, message in summary["errors"]]
+    if strict and errors:
+        raise BuildError("content errors (--strict):\n" + "\n".join(map(str, errors)))
+    if strict and summary["translation_note"]:
+        raise BuildError(summary["translation_note"])
+    return BuildReport(
+        articles=summary["articles"],
+        stories=summary["stories"],
+        pages=summary["pages"],
+        errors=errors,
+        warnings=list(summary["warnings"]),
+        output=output,
+        skipped=True,
+    )
+
+
+def build_site(project: Project, *, strict: bool = False, progress: bool = False) -> BuildReport:
+    """Build the site into ``project.output``, reusing ``.digest-cache/``. Raises BuildError.
+
+    When no input changed since the last build (and the output is untouched) this only
+    ``stat``\\ s the inputs and the output files.
+    """
+    start = time.perf_counter()
+    builder = Builder(project)
+    stamp, digest = builder.stamp()
+    if not stamp.racy:
+        summary = saved_build_summary(project.cache_dir, code_version(), digest, project.output)
+        if summary is not None:
+            report = restore_report(summary, project.output, strict)
+            report.seconds = time.perf_counter() - start
+            return report
+    builder.state = BuildState.load(project.cache_dir, code_version())
+    report = builder.build(strict=strict, progress=progress, stamp=stamp)
+    builder.state.save(project.cache_dir)
     report.seconds = time.perf_counter() - start
     return report

@@ -1,0 +1,104 @@
+"""Generate a synthetic Arabic news site for benchmarks: N articles of ~600 words each.
+
+Articles are Markdown files with front matter (title, date, outlet) dated over three
+months; every event is reported by two to six outlets over a few days, so a grouper has
+real stories to find. The text is built from the vocabulary of the seed articles in
+``content/``, so word lengths and letter frequencies are those of real Arabic news.
+
+    python bench/generate_site.py /dev/shm/digest-bench --articles 1000
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import re
+import shutil
+from pathlib import Path
+
+SEEDS = Path(__file__).resolve().parent.parent / "content"
+OUTLETS = ["الجزيرة", "العربية", "الشرق الأوسط", "الأهرام", "القدس العربي", "سكاي نيوز عربية"]
+ACTORS = [
+    "الرئيس الروسي", "الرئيس الإيراني", "وزير الخارجية المصري", "رئيس الوزراء العراقي",
+    "العاهل الأردني", "ولي العهد السعودي", "الأمين العام للأمم المتحدة", "الرئيس التركي",
+    "وزير الدفاع الأمريكي", "رئيس الحكومة المغربية", "الرئيس التونسي", "أمير قطر",
+]
+PLACES = [
+    "موسكو", "طهران", "القاهرة", "بغداد", "عمّان", "الرياض", "نيويورك", "أنقرة",
+    "واشنطن", "الرباط", "تونس", "الدوحة", "بيروت", "دمشق", "الجزائر", "الخرطوم",
+]
+TOPICS = [
+    "معاهدة شراكة استراتيجية", "اتفاقية تجارة حرة", "قمة اقتصادية", "محادثات سلام",
+    "أزمة الطاقة", "مشروع سكة حديد", "اتفاق نووي", "مساعدات إنسانية", "انتخابات برلمانية",
+    "تعاون عسكري", "ممر اقتصادي", "أسعار النفط",
+]
+
+
+def seed_vocabulary() -> list[str]:
+    words: list[str] = []
+    for path in sorted(SEEDS.glob("*.txt")):
+        words += re.findall(r"[\u0621-\u064A]{2,}", path.read_text(encoding="utf-8"))
+    return words or ["خبر", "اليوم", "الرئيس", "اتفاق"]
+
+
+def sentence(rng: random.Random, vocab: list[str], keywords: list[str], length: int) -> str:
+    words = [rng.choice(keywords) if rng.random() < 0.15 else rng.choice(vocab) for _ in range(length)]
+    return " ".join(words) + "."
+
+
+def article_text(rng: random.Random, vocab: list[str], event: dict, outlet: str, day: dt.date) -> str:
+    keywords = event["keywords"]
+    title = f"{event['actor']} في {event['place']}: {event['topic']} {rng.choice(vocab)} {rng.choice(vocab)}"
+    paragraphs = []
+    words = 0
+    while words < 600:
+        n = rng.randint(2, 4)
+        para = " ".join(sentence(rng, vocab, keywords, rng.randint(8, 16)) for _ in range(n))
+        paragraphs.append(para)
+        words += len(para.split())
+    front = f"---\ntitle: \"{title}\"\ndate: {day.isoformat()}\nsource: {outlet}\n---\n\n"
+    return front + "\n\n".join(paragraphs) + "\n"
+
+
+def generate(target: Path, articles: int, seed: int = 7) -> Path:
+    """Write ``articles`` articles to ``target/content`` (replacing it); return the root."""
+    rng = random.Random(seed)
+    vocab = seed_vocabulary()
+    content = target / "content"
+    if content.exists():
+        shutil.rmtree(content)
+    content.mkdir(parents=True)
+    start = dt.date(2025, 1, 1)
+    written = 0
+    event_no = 0
+    while written < articles:
+        event = {
+            "actor": rng.choice(ACTORS),
+            "place": rng.choice(PLACES),
+            "topic": rng.choice(TOPICS),
+            "day": start + dt.timedelta(days=rng.randrange(90)),
+        }
+        event["keywords"] = [*event["actor"].split(), event["place"], *event["topic"].split()]
+        for outlet in rng.sample(OUTLETS, rng.randint(2, 6)):
+            if written >= articles:
+                break
+            day = event["day"] + dt.timedelta(days=rng.randint(0, 2))
+            name = f"{event_no:04d}_{written:05d}.md"
+            (content / name).write_text(article_text(rng, vocab, event, outlet, day), encoding="utf-8")
+            written += 1
+        event_no += 1
+    return target
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("target", type=Path)
+    parser.add_argument("--articles", type=int, default=1000)
+    args = parser.parse_args()
+    root = generate(args.target, args.articles)
+    print(f"wrote {args.articles} articles to {root / 'content'}")
+
+
+if __name__ == "__main__":
+    main()

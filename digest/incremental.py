@@ -1,0 +1,391 @@
+"""What lets a rebuild skip unchanged work: stamps of the inputs and caches of each stage.
+
+One :class:`BuildState` is kept per project: in memory by ``digest serve``, and pickled
+under ``.digest-cache/`` by ``digest build``. It remembers
+
+* the stamp of every input (content files, theme, ``digest.toml``, the story registry, the
+  digest code and the installed translation models), so a build with nothing changed is
+  skipped after a few thousand ``stat`` calls (:class:`InputStamp`);
+* each cleaned :class:`~digest.article.Article`, keyed by its file's ``stat`` and then by its
+  fingerprint, so only new or edited files are read and cleaned (:class:`ArticleCache`);
+* the stories of the last grouping, reused while no article changed (:class:`GroupingMemo`);
+* the English of every text, so only new texts go to the translator (:class:`TranslationMemo`);
+* a key per page (a hash of its template, path and whole render context), so only pages
+  whose context changed are rendered again (:class:`PageMemo`).
+
+``stat`` is trusted only for files last modified some time before they were looked at
+(the "racy" check git uses): a file written twice within one clock tick keeps its
+``mtime``, so a recent file is hashed again rather than assumed unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import pickle
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from digest import __version__
+from digest.source import (
+    META_SUFFIXES,
+    TRANSLATION_SUFFIX,
+    ContentError,
+    FrontMatterError,
+    is_article_file,
+    read_source,
+)
+
+if TYPE_CHECKING:
+    from digest.article import Article, Story
+    from digest.translate import TranslationResult
+
+# The cleaner and the translator are imported when first needed, so that checking whether
+# anything changed stays cheap.
+
+FileStamp = tuple[int, int, int]  # size, mtime_ns, inode
+STATE_FILE = "build-state.pickle"
+STAMP_FILE = "build-stamp.pickle"
+RACY_NS = 200_000_000  # files modified this recently (ns) are hashed, not trusted by stat
+SIDE_SUFFIXES = (*META_SUFFIXES, TRANSLATION_SUFFIX)
+
+
+def file_stamp(st: os.stat_result) -> FileStamp:
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def tree_stamps(folder: Path) -> dict[str, FileStamp]:
+    """Every file below ``folder`` (relative POSIX path -> stamp); empty if it is missing."""
+    stamps: dict[str, FileStamp] = {}
+    pending = [("", str(folder))]
+    while pending:
+        prefix, path = pending.pop()
+        try:
+            entries = list(os.scandir(path))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for entry in entries:
+            rel = prefix + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                pending.append((rel + "/", entry.path))
+            else:
+                try:
+                    stamps[rel] = file_stamp(entry.stat())
+                except FileNotFoundError:  # dangling symlink or deleted meanwhile
+                    continue
+    return stamps
+
+
+def _hash_files(folder: Path, names: Iterable[str]) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for name in sorted(names):
+        digest.update(name.encode() + b"\0" + (folder / name).read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def code_stamp() -> str:
+    """Changes whenever digest's version or any of its modules changes."""
+    package = Path(__file__).parent
+    modules = [p.relative_to(package).as_posix() for p in package.rglob("*.py")]
+    return __version__ + ":" + _hash_files(package, modules)
+
+
+def model_stamp() -> str:
+    """Cheap stamp of the installed Argos Translate packages (names and mtimes)."""
+    folder = os.environ.get("ARGOS_PACKAGES_DIR")
+    if not folder:
+        data = os.environ.get("XDG_DATA_HOME") or os.path.expanduser("~/.local/share")
+        folder = os.path.join(data, "argos-translate", "packages")
+    try:
+        entries = sorted((e.name, e.stat().st_mtime_ns) for e in os.scandir(folder))
+    except OSError:
+        return "none"
+    return repr(entries)
+
+
+@dataclass(frozen=True)
+class InputStamp:
+    """Stamp of everything a build reads; equal stamps mean the same site.
+
+    The story registry is both read and written by a build, so it is stamped by content,
+    separately (:meth:`with_registry`), once before and once after the build.
+    """
+
+    base: str
+    racy: bool  # some input was modified too recently to trust its stat
+    content: Mapping[str, FileStamp]
+
+    @classmethod
+    def take(cls, content: Path, theme: Path, files: Sequence[Path], code: str) -> InputStamp:
+        now = time.time_ns()
+        content_stamps = tree_stamps(content)
+        theme_stamps = tree_stamps(theme)
+        others: list[Any] = []
+        for path in files:
+            try:
+                others.append((str(path), file_stamp(path.stat())))
+            except FileNotFoundError:
+                others.append((str(path), None))
+        every = [*content_stamps.values(), *theme_stamps.values()]
+        every += [s for _, s in others if s is not None]
+        racy = any(stamp[1] > now - RACY_NS for stamp in every)
+        material = (
+            code,
+            model_stamp(),
+            str(content),
+            sorted(content_stamps.items()),
+            str(theme),
+            sorted(theme_stamps.items()),
+            others,
+        )
+        base = hashlib.blake2b(repr(material).encode(), digest_size=16).hexdigest()
+        return cls(base=base, racy=racy, content=content_stamps)
+
+    def with_registry(self, registry: Path) -> str:
+        """The full stamp: this one plus the registry file's current bytes."""
+        try:
+            data = registry.read_bytes()
+        except FileNotFoundError:
+            data = b"\0missing"
+        return hashlib.blake2b(self.base.encode() + data, digest_size=16).hexdigest()
+
+
+@dataclass
+class _Entry:
+    stamp: tuple[FileStamp | None, ...]
+    trusted: bool
+    fingerprint: str
+    article: Article
+
+
+@dataclass
+class LoadResult:
+    articles: list[Article]
+    errors: list[ContentError]
+    cleaned: int = 0
+    reused: int = 0
+    changed: list[str] = field(default_factory=list)  # added or edited article files
+    removed: list[str] = field(default_factory=list)
+
+
+def _read_error(rel: str, exc: Exception) -> ContentError:
+    if isinstance(exc, UnicodeDecodeError):
+        return ContentError(
+            rel, f"not UTF-8 text (invalid byte at offset {exc.start}); save the file as UTF-8"
+        )
+    return ContentError(rel, str(exc))
+
+
+class ArticleCache:
+    """Cleaned articles by content path; a file is read only when its stat changed."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, _Entry] = {}
+
+    def load(
+        self, content: Path, stamps: Mapping[str, FileStamp], *, keep_last_good: bool = False
+    ) -> LoadResult:
+        """Articles of ``content`` (``stamps`` from :func:`tree_stamps`), in path order.
+
+        With ``keep_last_good``, a file that breaks keeps its last good article (the error
+        is still reported), so a preview goes on showing it while the editor fixes it.
+        """
+        from digest.clean import CleaningError, clean_article
+
+        now = time.time_ns()
+        result = LoadResult([], [])
+        seen: set[str] = set()
+        for rel in sorted(stamps):
+            if not is_article_file(Path(rel)):
+                continue
+            seen.add(rel)
+            stem = rel[: -len(Path(rel).suffix)]
+            stamp = (stamps[rel], *(stamps.get(stem + s) for s in SIDE_SUFFIXES))
+            old = self.entries.get(rel)
+            if old is not None and old.trusted and old.stamp == stamp:
+                result.articles.append(old.article)
+                result.reused += 1
+                continue
+            trusted = all(s is None or s[1] <= now - RACY_NS for s in stamp)
+            try:
+                source = read_source(content / rel, content)
+                if old is not None and old.fingerprint == source.fingerprint:
+                    article = old.article
+                    result.reused += 1
+                else:
+                    article = clean_article(source)
+                    result.cleaned += 1
+                    result.changed.append(rel)
+            except (UnicodeDecodeError, FrontMatterError, CleaningError, OSError) as exc:
+                result.errors.append(_read_error(rel, exc))
+                if keep_last_good and old is not None:
+                    result.articles.append(old.article)
+                else:
+                    self.entries.pop(rel, None)
+                continue
+            self.entries[rel] = _Entry(stamp, trusted, source.fingerprint, article)
+            result.articles.append(article)
+        for rel in set(self.entries) - seen:
+            del self.entries[rel]
+            result.removed.append(rel)
+        result.removed.sort()
+        return result
+
+
+class GroupingMemo:
+    """The last grouping, reused while the articles and the registry are the same."""
+
+    def __init__(self) -> None:
+        self.key: tuple[tuple[Article, ...], tuple[tuple[str, str], ...]] | None = None
+        self.stories: list[Story] = []
+
+    def group(
+        self,
+        articles: Sequence[Article],
+        known: Mapping[str, str],
+        grouper: Callable[[Sequence[Article], Mapping[str, str]], list[Story]],
+    ) -> tuple[list[Story], bool]:
+        """Stories of ``articles``, and whether the grouper had to run."""
+        key = (tuple(articles), tuple(sorted(known.items())))
+        if key == self.key:
+            return self.stories, False
+        self.stories = grouper(articles, known)
+        self.key = key
+        return self.stories, True
+
+
+class TranslationMemo:
+    """English of every text seen, so only new texts are sent to the translator."""
+
+    def __init__(self) -> None:
+        self.model = ""
+        self.english: dict[str, str] = {}
+
+    def translate(
+        self, texts: Sequence[str], cache_dir: Path, *, progress: bool = False
+    ) -> tuple[TranslationResult, int]:
+        """Translations of ``texts`` and how many came from this memo."""
+        from digest.translate import TranslationResult, translate_texts
+
+        model = model_stamp()
+        if model != self.model:
+            self.model, self.english = model, {}
+        missing = [t for t in texts if t not in self.english]
+        result = (
+            translate_texts(missing, cache_dir, progress=progress)
+            if missing
+            else TranslationResult()
+        )
+        self.english.update(result.english)
+        self.english = {t: self.english[t] for t in texts if t in self.english}
+        result.english = self.english
+        return result, len(texts) - len(missing)
+
+
+def page_key(salt: bytes, template: str, path: str, context: Mapping[str, Any]) -> bytes | None:
+    """Hash of everything a page is rendered from; None if the context cannot be pickled."""
+    buffer = io.BytesIO()
+    try:
+        pickle.Pickler(buffer, protocol=5).dump((template, path, context))
+    except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+        return None
+    return hashlib.blake2b(buffer.getbuffer(), digest_size=16, key=salt[:64]).digest()
+
+
+@dataclass
+class PageRecord:
+    """What was written for one output file last time."""
+
+    key: bytes | None  # render key; None: always render again
+    digest: bytes  # hash of the bytes written
+    stamp: FileStamp | None  # the output file's stamp right after writing
+
+
+def bytes_digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+@dataclass
+class PageMemo:
+    """Records of the files in the output folder, by site path."""
+
+    records: dict[str, PageRecord] = field(default_factory=dict)
+    salt: bytes = b""  # theme, config and code the keys were computed under
+
+    def unchanged_on_disk(self, output: Path, path: str) -> bool:
+        """True if the output file is still exactly what digest wrote there."""
+        record = self.records.get(path)
+        if record is None or record.stamp is None:
+            return False
+        try:
+            return file_stamp((output / path).stat()) == record.stamp
+        except OSError:
+            return False
+
+
+@dataclass
+class BuildState:
+    """Everything one project's builds remember between runs."""
+
+    code: str = ""
+    input_digest: str | None = None  # stamp of the inputs of the last complete build
+    articles: ArticleCache = field(default_factory=ArticleCache)
+    grouping: GroupingMemo = field(default_factory=GroupingMemo)
+    translations: TranslationMemo = field(default_factory=TranslationMemo)
+    pages: PageMemo = field(default_factory=PageMemo)
+    summary: dict[str, Any] = field(default_factory=dict)  # what the last build reported
+
+    def save(self, cache_dir: Path) -> None:
+        """Pickle the state (and a small stamp file for no-op checks), atomically."""
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        stamps = {path: r.stamp for path, r in self.pages.records.items()}
+        _atomic_pickle(cache_dir / STATE_FILE, self)
+        _atomic_pickle(cache_dir / STAMP_FILE, (self.code, self.input_digest, stamps, self.summary))
+
+    @classmethod
+    def load(cls, cache_dir: Path, code: str) -> BuildState:
+        """The saved state if it was made by this exact code, else an empty one."""
+        try:
+            with open(cache_dir / STATE_FILE, "rb") as handle:
+                state = pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            return cls(code=code)
+        except Exception:  # a cache from other code may fail in any way: rebuild it
+            return cls(code=code)
+        if not isinstance(state, cls) or state.code != code:
+            return cls(code=code)
+        return state
+
+
+def saved_build_summary(
+    cache_dir: Path, code: str, digest: str, output: Path
+) -> dict[str, Any] | None:
+    """The saved build's summary if it had these exact inputs and its output is untouched.
+
+    Reads only the small stamp file, never the whole state.
+    """
+    try:
+        with open(cache_dir / STAMP_FILE, "rb") as handle:
+            saved_code, saved_input, files, summary = pickle.load(handle)
+    except Exception:
+        return None
+    if saved_code != code or saved_input != digest or not files:
+        return None
+    for path, saved in files.items():
+        try:
+            if saved is None or file_stamp(os.stat(output / path)) != saved:
+                return None
+        except OSError:
+            return None
+    return summary
+
+
+def _atomic_pickle(path: Path, value: Any) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as handle:
+        pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
