@@ -11,7 +11,6 @@ from rich.console import Console
 
 from digest import __version__
 from digest.build import BuildError, Project, build_site, load_articles
-from digest.group import group_stories
 from digest.model_cli import model
 from digest.story_registry import RegistryError, load_registry
 
@@ -85,6 +84,26 @@ def build(content: Path | None, output: Path | None, strict: bool) -> None:
 
 @main.command()
 @content_option
+@click.option(
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder to build into and serve [default: ./site].",
+)
+@click.option("--port", type=int, default=8000, show_default=True, help="Port to listen on.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+def serve(content: Path | None, output: Path | None, port: int, host: str) -> None:
+    """Build, serve on http://127.0.0.1:8000/, rebuild and reload on every change."""
+    from digest.serve import serve as run
+
+    try:
+        run(Project.at(Path.cwd(), content, output), host, port)
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+
+
+@main.command()
+@content_option
 @json_option
 def articles(content: Path | None, as_json: bool) -> None:
     """Show the cleaned articles: title, outlet, date, body blocks."""
@@ -102,6 +121,8 @@ def articles(content: Path | None, as_json: bool) -> None:
 @json_option
 def stories(content: Path | None, as_json: bool) -> None:
     """Show how articles are grouped into stories."""
+    from digest.group import group_stories  # scikit-learn: slow to import, only here
+
     try:
         known = load_registry(_project(content).registry_file)
     except RegistryError as exc:
