@@ -92,7 +92,8 @@ def _weights(spec, shape: ModelShape, vocabulary: list[str], seed: int) -> None:
     rng = np.random.default_rng(seed)
     d, f = shape.d_model, shape.ffn
     vocab_size, eos_id = len(vocabulary), vocabulary.index("</s>")
-    arabic = np.array([any("\u0600" <= c <= "\u06ff" for c in p) for p in vocabulary])
+    latin = np.array([any("a" <= c.lower() <= "z" for c in p) for p in vocabulary])
+    word = np.array([p.startswith("▁") for p in vocabulary])
 
     def normal(*dims: int, scale: float) -> np.ndarray:
         return (rng.standard_normal(dims) * scale).astype(np.float32)
@@ -126,9 +127,13 @@ def _weights(spec, shape: ModelShape, vocabulary: list[str], seed: int) -> None:
         layer.attention.linear[2].weight = normal(d, d, scale=d**-0.5)
         ffn(layer.ffn)
     decoder.projection.weight = normal(vocab_size, d, scale=2.0)
-    # Arabic pieces are never emitted, so the output looks like (nonsense) English.
-    decoder.projection.bias = np.where(arabic, -30.0, 0.0).astype(np.float32)
+    # Only pieces with Latin letters are emitted, so the output looks like (nonsense) English.
+    bias = np.where(latin, np.where(word, 0.0, -WORD_BIAS), -30.0)
+    decoder.projection.bias = bias.astype(np.float32)
     _end_sentences(decoder, d, eos_id)
+
+
+WORD_BIAS = 8.0
 
 
 def _end_sentences(decoder, d: int, eos_id: int) -> None:

@@ -1,0 +1,257 @@
+"""Translation with a small genuine Argos package: same output as Argos, batched, cached."""
+
+from __future__ import annotations
+
+import html
+import json
+import multiprocessing
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pytest
+from argos_fixture import build_argos_package
+
+from digest.build import BuildError, Project, build_site, load_articles
+from digest.sentences import split_sentences
+from digest.translate import INSTALL_HINT, translate_batch, translate_texts
+from digest.translation_cache import TranslationCache, normalise
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = sorted((REPO / "content").glob("*.txt"))
+
+
+def seed_sentences(limit: int) -> list[str]:
+    """Real sentences from the seed articles (lines longer than a heading), in order."""
+    found: list[str] = []
+    for path in SEEDS:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            found += [s for s in split_sentences(line) if len(s.split()) > 4]
+    return list(dict.fromkeys(found))[:limit]
+
+
+def site_copy(root: Path, cache_from: Path | None = None) -> Project:
+    """A site root with the seed content (and, if given, another site's translation cache)."""
+    shutil.copytree(REPO / "content", root / "content")
+    if cache_from is not None:
+        (root / ".digest-cache").mkdir()
+        shutil.copy(cache_from / ".digest-cache" / "translations.sqlite", root / ".digest-cache")
+    return Project.at(root)
+
+
+@pytest.fixture(scope="module")
+def other_package(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A second ar→en package: other weights, higher version."""
+    return build_argos_package(
+        tmp_path_factory.mktemp("argos-other"), seed=1, version="1.1", name="translate-ar_en-v2"
+    )
+
+
+class OneSentence:
+    """Argos's sentence splitter, patched: offline it cannot fetch one, we give whole texts."""
+
+    def __init__(self, pkg: object) -> None:
+        self.pkg = pkg
+
+    def split_sentences(self, text: str) -> list[str]:
+        return [text]
+
+
+def test_batched_output_equals_argos_translation_object(argos_installed, monkeypatch):
+    import argostranslate.translate as argos
+
+    monkeypatch.setattr(argos, "MiniSBDSentencizer", OneSentence)
+    monkeypatch.setattr(argos, "StanzaSentencizer", OneSentence)
+    argos.get_installed_languages.cache_clear()
+    translation = argos.get_translation_from_codes("ar", "en")
+    assert translation is not None and "Arabic" in str(translation)
+    sentences = seed_sentences(24)
+    assert len(sentences) == 24
+    expected = [html.unescape(translation.translate(s)) for s in sentences]
+    assert translate_batch(str(argos_installed), sentences) == expected
+    assert all(e.strip() for e in expected)
+
+
+def test_html_entities_from_the_model_are_unescaped(argos_installed):
+    import sentencepiece
+
+    from digest.translate import _detokenize
+
+    sp = sentencepiece.SentencePieceProcessor(
+        model_file=str(argos_installed / "sentencepiece.model")
+    )
+    raw = "He said: &quot;the minister&apos;s statement&quot;"
+    pieces = sp.encode(raw, out_type=str)
+    assert "".join(pieces).replace("▁", " ").strip() == raw  # the model can emit entities
+    assert _detokenize(sp, pieces, "") == 'He said: "the minister\'s statement"'
+
+
+def test_batch_translation_maps_over_a_process_pool(argos_installed):
+    sentences = seed_sentences(30)
+    model = str(argos_installed)
+    chunks = [sentences[i : i + 7] for i in range(0, len(sentences), 7)]
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=2, mp_context=spawn) as pool:
+        mapped = list(pool.map(translate_batch, [model] * len(chunks), chunks))
+    assert [e for chunk in mapped for e in chunk] == translate_batch(model, sentences)
+
+
+def test_paragraphs_keep_sentences_and_line_breaks(argos_installed, tmp_path):
+    first, second, third = [s for s in seed_sentences(40) if s.endswith(".")][:3]
+    paragraph = f"{first} {second}"
+    lines = f"{first}\n{third}"
+    result = translate_texts([paragraph, lines], tmp_path / "cache")
+    sentences = [first, second, third]
+    one = dict(zip(sentences, translate_batch(str(argos_installed), sentences), strict=True))
+    assert result.english[paragraph] == f"{one[first]} {one[second]}"
+    assert result.english[lines] == f"{one[first]}\n{one[third]}"
+    assert (result.translated, result.cached) == (3, 0)
+    assert result.model == "ar→en 1.0" and result.message is None
+
+
+def test_without_a_model_the_hint_says_what_to_run(tmp_path):
+    result = translate_texts(["وصل الرئيس."], tmp_path / "cache")
+    assert result.english == {} and result.message == INSTALL_HINT
+    assert "digest model install FILE.argosmodel" in result.message
+    with pytest.raises(BuildError, match="digest model install"):
+        build_site(site_copy(tmp_path / "site"), strict=True)
+
+
+def test_english_pages_hold_the_models_output_deterministically(argos_installed, tmp_path):
+    first = build_site(site_copy(tmp_path / "a"))
+    second = build_site(site_copy(tmp_path / "b"))
+    assert first.translated > 100 and first.cached == 0 and second.translated == first.translated
+    pages_a = sorted((tmp_path / "a" / "site" / "en").rglob("*.html"))
+    assert pages_a
+    for page in pages_a:
+        twin = tmp_path / "b" / page.relative_to(tmp_path / "a")
+        assert page.read_bytes() == twin.read_bytes()
+    # A paragraph's English, as the model gives it sentence by sentence, is on a story page.
+    articles, _ = load_articles(REPO / "content")
+    paragraph = next(b.text for b in articles[0].body if b.kind == "paragraph")
+    english = " ".join(translate_batch(str(argos_installed), split_sentences(paragraph)))
+    story_pages = (tmp_path / "a" / "site" / "en" / "stories").rglob("index.html")
+    assert any(html.escape(english, quote=False) in p.read_text() for p in story_pages)
+
+
+def test_second_build_translates_nothing(argos_installed, tmp_path):
+    first = build_site(site_copy(tmp_path / "a"))
+    # A fresh site sharing only the translation cache: every sentence comes from it.
+    again = build_site(site_copy(tmp_path / "b", cache_from=tmp_path / "a"))
+    assert again.translated == 0
+    assert again.cached == first.translated + first.cached
+    assert _english_pages(tmp_path / "a") == _english_pages(tmp_path / "b")
+
+
+def test_changing_the_model_invalidates_the_cache(argos_installed, other_package, tmp_path):
+    from argostranslate import package
+
+    first = build_site(site_copy(tmp_path / "a"))
+    before = _english_pages(tmp_path / "a")
+    package.install_from_path(other_package)  # version 1.1 wins over 1.0
+    again = build_site(site_copy(tmp_path / "b", cache_from=tmp_path / "a"))
+    assert again.cached == 0 and again.translated == first.translated
+    assert _english_pages(tmp_path / "b") != before
+    with TranslationCache(tmp_path / "b" / ".digest-cache") as cache:
+        assert cache.count() == 2 * first.translated  # old rows kept, under the old key
+
+
+def test_human_translation_sidecar_replaces_machine_output(argos_installed, tmp_path):
+    from digest.group import group_stories
+
+    project = site_copy(tmp_path)
+    article = SEEDS[0]
+    sidecar = project.content / (article.stem + ".en.md")
+    text = "---\ntitle: Pezeshkian arrives in Moscow\n---\n\nAn editor wrote this paragraph.\n"
+    sidecar.write_text(text, encoding="utf-8")
+    # Body sentences of that article that no headline or summary repeats.
+    articles, _ = load_articles(REPO / "content")
+    shown = {s for story in group_stories(articles) for s in (story.headline, *story.summary)}
+    body = next(a for a in articles if a.source == article.name).body
+    own = [
+        normalise(s)
+        for b in body
+        for t in [b.plain_text()]
+        if t not in shown
+        for s in split_sentences(t)
+    ]
+    assert len(own) > 5
+    for _ in range(2):
+        build_site(project)
+        pages = _english_pages(tmp_path)
+        assert any("An editor wrote this paragraph." in p for p in pages.values())
+        assert any("Pezeshkian arrives in Moscow" in p for p in pages.values())
+        assert sidecar.read_text(encoding="utf-8") == text  # never overwritten
+    with TranslationCache(project.cache_dir) as cache:
+        (key,) = cache._db.execute("SELECT DISTINCT model FROM translations").fetchone()
+        assert cache.lookup(key, own) == {}  # never sent to the model
+
+
+def test_fully_cached_build_loads_no_model_nor_torch(argos_installed, tmp_path):
+    build_site(site_copy(tmp_path / "a"))
+    site_copy(tmp_path / "b", cache_from=tmp_path / "a")
+    script = (
+        "import json, sys\n"
+        "from pathlib import Path\n"
+        "from digest.build import Project, build_site\n"
+        "report = build_site(Project.at(Path(sys.argv[1])))\n"
+        "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'torch', 'stanza', "
+        "'ctranslate2', 'spacy', 'minisbd'})\n"
+        "print(json.dumps([report.translated, report.cached, heavy]))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "b")],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=REPO,
+        env=os.environ.copy(),
+    ).stdout
+    translated, cached, heavy = json.loads(out.strip().splitlines()[-1])
+    assert translated == 0 and cached > 100
+    assert heavy == []
+
+
+def test_cache_survives_concurrent_writers(tmp_path):
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=2, mp_context=spawn) as pool:
+        list(pool.map(_write_rows, [tmp_path] * 4, range(4)))
+    with TranslationCache(tmp_path) as cache:
+        assert cache.count("m") == 4 * 50
+        assert cache.lookup("m", ["s3-49"]) == {"s3-49": "e3-49"}
+
+
+def test_a_crash_loses_nothing_already_committed(tmp_path):
+    script = (
+        "import os, sys\n"
+        "from pathlib import Path\n"
+        "from digest.translation_cache import TranslationCache\n"
+        "cache = TranslationCache(Path(sys.argv[1]))\n"
+        "cache.store('m', {'جملة أولى.': 'first'})\n"
+        "os._exit(9)  # killed mid-build: no close, no cleanup\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script, str(tmp_path)], cwd=REPO, check=False)
+    assert proc.returncode == 9
+    db = sqlite3.connect(tmp_path / "translations.sqlite")
+    assert db.execute("SELECT english FROM translations").fetchall() == [("first",)]
+
+
+def test_cache_key_normalises_whitespace_only():
+    assert normalise("  وصل   الرئيس\u00a0إلى\tموسكو ") == "وصل الرئيس إلى موسكو"
+    assert normalise("إلى") != normalise("الى")  # spelling is not folded
+
+
+def _write_rows(folder: Path, writer: int) -> None:
+    with TranslationCache(folder) as cache:
+        for batch in range(10):
+            rows = {f"s{writer}-{batch * 5 + i}": f"e{writer}-{batch * 5 + i}" for i in range(5)}
+            cache.store("m", rows)
+
+
+def _english_pages(root: Path) -> dict[str, str]:
+    en = root / "site" / "en"
+    return {p.relative_to(en).as_posix(): p.read_text() for p in sorted(en.rglob("*.html"))}
