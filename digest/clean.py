@@ -61,129 +61,60 @@ class Unit:
 
 # --- vocabulary (folded with normalize_arabic, so one spelling per word) ----------------
 
+
+def folded(phrases: str) -> tuple[str, ...]:
+    """``"a | b c"`` -> the folded phrases ``("a", "b c")``."""
+    return tuple(normalize_arabic(p) for p in phrases.split("|"))
+
+
 # A line starting with one of these ends the article: everything from it on is furniture.
-CUT_MARKERS = tuple(
-    normalize_arabic(m)
-    for m in (
-        "كلمات دلالية",
-        "الكلمات الدلالية",
-        "كلمات مفتاحية",
-        "الكلمات المفتاحية",
-        "الوسوم",
-        "وسوم",
-        "مقالات مشابهة",
-        "مقالات ذات صلة",
-        "مواضيع ذات صلة",
-        "موضوعات ذات صلة",
-        "أخبار ذات صلة",
-        "أخبار متعلقة",
-        "مواضيع متعلقة",
-        "قد يهمك أيضا",
-        "قد يعجبك أيضا",
-        "الأكثر قراءة",
-        "الأكثر مشاهدة",
-        "الأكثر تداولا",
-        "الأكثر تعليقا",
-        "اقرأ أيضا",
-        "اقرأ كذلك",
-        "اقرأ المزيد",
-        "تابعونا",
-        "تابعنا",
-        "تابع",
-        "شارك المقال",
-        "شارك الخبر",
-        "شارك هذا المقال",
-        "التعليقات",
-        "أضف تعليق",
-        "اترك تعليقا",
-        "tags",
-        "related articles",
-        "read more",
-        "read also",
-        "most read",
-    )
+CUT_MARKERS = folded(
+    "كلمات دلالية | الكلمات الدلالية | كلمات مفتاحية | الكلمات المفتاحية | الوسوم | وسوم"
+    "| مقالات مشابهة | مقالات ذات صلة | مواضيع ذات صلة | موضوعات ذات صلة | أخبار ذات صلة"
+    "| أخبار متعلقة | مواضيع متعلقة | قد يهمك أيضا | قد يعجبك أيضا"
+    "| الأكثر قراءة | الأكثر مشاهدة | الأكثر تداولا | الأكثر تعليقا"
+    "| اقرأ أيضا | اقرأ كذلك | اقرأ المزيد | تابعونا | تابعنا | تابع"
+    "| شارك المقال | شارك الخبر | شارك هذا المقال | التعليقات | أضف تعليق | اترك تعليقا"
+    "| tags | related articles | read more | read also | most read"
 )
-READ_ALSO = tuple(normalize_arabic(m) for m in ("اقرأ أيضا", "اقرأ كذلك", "اقرأ المزيد"))
-FOLLOW = tuple(normalize_arabic(m) for m in ("تابعونا", "تابعنا", "تابع"))
+READ_ALSO = folded("اقرأ أيضا | اقرأ كذلك | اقرأ المزيد")
+FOLLOW = folded("تابعونا | تابعنا | تابع")
 
 # Lines that are a site's buttons or ad slots, wherever they appear.
 NOISE_LINES = frozenset(
-    normalize_arabic(m)
-    for m in (
-        "إعلان",
-        "اعلان",
-        "advertisement",
-        "شارك",
-        "شارك الخبر",
-        "مشاركة",
-        "share",
-        "tweet",
-        "طباعة",
-        "print",
-        "حجم الخط",
-        "نسخ الرابط",
-        "facebook",
-        "twitter",
-        "whatsapp",
-        "telegram",
-        "حفظ",
-        "save",
-        "استمع",
-        "listen",
+    folded(
+        "إعلان | اعلان | advertisement | شارك | شارك الخبر | مشاركة | share | tweet | طباعة"
+        "| print | حجم الخط | نسخ الرابط | facebook | twitter | whatsapp | telegram | حفظ"
+        "| save | استمع | listen"
     )
 )
 
-# Site notices, copyright lines and navigation seen above a headline.
-SITE_NOTICES = tuple(
-    normalize_arabic(m)
-    for m in (
-        "مجلس التحرير",
-        "رئيس التحرير",
-        "رئيسة التحرير",
-        "جميع الحقوق",
-        "حقوق النشر",
-        "نقابة الصحفيين",
-        "أوراق اعتماده",
-        "تسجيل الدخول",
-        "النشرة البريدية",
-        "الصفحة الرئيسية",
-        "copyright",
-        "©",
-    )
+# Site notices and copyright lines seen above a headline.
+SITE_NOTICES = folded(
+    "مجلس التحرير | رئيس التحرير | رئيسة التحرير | جميع الحقوق | حقوق النشر | نقابة الصحفيين"
+    "| أوراق اعتماده | تسجيل الدخول | النشرة البريدية | الصفحة الرئيسية | copyright | ©"
 )
 # Section labels shown above a headline.
-KICKERS = frozenset(
-    normalize_arabic(m)
-    for m in ("عاجل", "خاص", "حصري", "حصريا", "فيديو", "بالفيديو", "بالصور", "breaking")
-)
+KICKERS = frozenset(folded("عاجل | خاص | حصري | حصريا | فيديو | بالفيديو | بالصور | breaking"))
 # "الرئيسية > أخبار > سياسة" (separators with spaces, so 17/1/2025 is no breadcrumb).
 BREADCRUMB = re.compile(r"\s[>»›/|]\s.*\s[>»›/|]\s|^الرئيسي[ةه](?:\s*[>»›/|]|\s+\S+\s+\S+$)")
 
 # Byline labels: the publisher's gives the outlet, an author's is dropped.
-PUBLISHER_LABELS = tuple(normalize_arabic(m) for m in ("نشر", "نشر في", "نشر بواسطة", "الناشر"))
+PUBLISHER_LABELS = folded("نشر | نشر في | نشر بواسطة | الناشر")
 # Labels that are also ordinary words ("كتب الرئيس رسالة") need a ":" or "-" before a name.
-UNAMBIGUOUS_LABELS = tuple(normalize_arabic(m) for m in ("بقلم", "بواسطة", "by"))
-AUTHOR_LABELS = tuple(
-    normalize_arabic(m)
-    for m in ("كتب", "كتبت", "كتبه", "بقلم", "بواسطة", "تحرير", "إعداد", "الكاتب", "المحرر", "by")
-)
-DATELINE_LABELS = tuple(
-    normalize_arabic(m) for m in ("تاريخ النشر", "آخر تحديث", "نشر بتاريخ", "تم النشر", "تحديث")
-)
+UNAMBIGUOUS_LABELS = folded("بقلم | بواسطة | by")
+AUTHOR_LABELS = folded("كتب | كتبت | كتبه | بقلم | بواسطة | تحرير | إعداد | الكاتب | المحرر | by")
+DATELINE_LABELS = folded("تاريخ النشر | آخر تحديث | نشر بتاريخ | تم النشر | تحديث")
+# Words that may stand beside a date on a dateline ("الأحد، 5 مايو 2024 10:30 م").
 DATE_WORDS = frozenset(
     [w for name in (*MONTHS, *WEEKDAYS) for w in name.split()]
-    + [normalize_arabic(w) for w in ("م", "ص", "مساء", "صباحا", "الموافق", "يوم", "من", "شهر")]
-    + [normalize_arabic(w) for w in ("عام", "سنة", "بتوقيت", "gmt", "utc", "am", "pm")]
+    + list(folded("م | ص | مساء | صباحا | الموافق | يوم | من | شهر | عام | سنة | بتوقيت"))
+    + list(folded("gmt | utc | am | pm | published | on | updated"))
 )
 RELATIVE_TIME = re.compile(r"^منذ \d+ (?:دقيقه|دقايق|دقائق|ساعه|ساعات|يوم|ايام)$")
-SOURCE_LABELS = tuple(
-    normalize_arabic(m) for m in ("المصدر", "مصدر الخبر", "المصدر الأصلي", "source")
-)
+SOURCE_LABELS = folded("المصدر | مصدر الخبر | المصدر الأصلي | source")
 # "Source: agencies" names no outlet.
-GENERIC_SOURCES = frozenset(
-    normalize_arabic(m)
-    for m in ("وكالات", "متابعات", "مواقع", "مواقع إلكترونية", "وسائل إعلام", "الإنترنت")
-)
+GENERIC_SOURCES = frozenset(folded("وكالات | متابعات | مواقع | مواقع إلكترونية | وسائل إعلام"))
 
 # Photo credits at the end of a caption line.
 LATIN_NAME = r"[A-Z][\w.'’&-]*(?:\s+[A-Z][\w.'’&-]*)*"
@@ -202,10 +133,7 @@ CAPTION_START = re.compile(
 # "<headline> - <outlet>": a link to another article.
 _SITE_WORD = r"[^\s\-–—|.!?؟:،,]+"
 TEASER = re.compile(rf"^(?P<head>.+?)\s+[-–—|]\s+(?P<site>{_SITE_WORD}(?:\s+{_SITE_WORD}){{0,2}})$")
-NOT_SITE_NAMES = frozenset(
-    normalize_arabic(w)
-    for w in ("حسب", "بحسب", "وفق", "وفقا", "قال", "قالت", "كما", "أي", "الخ", "الى", "إلى")
-)
+NOT_SITE_NAMES = frozenset(folded("حسب | بحسب | وفق | وفقا | قال | قالت | كما | أي | الخ | إلى"))
 TITLE_SUFFIX = re.compile(r"\s+[|｜]\s+[^|｜]+$")
 
 SYMBOL_BULLET = re.compile(r"^[•●▪◦■►◆✓✔]\s*")
@@ -213,51 +141,14 @@ LIST_MARKER = re.compile(r"^(?:[•●▪◦■►◆✓✔]\s*|[-–*]\s+|\(?[0
 
 SENTENCE_END = ".!?؟…:;؛،,"
 CLOSERS = "\"'”’»)]»"
-HEADLINE_BREAKS = tuple(
-    normalize_arabic(w)
-    for w in (
-        "في",
-        "على",
-        "خلال",
-        "بعد",
-        "قبل",
-        "منذ",
-        "وسط",
-        "ضمن",
-        "عبر",
-        "حيث",
-        "التي",
-        "الذي",
-        "بينما",
-        "رغم",
-        "مع",
-        "إلى",
-        "من",
-        "لـ",
-        "و",
-    )
+# Words a derived headline may be cut before, and openers of framing clauses it skips.
+HEADLINE_BREAKS = folded(
+    "في | على | خلال | بعد | قبل | منذ | وسط | ضمن | عبر | حيث | التي | الذي | بينما | رغم"
+    "| مع | إلى | من | و"
 )
-FRAMING_OPENERS = tuple(
-    normalize_arabic(w)
-    for w in (
-        "في",
-        "وفي",
-        "وسط",
-        "مع",
-        "بعد",
-        "قبل",
-        "على",
-        "منذ",
-        "خلال",
-        "رغم",
-        "إثر",
-        "عقب",
-        "بينما",
-        "حيث",
-        "بعدما",
-        "فيما",
-        "وفيما",
-    )
+FRAMING_OPENERS = folded(
+    "في | وفي | وسط | مع | بعد | قبل | على | منذ | خلال | رغم | إثر | عقب | بينما | حيث"
+    "| بعدما | فيما | وفيما"
 )
 
 
