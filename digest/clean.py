@@ -8,14 +8,16 @@ general passes that never look for a particular article's strings:
    related or most-read lists, follow/share/comment prompts: that line and everything
    after it is furniture (often a whole unrelated article). ``اقرأ أيضا: <headline>``
    with the headline on the same line is a teaser: only that line goes.
-2. **Top**: site notices and breadcrumbs before the headline (with their blank-line
-   group), datelines, and bylines (a label such as ``نشر``/``كتب``/``بقلم`` followed by
-   a name). A ``نشر`` (published by) value is the outlet. With a byline, the headline is
-   the line just before it and anything earlier is masthead.
+2. **Top**: site notices, breadcrumbs and kickers before the headline (with their
+   blank-line group), datelines, bylines (a label such as ``نشر``/``كتب``/``بقلم``
+   followed by a name) and source lines (``المصدر: X``). A ``نشر`` (published by) or
+   source value is the outlet. With a byline, the headline is the line just before it
+   and anything earlier is masthead; without one, it is the first line if it is short
+   and does not end like a sentence.
 3. **Furniture in the body**: photo captions (lines ending in a credit such as
-   ``Alexander Nemenov/AP``, ``(رويترز)``, ``Getty Images``), teaser links to other
-   articles (``<headline> - <outlet>``), source lines (``المصدر: X``, giving outlet X),
-   trailing runs of ``•`` bullets (related headlines).
+   ``Alexander Nemenov/AP``, ``(رويترز)``, ``Getty Images``, or starting ``صورة:``),
+   teaser links to other articles (``<headline> - <outlet>``), source lines, bylines and
+   datelines, button/ad lines (``إعلان``, ``طباعة``), trailing runs of ``•`` bullets.
 4. **Blocks**: a short line without closing punctuation followed by text is a heading;
    ``label:`` lines each followed by their explanation form one list; bullet or numbered
    lines form a list; the rest are paragraphs. Markdown keeps its own structure.
@@ -184,9 +186,9 @@ def is_headline_like(text: str) -> bool:
 
 def starts_with(text: str, markers: tuple[str, ...]) -> str | None:
     """The marker ``bare(text)`` starts with (as whole words), if any."""
-    folded = bare(text)
+    plain = bare(text)
     for marker in markers:
-        if folded == marker or folded.startswith(marker + " "):
+        if plain == marker or plain.startswith(marker + " "):
             return marker
     return None
 
@@ -282,13 +284,13 @@ def cut_marker(unit: Unit) -> str | None:
     marker = starts_with(unit.text, CUT_MARKERS)
     if marker is None:
         return None
-    folded = bare(unit.text)
-    if folded == marker:
+    plain = bare(unit.text)
+    if plain == marker:
         return "cut"
     if marker in READ_ALSO:
         return "drop"  # "اقرأ أيضا: <headline>" inside the body
     if marker in FOLLOW:  # "تابعونا على فيسبوك", "تابع الموقع على:" (not "تابع الوزير ...")
-        short = words(folded) <= 6
+        short = words(plain) <= 6
         return "cut" if short and (marker != "تابع" or unit.text.endswith(":")) else None
     if has_separator(unit.text, marker):
         return "cut"
@@ -312,8 +314,8 @@ def cut_end(units: list[Unit]) -> list[Unit]:
 
 def is_site_notice(text: str) -> bool:
     """A copyright line, an editorial-board notice or a breadcrumb."""
-    folded = normalize_arabic(text)
-    if any(n in folded for n in SITE_NOTICES):
+    plain = normalize_arabic(text)
+    if any(n in plain for n in SITE_NOTICES):
         return True
     return words(text) <= 10 and bool(BREADCRUMB.search(text))
 
