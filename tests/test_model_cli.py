@@ -1,0 +1,126 @@
+"""`digest model install` / `digest model status` against a temporary Argos folder."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from digest.cli import main
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, ["model", *args], catch_exceptions=False)
+
+
+def installed(packages: Path) -> list[str]:
+    return sorted(p.name for p in packages.iterdir())
+
+
+def test_install_from_file_then_status(argos_package, argos_home):
+    result = run("install", str(argos_package))
+    assert result.exit_code == 0, result.output
+    assert installed(argos_home) == ["translate-ar_en-test"]
+    assert "Installed Arabic → English 1.0" in result.output
+    status = run("status")
+    assert status.exit_code == 0
+    lines = status.output.splitlines()
+    assert lines[0] == "package:  Arabic → English (ar→en), version 1.0"
+    assert lines[1] == f"location: {argos_home / 'translate-ar_en-test'}"
+    files = (argos_home / "translate-ar_en-test").rglob("*")
+    size = sum(f.stat().st_size for f in files if f.is_file())
+    assert lines[2].startswith("size:     ") and lines[2].endswith(f"({size} bytes)")
+
+
+def test_installed_package_is_what_argos_sees(argos_package, argos_home):
+    from argostranslate import package
+
+    assert run("install", str(argos_package)).exit_code == 0
+    (pkg,) = package.get_installed_packages()
+    assert (pkg.from_code, pkg.to_code, pkg.package_version) == ("ar", "en", "1.0")
+
+
+def test_status_without_a_model_says_what_to_run(argos_home):
+    result = run("status")
+    assert result.exit_code == 1
+    assert "digest model install FILE.argosmodel" in result.output
+    assert str(argos_home) in result.output
+
+
+def _rezip(source: Path, dest: Path, *, drop: str = "", edit: dict[str, bytes] | None = None):
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(dest, "w") as out:
+        for item in src.infolist():
+            if drop and item.filename.endswith(drop):
+                continue
+            data = (edit or {}).get(item.filename.split("/", 1)[-1], src.read(item))
+            out.writestr(item, data)
+    return dest
+
+
+@pytest.mark.parametrize(
+    ("corruption", "message"),
+    [
+        ("truncated", "not a zip archive"),
+        ("garbage", "not a zip archive"),
+        ("flipped", "corrupt"),
+        ("no-model", "missing model/model.bin"),
+        ("bad-metadata", "metadata.json is not valid JSON"),
+        ("wrong-pair", "translates fr→en, not ar→en"),
+    ],
+)
+def test_corrupt_package_is_refused_and_nothing_installed(
+    corruption, message, argos_package, argos_home, tmp_path
+):
+    bad = tmp_path / "bad.argosmodel"
+    data = argos_package.read_bytes()
+    if corruption == "truncated":
+        bad.write_bytes(data[: len(data) // 2])
+    elif corruption == "garbage":
+        bad.write_bytes(b"PK\x03\x04 this is not an archive" * 10)
+    elif corruption == "flipped":
+        with zipfile.ZipFile(argos_package) as zf:
+            info = zf.getinfo("translate-ar_en-test/model/model.bin")
+        raw = bytearray(data)
+        middle = info.header_offset + 30 + len(info.filename) + info.compress_size // 2
+        raw[middle] ^= 0xFF
+        bad.write_bytes(bytes(raw))
+    elif corruption == "no-model":
+        _rezip(argos_package, bad, drop="model/model.bin")
+    elif corruption == "bad-metadata":
+        _rezip(argos_package, bad, edit={"metadata.json": b"{not json"})
+    else:
+        meta = {"package_version": "1.0", "from_code": "fr", "to_code": "en"}
+        _rezip(argos_package, bad, edit={"metadata.json": json.dumps(meta).encode()})
+    result = run("install", str(bad))
+    assert result.exit_code == 1
+    assert message in result.output and str(bad) in result.output
+    assert installed(argos_home) == []
+    assert run("status").exit_code == 1
+
+
+def test_missing_file_is_a_clear_error(argos_home, tmp_path):
+    result = run("install", str(tmp_path / "nowhere.argosmodel"))
+    assert result.exit_code == 1 and "no such file" in result.output
+
+
+def test_install_from_index_offline_fails_clearly(argos_home):
+    result = run("install")
+    assert result.exit_code == 1
+    assert "could not download the Argos package index" in result.output
+    assert "offline" in result.output
+    assert "digest model install FILE.argosmodel" in result.output
+    assert installed(argos_home) == []
+
+
+def test_newer_version_is_installed_alongside(argos_package, argos_home, tmp_path):
+    from argos_fixture import build_argos_package
+
+    newer = build_argos_package(tmp_path, seed=1, version="2.0", name="translate-ar_en-2_0")
+    assert run("install", str(newer)).exit_code == 0
+    older = run("install", str(argos_package))
+    assert older.exit_code == 0
+    assert "higher version (2.0)" in older.output
+    assert "version 2.0" in run("status").output
