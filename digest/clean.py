@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 from markdown_it import MarkdownIt
@@ -162,8 +163,10 @@ def squash(text: str) -> str:
     return " ".join(text.split())
 
 
+@lru_cache(maxsize=8192)
 def bare(text: str) -> str:
-    """Folded text without punctuation, for comparing labels and markers."""
+    """Folded text without punctuation, for comparing labels and markers (cached: every
+    rule asks about the same lines)."""
     return " ".join(re.sub(r"[^\w\s©]", " ", normalize_arabic(text)).split())
 
 
@@ -186,7 +189,7 @@ def is_headline_like(text: str) -> bool:
 
 def starts_with(text: str, markers: tuple[str, ...]) -> str | None:
     """The marker ``bare(text)`` starts with (as whole words), if any."""
-    plain = bare(text)
+    plain = bare(text) if len(text) <= 80 else bare(text[:80]) + " …"  # markers are short
     for marker in markers:
         if plain == marker or plain.startswith(marker + " "):
             return marker
@@ -327,14 +330,20 @@ def is_dateline(text: str) -> bool:
     label = starts_with(text, DATELINE_LABELS)
     if (label and has_separator(text, label)) or RELATIVE_TIME.match(bare(text)):
         return True
-    if not find_dates(text):
+    if not has_date(text):
         return False
     rest = [w for w in bare(text).split() if not w.isdigit() and w not in DATE_WORDS]
     return len(rest) <= 2
 
 
+@lru_cache(maxsize=8192)
+def has_date(text: str) -> bool:
+    """True when the text holds a full date (cached, like :func:`bare`)."""
+    return bool(find_dates(text))
+
+
 def is_short_name(text: str) -> bool:
-    return 0 < words(text) <= 5 and not ends_sentence(text) and not find_dates(text)
+    return 0 < words(text) <= 5 and not ends_sentence(text) and not has_date(text)
 
 
 @dataclass
@@ -357,14 +366,14 @@ def inline_byline(text: str) -> tuple[str, str] | None:
         return label, ""
     if label not in UNAMBIGUOUS_LABELS and not has_separator(text, label):
         return None  # "كتب الرئيس رسالة", "نشر قوات"
-    if not (is_short_name(value) or find_dates(value)):
+    if not (is_short_name(value) or has_date(value)):
         return None  # a sentence that starts with the same word
     return label, value
 
 
 def note_byline(top: Top, label: str, value: str) -> None:
     """Keep what a byline says: a date, or the outlet of a ``نشر`` (published by) line."""
-    if find_dates(value):
+    if has_date(value):
         top.datelines += (value,)
     elif label in PUBLISHER_LABELS and value and top.outlet is None:
         top.outlet = value
@@ -464,6 +473,11 @@ def is_caption(text: str) -> bool:
     return bool(CAPTION_START.match(text)) and words(text) <= 40
 
 
+def is_noise(text: str) -> bool:
+    """A button or ad-slot line: ``إعلان``, ``طباعة``, ``شارك``."""
+    return words(text) <= 3 and bare(text) in NOISE_LINES
+
+
 def is_teaser(text: str) -> bool:
     """``<headline> - <outlet>``: a link to another article."""
     match = TEASER.match(text)
@@ -497,7 +511,7 @@ def body_text_units(units: list[Unit], top: Top) -> list[Unit]:
         text = unit.text
         if unit.kind == "list":
             kept.append(unit)
-        elif is_caption(text) or is_teaser(text) or bare(text) in NOISE_LINES:
+        elif is_caption(text) or is_teaser(text) or is_noise(text):
             continue
         elif (found := source_outlet(text)) is not None:
             top.outlet = top.outlet or found or None

@@ -81,6 +81,7 @@ _FOLD = str.maketrans(
 )
 # Arabic-Indic and Extended (Persian) digits -> ASCII
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+_TABLE = {**_FOLD, **_DIGITS}  # one translate pass
 _SPACE = re.compile(r"\s+")
 
 
@@ -92,5 +93,5 @@ def normalize_arabic(text: str) -> str:
     """
     text = unicodedata.normalize("NFKC", text)
     text = _DIACRITICS.sub("", text)
-    text = text.translate(_FOLD).translate(_DIGITS)
+    text = text.translate(_TABLE)
     return _SPACE.sub(" ", text).strip().lower()
