@@ -257,6 +257,14 @@ class GroupingMemo:
         self.key = key
         return self.stories, True
 
+    def registry_saved(self, index: Mapping[str, str]) -> None:
+        """The build saved ``index`` as the registry: grouping with it gives these stories.
+
+        (That is the registry's contract: it only pins the ids the grouping just made.)
+        """
+        if self.key is not None:
+            self.key = (self.key[0], tuple(sorted(index.items())))
+
 
 class TranslationMemo:
     """English of every text seen, so only new texts are sent to the translator."""

@@ -70,7 +70,7 @@ LIVE_SCRIPT = """<script id="digest-live-reload">
       box.style.cssText = %(style)s;
       document.body.appendChild(box);
     }
-    box.innerHTML = "<strong>digest: the last build failed; this is the last good site.</strong>";
+    box.innerHTML = "<strong>digest: build error (the site shows its last good version)</strong>";
     const pre = document.createElement("pre");
     pre.style.whiteSpace = "pre-wrap";
     pre.textContent = message;

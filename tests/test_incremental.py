@@ -1,0 +1,165 @@
+"""Incremental builds redo only what changed, and give the same site as a clean build."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from preview_support import (
+    MARKER_WORD,
+    copy_project,
+    edit_paragraph,
+    fresh_build,
+    longest_line,
+    site_files,
+)
+
+from digest.build import Builder, BuildError, build_site
+from digest.incremental import STAMP_FILE, STATE_FILE
+
+
+def test_nothing_changed_skips_everything(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    first = build_site(project)
+    before = site_files(project.output)
+    again = build_site(project)
+    assert again.skipped
+    assert (again.cleaned, again.rendered, again.pages_written, again.pages_deleted) == (0, 0, 0, 0)
+    assert (again.articles, again.stories, again.pages) == (
+        first.articles,
+        first.stories,
+        first.pages,
+    )
+    assert again.warnings == first.warnings  # reported again, not lost
+    assert site_files(project.output) == before
+
+
+def test_one_edit_recleans_one_article_and_matches_a_clean_build(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    first = build_site(project)
+    assert first.cleaned == 5
+    edit_paragraph(project.content / "002_ab5b8c60f657b26b.txt")
+    second = build_site(project)
+    assert not second.skipped
+    assert (second.cleaned, second.reused) == (1, 4)
+    assert second.changed == ["002_ab5b8c60f657b26b.txt"]
+    assert 0 < second.rendered < first.rendered
+    assert second.pages_written >= 1
+    site = site_files(project.output)
+    assert any(MARKER_WORD.encode() in data for data in site.values())
+    assert site == fresh_build(project, tmp_path)
+
+
+def test_template_change_rerenders_and_translates_nothing(
+    tmp_path: Path, argos_installed: Path
+) -> None:
+    project = copy_project(tmp_path, theme=True)
+    first = build_site(project)
+    assert first.translated > 0
+    base = project.root / "templates" / "base.html"
+    base.write_text(
+        base.read_text(encoding="utf-8").replace("</body>", "<!-- theme v2 -->\n</body>"),
+        encoding="utf-8",
+    )
+    second = build_site(project)
+    assert (second.cleaned, second.translated) == (0, 0)
+    assert not second.regrouped
+    assert second.translations_reused > 0
+    assert second.rendered > 0
+    site = site_files(project.output)
+    story_pages = [p for p in site if "/stories/" in p]
+    assert story_pages
+    assert all(b"<!-- theme v2 -->" in site[p] for p in story_pages)
+    assert site == fresh_build(project, tmp_path)
+
+
+def test_delete_and_rename_leave_no_stale_page(tmp_path: Path) -> None:
+    project = copy_project(tmp_path, other_event=True)
+    build_site(project)
+    gone = longest_line(project.content / "sport.txt")
+    assert any(gone.encode() in data for data in site_files(project.output).values())
+    (project.content / "sport.txt").unlink()
+    (project.content / "001_aa6171b58bcd83fd.txt").rename(project.content / "001_renamed.txt")
+    report = build_site(project)
+    assert report.pages_deleted > 0
+    site = site_files(project.output)
+    assert not any(gone.encode() in data for data in site.values())
+    assert not any(b"001_aa6171b58bcd83fd" in data for data in site.values())
+    assert site == fresh_build(project, tmp_path)
+
+
+def test_failed_build_leaves_the_previous_site_whole(tmp_path: Path) -> None:
+    project = copy_project(tmp_path, theme=True)
+    build_site(project)
+    before = site_files(project.output)
+    story = project.root / "templates" / "story.html"
+    good = story.read_text(encoding="utf-8")
+    story.write_text(good + "\n{% if %}\n", encoding="utf-8")
+    edit_paragraph(project.content / "000_9062e53052813c90.txt")
+    with pytest.raises(BuildError, match=r"story\.html"):
+        build_site(project)
+    assert site_files(project.output) == before
+    story.write_text(good, encoding="utf-8")
+    build_site(project)
+    assert site_files(project.output) == fresh_build(project, tmp_path)
+
+
+def test_preview_builder_keeps_the_last_good_article(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    builder = Builder(project, in_place=True, keep_last_good=True)
+    builder.build()
+    article = project.content / "003_12a0ae8c2fa6360b.txt"
+    text = longest_line(article)
+    good = article.read_bytes()
+    article.write_bytes(good[:100] + b"\xff\xfe broken")
+    report = builder.build()
+    assert [e.path for e in report.errors] == ["003_12a0ae8c2fa6360b.txt"]
+    assert "UTF-8" in report.errors[0].message
+    assert any(text.encode() in data for data in site_files(project.output).values())
+    article.write_bytes(good)
+    assert builder.build().errors == []
+
+
+def test_in_place_and_staged_updates_give_the_same_site(tmp_path: Path) -> None:
+    project = copy_project(tmp_path, other_event=True)
+    builder = Builder(project, in_place=True)
+    builder.build()
+    edit_paragraph(project.content / "sport.txt")
+    (project.content / "004_61fe74cacd66f751.txt").unlink()
+    builder.build()
+    assert site_files(project.output) == fresh_build(project, tmp_path)
+
+
+def test_damaged_cache_or_output_is_rebuilt(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    build_site(project)
+    for name in (STATE_FILE, STAMP_FILE):
+        (project.cache_dir / name).write_bytes(b"not a pickle")
+    page = next(p for p in project.output.rglob("index.html") if "/stories/" in p.as_posix())
+    page.unlink()
+    report = build_site(project)
+    assert not report.skipped
+    assert page.is_file()
+    assert site_files(project.output) == fresh_build(project, tmp_path)
+
+
+def test_never_replaces_a_folder_digest_did_not_build(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    project.output.mkdir()
+    (project.output / "notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(BuildError, match="not built by digest"):
+        build_site(project)
+    assert (project.output / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_content_error_is_reported_again_when_nothing_changed(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    shutil.copy(project.content / "000_9062e53052813c90.txt", project.content / "bad.txt")
+    (project.content / "bad.txt").write_bytes(b"\xff\xfe\x00broken")
+    first = build_site(project)
+    assert [e.path for e in first.errors] == ["bad.txt"]
+    again = build_site(project)
+    assert [e.path for e in again.errors] == ["bad.txt"]
+    with pytest.raises(BuildError, match=r"bad\.txt"):
+        build_site(project, strict=True)

@@ -1,0 +1,268 @@
+"""``digest serve``: edits are served, deletes 404, errors overlay, nothing outside the site."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from preview_support import (
+    MARKER_WORD,
+    copy_project,
+    edit_paragraph,
+    fetch,
+    longest_line,
+    story_of,
+    story_url,
+    wait_for,
+)
+
+from digest.build import Project
+from digest.render import story_path
+from digest.serve import EVENTS_PATH, DevServer, is_temp_file
+
+SEED = "002_ab5b8c60f657b26b.txt"
+OVERLAY = b'<div id="digest-error"'
+
+
+class Running:
+    """A started dev server and the lines it printed."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.lines: list[str] = []
+        self.server = DevServer(project, "127.0.0.1", 0, log=self.lines.append)
+
+    def url(self, path: str = "") -> str:
+        return self.server.url + path.lstrip("/")
+
+    def get(self, path: str) -> tuple[int, dict[str, str], bytes]:
+        return fetch(self.url(path))
+
+    def rebuilds(self) -> int:
+        return sum(": rebuilt in " in line for line in self.lines)
+
+
+@pytest.fixture
+def running(tmp_path: Path) -> Iterator[Running]:
+    run = Running(copy_project(tmp_path, theme=True, other_event=True))
+    run.server.start()
+    try:
+        yield run
+    finally:
+        run.server.stop()
+
+
+def overlay_body(run: Running, path: str) -> bytes | None:
+    """The page's body if it is served with the error overlay, else None."""
+    status, _, body = run.get(path)
+    return body if status == 200 and OVERLAY in body else None
+
+
+def served_text(run: Running, path: str, text: str) -> bool:
+    status, _, body = run.get(path)
+    return status == 200 and text.encode() in body
+
+
+def test_edit_is_served(running: Running) -> None:
+    page = story_url(running.project, SEED)
+    assert running.get(page)[0] == 200
+    edit_paragraph(running.project.content / SEED)
+    wait_for(lambda: served_text(running, story_url(running.project, SEED), MARKER_WORD), "edit")
+    assert any(SEED in line for line in running.lines)
+
+
+def test_deleted_article_disappears(running: Running) -> None:
+    project = running.project
+    story = story_of(project, "sport.txt")
+    page = story_path("ar", story)
+    text = longest_line(project.content / "sport.txt")
+    assert served_text(running, page, text)
+    (project.content / "sport.txt").unlink()
+    if [a.source for a in story.articles] == ["sport.txt"]:  # its own story: the page goes
+        wait_for(lambda: running.get(page)[0] == 404, "404 after delete")
+        _, headers, body = running.get(page)
+        site_404 = (project.output / "404.html").read_bytes()
+        assert headers["Content-Type"] == "text/html; charset=utf-8"
+        assert site_404.split(b"</body>")[0] in body
+    else:  # grouped with others: its text goes
+        wait_for(lambda: not served_text(running, page, text), "text gone after delete")
+
+
+def test_template_error_shows_overlay_until_fixed(running: Running) -> None:
+    page = story_url(running.project, SEED)
+    story = running.project.root / "templates" / "story.html"
+    good = story.read_text(encoding="utf-8")
+    story.write_text(good.replace("{% block main %}", "{% block main %}{% if %}", 1), "utf-8")
+
+    body = wait_for(lambda: overlay_body(running, page), "error overlay")
+    assert b"story.html" in body
+    assert b"<main" in body  # the last good page is still served under it
+    story.write_text(good, encoding="utf-8")
+    wait_for(lambda: served_text(running, page, "<main") and not overlay_body(running, page), "")
+
+
+def test_broken_article_keeps_its_last_good_version(running: Running) -> None:
+    path = running.project.content / SEED
+    page = story_url(running.project, SEED)
+    text = longest_line(path)
+    good = path.read_bytes()
+    path.write_bytes(good[:200] + b"\xff half-written")
+    body = wait_for(lambda: overlay_body(running, page), "")
+    assert SEED.encode() in body and text.encode() in body
+    path.write_bytes(good)
+    wait_for(lambda: not overlay_body(running, page), "recovery")
+
+
+def test_bad_config_overlay_then_recovery(running: Running) -> None:
+    config = running.project.config_file
+    config.write_text("title = [unclosed\n", encoding="utf-8")
+    body = wait_for(lambda: overlay_body(running, "ar/"), "")
+    assert b"digest.toml" in body
+    config.write_text('title = "Test digest"\n', encoding="utf-8")
+    wait_for(lambda: served_text(running, "ar/", "Test digest"), "config applied")
+    assert not overlay_body(running, "ar/")
+
+
+def raw_get(run: Running, target: str) -> tuple[int, bytes]:
+    """Send ``target`` exactly as written (no client-side normalisation)."""
+    host, port = run.server.httpd.server_address[:2]
+    connection = http.client.HTTPConnection(host, port, timeout=10)
+    connection.putrequest("GET", target, skip_accept_encoding=True)
+    connection.endheaders()
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    return response.status, body
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/../secret.txt",
+        "/../../secret.txt",
+        "/ar/../../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E/%2e%2e/secret.txt",
+        "/ar/%2e%2e%2f%2e%2e%2fsecret.txt",
+        "/..%2fsecret.txt",
+        "/escape/secret.txt",
+        "/.digest-site",
+        "/%00",
+        "/%ff%fe",
+    ],
+)
+def test_nothing_outside_the_site_is_served(running: Running, target: str) -> None:
+    secret = running.project.root / "secret.txt"
+    secret.write_text("top secret", encoding="utf-8")
+    (running.project.output / "escape").symlink_to(running.project.root)
+    status, body = raw_get(running, target)
+    assert status == 404
+    assert b"top secret" not in body
+
+
+def test_content_types_and_404(running: Running) -> None:
+    expected = {
+        "ar/": "text/html; charset=utf-8",
+        "en/feed.xml": "application/rss+xml; charset=utf-8",
+        "sitemap.xml": "application/xml; charset=utf-8",
+        "static/style.css": "text/css; charset=utf-8",
+    }
+    for path, kind in expected.items():
+        status, headers, _ = running.get(path)
+        assert (status, headers["Content-Type"]) == (200, kind), path
+    status, _, body = running.get("no/such/page/")
+    assert status == 404
+    assert b"digest-live-reload" in body
+    status, headers, _ = fetch(running.url("ar"))  # urllib follows the redirect
+    assert status == 200
+
+
+def test_pages_get_the_script_but_files_on_disk_do_not(running: Running) -> None:
+    _, _, body = running.get("en/")
+    assert body.count(b"digest-live-reload") == 1
+    assert body.index(b"digest-live-reload") < body.rindex(b"</body>")
+    for page in running.project.output.rglob("*.html"):
+        assert b"digest-live-reload" not in page.read_bytes()
+    assert b"digest-live-reload" not in running.get("en/feed.xml")[2]
+
+
+def test_events_stream_sends_reload_after_a_rebuild(running: Running) -> None:
+    host, port = running.server.httpd.server_address[:2]
+    connection = http.client.HTTPConnection(host, port, timeout=15)
+    connection.request("GET", EVENTS_PATH)
+    response = connection.getresponse()
+    assert response.getheader("Content-Type").startswith("text/event-stream")
+    assert response.readline() == b"event: hello\n"
+    edit_paragraph(running.project.content / SEED)
+    deadline = time.monotonic() + 15
+    while (line := response.readline()) != b"event: reload\n":
+        assert line, "stream closed"
+        assert time.monotonic() < deadline, "no reload event"
+    assert response.readline().startswith(b"data: {")
+    connection.close()
+
+
+def test_burst_of_saves_gives_few_rebuilds_and_the_final_state(running: Running) -> None:
+    path = running.project.content / SEED
+    before = running.rebuilds()
+    original = path.read_text(encoding="utf-8")
+    for n in range(5):  # an editor's save: temp file, then rename into place
+        tmp = path.with_name(f".{path.name}.swp")
+        tmp.write_text(original.replace(longest_line(path), longest_line(path) + f" تعديل{n}"))
+        os.replace(tmp, path)
+    page = story_url(running.project, SEED)
+    wait_for(lambda: served_text(running, page, "تعديل4"), "final save served")
+    assert running.rebuilds() - before < 5
+
+
+def test_temp_files_are_ignored(running: Running) -> None:
+    assert is_temp_file("content/.#a.txt") and is_temp_file("a.txt~") and is_temp_file("a.swp")
+    assert not is_temp_file("content/a.txt")
+    before = len(running.lines)
+    for name in (".#draft.txt", "draft.txt~", ".draft.txt.swp", "4913"):
+        (running.project.content / name).write_text("x", encoding="utf-8")
+    time.sleep(0.5)  # nothing to wait for: no rebuild may start
+    assert len(running.lines) == before
+
+
+def test_stop_closes_the_port(tmp_path: Path) -> None:
+    run = Running(copy_project(tmp_path))
+    run.server.start()
+    host, port = run.server.httpd.server_address[:2]
+    run.server.stop()
+    with pytest.raises(OSError), socket.create_connection((host, port), timeout=2):
+        pass
+
+
+def test_cli_serves_and_exits_cleanly_on_ctrl_c(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "digest", "serve", "--port", "0"],
+        cwd=project.root,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        url = None
+        deadline = time.monotonic() + 60
+        while url is None and time.monotonic() < deadline:
+            line = process.stderr.readline()
+            assert line, "digest serve exited early"
+            if line.startswith("Serving "):
+                url = line.split(" at ")[1].split()[0]
+        assert url and url.startswith("http://127.0.0.1:")
+        assert fetch(url + "ar/")[0] == 200
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=10) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
