@@ -58,11 +58,12 @@ def index_site(site_dir: Path) -> None:
     """
     if not (site_dir / "index.html").is_file():
         raise SearchIndexError(f"{site_dir} is not a built site (no index.html)")
+    binary = pagefind_binary()  # before touching the folder: a missing binary changes nothing
     bundle = site_dir / BUNDLE_DIR
     if bundle.is_dir():
         shutil.rmtree(bundle)
     command = [
-        str(pagefind_binary()),
+        str(binary),
         "--site",
         str(site_dir),
         "--output-subdir",

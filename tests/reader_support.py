@@ -36,11 +36,32 @@ sidelines of a gathering of Central Asian leaders in Turkmenistan.
 """
 
 
-def build_sample(root: Path, *, english_sidecar: bool = True) -> Path:
-    """Copy the seed articles to ``root/content`` and build them; returns the site folder."""
+# An undated Markdown article from an outlet with a Latin name, with a subheading, a list
+# and a number inside Arabic text: exercises the undated archive page and bidi markup.
+EDGE_ARTICLE = """---
+title: "مؤتمر CNN حول منظومة S-400"
+source: "BBC عربي"
+---
+
+قالت الوكالة إن منظومة S-400 وصلت في 2025 إلى 3 مواقع.
+
+## التفاصيل
+
+- البند الأول من الاتفاق
+- البند الثاني من الاتفاق
+"""
+
+
+def build_sample(root: Path, *, extras: bool = True) -> Path:
+    """Copy the seed articles to ``root/content`` and build them; returns the site folder.
+
+    With ``extras``, a human English translation of one seed and an undated edge-case
+    article are added (see :data:`TURKMEN_ENGLISH`, :data:`EDGE_ARTICLE`).
+    """
     shutil.copytree(REPO / "content", root / "content")
-    if english_sidecar:
+    if extras:
         (root / "content" / f"{TURKMEN_SEED}.en.md").write_text(TURKMEN_ENGLISH, encoding="utf-8")
+        (root / "content" / "zz_edge.md").write_text(EDGE_ARTICLE, encoding="utf-8")
     (root / "digest.toml").write_text(
         'base_url = "https://digest.example.org/news/"\n', encoding="utf-8"
     )
