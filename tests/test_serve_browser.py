@@ -1,0 +1,77 @@
+"""Live reload in a real browser: a story page reloads by itself after its article is edited."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from preview_support import MARKER_WORD, copy_project, edit_paragraph, story_url
+
+from digest.serve import DevServer
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SEED = "001_aa6171b58bcd83fd.txt"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.is_file(), reason="needs Chromium at /usr/bin/chromium"),
+]
+
+
+@pytest.fixture
+def browser() -> Iterator[object]:
+    sync_api = pytest.importorskip("playwright.sync_api", reason="needs Python Playwright")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def test_story_pages_reload_by_themselves_after_an_edit(browser, tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    server = DevServer(project, "127.0.0.1", 0, log=lambda line: None).start()
+    try:
+        pages = {}
+        for lang in ("ar", "en"):  # RTL and LTR
+            page = browser.new_page()
+            page.goto(server.url + story_url(project, SEED, lang))
+            assert page.locator("html").get_attribute("dir") == {"ar": "rtl", "en": "ltr"}[lang]
+            page.evaluate("window.__notReloaded = true")
+            pages[lang] = page
+        page = pages["ar"]
+        assert MARKER_WORD not in page.inner_text("body")
+        edit_paragraph(project.content / SEED)
+        page.wait_for_function(f"document.body.innerText.includes({MARKER_WORD!r})", timeout=20000)
+        assert page.evaluate("window.__notReloaded === undefined")  # a real reload
+        pages["en"].wait_for_function("window.__notReloaded === undefined", timeout=20000)
+        assert pages["en"].locator("html").get_attribute("dir") == "ltr"
+    finally:
+        server.stop()
+
+
+def test_error_overlay_appears_and_goes_without_a_reload(browser, tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    server = DevServer(project, "127.0.0.1", 0, log=lambda line: None).start()
+    try:
+        page = browser.new_page()
+        page.goto(server.url + "ar/")
+        config = project.config_file
+        config.write_text("feed_items = 'many'\n", encoding="utf-8")
+        overlay = page.locator("#digest-error")
+        overlay.wait_for(state="visible", timeout=20000)
+        assert "feed_items" in overlay.inner_text()
+        config.unlink()
+        overlay.wait_for(state="detached", timeout=20000)
+    finally:
+        server.stop()
