@@ -65,10 +65,25 @@ class BuildReport:
     reused: int = 0  # articles taken from the cache
     changed: list[str] = field(default_factory=list)  # content files added, edited or removed
     regrouped: bool = False  # the grouper ran (some article or the registry changed)
+    provisional: bool = False  # edited articles swapped into the last grouping, not regrouped
     translations_reused: int = 0  # texts whose English this builder already had
     rendered: int = 0  # pages rendered (their context changed)
     pages_written: int = 0  # files written to the output folder
     pages_deleted: int = 0  # files removed from it (pages that no longer exist)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
+
+
+class _Laps:
+    """Records the seconds since the previous call under each stage name."""
+
+    def __init__(self, into: dict[str, float]) -> None:
+        self.into = into
+        self.last = time.perf_counter()
+
+    def __call__(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.into[stage] = self.into.get(stage, 0.0) + now - self.last
+        self.last = now
 
 
 @dataclass(frozen=True)
@@ -209,11 +224,19 @@ class Builder:
         return stamp, stamp.with_registry(p.registry_file)
 
     def build(
-        self, *, strict: bool = False, progress: bool = False, stamp: InputStamp | None = None
+        self,
+        *,
+        strict: bool = False,
+        progress: bool = False,
+        stamp: InputStamp | None = None,
+        provisional: bool = False,
     ) -> BuildReport:
-        """Bring ``project.output`` up to date. Raises :class:`BuildError`."""
-        from digest.group import group_stories, story_index
+        """Bring ``project.output`` up to date. Raises :class:`BuildError`.
 
+        ``provisional`` lets a preview skip regrouping when only article text changed (see
+        :class:`~digest.incremental.GroupingMemo`); the report says so, and an exact build
+        must follow.
+        """
         start = time.perf_counter()
         project, state = self.project, self.state
         if stamp is None:
@@ -224,6 +247,10 @@ class Builder:
             report = restore_report(state.summary, project.output, strict)
             report.seconds = time.perf_counter() - start
             return report
+        from digest.group import group_stories, story_index
+
+        report = BuildReport(output=project.output)
+        lap = _Laps(report.timings)
         try:
             config: SiteConfig = load_config(project.config_file)
             known = load_registry(project.registry_file)
@@ -232,7 +259,7 @@ class Builder:
             raise BuildError(str(exc)) from None
         if not project.content.is_dir():
             raise BuildError(f"content folder {project.content} does not exist")
-        report = BuildReport(output=project.output)
+        lap("check")
         loaded = state.articles.load(
             project.content, stamp.content, keep_last_good=self.keep_last_good
         )
@@ -240,7 +267,12 @@ class Builder:
         report.changed = [*loaded.changed, *loaded.removed]
         if strict and report.errors:
             raise BuildError("content errors (--strict):\n" + "\n".join(map(str, report.errors)))
-        stories, report.regrouped = state.grouping.group(loaded.articles, known, group_stories)
+        lap("read+clean")
+        stories, grouping = state.grouping.group(
+            loaded.articles, known, group_stories, provisional=provisional
+        )
+        report.regrouped, report.provisional = grouping == "grouped", grouping == "provisional"
+        lap("group")
         result, report.translations_reused = state.translations.translate(
             texts_to_translate(stories), project.cache_dir, progress=progress
         )
@@ -248,11 +280,15 @@ class Builder:
             if strict:
                 raise BuildError(result.message)
             report.warnings.append(result.message)
+        lap("translate")
         files, keys = self._render(stories, result.english, result.message, config, report)
+        lap("render")
         self._write(files, keys, report)
-        index = story_index(stories)
-        save_registry(project.registry_file, index)
-        state.grouping.registry_saved(index)
+        lap("write")
+        if not report.provisional:
+            index = story_index(stories)
+            save_registry(project.registry_file, index)
+            state.grouping.registry_saved(index)
         report.articles = len(loaded.articles)
         report.stories = len(stories)
         report.pages = sum(1 for p in state.pages.records if p.endswith(".html"))
@@ -263,7 +299,8 @@ class Builder:
                 f"base_url is not set in digest.toml; feeds and canonical links use "
                 f"{config.base_url}"
             )
-        state.input_digest = None if stamp.racy else stamp.with_registry(project.registry_file)
+        exact = not (stamp.racy or report.provisional)
+        state.input_digest = stamp.with_registry(project.registry_file) if exact else None
         state.summary = summarize(report, result.message)
         report.seconds = time.perf_counter() - start
         return report

@@ -26,7 +26,7 @@ import os
 import pickle
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -237,7 +237,12 @@ class ArticleCache:
 
 
 class GroupingMemo:
-    """The last grouping, reused while the articles and the registry are the same."""
+    """The last grouping, reused while the articles and the registry are the same.
+
+    For a live preview, :meth:`group` can also answer *provisionally* when only article
+    bodies changed: the last stories with the edited articles swapped in (membership,
+    headline, summary and related stories as before). The exact grouping must follow.
+    """
 
     def __init__(self) -> None:
         self.key: tuple[tuple[Article, ...], tuple[tuple[str, str], ...]] | None = None
@@ -248,14 +253,35 @@ class GroupingMemo:
         articles: Sequence[Article],
         known: Mapping[str, str],
         grouper: Callable[[Sequence[Article], Mapping[str, str]], list[Story]],
-    ) -> tuple[list[Story], bool]:
-        """Stories of ``articles``, and whether the grouper had to run."""
+        *,
+        provisional: bool = False,
+    ) -> tuple[list[Story], str]:
+        """Stories of ``articles``, and ``"reused"``, ``"provisional"`` or ``"grouped"``."""
         key = (tuple(articles), tuple(sorted(known.items())))
         if key == self.key:
-            return self.stories, False
+            return self.stories, "reused"
+        if provisional and self.key is not None and key[1] == self.key[1]:
+            stories = self._swap_bodies(self.key[0], articles)
+            if stories is not None:
+                return stories, "provisional"
         self.stories = grouper(articles, known)
         self.key = key
-        return self.stories, True
+        return self.stories, "grouped"
+
+    def _swap_bodies(self, old: Sequence[Article], new: Sequence[Article]) -> list[Story] | None:
+        """The last stories with ``new`` articles, if they differ from ``old`` only in text."""
+        if [a.source for a in old] != [a.source for a in new]:
+            return None
+        swapped = {}
+        for before, after in zip(old, new, strict=True):
+            if before is not after and before != after:
+                if replace(after, body=before.body, english=before.english) != before:
+                    return None  # title, date, outlet, pin ... changed: regroup now
+                swapped[after.source] = after
+        return [
+            replace(story, articles=tuple(swapped.get(a.source, a) for a in story.articles))
+            for story in self.stories
+        ]
 
     def registry_saved(self, index: Mapping[str, str]) -> None:
         """The build saved ``index`` as the registry: grouping with it gives these stories.
@@ -267,11 +293,17 @@ class GroupingMemo:
 
 
 class TranslationMemo:
-    """English of every text seen, so only new texts are sent to the translator."""
+    """English of every text seen, so only new texts are sent to the translator.
+
+    Texts the translator had no English for (no model installed) are remembered too, with
+    its message, until the installed models change.
+    """
 
     def __init__(self) -> None:
         self.model = ""
         self.english: dict[str, str] = {}
+        self.unavailable: set[str] = set()
+        self.message: str | None = None
 
     def translate(
         self, texts: Sequence[str], cache_dir: Path, *, progress: bool = False
@@ -281,16 +313,20 @@ class TranslationMemo:
 
         model = model_stamp()
         if model != self.model:
-            self.model, self.english = model, {}
-        missing = [t for t in texts if t not in self.english]
-        result = (
-            translate_texts(missing, cache_dir, progress=progress)
-            if missing
-            else TranslationResult()
-        )
-        self.english.update(result.english)
-        self.english = {t: self.english[t] for t in texts if t in self.english}
+            self.model, self.english, self.unavailable, self.message = model, {}, set(), None
+        missing = [t for t in texts if t not in self.english and t not in self.unavailable]
+        result = TranslationResult()
+        if missing:
+            result = translate_texts(missing, cache_dir, progress=progress)
+            self.english.update(result.english)
+            self.unavailable.update(t for t in missing if t not in result.english)
+            self.message = result.message or self.message
+        self.english = {t: self.english[t] for t in texts if t in self.english}  # page order
+        self.unavailable &= set(texts)
+        if not self.unavailable:
+            self.message = None
         result.english = self.english
+        result.message = result.message or self.message
         return result, len(texts) - len(missing)
 
 

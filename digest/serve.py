@@ -395,13 +395,16 @@ class DevServer:
             self._wake.notify_all()
 
     def _rebuild_loop(self) -> None:
+        regroup_due = False  # a provisional build ran: regroup exactly once things are quiet
         while True:
             with self._wake:
-                self._wake.wait_for(lambda: self._pending or self._stopping)
+                self._wake.wait_for(
+                    lambda: self._pending or self._stopping, DEBOUNCE if regroup_due else None
+                )
                 if self._stopping:
                     return
                 first = time.monotonic()
-                while not self._stopping:  # debounce: wait for a quiet moment
+                while self._pending and not self._stopping:  # debounce: wait for quiet
                     quiet = DEBOUNCE - (time.monotonic() - self._last_event)
                     if quiet <= 0 or time.monotonic() - first > MAX_DELAY:
                         break
@@ -409,18 +412,27 @@ class DevServer:
                 if self._stopping:
                     return
                 paths, self._pending = sorted(self._pending), set()
-            self.rebuild(paths)
+            if paths:
+                report = self.rebuild(paths, provisional=True)
+                regroup_due = regroup_due or bool(report and report.provisional)
+            elif regroup_due:
+                self.rebuild(["(stories regrouped)"])
+                regroup_due = False
             if self.project.theme != self.watched_theme and self.observer is not None:
                 self._watch()
 
     # -- building --------------------------------------------------------------------
 
-    def rebuild(self, changed: list[str]) -> BuildReport | None:
-        """Build now; publish the result to browsers and print one line."""
+    def rebuild(self, changed: list[str], *, provisional: bool = False) -> BuildReport | None:
+        """Build now; publish the result to browsers and print one line.
+
+        ``provisional``: when only article text changed, show it before regrouping (the
+        caller then runs an exact rebuild; see :class:`~digest.incremental.GroupingMemo`).
+        """
         start = time.perf_counter()
         what = _describe(changed, self.project.root)
         try:
-            report = self.builder.build()
+            report = self.builder.build(provisional=provisional)
         except BuildError as exc:
             return self._failed(str(exc), what, start)
         except Exception as exc:  # a bug must not kill the server: show it, keep serving
@@ -439,6 +451,7 @@ class DevServer:
                 f"{_now()} {what}: rebuilt in {seconds:.2f} s: {report.cleaned} article(s) "
                 f"cleaned, {report.rendered} page(s) rendered, {report.pages_written} written, "
                 f"{report.pages_deleted} deleted"
+                + ("; regrouping next" if report.provisional else "")
             )
         for item in report.errors:
             self.log(f"  error: {item} (its last good version is shown)")

@@ -163,3 +163,19 @@ def test_content_error_is_reported_again_when_nothing_changed(tmp_path: Path) ->
     assert [e.path for e in again.errors] == ["bad.txt"]
     with pytest.raises(BuildError, match=r"bad\.txt"):
         build_site(project, strict=True)
+
+
+def test_provisional_preview_build_then_exact_build(tmp_path: Path) -> None:
+    project = copy_project(tmp_path, other_event=True)
+    builder = Builder(project, in_place=True, keep_last_good=True)
+    builder.build()
+    edit_paragraph(project.content / "sport.txt")
+    quick = builder.build(provisional=True)
+    assert quick.provisional and not quick.regrouped
+    assert any(MARKER_WORD.encode() in data for data in site_files(project.output).values())
+    exact = builder.build()
+    assert not exact.provisional and exact.regrouped
+    assert site_files(project.output) == fresh_build(project, tmp_path)
+    title = project.content / "sport.txt"  # a title change cannot be provisional
+    title.write_text("عنوان آخر للمقال\n\n" + title.read_text(encoding="utf-8"), encoding="utf-8")
+    assert builder.build(provisional=True).regrouped
