@@ -270,7 +270,8 @@ class SiteRenderer:
         data = tomllib.loads((self.theme / "strings.toml").read_text(encoding="utf-8"))
         return {lang: data[lang] for lang in LANGS}
 
-    def _render_page(self, page: Page) -> bytes:
+    def render_page(self, page: Page) -> bytes:
+        """The bytes of one planned page (see :meth:`plan`)."""
         lang = page.context.get("lang")
         html = self.env.get_template(page.template).render(
             page_path=page.path,
@@ -283,6 +284,8 @@ class SiteRenderer:
             **page.context,
         )
         return html.encode("utf-8")
+
+    _render_page = render_page  # the name digest.build used first
 
     def plan(
         self, stories: list[Story], english: Mapping[str, str], translation_note: str | None
@@ -361,7 +364,7 @@ class SiteRenderer:
     ) -> dict[str, bytes]:
         """All pages of the site and the theme's static files, keyed by site path."""
         plan = self.plan(stories, english, translation_note)
-        pages = {page.file: self._render_page(page) for page in plan}
+        pages = {page.file: self.render_page(page) for page in plan}
         for asset in sorted((self.theme / "static").rglob("*")):
             if asset.is_file():
                 pages["static/" + asset.relative_to(self.theme / "static").as_posix()] = (
