@@ -29,12 +29,13 @@ from digest.article import Article
 from digest.dates import find_dates
 from digest.normalize import normalize_arabic
 from digest.stopwords_ar import STOPWORDS
-from digest.story_lexicon import city_name, event_kind, join_multiword
+from digest.story_lexicon import city_name, event_kind, join_multiword, people_names, people_tokens
 
 LEAD_PARAGRAPHS = 2  # title + this many paragraphs make the lead
 LEAD_WEIGHT = 0.5  # share of the lead vector in an article's blended vector
 EVENT_BOOST = 3.0  # extra weight of event-kind features (~sign, ~meet) in the lead
 CITY_BOOST = 3.0  # extra weight of city names in the lead
+PERSON_BOOST = 3.0  # extra weight of people's names (words after a title) in the lead
 
 _TOKEN = re.compile(r"[^\W_]+")
 _YEAR = re.compile(r"(19|20)\d\d")
@@ -45,10 +46,14 @@ _LONE_PREFIXES = "وفبل"
 # ---------------------------------------------------------------- tokens
 
 
+def _fold(text: str) -> str:
+    return join_multiword(normalize_arabic(text))
+
+
 def raw_tokens(text: str) -> list[str]:
     """Folded word tokens of ``text``: letters/digits runs, years kept, other numbers dropped."""
     tokens = []
-    for token in _TOKEN.findall(join_multiword(normalize_arabic(text))):
+    for token in _TOKEN.findall(_fold(text)):
         if token.isdigit():
             if _YEAR.fullmatch(token):
                 tokens.append(token)
@@ -78,12 +83,14 @@ def _foldable(stem: str) -> bool:
     return len(stem) >= 4 and len(skeleton(stem)) >= 3 and stem[0] != "~" and not stem.isdigit()
 
 
-def boost(feature: str) -> float:
-    """How much more a feature counts in the lead: event kinds and cities say what and where."""
+def boost(feature: str, people: set[str]) -> float:
+    """How much more a feature counts in the lead: what happened, where, and who."""
     if feature.startswith("~"):
         return EVENT_BOOST
     if city_name(feature):
         return CITY_BOOST
+    if feature in people:
+        return PERSON_BOOST
     return 1.0
 
 
@@ -166,7 +173,11 @@ def full_text(article: Article) -> str:
 
 
 class ArticleVectors:
-    """TF-IDF vectors of a corpus: ``matrix`` row ``i`` is article ``i``, L2-normalised."""
+    """TF-IDF vectors of a corpus: ``matrix`` row ``i`` is article ``i``, L2-normalised.
+
+    Also keeps, per article, the people its lede names (title and first paragraph) as
+    tuples of feature columns, for :meth:`people_conflict`.
+    """
 
     def __init__(self, articles: Sequence[Article]) -> None:
         full = [raw_tokens(full_text(a)) for a in articles]
@@ -175,15 +186,44 @@ class ArticleVectors:
         self.vectorizer = TfidfVectorizer(
             analyzer=self.analyzer.features, sublinear_tf=True, smooth_idf=True, dtype=np.float64
         )
+        self.lede_people: list[list[tuple[int, ...]]] = []
         if not articles:
             self.matrix = sp.csr_matrix((0, 0))
             return
         full_matrix = self.vectorizer.fit_transform(full)
-        weights = [boost(term) for term in self.vectorizer.get_feature_names_out()]
+        column = self.vectorizer.vocabulary_
+        people: set[str] = set()
+        for article in articles:
+            people.update(self.analyzer.features(people_tokens(_fold(full_text(article)))))
+            names = people_names(_fold("\n".join([article.title, *body_paragraphs(article)[:1]])))
+            columns = [
+                tuple(column[f] for f in self.analyzer.features(n) if f in column) for n in names
+            ]
+            self.lede_people.append([c for c in columns if c])
+        weights = [boost(term, people) for term in self.vectorizer.get_feature_names_out()]
         lead_matrix = self.vectorizer.transform(lead) @ sp.diags(weights)
         lead_matrix = l2_normalize(lead_matrix, norm="l2", copy=False)
         blended = LEAD_WEIGHT * lead_matrix + (1 - LEAD_WEIGHT) * full_matrix
         self.matrix = l2_normalize(sp.csr_matrix(blended), norm="l2", copy=False)
+        self._columns: dict[int, frozenset[int]] = {}
+
+    def columns(self, i: int) -> frozenset[int]:
+        """The features article ``i`` uses anywhere in its text."""
+        if i not in self._columns:
+            row = self.matrix.indptr
+            self._columns[i] = frozenset(self.matrix.indices[row[i] : row[i + 1]].tolist())
+        return self._columns[i]
+
+    def people_conflict(self, i: int, j: int) -> bool:
+        """Each lede names someone the other article never mentions: other principals,
+        so another event (Putin meeting Erdogan vs Putin meeting Xi, same day, same city).
+        """
+
+        def stranger(a: int, b: int) -> bool:
+            seen = self.columns(b)
+            return any(not seen.intersection(name) for name in self.lede_people[a])
+
+        return stranger(i, j) and stranger(j, i)
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         """L2-normalised vectors of other texts (sentences) in the same feature space."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from digest.normalize import normalize_arabic
+from digest.stopwords_ar import STOPWORDS
 
 # Kind of event -> regular expression that a whole (clitic-stripped, folded) token matches.
 _EVENT_PATTERNS = {
@@ -73,6 +74,108 @@ _MULTIWORD = re.compile(
 def join_multiword(folded: str) -> str:
     """Glue the words of multi-word city names in folded text (they become one token)."""
     return _MULTIWORD.sub(lambda m: m[1] + m[2].replace(" ", ""), folded)
+
+
+# Words that introduce a person in news prose: "الرئيس التركي رجب طيب أردوغان",
+# "نظيره الصيني شي جينبينغ", "وزير الخارجية السعودي الأمير فيصل بن فرحان".
+PERSON_TITLES: frozenset[str] = frozenset(
+    normalize_arabic(w)
+    for w in [
+        "الرئيس",
+        "رئيس",
+        "نظيره",
+        "نظيرها",
+        "نظيريه",
+        "الزعيم",
+        "زعيم",
+        "وزير",
+        "وزيرة",
+        "الوزير",
+        "رئيسة",
+        "الرئيسة",
+        "الملك",
+        "ملك",
+        "الأمير",
+        "أمير",
+        "ولي",
+        "العهد",
+        "المستشار",
+        "مستشار",
+        "الأمين",
+        "أمين",
+        "السفير",
+        "السفيرة",
+        "المتحدث",
+        "متحدث",
+        "المتحدثة",
+        "المبعوث",
+        "مبعوث",
+        "المرشد",
+        "القائد",
+        "قائد",
+        "الجنرال",
+        "المستشارة",
+        "الشيخ",
+        "البابا",
+        "رئيسا",
+    ]
+)
+# First words of compound names, after which a word with ال still belongs to the name.
+NAME_STARTERS: frozenset[str] = frozenset(
+    normalize_arabic(w)
+    for w in "عبد بن ابن أبو أبي آل".split()  # noqa: SIM905
+)
+_CLAUSE = re.compile(r"[.,;:!?()\[\]…|/-]+")
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _is_title(word: str) -> bool:
+    return word in PERSON_TITLES or (word[:1] in "وفبل" and word[1:] in PERSON_TITLES)
+
+
+def people_names(folded: str) -> list[tuple[str, ...]]:
+    """Person names introduced by a title, as tuples of folded words.
+
+    A light stand-in for named-entity recognition: after a title word (الرئيس, نظيره,
+    وزير ...), skip up to three ``ال`` words (nationality, ministry), then take up to four
+    name words, stopping at a stopword, another title, an event word, a ``و`` conjunction
+    or an ``ال`` word (allowed right after عبد/بن/أبو: عبد الفتاح السيسي). "الرئيس التركي
+    رجب طيب أردوغان" gives ``("رجب", "طيب", "اردوغان")``.
+    """
+    found: list[tuple[str, ...]] = []
+    for clause in _CLAUSE.split(folded):
+        words = _WORD.findall(clause)
+        for i, word in enumerate(words):
+            if not _is_title(word):
+                continue
+            j = i + 1
+            while j < len(words) and j <= i + 3 and words[j].startswith("ال"):
+                j += 1
+            name: list[str] = []
+            after_article = False  # an ال word was taken: only ال words may follow
+            while j < len(words) and len(name) < 4:
+                w = words[j]
+                if w in STOPWORDS or _is_title(w) or event_kind(w) is not None:
+                    break
+                if w.startswith("و") and name:
+                    break
+                if w.startswith("ال"):
+                    if not name or not (name[-1] in NAME_STARTERS or after_article):
+                        break
+                    after_article = True
+                elif after_article:
+                    break
+                name.append(w)
+                j += 1
+            name = [w for w in name if w not in NAME_STARTERS]
+            if name:
+                found.append(tuple(name))
+    return found
+
+
+def people_tokens(folded: str) -> list[str]:
+    """All words of the person names in ``folded`` (see :func:`people_names`)."""
+    return [word for name in people_names(folded) for word in name]
 
 
 def event_kind(stem: str) -> str | None:
