@@ -352,6 +352,12 @@ class DevServer:
             self.httpd.server_close()
         for thread in self._threads:
             thread.join(timeout=5)
+        if any(thread.is_alive() for thread in self._threads):
+            return  # a build is still running: its state is not whole
+        try:  # the next `digest build` or `digest serve` starts from here
+            self.builder.state.save(self.project.cache_dir)
+        except OSError as exc:
+            self.log(f"warning: could not save the build cache: {exc}")
 
     def __enter__(self) -> DevServer:
         return self.start()
