@@ -342,7 +342,7 @@ class Builder:
                 if reusable and memo.unchanged_on_disk(output, page.file):
                     files[page.file] = None
                     continue
-                files[page.file] = renderer._render_page(page)  # render.py's hook for this
+                files[page.file] = renderer.render_page(page)
                 report.rendered += 1
                 keys[page.file] = key
             files.update(_static_files(theme))
