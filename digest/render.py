@@ -285,8 +285,6 @@ class SiteRenderer:
         )
         return html.encode("utf-8")
 
-    _render_page = render_page  # the name digest.build used first
-
     def plan(
         self, stories: list[Story], english: Mapping[str, str], translation_note: str | None
     ) -> list[Page]:
