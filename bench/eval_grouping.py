@@ -11,6 +11,7 @@ with a ``labels.tsv`` (``file<TAB>story`` lines, ``#`` comments).
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -29,19 +30,16 @@ def bcubed(gold: Mapping[str, str], predicted: Mapping[str, str]) -> tuple[float
     Per item: precision = share of its predicted cluster that is in its gold cluster,
     recall = share of its gold cluster that is in its predicted cluster; both averaged.
     """
-    items = sorted(gold)
-    if not items:
+    if not gold:
         return 1.0, 1.0, 1.0
-    if set(predicted) != set(items):
+    if set(predicted) != set(gold):
         raise ValueError("gold and predicted label different items")
-    precision = recall = 0.0
-    for item in items:
-        same_pred = {o for o in items if predicted[o] == predicted[item]}
-        same_gold = {o for o in items if gold[o] == gold[item]}
-        both = len(same_pred & same_gold)
-        precision += both / len(same_pred)
-        recall += both / len(same_gold)
-    precision, recall = precision / len(items), recall / len(items)
+    both = Counter((predicted[item], gold[item]) for item in gold)
+    in_pred = Counter(predicted[item] for item in gold)
+    in_gold = Counter(gold.values())
+    # Each of the n items in cell (p, g) shares n items with its clusters.
+    precision = sum(n * n / in_pred[p] for (p, _), n in both.items()) / len(gold)
+    recall = sum(n * n / in_gold[g] for (_, g), n in both.items()) / len(gold)
     return precision, recall, 2 * precision * recall / (precision + recall)
 
 

@@ -12,7 +12,7 @@ How it works:
    article with no date mentions can join any story its text matches.
 3. Candidate pairs come from sparse dot products (cosine) inside time blocks: articles
    of one week against the same and the next week; undated articles against all, in
-   chunks, keeping their ``UNDATED_NEIGHBOURS`` best matches. No dense all-pairs matrix.
+   bounded chunks, keeping their ``UNDATED_NEIGHBOURS`` best matches. No all-pairs matrix.
 4. Average-link agglomerative clustering over those pairs: the two clusters with the
    highest mean pairwise similarity merge while it is at least ``SAME_STORY``, unless
    the merge would put dates more than ``2 * DATE_SLACK_DAYS`` apart or join two
@@ -41,7 +41,7 @@ from sklearn.preprocessing import normalize as l2_normalize
 from digest.article import Article, Story
 from digest.story_features import ArticleVectors, article_dates
 from digest.story_ids import Group, assign_ids, slugify
-from digest.summarize import choose_headline, choose_summary
+from digest.summarize import candidates, choose_headline, choose_summary
 
 SAME_STORY = 0.2  # mean cosine at which two clusters are one story (fixtures: 0.14-0.24 exact)
 CANDIDATE = 0.12  # pairs below this count as 0 in the means
@@ -49,7 +49,6 @@ PEOPLE_CONFLICT = -1.0  # counts in the means for pairs whose ledes name other p
 DATE_SLACK_DAYS = 2  # an article's date +- this; a story's dates span at most twice this
 BLOCK_DAYS = 7  # time blocks for candidate pairs (must exceed 2 * DATE_SLACK_DAYS)
 UNDATED_NEIGHBOURS = 30  # best matches kept for each undated article
-UNDATED_CHUNK = 512
 RELATED_TOP_TERMS = 20
 RELATED_SHARED_TERMS = 2
 RELATED_MIN = 0.2  # centroid cosine of related stories
@@ -99,55 +98,76 @@ def candidate_pairs(
 
     Pairs whose ledes name different principals get ``PEOPLE_CONFLICT`` instead.
     """
-    pairs: dict[tuple[int, int], float] = {}
-    blocks: dict[int, set[int]] = defaultdict(set)
+    matrix = vectors.matrix
+    n = matrix.shape[0]
+    blocks: dict[int, list[int]] = defaultdict(list)
     undated = []
     for i, window in enumerate(windows):
         if window is None:
             undated.append(i)
             continue
+        seen: set[int] = set()
         for lo, hi in window:
-            for block in range(lo // BLOCK_DAYS, hi // BLOCK_DAYS + 1):
-                blocks[block].add(i)
+            seen.update(range(lo // BLOCK_DAYS, hi // BLOCK_DAYS + 1))
+        for block in sorted(seen):
+            blocks[block].append(i)
+    found = []
     for block in sorted(blocks):
-        rows = sorted(blocks[block])
-        cols = sorted(blocks[block] | blocks.get(block + 1, set()))
-        _keep(pairs, vectors, rows, cols, windows, top=None)
-    for start in range(0, len(undated), UNDATED_CHUNK):
-        _keep(
-            pairs,
-            vectors,
-            undated[start : start + UNDATED_CHUNK],
-            None,
-            windows,
-            top=UNDATED_NEIGHBOURS,
-        )
-    return pairs
+        cols = sorted({*blocks[block], *blocks.get(block + 1, [])})
+        found.append(_similar(matrix, np.asarray(blocks[block]), np.asarray(cols)))
+    chunk = max(16, 4_000_000 // max(n, 1))  # dense rows x n similarities at a time
+    for start in range(0, len(undated), chunk):
+        rows = np.asarray(undated[start : start + chunk])
+        found.append(_nearest(matrix, rows, UNDATED_NEIGHBOURS))
+    if not found:
+        return {}
+    left = np.concatenate([f[0] for f in found])
+    right = np.concatenate([f[1] for f in found])
+    sims = np.concatenate([f[2] for f in found])
+    a, b = np.minimum(left, right), np.maximum(left, right)
+    _, first = np.unique(a * n + b, return_index=True)
+    a, b, sims = a[first], b[first], sims[first]
+    # Dates: a quick test on each window's hull, the exact one where windows have gaps.
+    big = 1 << 40
+    lo = np.array([w[0][0] if w else -big for w in windows])
+    hi = np.array([w[-1][1] if w else big for w in windows])
+    gaps = np.array([w is not None and len(w) > 1 for w in windows])
+    ok = (lo[a] <= hi[b]) & (lo[b] <= hi[a])
+    for k in np.flatnonzero(ok & (gaps[a] | gaps[b])).tolist():
+        ok[k] = intersect(windows[a[k]], windows[b[k]]) != ()
+    a, b, sims = a[ok], b[ok], sims[ok]
+    sims = np.where(vectors.people_conflicts(a, b), PEOPLE_CONFLICT, sims)
+    return dict(zip(zip(a.tolist(), b.tolist(), strict=True), sims.tolist(), strict=True))
 
 
-def _keep(
-    pairs: dict[tuple[int, int], float],
-    vectors: ArticleVectors,
-    rows: list[int],
-    cols: list[int] | None,
-    windows: Sequence[Intervals],
-    top: int | None,
-) -> None:
-    matrix = vectors.matrix
-    col_index = np.arange(matrix.shape[0]) if cols is None else np.asarray(cols)
-    sims = (matrix[rows] @ matrix[col_index].T).tocsr()
-    for r, i in enumerate(rows):
-        start, end = sims.indptr[r], sims.indptr[r + 1]
-        js, values = col_index[sims.indices[start:end]], sims.data[start:end]
-        keep = (values >= CANDIDATE) & (js != i)
-        js, values = js[keep], values[keep]
-        if top is not None and len(values) > top:
-            best = np.lexsort((js, -values))[:top]
-            js, values = js[best], values[best]
-        for j, value in zip(js.tolist(), values.tolist(), strict=True):
-            key = (i, j) if i < j else (j, i)
-            if key not in pairs and intersect(windows[i], windows[j]) != ():
-                pairs[key] = PEOPLE_CONFLICT if vectors.people_conflict(i, j) else value
+def _similar(
+    matrix: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(row article, col article, cosine) for every cosine >= CANDIDATE."""
+    product = (matrix[rows] @ matrix[cols].T).tocsr()
+    product.data[product.data < CANDIDATE] = 0.0
+    product.eliminate_zeros()
+    sims = product.tocoo()
+    left, right, values = rows[sims.row], cols[sims.col], sims.data
+    keep = left != right
+    return left[keep], right[keep], values[keep]
+
+
+def _nearest(
+    matrix: sp.csr_matrix, rows: np.ndarray, top: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Like :func:`_similar` against every article, keeping each row's ``top`` best."""
+    sims = (matrix[rows] @ matrix.T).toarray()
+    sims[np.arange(len(rows)), rows] = -1.0  # not oneself
+    k = min(top, sims.shape[1] - 1)
+    if k <= 0:
+        return rows[:0], rows[:0], np.zeros(0)
+    best = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+    values = np.take_along_axis(sims, best, axis=1)
+    left = np.repeat(rows, k)
+    right, values = best.ravel(), values.ravel()
+    keep = values >= CANDIDATE
+    return left[keep], right[keep], values[keep]
 
 
 # ---------------------------------------------------------------- clustering
@@ -255,25 +275,32 @@ def group_stories(
         ],
         known,
     )
-    centroids = l2_normalize(
-        sp.vstack([sp.csr_matrix(matrix[g].sum(axis=0)) for g in groups]).tocsr(), norm="l2"
-    )
+    centroids = story_centroids(matrix, groups)
     related = related_stories(centroids, ids, vectors.terms())
+    # Centrality of each article: cosine to its story's centroid.
+    owner = np.zeros(len(articles), dtype=np.int64)
+    for k, g in enumerate(groups):
+        owner[g] = k
+    centrality = np.asarray(matrix.multiply(centroids[owner]).sum(axis=1)).ravel()
+    found = [candidates(ms) for ms in members]
+    sentences = vectors.transform([s for story in found for _, _, s in story])
     stories = []
+    start = 0
     for k, (g, ms) in enumerate(zip(groups, members, strict=True)):
-        centrality = np.asarray((matrix[g] @ centroids[k].T).todense()).ravel().tolist()
+        end = start + len(found[k])
         ordered = sorted(ms, key=lambda a: (a.date is None, a.date or dt.date.min, a.source))
         stories.append(
             Story(
                 id=ids[k],
                 slug=ids[k],
-                headline=choose_headline(ms, centrality),
+                headline=choose_headline(ms, centrality[g].tolist()),
                 date=_story_date(ms),
                 articles=tuple(ordered),
-                summary=choose_summary(ms, centroids[k], vectors.transform),
+                summary=choose_summary(found[k], sentences[start:end], centroids[k], len(ms)),
                 related=related[k],
             )
         )
+        start = end
     return sorted(stories, key=_newest_first)
 
 
@@ -287,30 +314,50 @@ def _story_date(articles: Sequence[Article]) -> dt.date | None:
     return min(dates) if dates else None
 
 
+def story_centroids(matrix: sp.csr_matrix, groups: Sequence[Sequence[int]]) -> sp.csr_matrix:
+    """L2-normalised sum of each group's article vectors."""
+    rows = np.repeat(np.arange(len(groups)), [len(g) for g in groups])
+    cols = np.concatenate([np.asarray(g, dtype=np.int64) for g in groups])
+    assign = sp.csr_matrix((np.ones(len(cols)), (rows, cols)), shape=(len(groups), matrix.shape[0]))
+    return l2_normalize((assign @ matrix).tocsr(), norm="l2")
+
+
 def related_stories(
     centroids: sp.csr_matrix, ids: Sequence[str], terms: Sequence[str]
 ) -> list[tuple[str, ...]]:
-    """Per story, the ids of other stories sharing its main actors (top terms)."""
+    """Per story, the ids of other stories sharing its main actors (top terms), best first.
+
+    Main actors: a story's ``RELATED_TOP_TERMS`` heaviest features that are not event
+    kinds (people, places, topic words). Two stories are related when they share at
+    least ``RELATED_SHARED_TERMS`` of them and their centroids' cosine is at least
+    ``RELATED_MIN``; they are different stories already, so different events.
+    """
     n = centroids.shape[0]
-    top = sp.lil_matrix(centroids.shape, dtype=np.int32)
+    event_kind = np.array([t.startswith("~") for t in terms], dtype=bool)
+    rows, cols = [], []
     for k in range(n):
-        row = centroids[k]
-        order = np.lexsort((row.indices, -row.data))
-        kept = [row.indices[o] for o in order if not terms[row.indices[o]].startswith("~")]
-        for t in kept[:RELATED_TOP_TERMS]:
-            top[k, t] = 1
-    top = top.tocsr()
-    shared = (top @ top.T).tocoo()
-    found: dict[int, list[tuple[float, str]]] = defaultdict(list)
-    for a, b, count in zip(
-        shared.row.tolist(), shared.col.tolist(), shared.data.tolist(), strict=True
-    ):
-        if a == b or count < RELATED_SHARED_TERMS:
-            continue
-        sim = float(centroids[a].multiply(centroids[b]).sum())
-        if sim >= RELATED_MIN:
-            found[a].append((-sim, ids[b]))
-    return [tuple(sid for _, sid in sorted(found[k])[:MAX_RELATED]) for k in range(n)]
+        lo, hi = centroids.indptr[k], centroids.indptr[k + 1]
+        idx, data = centroids.indices[lo:hi], centroids.data[lo:hi]
+        keep = ~event_kind[idx]
+        idx, data = idx[keep], data[keep]
+        top = idx[np.lexsort((idx, -data))[:RELATED_TOP_TERMS]]
+        rows += [k] * len(top)
+        cols += top.tolist()
+    actors = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=centroids.shape)
+    rank = np.argsort(np.argsort(np.asarray(ids, dtype=object)))  # id order for ties
+    related: list[tuple[str, ...]] = []
+    chunk = max(16, 4_000_000 // max(n, 1))
+    for start in range(0, n, chunk):
+        stop = min(n, start + chunk)
+        shared = (actors[start:stop] @ actors.T).toarray()
+        sims = (centroids[start:stop] @ centroids.T).toarray()
+        ok = (shared >= RELATED_SHARED_TERMS) & (sims >= RELATED_MIN)
+        ok[np.arange(stop - start), np.arange(start, stop)] = False
+        for r in range(stop - start):
+            js = np.flatnonzero(ok[r])
+            best = js[np.lexsort((rank[js], -sims[r, js]))[:MAX_RELATED]]
+            related.append(tuple(ids[j] for j in best))
+    return related
 
 
 def story_index(stories: Sequence[Story]) -> dict[str, str]:

@@ -29,7 +29,7 @@ from digest.article import Article
 from digest.dates import find_dates
 from digest.normalize import normalize_arabic
 from digest.stopwords_ar import STOPWORDS
-from digest.story_lexicon import city_name, event_kind, join_multiword, people_names, people_tokens
+from digest.story_lexicon import city_name, event_kind, join_multiword, people_names
 
 LEAD_PARAGRAPHS = 2  # title + this many paragraphs make the lead
 LEAD_WEIGHT = 0.5  # share of the lead vector in an article's blended vector
@@ -37,8 +37,8 @@ EVENT_BOOST = 3.0  # extra weight of event-kind features (~sign, ~meet) in the l
 CITY_BOOST = 3.0  # extra weight of city names in the lead
 PERSON_BOOST = 3.0  # extra weight of people's names (words after a title) in the lead
 
-_TOKEN = re.compile(r"[^\W_]+")
-_YEAR = re.compile(r"(19|20)\d\d")
+# Words of two letters or more, and years; other numbers say little about the event.
+_TOKEN = re.compile(r"(?<![^\W_])(?:[^\W\d_]{2,}|(?:19|20)\d\d)(?![^\W_])")
 _VOWELS = str.maketrans("", "", "اوي")
 _ARTICLE_PREFIXES = ("وال", "فال", "بال", "كال")
 _LONE_PREFIXES = "وفبل"
@@ -52,14 +52,12 @@ def _fold(text: str) -> str:
 
 def raw_tokens(text: str) -> list[str]:
     """Folded word tokens of ``text``: letters/digits runs, years kept, other numbers dropped."""
-    tokens = []
-    for token in _TOKEN.findall(_fold(text)):
-        if token.isdigit():
-            if _YEAR.fullmatch(token):
-                tokens.append(token)
-        elif len(token) > 1:
-            tokens.append(token)
-    return tokens
+    return folded_tokens(_fold(text))
+
+
+def folded_tokens(folded: str) -> list[str]:
+    """:func:`raw_tokens` of text that is already folded."""
+    return _TOKEN.findall(folded)
 
 
 def _strip_article(token: str) -> str:
@@ -83,13 +81,13 @@ def _foldable(stem: str) -> bool:
     return len(stem) >= 4 and len(skeleton(stem)) >= 3 and stem[0] != "~" and not stem.isdigit()
 
 
-def boost(feature: str, people: set[str]) -> float:
+def boost(feature: str, is_person: bool) -> float:
     """How much more a feature counts in the lead: what happened, where, and who."""
     if feature.startswith("~"):
         return EVENT_BOOST
     if city_name(feature):
         return CITY_BOOST
-    if feature in people:
+    if is_person:
         return PERSON_BOOST
     return 1.0
 
@@ -175,55 +173,76 @@ def full_text(article: Article) -> str:
 class ArticleVectors:
     """TF-IDF vectors of a corpus: ``matrix`` row ``i`` is article ``i``, L2-normalised.
 
-    Also keeps, per article, the people its lede names (title and first paragraph) as
-    tuples of feature columns, for :meth:`people_conflict`.
+    Also keeps who each article's lede names (title and first paragraph), for
+    :meth:`people_conflicts`.
     """
 
     def __init__(self, articles: Sequence[Article]) -> None:
-        full = [raw_tokens(full_text(a)) for a in articles]
-        lead = [raw_tokens(lead_text(a)) for a in articles]
+        full, lead, lede_names = [], [], []
+        for article in articles:
+            title = _fold(article.title)
+            paragraphs = [_fold(p) for p in body_paragraphs(article)]
+            headings = [_fold(b.text) for b in article.body if b.kind == "heading"]
+            lead_tokens = folded_tokens("\n".join([title, *paragraphs[:LEAD_PARAGRAPHS]]))
+            rest = folded_tokens("\n".join(paragraphs[LEAD_PARAGRAPHS:] + headings))
+            lead.append(lead_tokens)
+            full.append(lead_tokens + rest)
+            lede_names.append(people_names("\n".join([title, *paragraphs[:1]])))
         self.analyzer = Analyzer(full)
         self.vectorizer = TfidfVectorizer(
             analyzer=self.analyzer.features, sublinear_tf=True, smooth_idf=True, dtype=np.float64
         )
-        self.lede_people: list[list[tuple[int, ...]]] = []
         if not articles:
             self.matrix = sp.csr_matrix((0, 0))
+            self.lede_people = self.mentions = sp.csr_matrix((0, 0))
             return
         full_matrix = self.vectorizer.fit_transform(full)
         column = self.vectorizer.vocabulary_
-        people: set[str] = set()
-        for article in articles:
-            people.update(self.analyzer.features(people_tokens(_fold(full_text(article)))))
-            names = people_names(_fold("\n".join([article.title, *body_paragraphs(article)[:1]])))
-            columns = [
-                tuple(column[f] for f in self.analyzer.features(n) if f in column) for n in names
-            ]
-            self.lede_people.append([c for c in columns if c])
-        weights = [boost(term, people) for term in self.vectorizer.get_feature_names_out()]
+        people: dict[tuple[int, ...], int] = {}  # a person = the columns of their name words
+        lede_rows, lede_cols = [], []
+        for i, names in enumerate(lede_names):
+            for name in names:
+                cols = tuple(
+                    sorted({column[f] for f in self.analyzer.features(name) if f in column})
+                )
+                if cols:
+                    lede_rows.append(i)
+                    lede_cols.append(people.setdefault(cols, len(people)))
+        n, m = len(articles), max(len(people), 1)
+        self.lede_people = sp.csr_matrix(
+            (np.ones(len(lede_rows)), (lede_rows, lede_cols)), shape=(n, m)
+        )
+        self.lede_people.data[:] = 1.0  # a name twice in a lede is still one person
+        # mentions[i, p] > 0: article i uses a word of person p's name somewhere.
+        words = [(c, p) for cols, p in people.items() for c in cols]
+        name_words = sp.csr_matrix(
+            (np.ones(len(words)), ([c for c, _ in words], [p for _, p in words])),
+            shape=(full_matrix.shape[1], m),
+        )
+        self.mentions = ((full_matrix > 0).astype(np.float64) @ name_words).tocsr()
+        self.mentions.data[:] = 1.0
+        person_columns = {c for cols in people for c in cols}
+        terms = self.vectorizer.get_feature_names_out()
+        weights = [boost(t, c in person_columns) for c, t in enumerate(terms)]
         lead_matrix = self.vectorizer.transform(lead) @ sp.diags(weights)
         lead_matrix = l2_normalize(lead_matrix, norm="l2", copy=False)
         blended = LEAD_WEIGHT * lead_matrix + (1 - LEAD_WEIGHT) * full_matrix
         self.matrix = l2_normalize(sp.csr_matrix(blended), norm="l2", copy=False)
-        self._columns: dict[int, frozenset[int]] = {}
 
-    def columns(self, i: int) -> frozenset[int]:
-        """The features article ``i`` uses anywhere in its text."""
-        if i not in self._columns:
-            row = self.matrix.indptr
-            self._columns[i] = frozenset(self.matrix.indices[row[i] : row[i + 1]].tolist())
-        return self._columns[i]
-
-    def people_conflict(self, i: int, j: int) -> bool:
-        """Each lede names someone the other article never mentions: other principals,
-        so another event (Putin meeting Erdogan vs Putin meeting Xi, same day, same city).
+    def people_conflicts(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        """For pairs (left[k], right[k]): does each lede name someone the other article
+        never mentions? Then they have other principals, so they report other events
+        (Putin meeting Erdogan vs Putin meeting Xi, same day, same city).
         """
 
-        def stranger(a: int, b: int) -> bool:
-            seen = self.columns(b)
-            return any(not seen.intersection(name) for name in self.lede_people[a])
+        def strangers(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+            named = np.asarray(self.lede_people[a].sum(axis=1)).ravel()
+            known = np.asarray(self.lede_people[a].multiply(self.mentions[b]).sum(axis=1))
+            return named > known.ravel()
 
-        return stranger(i, j) and stranger(j, i)
+        if len(left) == 0:
+            return np.zeros(0, dtype=bool)
+        return strangers(left, right) & strangers(right, left)
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         """L2-normalised vectors of other texts (sentences) in the same feature space."""

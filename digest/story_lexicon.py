@@ -10,6 +10,7 @@ this project (MIT).
 
 from __future__ import annotations
 
+import functools
 import re
 
 from digest.normalize import normalize_arabic
@@ -125,6 +126,11 @@ NAME_STARTERS: frozenset[str] = frozenset(
     normalize_arabic(w)
     for w in "عبد بن ابن أبو أبي آل".split()  # noqa: SIM905
 )
+_ANY_TITLE = re.compile(
+    r"(?<![^\W\d_])[وفبل]?(?:"
+    + "|".join(sorted(PERSON_TITLES, key=len, reverse=True))
+    + r")(?![^\W\d_])"
+)
 _CLAUSE = re.compile(r"[.,;:!?()\[\]…|/-]+")
 _WORD = re.compile(r"[^\W\d_]+")
 
@@ -144,6 +150,8 @@ def people_names(folded: str) -> list[tuple[str, ...]]:
     """
     found: list[tuple[str, ...]] = []
     for clause in _CLAUSE.split(folded):
+        if not _ANY_TITLE.search(clause):
+            continue
         words = _WORD.findall(clause)
         for i, word in enumerate(words):
             if not _is_title(word):
@@ -178,6 +186,7 @@ def people_tokens(folded: str) -> list[str]:
     return [word for name in people_names(folded) for word in name]
 
 
+@functools.lru_cache(maxsize=200_000)
 def event_kind(stem: str) -> str | None:
     """The kind of event a folded, clitic-stripped token names, if any."""
     for kind, pattern in EVENT_PATTERNS.items():

@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -55,19 +55,23 @@ def candidates(articles: Sequence[Article]) -> list[tuple[int, int, str]]:
 
 
 def choose_summary(
-    articles: Sequence[Article],
+    found: Sequence[tuple[int, int, str]],
+    vectors: sp.csr_matrix,
     centroid: sp.csr_matrix,
-    vectorize: Callable[[Sequence[str]], sp.csr_matrix],
+    n_articles: int,
 ) -> tuple[str, ...]:
-    """The story's summary sentences, most central first."""
-    found = candidates(articles)
+    """The story's summary sentences, most central first.
+
+    ``found`` are the story's :func:`candidates`, ``vectors`` their TF-IDF rows (same
+    order) and ``centroid`` the story's centroid in the same space.
+    """
     if not found:
         return ()
-    vectors = vectorize([s for _, _, s in found])
     scores = np.asarray((vectors @ centroid.T).todense()).ravel()
     scores += np.array([LEAD_BONUS if p == 0 else 0.0 for _, p, _ in found])
+    overlap = (vectors @ vectors.T).toarray()
     order = sorted(range(len(found)), key=lambda i: (-scores[i], found[i][0], found[i][1], i))
-    limit = MAX_SENTENCES_BIG if len(articles) >= 4 else MAX_SENTENCES
+    limit = MAX_SENTENCES_BIG if n_articles >= 4 else MAX_SENTENCES
     chosen: list[int] = []
     for one_per_article in (True, False):
         for i in order:
@@ -75,7 +79,7 @@ def choose_summary(
                 break
             if i in chosen or (one_per_article and found[i][0] in {found[c][0] for c in chosen}):
                 continue
-            if chosen and (vectors[chosen] @ vectors[i].T).max() > NEAR_DUPLICATE:
+            if chosen and overlap[chosen, i].max() > NEAR_DUPLICATE:
                 continue
             chosen.append(i)
     return tuple(found[i][2] for i in chosen)
