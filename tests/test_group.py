@@ -1,0 +1,266 @@
+"""Story grouping on the seed articles and the labelled look-alike fixtures."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import importlib.util
+import json
+import random
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from digest.article import Article, Block, Story
+from digest.build import load_articles
+from digest.cli import main
+from digest.group import group_stories, story_index
+from digest.story_features import Analyzer, raw_tokens
+from digest.story_ids import slugify
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "content"
+MOSCOW = {
+    "000_9062e53052813c90.txt",
+    "001_aa6171b58bcd83fd.txt",
+    "003_12a0ae8c2fa6360b.txt",
+    "004_61fe74cacd66f751.txt",
+}
+ASHGABAT = {"002_ab5b8c60f657b26b.txt"}
+
+
+def _eval_module():
+    spec = importlib.util.spec_from_file_location("eval_grouping", ROOT / "bench/eval_grouping.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def seeds() -> list[Article]:
+    articles, errors = load_articles(CONTENT)
+    assert not errors
+    return articles
+
+
+def _members(story: Story) -> set[str]:
+    return {a.source for a in story.articles}
+
+
+def _article(source: str, title: str, *paragraphs: str, date: dt.date | None = None) -> Article:
+    return Article(
+        source=source,
+        title=title,
+        title_derived=False,
+        outlet=None,
+        date=date,
+        lang="ar",
+        body=tuple(Block("paragraph", p) for p in paragraphs),
+    )
+
+
+NEW_MOSCOW = _article(
+    "005_moscow_signing.txt",
+    "بوتين وبزشكيان يوقعان في موسكو معاهدة الشراكة الاستراتيجية الشاملة",
+    "وقع الرئيس الروسي فلاديمير بوتين ونظيره الإيراني مسعود بزشكيان، الجمعة في الكرملين "
+    "بموسكو، معاهدة الشراكة الاستراتيجية الشاملة بين روسيا وإيران لمدة 20 عاما.",
+    "وقال بوتين في مؤتمر صحفي مشترك إن المعاهدة تغطي التجارة والطاقة والنقل والتعاون "
+    "العسكري، فيما وصفها بزشكيان بأنها فصل جديد في العلاقات بين البلدين.",
+    date=dt.date(2025, 1, 17),
+)
+UNRELATED = _article(
+    "006_morocco_quake.txt",
+    "زلزال قوي يضرب إقليم الحوز في المغرب ويخلف مئات القتلى",
+    "ضرب زلزال بقوة 6.8 درجات إقليم الحوز جنوب غرب مراكش، وأعلنت وزارة الداخلية المغربية "
+    "سقوط مئات القتلى والجرحى في القرى الجبلية.",
+    "وهرع سكان مراكش إلى الشوارع خوفا من الهزات الارتدادية، فيما تواصل فرق الإنقاذ البحث "
+    "عن ناجين تحت الأنقاض.",
+    date=dt.date(2023, 9, 9),
+)
+
+
+def test_seeds_give_the_two_expected_stories_linked_as_related(seeds):
+    stories = group_stories(seeds)
+    assert [_members(s) for s in stories] == [MOSCOW, ASHGABAT]  # newest first
+    moscow, ashgabat = stories
+    assert moscow.date == dt.date(2025, 1, 17)
+    assert ashgabat.date == dt.date(2024, 10, 11)
+    assert moscow.related == (ashgabat.id,)
+    assert ashgabat.related == (moscow.id,)
+    for story in stories:
+        assert re.fullmatch(r"[a-z0-9-]+", story.id)
+        assert story.slug == story.id
+
+
+def test_headline_and_summary_come_from_the_member_articles(seeds):
+    for story in group_stories(seeds):
+        assert story.headline in {a.title for a in story.articles}
+        assert 2 <= len(story.summary) <= 4
+        assert len(set(story.summary)) == len(story.summary)
+        texts = [" ".join(b.plain_text() for b in a.body) for a in story.articles]
+        for sentence in story.summary:
+            assert any(sentence in text for text in texts)
+            assert sentence.endswith((".", "!", "؟", "?", "…", '"', "”"))
+    moscow = group_stories(seeds)[0]
+    # Written titles beat a title the cleaner derived from a first sentence.
+    assert not next(a for a in moscow.articles if a.title == moscow.headline).title_derived
+    # Summary sentences come from across the articles, not from one.
+    sources = {a.source for a in moscow.articles for s in moscow.summary if s in str(a.body)}
+    assert len(sources) >= 3
+
+
+def test_ids_stay_when_an_article_joins_and_unrelated_ones_are_added(seeds):
+    before = group_stories(seeds)
+    known = story_index(before)
+    after = group_stories([*seeds, NEW_MOSCOW, UNRELATED], known)
+    by_id = {s.id: s for s in after}
+    for story in before:
+        assert story.id in by_id
+    moscow_id, ashgabat_id = before[0].id, before[1].id
+    assert _members(by_id[moscow_id]) == MOSCOW | {NEW_MOSCOW.source}
+    assert _members(by_id[ashgabat_id]) == ASHGABAT
+    new = [s for s in after if s.id not in {moscow_id, ashgabat_id}]
+    assert [_members(s) for s in new] == [{UNRELATED.source}]
+    assert new[0].id.startswith("2023-09-09-")
+    # Without the registry the grown story would get another id: `known` is what keeps it.
+    assert group_stories([*seeds, NEW_MOSCOW])[0].id != moscow_id
+    # And the registry round-trips: regrouping with the new index changes nothing.
+    again = group_stories([UNRELATED, *seeds, NEW_MOSCOW], story_index(after))
+    assert [s.to_json() for s in again] == [s.to_json() for s in after]
+
+
+def test_split_story_keeps_its_id_on_the_larger_part(seeds):
+    known = {a.source: "old-story" for a in seeds}  # once, all five were one story
+    stories = group_stories(seeds, known)
+    assert stories[0].id == "old-story" and _members(stories[0]) == MOSCOW
+    assert stories[1].id != "old-story"
+
+
+def test_editor_pins_win(seeds):
+    pinned = []
+    for article in seeds:
+        if article.source in {"000_9062e53052813c90.txt", "002_ab5b8c60f657b26b.txt"}:
+            article = dataclasses.replace(article, story="Russia Iran 2025")
+        elif article.source == "001_aa6171b58bcd83fd.txt":
+            article = dataclasses.replace(article, story="kremlin-visit")
+        pinned.append(article)
+    stories = {s.id: s for s in group_stories(pinned)}
+    assert {"000_9062e53052813c90.txt", "002_ab5b8c60f657b26b.txt"} <= _members(
+        stories["russia-iran-2025"]
+    )
+    assert "001_aa6171b58bcd83fd.txt" in _members(stories["kremlin-visit"])
+    # Pins win over the registry too.
+    known = {a.source: "something-else" for a in seeds}
+    ids = {a.source: s.id for s in group_stories(pinned, known) for a in s.articles}
+    assert ids["001_aa6171b58bcd83fd.txt"] == "kremlin-visit"
+
+
+def test_pins_are_slugified_to_ascii():
+    assert slugify("Gaza Vote: 2024!") == "gaza-vote-2024"
+    arabic = slugify("قمة الرياض")
+    assert re.fullmatch(r"story-[0-9a-f]{8}", arabic) and arabic == slugify("قمة الرياض")
+
+
+def test_grouping_is_deterministic(seeds):
+    first = json.dumps([s.to_json() for s in group_stories(seeds)], ensure_ascii=False)
+    shuffled = list(seeds)
+    random.Random(7).shuffle(shuffled)
+    again = json.dumps([s.to_json() for s in group_stories(shuffled)], ensure_ascii=False)
+    assert first == again
+
+
+def test_name_variants_fold_to_one_feature():
+    spellings = ["بيزشكيان", "بزشكيان", "پيزشكيان", "بيزشكیان", "بيزيشكيان", "وبزشكيان"]
+    analyzer = Analyzer([raw_tokens(" ".join(spellings))])
+    features = {tuple(analyzer.features(raw_tokens(s))) for s in spellings}
+    assert len(features) == 1
+    # Folding needs a real consonant skeleton: روسيا and الرئيس stay apart.
+    analyzer = Analyzer([raw_tokens("روسيا الرئيس")])
+    assert analyzer.features(raw_tokens("روسيا الرئيس")) == ["روسيا", "رييس"]
+
+
+def test_name_variants_group_together():
+    one = _article(
+        "a.txt",
+        "الرئيس الإيراني مسعود بيزشكيان يصل إلى نيروبي في زيارة رسمية",
+        "وصل الرئيس الإيراني مسعود بيزشكيان إلى نيروبي في أول زيارة له إلى كينيا لبحث "
+        "التعاون الزراعي وتصدير الشاي.",
+    )
+    two = _article(
+        "b.txt",
+        "بزشكيان في نيروبي: نريد شراكة زراعية مع كينيا",
+        "قال الرئيس الإيراني مسعود بزشكيان لدى وصوله إلى نيروبي إن بلاده تريد شراكة "
+        "زراعية مع كينيا تشمل الشاي والبن.",
+    )
+    other = _article(
+        "c.txt",
+        "أمطار غزيرة تغرق شوارع الإسكندرية",
+        "غمرت أمطار غزيرة شوارع الإسكندرية وأعلنت المحافظة تعطيل المدارس ليوم واحد.",
+    )
+    stories = group_stories([one, two, other])
+    assert sorted(_members(s) for s in stories) == [{"a.txt", "b.txt"}, {"c.txt"}]
+
+
+def test_undated_article_joins_unless_its_text_dates_another_day(seeds):
+    treaty = next(a for a in seeds if a.source == "000_9062e53052813c90.txt")
+    undated = dataclasses.replace(NEW_MOSCOW, date=None)
+    stories = group_stories([treaty, undated])
+    assert [_members(s) for s in stories] == [{treaty.source, undated.source}]
+    # Same text, but its dateline puts the event in October 2024: another story.
+    first = undated.body[0]
+    elsewhere = dataclasses.replace(
+        undated,
+        body=(Block("paragraph", "موسكو - 11 أكتوبر 2024 - " + first.text), *undated.body[1:]),
+    )
+    stories = group_stories([treaty, elsewhere])
+    assert sorted(map(len, (s.articles for s in stories))) == [1, 1]
+    assert {s.date for s in stories} == {dt.date(2025, 1, 17), None}
+
+
+def test_story_date_is_the_earliest_article_date_or_none():
+    early = _article("x1.txt", "زلزال يضرب الحوز", "ضرب زلزال قوي إقليم الحوز قرب مراكش.")
+    stories = group_stories(
+        [
+            dataclasses.replace(early, date=dt.date(2023, 9, 9)),
+            dataclasses.replace(early, source="x2.txt", date=dt.date(2023, 9, 10)),
+            _article("y.txt", "مهرجان للكتاب في تونس", "افتتح في تونس معرض للكتاب بمشاركة واسعة."),
+        ]
+    )
+    assert [(s.date, len(s.articles)) for s in stories] == [(dt.date(2023, 9, 9), 2), (None, 1)]
+    assert stories[-1].id.startswith("undated-")
+
+
+def test_bcubed_on_a_hand_example():
+    bcubed = _eval_module().bcubed
+    gold = {"a": "1", "b": "1", "c": "2"}
+    predicted = {"a": "x", "b": "y", "c": "y"}
+    # a: P 1/1, R 1/2; b: P 1/2, R 1/2; c: P 1/2, R 1/1
+    assert bcubed(gold, predicted) == pytest.approx((2 / 3, 2 / 3, 2 / 3))
+    assert bcubed(gold, {"a": "x", "b": "x", "c": "z"}) == (1.0, 1.0, 1.0)
+    assert bcubed(gold, dict.fromkeys(gold, "all")) == pytest.approx((5 / 9, 1.0, 10 / 14))
+
+
+def test_labelled_fixtures_are_grouped_exactly():
+    module = _eval_module()
+    sets = module.fixture_sets()
+    assert {name for name, _, _ in sets} >= {"seeds", "lookalikes"}
+    for name, content, gold in sets:
+        *_, f1, wrong = module.evaluate(content, gold)
+        assert (name, f1, wrong) == (name, 1.0, [])
+
+
+def test_cli_stories_json_on_the_seeds(tmp_path, monkeypatch):
+    site = tmp_path / "site"
+    site.mkdir()
+    monkeypatch.chdir(site)  # no registry here; nothing is written
+    result = CliRunner().invoke(main, ["stories", "--content", str(CONTENT), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert [set(s["articles"]) for s in data] == [MOSCOW, ASHGABAT]
+    assert data[0]["related"] == [data[1]["id"]] and data[1]["related"] == [data[0]["id"]]
+    for story in data:
+        assert {"id", "slug", "headline", "date", "articles", "related"} <= set(story)
+    assert [s["date"] for s in data] == ["2025-01-17", "2024-10-11"]
+    assert list(site.iterdir()) == []
