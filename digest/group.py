@@ -45,7 +45,7 @@ from digest.summarize import candidates, choose_headline, choose_summary
 
 SAME_STORY = 0.2  # mean cosine at which two clusters are one story (fixtures: 0.14-0.24 exact)
 CANDIDATE = 0.12  # pairs below this count as 0 in the means
-PEOPLE_CONFLICT = -1.0  # counts in the means for pairs whose ledes name other principals
+CONFLICT = -1.0  # counts in the means for pairs whose ledes name other people or cities
 DATE_SLACK_DAYS = 2  # an article's date +- this; a story's dates span at most twice this
 BLOCK_DAYS = 7  # time blocks for candidate pairs (must exceed 2 * DATE_SLACK_DAYS)
 UNDATED_NEIGHBOURS = 30  # best matches kept for each undated article
@@ -96,7 +96,7 @@ def candidate_pairs(
 ) -> dict[tuple[int, int], float]:
     """(i, j) with i < j -> cosine, for pairs worth comparing (see module docstring).
 
-    Pairs whose ledes name different principals get ``PEOPLE_CONFLICT`` instead.
+    Pairs whose ledes name other principals (people, cities) get ``CONFLICT`` instead.
     """
     matrix = vectors.matrix
     n = matrix.shape[0]
@@ -136,7 +136,7 @@ def candidate_pairs(
     for k in np.flatnonzero(ok & (gaps[a] | gaps[b])).tolist():
         ok[k] = intersect(windows[a[k]], windows[b[k]]) != ()
     a, b, sims = a[ok], b[ok], sims[ok]
-    sims = np.where(vectors.people_conflicts(a, b), PEOPLE_CONFLICT, sims)
+    sims = np.where(vectors.principal_conflicts(a, b), CONFLICT, sims)
     return dict(zip(zip(a.tolist(), b.tolist(), strict=True), sims.tolist(), strict=True))
 
 

@@ -29,7 +29,7 @@ from digest.article import Article
 from digest.dates import find_dates
 from digest.normalize import normalize_arabic
 from digest.stopwords_ar import STOPWORDS
-from digest.story_lexicon import city_name, event_kind, join_multiword, people_names
+from digest.story_lexicon import city_name, event_kind, event_places, join_multiword, people_names
 
 LEAD_PARAGRAPHS = 2  # title + this many paragraphs make the lead
 LEAD_WEIGHT = 0.5  # share of the lead vector in an article's blended vector
@@ -170,15 +170,55 @@ def full_text(article: Article) -> str:
 # ---------------------------------------------------------------- vectors
 
 
+class Principals:
+    """Who or where each article's lede names, and which articles mention them at all.
+
+    ``named[i]`` lists principals as tuples of feature columns (a person's name words, a
+    city's word); article ``j`` mentions a principal if its text has any of them.
+    """
+
+    def __init__(self, named: Sequence[Sequence[tuple[int, ...]]], present: sp.csr_matrix) -> None:
+        ids: dict[tuple[int, ...], int] = {}
+        rows, cols = [], []
+        for i, principals in enumerate(named):
+            for key in principals:
+                if key:
+                    rows.append(i)
+                    cols.append(ids.setdefault(tuple(sorted(set(key))), len(ids)))
+        n, m = len(named), max(len(ids), 1)
+        self.columns = {c for key in ids for c in key}
+        self.lede = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, m))
+        self.lede.data[:] = 1.0  # named twice is still one principal
+        words = [(c, p) for key, p in ids.items() for c in key]
+        word_of = sp.csr_matrix(
+            (np.ones(len(words)), ([c for c, _ in words], [p for _, p in words])),
+            shape=(present.shape[1], m),
+        )
+        self.mentioned = (present @ word_of).tocsr() if n else sp.csr_matrix((0, m))
+        self.mentioned.data[:] = 1.0
+
+    def strangers(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Does article a[k]'s lede name a principal that article b[k] never mentions?"""
+        named = np.asarray(self.lede[a].sum(axis=1)).ravel()
+        known = np.asarray(self.lede[a].multiply(self.mentioned[b]).sum(axis=1)).ravel()
+        return named > known
+
+    def conflicts(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        """Each side names a principal the other never mentions."""
+        if len(left) == 0:
+            return np.zeros(0, dtype=bool)
+        return self.strangers(left, right) & self.strangers(right, left)
+
+
 class ArticleVectors:
     """TF-IDF vectors of a corpus: ``matrix`` row ``i`` is article ``i``, L2-normalised.
 
-    Also keeps who each article's lede names (title and first paragraph), for
-    :meth:`people_conflicts`.
+    Also keeps who and where each article's lede (title and first paragraph) names, for
+    :meth:`principal_conflicts`.
     """
 
     def __init__(self, articles: Sequence[Article]) -> None:
-        full, lead, lede_names = [], [], []
+        full, lead, lede_names, lede_places = [], [], [], []
         for article in articles:
             title = _fold(article.title)
             paragraphs = [_fold(p) for p in body_paragraphs(article)]
@@ -187,41 +227,32 @@ class ArticleVectors:
             rest = folded_tokens("\n".join(paragraphs[LEAD_PARAGRAPHS:] + headings))
             lead.append(lead_tokens)
             full.append(lead_tokens + rest)
-            lede_names.append(people_names("\n".join([title, *paragraphs[:1]])))
+            lede = "\n".join([title, *paragraphs[:1]])
+            lede_names.append(people_names(lede))
+            lede_places.append(event_places(lede))
         self.analyzer = Analyzer(full)
         self.vectorizer = TfidfVectorizer(
             analyzer=self.analyzer.features, sublinear_tf=True, smooth_idf=True, dtype=np.float64
         )
         if not articles:
             self.matrix = sp.csr_matrix((0, 0))
-            self.lede_people = self.mentions = sp.csr_matrix((0, 0))
+            self.people = self.cities = Principals([], sp.csr_matrix((0, 0)))
             return
         full_matrix = self.vectorizer.fit_transform(full)
         column = self.vectorizer.vocabulary_
-        people: dict[tuple[int, ...], int] = {}  # a person = the columns of their name words
-        lede_rows, lede_cols = [], []
-        for i, names in enumerate(lede_names):
-            for name in names:
-                cols = tuple(
-                    sorted({column[f] for f in self.analyzer.features(name) if f in column})
-                )
-                if cols:
-                    lede_rows.append(i)
-                    lede_cols.append(people.setdefault(cols, len(people)))
-        n, m = len(articles), max(len(people), 1)
-        self.lede_people = sp.csr_matrix(
-            (np.ones(len(lede_rows)), (lede_rows, lede_cols)), shape=(n, m)
-        )
-        self.lede_people.data[:] = 1.0  # a name twice in a lede is still one person
-        # mentions[i, p] > 0: article i uses a word of person p's name somewhere.
-        words = [(c, p) for cols, p in people.items() for c in cols]
-        name_words = sp.csr_matrix(
-            (np.ones(len(words)), ([c for c, _ in words], [p for _, p in words])),
-            shape=(full_matrix.shape[1], m),
-        )
-        self.mentions = ((full_matrix > 0).astype(np.float64) @ name_words).tocsr()
-        self.mentions.data[:] = 1.0
-        person_columns = {c for cols in people for c in cols}
+        features = self.analyzer.features
+        present = (full_matrix > 0).astype(np.float64).tocsr()
+        # A person is the columns of their name words; a city, its one column.
+        self.people = Principals(
+            [[tuple(column[f] for f in features(name) if f in column) for name in names]
+             for names in lede_names],
+            present,
+        )  # fmt: skip
+        self.cities = Principals(
+            [[(column[f],) for f in features(places) if f in column] for places in lede_places],
+            present,
+        )  # fmt: skip
+        person_columns = self.people.columns
         terms = self.vectorizer.get_feature_names_out()
         weights = [boost(t, c in person_columns) for c, t in enumerate(terms)]
         lead_matrix = self.vectorizer.transform(lead) @ sp.diags(weights)
@@ -229,20 +260,14 @@ class ArticleVectors:
         blended = LEAD_WEIGHT * lead_matrix + (1 - LEAD_WEIGHT) * full_matrix
         self.matrix = l2_normalize(sp.csr_matrix(blended), norm="l2", copy=False)
 
-    def people_conflicts(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-        """For pairs (left[k], right[k]): does each lede name someone the other article
-        never mentions? Then they have other principals, so they report other events
-        (Putin meeting Erdogan vs Putin meeting Xi, same day, same city).
+    def principal_conflicts(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        """For pairs (left[k], right[k]): other principals, so other events?
+
+        True when each lede names a person the other article never mentions (Putin
+        meeting Erdogan vs Putin meeting Xi, same day, same city), or each lede names a
+        city the other never mentions (Erdogan and Putin in Sochi vs in Astana).
         """
-
-        def strangers(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-            named = np.asarray(self.lede_people[a].sum(axis=1)).ravel()
-            known = np.asarray(self.lede_people[a].multiply(self.mentions[b]).sum(axis=1))
-            return named > known.ravel()
-
-        if len(left) == 0:
-            return np.zeros(0, dtype=bool)
-        return strangers(left, right) & strangers(right, left)
+        return self.people.conflicts(left, right) | self.cities.conflicts(left, right)
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         """L2-normalised vectors of other texts (sentences) in the same feature space."""

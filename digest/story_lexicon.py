@@ -181,6 +181,34 @@ def people_names(folded: str) -> list[tuple[str, ...]]:
     return found
 
 
+_PLACE_BEFORE = frozenset(
+    normalize_arabic(w) for w in ["في", "إلى", "الى", "العاصمة", "منتجع", "مدينة", "بمدينة"]
+)
+
+
+def event_places(folded: str) -> list[str]:
+    """Cities named as a place in folded text: "في موسكو", "إلى أستانا", "بسوتشي".
+
+    A bare capital is often the government, not the place ("واشنطن تستخدم الفيتو"), so
+    it only counts after a locative word or with a glued ب.
+    """
+    words = _WORD.findall(folded)
+    places = []
+    for i, word in enumerate(words):
+        before = words[i - 1] if i else ""
+        if i > 1 and before.startswith("ال") and words[i - 2] in _PLACE_BEFORE:
+            before = words[i - 2]  # العاصمة الكازاخية أستانا
+        if before in _PLACE_BEFORE and city_name(_strip_al(word)):
+            places.append(word)
+        elif word[:1] == "ب" and city_name(_strip_al(word[1:])):
+            places.append(word[1:])
+    return places
+
+
+def _strip_al(word: str) -> str:
+    return word[2:] if word.startswith("ال") else word
+
+
 def people_tokens(folded: str) -> list[str]:
     """All words of the person names in ``folded`` (see :func:`people_names`)."""
     return [word for name in people_names(folded) for word in name]
