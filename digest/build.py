@@ -216,6 +216,7 @@ class Builder:
         self.state = state or BuildState(code=code_version())
         self.in_place = in_place
         self.keep_last_good = keep_last_good
+        self._renderer: tuple[bytes, Any] | None = None  # (salt, SiteRenderer) of the last build
 
     def stamp(self) -> tuple[InputStamp, str]:
         """Stamp of the inputs now: cheap (``stat`` calls), and the full digest."""
@@ -330,8 +331,11 @@ class Builder:
         memo = self.state.pages
         output = self.project.output
         try:
-            renderer = SiteRenderer(theme, config)
             salt = _salt(theme, config)
+            if self._renderer is None or self._renderer[0] != salt:
+                # same theme files and settings: keep Jinja's compiled templates
+                self._renderer = (salt, SiteRenderer(theme, config))
+            renderer = self._renderer[1]
             plan: list[Page] = renderer.plan(stories, english, note)
             files: dict[str, bytes | None] = {}
             keys: dict[str, bytes | None] = {}
