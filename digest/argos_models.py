@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 FROM_CODE, TO_CODE = "ar", "en"
-REQUIRED_FILES = ("metadata.json", "sentencepiece.model", "model/model.bin", "model/config.json")
+REQUIRED_FILES = ("metadata.json", "sentencepiece.model", "model/model.bin")
 INSTALL_HINT = (
     "No Arabic→English translation model is installed. Install one with\n"
     "    digest model install                      (online, from the Argos index)\n"

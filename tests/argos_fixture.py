@@ -126,7 +126,7 @@ def _weights(spec, shape: ModelShape, vocabulary: list[str], seed: int) -> None:
         layer.attention.linear[1].weight = normal(2 * d, d, scale=d**-0.5)
         layer.attention.linear[2].weight = normal(d, d, scale=d**-0.5)
         ffn(layer.ffn)
-    decoder.projection.weight = normal(vocab_size, d, scale=2.0)
+    decoder.projection.weight = normal(vocab_size, d, scale=2.0 * (32 / d) ** 0.5)
     # Only pieces with Latin letters are emitted, so the output looks like (nonsense) English.
     bias = np.where(latin, np.where(word, 0.0, -WORD_BIAS), -30.0)
     decoder.projection.bias = bias.astype(np.float32)
