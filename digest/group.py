@@ -292,6 +292,10 @@ def group_stories(
     centrality = np.asarray(matrix.multiply(centroids[owner]).sum(axis=1)).ravel()
     found = [candidates(ms) for ms in members]
     sentences = vectors.transform([s for story in found for _, _, s in story])
+    sentence_owner = np.repeat(np.arange(len(groups)), [len(f) for f in found])
+    sentence_centrality = np.asarray(
+        sentences.multiply(centroids[sentence_owner]).sum(axis=1)
+    ).ravel()
     stories = []
     start = 0
     for k, (g, ms) in enumerate(zip(groups, members, strict=True)):
@@ -304,7 +308,9 @@ def group_stories(
                 headline=choose_headline(ms, centrality[g].tolist()),
                 date=_story_date(ms),
                 articles=tuple(ordered),
-                summary=choose_summary(found[k], sentences[start:end], centroids[k], len(ms)),
+                summary=choose_summary(
+                    found[k], sentences[start:end], sentence_centrality[start:end], len(ms)
+                ),
                 related=related[k],
             )
         )

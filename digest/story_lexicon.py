@@ -143,10 +143,11 @@ def people_names(folded: str) -> list[tuple[str, ...]]:
     """Person names introduced by a title, as tuples of folded words.
 
     A light stand-in for named-entity recognition: after a title word (الرئيس, نظيره,
-    وزير ...), skip up to three ``ال`` words (nationality, ministry), then take up to four
-    name words, stopping at a stopword, another title, an event word, a ``و`` conjunction
-    or an ``ال`` word (allowed right after عبد/بن/أبو: عبد الفتاح السيسي). "الرئيس التركي
-    رجب طيب أردوغان" gives ``("رجب", "طيب", "اردوغان")``.
+    وزير ...), skip up to three ``ال``/``لل`` words (nationality, ministry), then take up
+    to four name words, stopping at a stopword, another title, an event word, a ``و``
+    conjunction, a preposition glued to ``ال`` (بالقرار) or an ``ال`` word (allowed right
+    after عبد/بن/أبو: عبد الفتاح السيسي). "الرئيس التركي رجب طيب أردوغان" gives
+    ``("رجب", "طيب", "اردوغان")``.
     """
     found: list[tuple[str, ...]] = []
     for clause in _CLAUSE.split(folded):
@@ -157,7 +158,7 @@ def people_names(folded: str) -> list[tuple[str, ...]]:
             if not _is_title(word):
                 continue
             j = i + 1
-            while j < len(words) and j <= i + 3 and words[j].startswith("ال"):
+            while j < len(words) and j <= i + 3 and words[j].startswith(("ال", "لل")):
                 j += 1
             name: list[str] = []
             after_article = False  # an ال word was taken: only ال words may follow
@@ -165,7 +166,7 @@ def people_names(folded: str) -> list[tuple[str, ...]]:
                 w = words[j]
                 if w in STOPWORDS or _is_title(w) or event_kind(w) is not None:
                     break
-                if w.startswith("و") and name:
+                if (w.startswith("و") and name) or w.startswith(("بال", "لل", "كال", "فال")):
                     break
                 if w.startswith("ال"):
                     if not name or not (name[-1] in NAME_STARTERS or after_article):

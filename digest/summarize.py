@@ -57,18 +57,17 @@ def candidates(articles: Sequence[Article]) -> list[tuple[int, int, str]]:
 def choose_summary(
     found: Sequence[tuple[int, int, str]],
     vectors: sp.csr_matrix,
-    centroid: sp.csr_matrix,
+    centrality: np.ndarray,
     n_articles: int,
 ) -> tuple[str, ...]:
     """The story's summary sentences, most central first.
 
-    ``found`` are the story's :func:`candidates`, ``vectors`` their TF-IDF rows (same
-    order) and ``centroid`` the story's centroid in the same space.
+    ``found`` are the story's :func:`candidates`, ``vectors`` their TF-IDF rows and
+    ``centrality`` their cosines to the story's centroid (same order).
     """
     if not found:
         return ()
-    scores = np.asarray((vectors @ centroid.T).todense()).ravel()
-    scores += np.array([LEAD_BONUS if p == 0 else 0.0 for _, p, _ in found])
+    scores = centrality + np.array([LEAD_BONUS if p == 0 else 0.0 for _, p, _ in found])
     overlap = (vectors @ vectors.T).toarray()
     order = sorted(range(len(found)), key=lambda i: (-scores[i], found[i][0], found[i][1], i))
     limit = MAX_SENTENCES_BIG if n_articles >= 4 else MAX_SENTENCES
