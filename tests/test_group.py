@@ -8,8 +8,10 @@ import importlib.util
 import json
 import random
 import re
+import shutil
 from pathlib import Path
 
+import feedparser
 import pytest
 from click.testing import CliRunner
 
@@ -264,3 +266,40 @@ def test_cli_stories_json_on_the_seeds(tmp_path, monkeypatch):
         assert {"id", "slug", "headline", "date", "articles", "related"} <= set(story)
     assert [s["date"] for s in data] == ["2025-01-17", "2024-10-11"]
     assert list(site.iterdir()) == []
+
+
+def test_build_keeps_story_urls_and_guids_when_articles_are_added(tmp_path):
+    from digest.build import Project, build_site
+    from digest.story_registry import load_registry
+
+    root = tmp_path / "root"
+    shutil.copytree(CONTENT, root / "content")
+    build_site(Project.at(root))
+    feed = feedparser.parse((root / "site/ar/feed.xml").read_bytes())
+    before = {e.id: e.link for e in feed.entries}
+    pages = sorted(p.parent.name for p in (root / "site/ar/stories").glob("*/index.html"))
+    assert len(before) == len(pages) == 2
+    assert (root / "digest-stories.json").is_file()
+
+    (root / "content/005_moscow_signing.md").write_text(
+        "---\ndate: 2025-01-17\n---\n"
+        + "\n\n".join([NEW_MOSCOW.title, *(b.text for b in NEW_MOSCOW.body)]),
+        encoding="utf-8",
+    )
+    (root / "content/006_morocco_quake.md").write_text(
+        "---\ndate: 2023-09-09\n---\n"
+        + "\n\n".join([UNRELATED.title, *(b.text for b in UNRELATED.body)]),
+        encoding="utf-8",
+    )
+    build_site(Project.at(root))
+    feed = feedparser.parse((root / "site/ar/feed.xml").read_bytes())
+    after = {e.id: e.link for e in feed.entries}
+    assert len(after) == 3
+    for guid, link in before.items():
+        assert after[guid] == link  # same guid, same URL
+    for slug in pages:
+        assert (root / "site/ar/stories" / slug / "index.html").is_file()
+    registry = load_registry(root / "digest-stories.json")
+    moscow = registry["000_9062e53052813c90.txt"]
+    assert registry["005_moscow_signing.md"] == moscow and moscow in pages
+    assert registry["006_morocco_quake.md"] not in pages
