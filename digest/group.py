@@ -367,10 +367,14 @@ def related_stories(
         sims = (centroids[start:stop] @ centroids.T).toarray()
         ok = (shared >= RELATED_SHARED_TERMS) & (sims >= RELATED_MIN)
         ok[np.arange(stop - start), np.arange(start, stop)] = False
-        for r in range(stop - start):
-            js = np.flatnonzero(ok[r])
-            best = js[np.lexsort((rank[js], -sims[r, js]))[:MAX_RELATED]]
-            related.append(tuple(ids[j] for j in best))
+        # Best first: highest cosine, then id order; at most MAX_RELATED per story.
+        key = np.where(ok, sims, -np.inf)
+        k = min(MAX_RELATED, n)
+        best = np.argpartition(-key, k - 1, axis=1)[:, :k] if k else np.zeros((stop - start, 0))
+        for r, row in enumerate(best.astype(np.int64)):
+            row = row[ok[r, row]]
+            row = row[np.lexsort((rank[row], -sims[r, row]))]
+            related.append(tuple(ids[j] for j in row))
     return related
 
 
