@@ -20,7 +20,8 @@ How it works:
    other principals, other event (Putin meeting Erdogan vs Putin meeting Xi in Astana
    the same day; Erdogan and Putin in Sochi vs in Astana).
 5. Average-link agglomerative clustering over those pairs: the two clusters with the
-   highest mean pairwise similarity merge while it is at least ``SAME_STORY``, unless
+   highest mean pairwise similarity merge while it is at least ``SAME_STORY`` (or the
+   stricter ``SAME_STORY_UNDATED`` when one side has no date to back the text), unless
    the merge would put dates more than ``2 * DATE_SLACK_DAYS`` apart or join two
    different editor pins. Articles pinned with ``story: <id>`` start in their pinned
    story and never leave it.
@@ -52,6 +53,7 @@ from digest.story_ids import Group, assign_ids, slugify
 from digest.summarize import candidates, choose_headline, choose_summary
 
 SAME_STORY = 0.2  # mean cosine at which two clusters are one story (fixtures: 0.14-0.24 exact)
+SAME_STORY_UNDATED = 0.24  # stricter when one side has no date at all (fixtures: <= 0.28)
 CANDIDATE = 0.12  # pairs below this count as 0 in the means
 CONFLICT = -1.0  # counts in the means for pairs whose ledes name other people or cities
 DATE_SLACK_DAYS = 2  # an article's date +- this; a story's dates span at most twice this
@@ -222,7 +224,8 @@ def cluster(
     def push(a: int, b: int) -> None:
         ca, cb = clusters[a], clusters[b]
         mean = ca.links[b] / (len(ca.members) * len(cb.members))
-        if mean >= SAME_STORY:
+        undated = ca.window is None or cb.window is None  # no date to back the text up
+        if mean >= (SAME_STORY_UNDATED if undated else SAME_STORY):
             lo, hi = min(a, b), max(a, b)
             heapq.heappush(heap, (-mean, lo, hi, clusters[lo].version, clusters[hi].version))
 
