@@ -230,6 +230,9 @@ class ArticleVectors:
             lede = "\n".join([title, *paragraphs[:1]])
             lede_names.append(people_names(lede))
             lede_places.append(event_places(lede))
+        for i, tokens in enumerate(full):
+            if not tokens:  # no words at all (only numbers, say): a feature of its own
+                full[i] = [f"#{i}"]
         self.analyzer = Analyzer(full)
         self.vectorizer = TfidfVectorizer(
             analyzer=self.analyzer.features, sublinear_tf=True, smooth_idf=True, dtype=np.float64
@@ -271,6 +274,8 @@ class ArticleVectors:
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         """L2-normalised vectors of other texts (sentences) in the same feature space."""
+        if not texts:
+            return sp.csr_matrix((0, self.matrix.shape[1]))
         return self.vectorizer.transform([raw_tokens(t) for t in texts])
 
     def terms(self) -> list[str]:

@@ -44,13 +44,22 @@ def is_summary_sentence(sentence: str) -> bool:
 
 
 def candidates(articles: Sequence[Article]) -> list[tuple[int, int, str]]:
-    """(article index, paragraph index, sentence) for every usable lead sentence."""
+    """(article index, paragraph index, sentence) for every usable lead sentence.
+
+    When no sentence qualifies, the first sentence of each article stands in.
+    """
     found = []
     for a, article in enumerate(articles):
         for p, paragraph in enumerate(body_paragraphs(article)[:SUMMARY_PARAGRAPHS]):
             for sentence in split_sentences(paragraph):
                 if is_summary_sentence(sentence):
                     found.append((a, p, sentence))
+    if not found:  # short or unpunctuated articles: their first sentences, as they are
+        for a, article in enumerate(articles):
+            first = next(iter(body_paragraphs(article)), "")
+            sentences = split_sentences(first)
+            if sentences and sentences[0] != article.title:
+                found.append((a, 0, sentences[0]))
     return found
 
 

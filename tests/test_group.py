@@ -303,3 +303,13 @@ def test_build_keeps_story_urls_and_guids_when_articles_are_added(tmp_path):
     moscow = registry["000_9062e53052813c90.txt"]
     assert registry["005_moscow_signing.md"] == moscow and moscow in pages
     assert registry["006_morocco_quake.md"] not in pages
+
+
+def test_odd_articles_still_get_a_story_each():
+    numbers = _article("n.txt", "...", "123 456")
+    short = _article("s.txt", "عنوان", "نص قصير")
+    english = _article("e.txt", "Hello", "A short English note.")
+    stories = group_stories([numbers, short, english])
+    assert sorted(_members(s) for s in stories) == [{"e.txt"}, {"n.txt"}, {"s.txt"}]
+    assert {s.summary for s in stories} == {("123 456",), ("نص قصير",), ("A short English note.",)}
+    assert group_stories([]) == []
