@@ -1,7 +1,7 @@
 """Grouping quality: B-cubed precision, recall and F1 against labelled fixtures.
 
     python bench/eval_grouping.py            # every fixture set
-    python bench/eval_grouping.py --sweep    # also try other SAME_STORY thresholds
+    python bench/eval_grouping.py --sweep    # also F1 over a range of each threshold
 
 Fixture sets: the seed articles in ``content/`` (labels in
 ``tests/fixtures/grouping/seeds.tsv``) and every folder under ``tests/fixtures/grouping/``
@@ -84,25 +84,38 @@ def evaluate(
     return (*bcubed(gold, predicted), wrong)
 
 
+def report() -> None:
+    """B-cubed per fixture set, with and without the articles' own dates."""
+    for name, content, gold in fixture_sets():
+        for dates in (True, False):
+            p, r, f1, wrong = evaluate(content, gold, dates=dates)
+            label = name if dates else f"{name} (no dates)"
+            stories = len(set(gold.values()))
+            print(f"  {label:<24} {len(gold):>3} articles {stories:>3} stories  "
+                  f"B3 P={p:.3f} R={r:.3f} F1={f1:.3f}")  # fmt: skip
+            for line in wrong:
+                print(f"      differs: {line}")
+
+
+def sweep(parameter: str) -> None:
+    """F1 per fixture set (with dates) for a range of values of one threshold."""
+    default = getattr(group, parameter)
+    for value in sorted({default, *(round(0.14 + 0.02 * k, 2) for k in range(14))}):
+        setattr(group, parameter, value)
+        scores = [
+            f"{name} F1={evaluate(content, gold)[2]:.3f}" for name, content, gold in fixture_sets()
+        ]
+        mark = "  (default)" if value == default else ""
+        print(f"  {parameter} = {value:.2f}: {'  '.join(scores)}{mark}")
+    setattr(group, parameter, default)
+
+
 def main(argv: list[str]) -> None:
-    thresholds = [group.SAME_STORY]
+    print(f"SAME_STORY = {group.SAME_STORY}, SAME_STORY_UNDATED = {group.SAME_STORY_UNDATED}")
+    report()
     if "--sweep" in argv:
-        thresholds = sorted({*thresholds, *(round(0.14 + 0.02 * k, 2) for k in range(14))})
-    default = group.SAME_STORY
-    for threshold in thresholds:
-        group.SAME_STORY = threshold
-        mark = " (default)" if threshold == default else ""
-        print(f"SAME_STORY = {threshold}{mark}")
-        for name, content, gold in fixture_sets():
-            for dates in (True, False):
-                p, r, f1, wrong = evaluate(content, gold, dates=dates)
-                label = name if dates else f"{name} (no dates)"
-                stories = len(set(gold.values()))
-                print(f"  {label:<24} {len(gold):>3} articles {stories:>3} stories  "
-                      f"B3 P={p:.3f} R={r:.3f} F1={f1:.3f}")  # fmt: skip
-                for line in wrong:
-                    print(f"      differs: {line}")
-    group.SAME_STORY = default
+        sweep("SAME_STORY")
+        sweep("SAME_STORY_UNDATED")
 
 
 if __name__ == "__main__":
