@@ -7,8 +7,11 @@
   together (بيزشكيان, بزشكيان and بيزيشكيان share the consonant skeleton ``بزشكن``).
 * Weights: scikit-learn's TF-IDF (sublinear tf, smooth idf) over the whole text,
   blended with the same weights over the title and lead paragraphs, which is where a
-  report says what happened, where and when. Rows are L2-normalised sparse vectors, so
-  a sparse dot product is a cosine similarity.
+  report says what happened, where and when; in the lead, event kinds (``~sign``),
+  cities and people's names count ``*_BOOST`` times more. Rows are L2-normalised sparse
+  vectors, so a sparse dot product is a cosine similarity.
+* Principals: the people (words after a title) and event places (cities after في/إلى)
+  that the lede names, to spot two reports of other events (:class:`Principals`).
 * Dates: the article's own date (front matter or dateline, set by the cleaner), else
   the event dates its text gives (:func:`digest.dates.find_dates`, background dates out).
 """
@@ -156,11 +159,6 @@ class Analyzer:
 def body_paragraphs(article: Article) -> list[str]:
     """The article's paragraph and list texts, in order (headings left out)."""
     return [b.plain_text() for b in article.body if b.kind != "heading" and b.plain_text()]
-
-
-def lead_text(article: Article) -> str:
-    """Title and first paragraphs: what happened, where and when."""
-    return "\n".join([article.title, *body_paragraphs(article)[:LEAD_PARAGRAPHS]])
 
 
 def full_text(article: Article) -> str:

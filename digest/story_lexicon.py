@@ -210,11 +210,6 @@ def _strip_al(word: str) -> str:
     return word[2:] if word.startswith("ال") else word
 
 
-def people_tokens(folded: str) -> list[str]:
-    """All words of the person names in ``folded`` (see :func:`people_names`)."""
-    return [word for name in people_names(folded) for word in name]
-
-
 @functools.lru_cache(maxsize=200_000)
 def event_kind(stem: str) -> str | None:
     """The kind of event a folded, clitic-stripped token names, if any."""
