@@ -16,7 +16,8 @@ import re
 from digest.normalize import normalize_arabic
 from digest.stopwords_ar import STOPWORDS
 
-# Kind of event -> regular expression that a whole (clitic-stripped, folded) token matches.
+# Kind of event -> regular expression that a whole (clitic-stripped, folded) token matches;
+# the first kind that matches wins.
 _EVENT_PATTERNS = {
     "sign": r"(?:س?[يت])?وقع(?:ت|ا|وا|ان|تا|ون|ها|اها|ه)?|توقعان|توقيع(?:ه|ها)?"
     r"|معاهد(?:ه|ات|تين)|اتفاقي(?:ه|ات)|اتفاق(?:ا|ات)?",
@@ -37,9 +38,9 @@ _EVENT_PATTERNS = {
     "appoint": r"تعيين|تعيينه|استقاله|استقال|اقاله|تنصيب",
     "court": r"محكمه|ادانه|محاكمه|قضيه",
 }
-EVENT_PATTERNS = {
-    kind: re.compile(normalize_arabic(pattern)) for kind, pattern in _EVENT_PATTERNS.items()
-}
+_ANY_EVENT = re.compile(
+    "|".join(f"(?P<{kind}>{normalize_arabic(p)})" for kind, p in _EVENT_PATTERNS.items())
+)
 
 # Cities and sites where events happen (capitals, summit venues, datelines). Countries
 # are left out on purpose: in news they are mostly actors ("روسيا وإيران توقعان").
@@ -213,10 +214,8 @@ def _strip_al(word: str) -> str:
 @functools.lru_cache(maxsize=200_000)
 def event_kind(stem: str) -> str | None:
     """The kind of event a folded, clitic-stripped token names, if any."""
-    for kind, pattern in EVENT_PATTERNS.items():
-        if pattern.fullmatch(stem):
-            return kind
-    return None
+    match = _ANY_EVENT.fullmatch(stem)
+    return match.lastgroup if match else None
 
 
 def city_name(stem: str) -> str | None:
