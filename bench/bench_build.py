@@ -14,8 +14,8 @@ Measured, each as a fresh ``python -m digest build`` process (wall clock, median
 * one edit: one article's paragraph changed since the last build;
 
 and in-process: the stage times of a full build, staged vs in-place writing of one edit,
-and with ``digest serve``'s server on a loopback port, edit->served: the time from writing an
-article to its new text being served over HTTP (polled every 2 ms).
+and with ``digest serve`` on a loopback port, edit->served: the time from writing an article
+to its new text being fetched after the server's reload event (as a browser would).
 
     python bench/bench_build.py                   # /dev/shm/digest-bench-build
     python bench/bench_build.py --articles 5000 --runs 3
@@ -136,12 +136,37 @@ def write_modes(root: Path, article: Path, runs: int) -> dict[str, float]:
     return result
 
 
+class EventStream:
+    """The dev server's Server-Sent Events, read as the injected page script reads them."""
+
+    def __init__(self, url: str) -> None:
+        import http.client
+        import urllib.parse
+
+        parts = urllib.parse.urlsplit(url)
+        self.connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=120)
+        self.connection.request("GET", "/__digest/events")
+        self.response = self.connection.getresponse()
+        assert self.response.readline() == b"event: hello\n"
+
+    def wait_for_reload(self, deadline: float) -> None:
+        while self.response.readline() != b"event: reload\n":
+            if time.perf_counter() > deadline:
+                raise SystemExit("no reload event within 120 s")
+
+    def __enter__(self) -> EventStream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.connection.close()
+
+
 def edit_to_served(root: Path, article: str, runs: int) -> dict[str, object]:
     """Latency from writing an article to its new text being served by ``digest serve``.
 
     The server runs as its own process, as for an editor; each edit is made once the
-    server is idle (the previous edit's regrouping done), and the story page is polled
-    over HTTP every 2 ms.
+    server is idle (the previous edit's regrouping done). Like the page's script, the
+    bench listens for the server's "reload" event, then fetches the story page.
     """
     import queue
     import threading
@@ -172,8 +197,8 @@ def edit_to_served(root: Path, article: str, runs: int) -> dict[str, object]:
         path = root / "content" / article
         latencies, provisional, regroup = [], [], []
         for n in range(runs):
-            word = edit(path, 1000 + n)
             if n == 0:  # find the story page that shows this article
+                word = edit(path, 1000)
                 next_line("(stories regrouped)")
                 page = next(
                     p
@@ -182,14 +207,14 @@ def edit_to_served(root: Path, article: str, runs: int) -> dict[str, object]:
                 )
                 page_url = url + page.parent.relative_to(root / "site").as_posix() + "/"
                 continue
-            start = time.perf_counter()
-            while True:
-                with urllib.request.urlopen(page_url, timeout=30) as response:
-                    if word.encode() in response.read():
-                        break
-                if time.perf_counter() - start > 120:
-                    raise SystemExit("edit was not served within 120 s")
-                time.sleep(0.002)
+            with EventStream(url) as events:  # as the page's script: wait for "reload"
+                word = edit(path, 1000 + n)
+                start = time.perf_counter()
+                while True:
+                    events.wait_for_reload(deadline=start + 120)
+                    with urllib.request.urlopen(page_url, timeout=30) as response:
+                        if word.encode() in response.read():
+                            break
             latencies.append(time.perf_counter() - start)
             provisional.append(next_line(": rebuilt in "))
             regroup.append(next_line("(stories regrouped)"))

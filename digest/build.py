@@ -7,10 +7,13 @@ changed (see :mod:`digest.incremental`): ``digest serve`` keeps one in memory, a
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import pickle
 import time
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -152,6 +155,19 @@ def texts_to_translate(stories: list[Story]) -> list[str]:
     return list(seen)
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection during a build: it allocates millions of objects that
+    live until the build ends, and repeated full collections cost 10-40 % of its time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 @cache
 def code_version() -> str:
     """Stamp of digest's code (see :func:`digest.incremental.code_stamp`), once per process."""
@@ -238,6 +254,12 @@ class Builder:
         :class:`~digest.incremental.GroupingMemo`); the report says so, and an exact build
         must follow.
         """
+        with gc_paused():
+            return self._build(strict, progress, stamp, provisional)
+
+    def _build(
+        self, strict: bool, progress: bool, stamp: InputStamp | None, provisional: bool
+    ) -> BuildReport:
         start = time.perf_counter()
         project, state = self.project, self.state
         if stamp is None:
@@ -426,16 +448,17 @@ def build_site(project: Project, *, strict: bool = False, progress: bool = False
     ``stat``\\ s the inputs and the output files.
     """
     start = time.perf_counter()
-    builder = Builder(project)
-    stamp, digest = builder.stamp()
-    if not stamp.racy:
-        summary = saved_build_summary(project.cache_dir, code_version(), digest, project.output)
-        if summary is not None:
-            report = restore_report(summary, project.output, strict)
-            report.seconds = time.perf_counter() - start
-            return report
-    builder.state = BuildState.load(project.cache_dir, code_version())
-    report = builder.build(strict=strict, progress=progress, stamp=stamp)
-    builder.state.save(project.cache_dir)
+    with gc_paused():
+        builder = Builder(project)
+        stamp, digest = builder.stamp()
+        if not stamp.racy:
+            summary = saved_build_summary(project.cache_dir, code_version(), digest, project.output)
+            if summary is not None:
+                report = restore_report(summary, project.output, strict)
+                report.seconds = time.perf_counter() - start
+                return report
+        builder.state = BuildState.load(project.cache_dir, code_version())
+        report = builder.build(strict=strict, progress=progress, stamp=stamp)
+        builder.state.save(project.cache_dir)
     report.seconds = time.perf_counter() - start
     return report

@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import gc
 import html
 import json
 import mimetypes
@@ -307,7 +308,7 @@ class DevServer:
         self.live = LiveState()
         self.httpd: DevHTTPServer | None = None
         self.observer: Observer | None = None
-        self.watched_theme: Path | None = None
+        self.watched: tuple[bool, Path] | None = None  # content folder exists, theme
         self._pending: set[str] = set()
         self._last_event = 0.0
         self._wake = threading.Condition()
@@ -326,6 +327,8 @@ class DevServer:
 
     def start(self) -> DevServer:
         self.rebuild(["(start)"])
+        gc.collect()
+        gc.freeze()  # the caches live as long as the server: keep them out of GC passes
         server_class = _IPv6HTTPServer if ":" in self.host else DevHTTPServer
         self.httpd = server_class((self.host, self.port), SiteRequestHandler)
         self.httpd.dev = self
@@ -344,6 +347,7 @@ class DevServer:
             self._stopping = True
             self._wake.notify_all()
         self.live.close()
+        gc.unfreeze()
         if self.observer is not None:
             self.observer.stop()
             self.observer.join(timeout=5)
@@ -385,13 +389,16 @@ class DevServer:
         assert self.observer is not None
         self.observer.unschedule_all()
         p = self.project
-        self.watched_theme = p.theme
+        self.watched = self._watch_targets()
         if p.content.is_dir():
             self.observer.schedule(_Watch(self), str(p.content), recursive=True)
-        if self.watched_theme.is_dir():
-            self.observer.schedule(_Watch(self), str(self.watched_theme), recursive=True)
-        root_names = {p.config_file.name, "templates"}
+        if p.theme.is_dir():
+            self.observer.schedule(_Watch(self), str(p.theme), recursive=True)
+        root_names = {p.config_file.name, "templates", p.content.name}
         self.observer.schedule(_Watch(self, root_names), str(p.root), recursive=False)
+
+    def _watch_targets(self) -> tuple[bool, Path]:
+        return self.project.content.is_dir(), self.project.theme
 
     def notice(self, paths: list[str]) -> None:
         """Called by the watcher for every relevant event."""
@@ -424,8 +431,8 @@ class DevServer:
             elif regroup_due:
                 self.rebuild(["(stories regrouped)"])
                 regroup_due = False
-            if self.project.theme != self.watched_theme and self.observer is not None:
-                self._watch()
+            if self._watch_targets() != self.watched and self.observer is not None:
+                self._watch()  # templates/ or content/ appeared or went away
 
     # -- building --------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 from preview_support import (
     MARKER_WORD,
+    REPO,
     copy_project,
     edit_paragraph,
     fetch,
@@ -127,8 +129,10 @@ def test_bad_config_overlay_then_recovery(running: Running) -> None:
     body = wait_for(lambda: overlay_body(running, "ar/"), "")
     assert b"digest.toml" in body
     config.write_text('title = "Test digest"\n', encoding="utf-8")
-    wait_for(lambda: served_text(running, "ar/", "Test digest"), "config applied")
-    assert not overlay_body(running, "ar/")
+    wait_for(
+        lambda: served_text(running, "ar/", "Test digest") and not overlay_body(running, "ar/"),
+        "config applied, overlay gone",
+    )
 
 
 def raw_get(run: Running, target: str) -> tuple[int, bytes]:
@@ -266,3 +270,20 @@ def test_cli_serves_and_exits_cleanly_on_ctrl_c(tmp_path: Path) -> None:
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def test_a_new_theme_folder_is_picked_up_and_watched(tmp_path: Path) -> None:
+    run = Running(copy_project(tmp_path))  # starts with the default theme
+    run.server.start()
+    try:
+        theme = tmp_path / "theme-copy"
+        shutil.copytree(REPO / "templates", theme)
+        base = theme / "base.html"
+        base.write_text(base.read_text(encoding="utf-8").replace("</body>", "<!--t1--></body>"))
+        theme.rename(run.project.root / "templates")  # appears at once, complete
+        wait_for(lambda: served_text(run, "ar/", "<!--t1-->"), "own theme used")
+        base = run.project.root / "templates" / "base.html"
+        base.write_text(base.read_text(encoding="utf-8").replace("<!--t1-->", "<!--t2-->"))
+        wait_for(lambda: served_text(run, "ar/", "<!--t2-->"), "own theme watched")
+    finally:
+        run.server.stop()
