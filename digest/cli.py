@@ -77,6 +77,7 @@ def build(content: Path | None, output: Path | None, strict: bool) -> None:
         f"Built {report.output}: {report.articles} articles, {report.stories} stories, "
         f"{report.pages} pages; {report.translated} sentences translated, "
         f"{report.cached} from cache; {report.seconds:.2f} s"
+        + (" (nothing changed)" if report.skipped else "")
     )
     if report.errors:
         sys.exit(1)
