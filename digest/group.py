@@ -220,6 +220,7 @@ def cluster(
         if a != b:
             clusters[a].links[b] = clusters[a].links.get(b, 0.0) + sim
             clusters[b].links[a] = clusters[b].links.get(a, 0.0) + sim
+    # Entries (-mean, a, b, versions) order totally, so the merge order is deterministic.
     heap: list[tuple[float, int, int, int, int]] = []
 
     def push(a: int, b: int) -> None:
@@ -230,8 +231,8 @@ def cluster(
             lo, hi = min(a, b), max(a, b)
             heapq.heappush(heap, (-mean, lo, hi, clusters[lo].version, clusters[hi].version))
 
-    for a in sorted(clusters):
-        for b in sorted(clusters[a].links):
+    for a, ca in clusters.items():
+        for b in ca.links:
             if a < b:
                 push(a, b)
     while heap:
@@ -255,7 +256,7 @@ def cluster(
             cc = clusters[c]
             cc.links[a] = cc.links.get(a, 0.0) + cc.links.pop(b)
             ca.links[c] = ca.links.get(c, 0.0) + total
-        for c in sorted(ca.links):
+        for c in ca.links:
             push(a, c)
     return [sorted(c.members) for _, c in sorted(clusters.items())]
 
