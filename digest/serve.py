@@ -11,25 +11,18 @@
   error when a build fails. The files on disk never contain it.
 * A failed build leaves the last good site served; a broken article keeps its last good
   version. The next good save recovers, without a restart.
-* Only regular files inside the output folder are served (``..`` and symlinks out are
-  refused after resolving), 404s get the site's ``404.html``.
+* Serving is :mod:`digest.site_server` (only files inside the output folder), the page
+  script and its event stream are :mod:`digest.live_reload`.
 """
 
 from __future__ import annotations
 
 import gc
-import html
-import json
-import mimetypes
-import socket
 import sys
 import threading
 import time
 import traceback
-import urllib.parse
 from collections.abc import Callable
-from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
@@ -37,228 +30,21 @@ from watchdog.observers import Observer
 
 from digest.build import Builder, BuildError, BuildReport, Project, code_version
 from digest.incremental import BuildState
+from digest.live_reload import EVENTS_PATH, LiveState  # noqa: F401  (re-exported)
+from digest.site_server import SiteServer
 
-EVENTS_PATH = "/__digest/events"
 DEBOUNCE = 0.05  # seconds of quiet before a rebuild starts
 MAX_DELAY = 1.0  # ... unless events keep coming for this long
-KEEPALIVE = 15.0  # seconds between SSE comments that detect closed connections
 WATCHED_EVENTS = {"created", "modified", "deleted", "moved", "closed"}
 TEMP_PREFIXES = (".", "#", "~")
 TEMP_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".tmp", ".part", ".crdownload", "___jb_tmp___")
 TEMP_SUFFIXES += ("___jb_old___", ".kate-swp", ".bak")
-TYPES = {
-    ".html": "text/html; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".json": "application/json",
-    ".xml": "application/xml; charset=utf-8",
-    ".txt": "text/plain; charset=utf-8",
-    ".svg": "image/svg+xml",
-    ".woff2": "font/woff2",
-    ".wasm": "application/wasm",
-}
-
-LIVE_SCRIPT = """<script id="digest-live-reload">
-(() => {
-  const build = %(build)s;
-  const show = (message) => {
-    let box = document.getElementById("digest-error");
-    if (!box) {
-      box = document.createElement("div");
-      box.id = "digest-error";
-      box.setAttribute("role", "alert");
-      box.dir = "ltr";
-      box.style.cssText = %(style)s;
-      document.body.appendChild(box);
-    }
-    box.innerHTML = "<strong>digest: build error (the site shows its last good version)</strong>";
-    const pre = document.createElement("pre");
-    pre.style.whiteSpace = "pre-wrap";
-    pre.textContent = message;
-    box.appendChild(pre);
-  };
-  const hide = () => document.getElementById("digest-error")?.remove();
-  const events = new EventSource("%(events)s");
-  const update = (event) => {
-    const state = JSON.parse(event.data);
-    if (state.build !== build) location.reload();
-    else if (state.error) show(state.error);
-    else hide();
-  };
-  for (const name of ["hello", "reload", "error", "ok"]) events.addEventListener(name, update);
-})();
-</script>
-"""
-OVERLAY_STYLE = (
-    "position:fixed;inset:auto 0 0 0;max-height:70vh;overflow:auto;z-index:2147483647;"
-    "margin:0;padding:1rem 1.25rem;background:#fff4f4;color:#5c0000;border-top:4px solid "
-    "#c00;font:14px/1.5 ui-monospace,monospace;text-align:left;box-shadow:0 -4px 16px #0003"
-)
-OVERLAY = (
-    '<div id="digest-error" role="alert" dir="ltr" style="%s"><strong>digest: the last '
-    'build failed; this is the last good site.</strong><pre style="white-space:pre-wrap">'
-    "%s</pre></div>\n"
-)
-FALLBACK_404 = b"<!DOCTYPE html><html><head><meta charset=utf-8><title>404</title></head>"
-FALLBACK_404 += b"<body><h1>404 Not Found</h1></body></html>\n"
 
 
 def is_temp_file(path: str) -> bool:
     """Editor temp, swap and backup files (vim, emacs, JetBrains, GNOME, browsers)."""
     name = Path(path).name
     return name.startswith(TEMP_PREFIXES) or name.endswith(TEMP_SUFFIXES) or name == "4913"
-
-
-def content_type(path: Path) -> str:
-    """Content-Type of a site file: UTF-8 text types, RSS for feeds."""
-    if path.name.endswith("feed.xml") or path.suffix == ".rss":
-        return "application/rss+xml; charset=utf-8"
-    return (
-        TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    )
-
-
-class LiveState:
-    """The build generation and the current error, and the SSE clients waiting on them."""
-
-    def __init__(self) -> None:
-        self.changed = threading.Condition()
-        self.build = 0  # bumped after each build that changed files
-        self.error: str | None = None
-        self.version = 0  # bumped on every change of the two above
-        self.closed = False
-
-    def publish(self, *, rebuilt: bool, error: str | None) -> None:
-        with self.changed:
-            if not rebuilt and error == self.error:
-                return
-            self.build += rebuilt
-            self.error = error
-            self.version += 1
-            self.changed.notify_all()
-
-    def moved_past(self, version: int) -> Callable[[], bool]:
-        """Predicate for ``changed.wait_for``: a newer state, or closing."""
-        return lambda: self.version != version or self.closed
-
-    def close(self) -> None:
-        with self.changed:
-            self.closed = True
-            self.changed.notify_all()
-
-    def snapshot(self) -> tuple[int, int, str | None]:
-        with self.changed:
-            return self.version, self.build, self.error
-
-
-class SiteRequestHandler(BaseHTTPRequestHandler):
-    """GET/HEAD for files of the output folder, plus the live-reload event stream."""
-
-    server: DevHTTPServer
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass  # one line per rebuild is what the terminal shows
-
-    def do_HEAD(self) -> None:
-        self._respond(head=True)
-
-    def do_GET(self) -> None:
-        if urllib.parse.urlsplit(self.path).path == EVENTS_PATH:
-            self._events()
-        else:
-            self._respond(head=False)
-
-    def _respond(self, *, head: bool) -> None:
-        dev = self.server.dev
-        _, build, error = dev.live.snapshot()  # before reading the file: see LIVE_SCRIPT
-        url_path = urllib.parse.urlsplit(self.path).path
-        found = dev.locate(url_path)
-        status = HTTPStatus.OK
-        if isinstance(found, str):  # a folder asked without its trailing slash
-            self.send_response(HTTPStatus.MOVED_PERMANENTLY)
-            self.send_header("Location", found)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return
-        data = None
-        if found is not None:
-            try:
-                data = found.read_bytes()
-            except OSError:
-                found = None
-        if found is None or data is None:
-            status = HTTPStatus.NOT_FOUND
-            found = dev.output / "404.html"
-            try:
-                data = found.read_bytes()
-            except OSError:
-                data = FALLBACK_404
-        kind = content_type(found)
-        if kind.startswith("text/html"):
-            data = inject(data, build, error)
-        self.send_response(status)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(data)))
-        self.send_header("Cache-Control", "no-store")
-        self.send_header("X-Content-Type-Options", "nosniff")
-        self.end_headers()
-        if not head:
-            self.wfile.write(data)
-
-    def _events(self) -> None:
-        live = self.server.dev.live
-        self.send_response(HTTPStatus.OK)
-        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
-        self.send_header("Cache-Control", "no-store")
-        self.send_header("Connection", "close")
-        self.end_headers()
-        self.close_connection = True
-        seen, build, error = live.snapshot()
-        try:
-            self._send_event("hello", build, error)
-            while True:
-                with live.changed:
-                    live.changed.wait_for(live.moved_past(seen), KEEPALIVE)
-                    if live.closed:
-                        return
-                    version, new_build, error = live.version, live.build, live.error
-                if version == seen:
-                    self.wfile.write(b": keep-alive\n\n")
-                    self.wfile.flush()
-                    continue
-                name = "reload" if new_build != build else ("error" if error else "ok")
-                seen, build = version, new_build
-                self._send_event(name, build, error)
-        except (BrokenPipeError, ConnectionResetError, TimeoutError, OSError):
-            return
-
-    def _send_event(self, name: str, build: int, error: str | None) -> None:
-        data = json.dumps({"build": build, "error": error}, ensure_ascii=False)
-        self.wfile.write(f"event: {name}\ndata: {data}\n\n".encode())
-        self.wfile.flush()
-
-
-def inject(page: bytes, build: int, error: str | None) -> bytes:
-    """``page`` with the live-reload script (and the error overlay) before ``</body>``."""
-    snippet = LIVE_SCRIPT % {
-        "build": build,
-        "events": EVENTS_PATH,
-        "style": json.dumps(OVERLAY_STYLE),
-    }
-    if error:
-        snippet = OVERLAY % (OVERLAY_STYLE, html.escape(error)) + snippet
-    data = snippet.encode()
-    at = page.lower().rfind(b"</body>")
-    return page + data if at == -1 else page[:at] + data + page[at:]
-
-
-class DevHTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
-    dev: DevServer
-
-
-class _IPv6HTTPServer(DevHTTPServer):
-    address_family = socket.AF_INET6
 
 
 class _Watch(FileSystemEventHandler):
@@ -306,7 +92,7 @@ class DevServer:
         state = BuildState.load(project.cache_dir, code_version())
         self.builder = Builder(project, state, in_place=True, keep_last_good=True)
         self.live = LiveState()
-        self.httpd: DevHTTPServer | None = None
+        self.httpd: SiteServer | None = None
         self.observer: Observer | None = None
         self.watched: tuple[bool, Path] | None = None  # content folder exists, theme
         self._pending: set[str] = set()
@@ -329,9 +115,7 @@ class DevServer:
         self.rebuild(["(start)"])
         gc.collect()
         gc.freeze()  # the caches live as long as the server: keep them out of GC passes
-        server_class = _IPv6HTTPServer if ":" in self.host else DevHTTPServer
-        self.httpd = server_class((self.host, self.port), SiteRequestHandler)
-        self.httpd.dev = self
+        self.httpd = SiteServer((self.host, self.port), self.output, self.live)
         self.observer = Observer()
         self._watch()
         self.observer.start()
@@ -476,31 +260,6 @@ class DevServer:
         self.log(f"{_now()} {what}: build failed ({seconds:.2f} s); serving the last good site")
         self.log("  " + message.replace("\n", "\n  "))
         return None
-
-    # -- serving ---------------------------------------------------------------------
-
-    def locate(self, url_path: str) -> Path | str | None:
-        """The file for ``url_path``, a redirect target (str) for folders, or None (404)."""
-        try:
-            path = urllib.parse.unquote(url_path, errors="strict")
-        except UnicodeDecodeError:
-            return None
-        if "\0" in path or "\\" in path:
-            return None
-        parts = [part for part in path.split("/") if part not in ("", ".")]
-        if any(part == ".." or part.startswith(".") for part in parts):
-            return None
-        root = self.output.resolve()
-        target = root.joinpath(*parts).resolve()
-        if not target.is_relative_to(root):
-            return None  # a symlink out of the site
-        if target.is_dir():
-            if not path.endswith("/"):
-                return urllib.parse.quote(path + "/")
-            target = (target / "index.html").resolve()
-            if not target.is_relative_to(root):
-                return None
-        return target if target.is_file() else None
 
 
 def _now() -> str:

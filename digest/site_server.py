@@ -1,0 +1,141 @@
+"""Serve a built site folder over HTTP, safely, with live reload (see :mod:`digest.live_reload`).
+
+Only regular files inside the folder are served: the URL path is decoded, ``..`` and hidden
+names are refused, and the resolved path (symlinks followed) must still be inside the
+folder. Folders serve their ``index.html``; anything else gets the site's ``404.html`` with
+status 404. HTML, CSS, JS and XML are sent as UTF-8, feeds as ``application/rss+xml``.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import socket
+import urllib.parse
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from digest.live_reload import EVENTS_PATH, LiveState, inject, stream_events
+
+TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".json": "application/json",
+    ".xml": "application/xml; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".woff2": "font/woff2",
+    ".wasm": "application/wasm",
+}
+
+FALLBACK_404 = b"<!DOCTYPE html><html><head><meta charset=utf-8><title>404</title></head>"
+FALLBACK_404 += b"<body><h1>404 Not Found</h1></body></html>\n"
+
+
+def content_type(path: Path) -> str:
+    """Content-Type of a site file: UTF-8 text types, RSS for feeds."""
+    if path.name.endswith("feed.xml") or path.suffix == ".rss":
+        return "application/rss+xml; charset=utf-8"
+    return (
+        TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    )
+
+
+def locate(output: Path, url_path: str) -> Path | str | None:
+    """The file for ``url_path``, a redirect target (str) for folders, or None (404)."""
+    try:
+        path = urllib.parse.unquote(url_path, errors="strict")
+    except UnicodeDecodeError:
+        return None
+    if "\0" in path or "\\" in path:
+        return None
+    parts = [part for part in path.split("/") if part not in ("", ".")]
+    if any(part == ".." or part.startswith(".") for part in parts):
+        return None
+    root = output.resolve()
+    target = root.joinpath(*parts).resolve()
+    if not target.is_relative_to(root):
+        return None  # a symlink out of the site
+    if target.is_dir():
+        if not path.endswith("/"):
+            return urllib.parse.quote(path + "/")
+        target = (target / "index.html").resolve()
+        if not target.is_relative_to(root):
+            return None
+    return target if target.is_file() else None
+
+
+class SiteServer(ThreadingHTTPServer):
+    """Serves ``output``; ``live`` is the live-reload state shared with the builder."""
+
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], output: Path, live: LiveState) -> None:
+        self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
+        self.output = output
+        self.live = live
+        super().__init__(address, SiteRequestHandler)
+
+
+class SiteRequestHandler(BaseHTTPRequestHandler):
+    """GET/HEAD for files of the output folder, plus the live-reload event stream."""
+
+    server: SiteServer
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass  # the dev server prints one line per rebuild, not per request
+
+    def do_HEAD(self) -> None:
+        self._respond(head=True)
+
+    def do_GET(self) -> None:
+        if urllib.parse.urlsplit(self.path).path == EVENTS_PATH:
+            self._events()
+        else:
+            self._respond(head=False)
+
+    def _respond(self, *, head: bool) -> None:
+        _, build, error = self.server.live.snapshot()  # before the file: see LIVE_SCRIPT
+        url_path = urllib.parse.urlsplit(self.path).path
+        found = locate(self.server.output, url_path)
+        status = HTTPStatus.OK
+        if isinstance(found, str):  # a folder asked without its trailing slash
+            self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+            self.send_header("Location", found)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        data = None
+        if found is not None:
+            try:
+                data = found.read_bytes()
+            except OSError:
+                found = None
+        if found is None or data is None:
+            status = HTTPStatus.NOT_FOUND
+            found = self.server.output / "404.html"
+            try:
+                data = found.read_bytes()
+            except OSError:
+                data = FALLBACK_404
+        kind = content_type(found)
+        if kind.startswith("text/html"):
+            data = inject(data, build, error)
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.end_headers()
+        if not head:
+            self.wfile.write(data)
+
+    def _events(self) -> None:
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        stream_events(self.server.live, self.wfile)
