@@ -304,7 +304,8 @@ class Builder:
                 raise BuildError(result.message)
             report.warnings.append(result.message)
         lap("translate")
-        files, keys = self._render(stories, result.english, result.message, config, report)
+        only = self._provisional_pages(stories) if report.provisional else None
+        files, keys = self._render(stories, result.english, result.message, config, report, only)
         lap("render")
         self._write(files, keys, report)
         lap("write")
@@ -328,6 +329,23 @@ class Builder:
         report.seconds = time.perf_counter() - start
         return report
 
+    def _provisional_pages(self, stories: list[Story]) -> set[str]:
+        """Pages a provisional build renders: those of the stories with edited articles.
+
+        In a provisional build only article bodies changed, and in the theme they appear on
+        their stories' pages; the exact build that follows renders whatever else changed.
+        """
+        from digest.config import LANGS
+        from digest.render import story_path
+
+        swapped = self.state.grouping.swapped
+        return {
+            story_path(lang, story)
+            for story in stories
+            if any(a.source in swapped for a in story.articles)
+            for lang in LANGS
+        }
+
     def _output_untouched(self) -> bool:
         records = self.state.pages.records
         output = self.project.output
@@ -342,9 +360,13 @@ class Builder:
         note: str | None,
         config: SiteConfig,
         report: BuildReport,
+        only: set[str] | None = None,
     ) -> tuple[dict[str, bytes | None], dict[str, bytes | None]]:
         """Every output file: its bytes, or None where the file on disk is still right;
-        and the render keys of the pages that were rendered."""
+        and the render keys of the pages that were rendered.
+
+        ``only``: render just these page paths (and pages not on disk yet); keep the rest.
+        """
         import jinja2
 
         from digest.render import Page, SiteRenderer
@@ -362,8 +384,11 @@ class Builder:
             files: dict[str, bytes | None] = {}
             keys: dict[str, bytes | None] = {}
             for page in plan:
-                key = page_key(salt, page.template, page.path, page.context)
                 record = memo.records.get(page.file)
+                if only is not None and page.path not in only and record is not None:
+                    files[page.file] = None  # kept as is until the exact build
+                    continue
+                key = page_key(salt, page.template, page.path, page.context)
                 reusable = key is not None and record is not None and record.key == key
                 if reusable and memo.unchanged_on_disk(output, page.file):
                     files[page.file] = None

@@ -247,6 +247,7 @@ class GroupingMemo:
     def __init__(self) -> None:
         self.key: tuple[tuple[Article, ...], tuple[tuple[str, str], ...]] | None = None
         self.stories: list[Story] = []
+        self.swapped: set[str] = set()  # sources swapped in by the last provisional answer
 
     def group(
         self,
@@ -278,6 +279,7 @@ class GroupingMemo:
                 if replace(after, body=before.body, english=before.english) != before:
                     return None  # title, date, outlet, pin ... changed: regroup now
                 swapped[after.source] = after
+        self.swapped = set(swapped)
         return [
             replace(story, articles=tuple(swapped.get(a.source, a) for a in story.articles))
             for story in self.stories
