@@ -296,15 +296,19 @@ class Builder:
         )
         report.regrouped, report.provisional = grouping == "grouped", grouping == "provisional"
         lap("group")
+        edited = self._edited_stories(stories) if report.provisional else None
         result, report.translations_reused = state.translations.translate(
-            texts_to_translate(stories), project.cache_dir, progress=progress
+            texts_to_translate(stories if edited is None else edited),
+            project.cache_dir,
+            progress=progress,
+            prune=edited is None,
         )
         if result.message:
             if strict:
                 raise BuildError(result.message)
             report.warnings.append(result.message)
         lap("translate")
-        only = self._provisional_pages(stories) if report.provisional else None
+        only = None if edited is None else {p for s in edited for p in story_paths(s)}
         files, keys = self._render(stories, result.english, result.message, config, report, only)
         lap("render")
         self._write(files, keys, report)
@@ -329,22 +333,14 @@ class Builder:
         report.seconds = time.perf_counter() - start
         return report
 
-    def _provisional_pages(self, stories: list[Story]) -> set[str]:
-        """Pages a provisional build renders: those of the stories with edited articles.
+    def _edited_stories(self, stories: list[Story]) -> list[Story]:
+        """For a provisional build: the stories whose articles were edited.
 
-        In a provisional build only article bodies changed, and in the theme they appear on
-        their stories' pages; the exact build that follows renders whatever else changed.
+        Only article bodies changed, and the theme shows them on their stories' pages and
+        needs their texts translated; the exact build that follows does everything else.
         """
-        from digest.config import LANGS
-        from digest.render import story_path
-
         swapped = self.state.grouping.swapped
-        return {
-            story_path(lang, story)
-            for story in stories
-            if any(a.source in swapped for a in story.articles)
-            for lang in LANGS
-        }
+        return [s for s in stories if any(a.source in swapped for a in s.articles)]
 
     def _output_untouched(self) -> bool:
         records = self.state.pages.records
@@ -434,6 +430,14 @@ class Builder:
             record.stamp = file_stamp((output / path).stat())
         for path, key in keys.items():  # only now: these pages are on disk
             memo.records[path].key = key
+
+
+def story_paths(story: Story) -> list[str]:
+    """The site paths of a story's pages, one per language."""
+    from digest.config import LANGS
+    from digest.render import story_path
+
+    return [story_path(lang, story) for lang in LANGS]
 
 
 def summarize(report: BuildReport, translation_note: str | None) -> dict[str, Any]:

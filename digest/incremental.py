@@ -308,9 +308,13 @@ class TranslationMemo:
         self.message: str | None = None
 
     def translate(
-        self, texts: Sequence[str], cache_dir: Path, *, progress: bool = False
+        self, texts: Sequence[str], cache_dir: Path, *, progress: bool = False, prune: bool = True
     ) -> tuple[TranslationResult, int]:
-        """Translations of ``texts`` and how many came from this memo."""
+        """Translations of ``texts`` and how many came from this memo.
+
+        With ``prune`` the memo then forgets texts not in ``texts`` (the site's texts);
+        without, ``texts`` may be just the new ones and the English of all is returned.
+        """
         from digest.translate import TranslationResult, translate_texts
 
         model = model_stamp()
@@ -323,8 +327,9 @@ class TranslationMemo:
             self.english.update(result.english)
             self.unavailable.update(t for t in missing if t not in result.english)
             self.message = result.message or self.message
-        self.english = {t: self.english[t] for t in texts if t in self.english}  # page order
-        self.unavailable &= set(texts)
+        if prune:
+            self.english = {t: self.english[t] for t in texts if t in self.english}  # page order
+            self.unavailable &= set(texts)
         if not self.unavailable:
             self.message = None
         result.english = self.english
