@@ -20,18 +20,50 @@ from pathlib import Path
 SEEDS = Path(__file__).resolve().parent.parent / "content"
 OUTLETS = ["الجزيرة", "العربية", "الشرق الأوسط", "الأهرام", "القدس العربي", "سكاي نيوز عربية"]
 ACTORS = [
-    "الرئيس الروسي", "الرئيس الإيراني", "وزير الخارجية المصري", "رئيس الوزراء العراقي",
-    "العاهل الأردني", "ولي العهد السعودي", "الأمين العام للأمم المتحدة", "الرئيس التركي",
-    "وزير الدفاع الأمريكي", "رئيس الحكومة المغربية", "الرئيس التونسي", "أمير قطر",
+    "الرئيس الروسي",
+    "الرئيس الإيراني",
+    "وزير الخارجية المصري",
+    "رئيس الوزراء العراقي",
+    "العاهل الأردني",
+    "ولي العهد السعودي",
+    "الأمين العام للأمم المتحدة",
+    "الرئيس التركي",
+    "وزير الدفاع الأمريكي",
+    "رئيس الحكومة المغربية",
+    "الرئيس التونسي",
+    "أمير قطر",
 ]
 PLACES = [
-    "موسكو", "طهران", "القاهرة", "بغداد", "عمّان", "الرياض", "نيويورك", "أنقرة",
-    "واشنطن", "الرباط", "تونس", "الدوحة", "بيروت", "دمشق", "الجزائر", "الخرطوم",
+    "موسكو",
+    "طهران",
+    "القاهرة",
+    "بغداد",
+    "عمّان",
+    "الرياض",
+    "نيويورك",
+    "أنقرة",
+    "واشنطن",
+    "الرباط",
+    "تونس",
+    "الدوحة",
+    "بيروت",
+    "دمشق",
+    "الجزائر",
+    "الخرطوم",
 ]
 TOPICS = [
-    "معاهدة شراكة استراتيجية", "اتفاقية تجارة حرة", "قمة اقتصادية", "محادثات سلام",
-    "أزمة الطاقة", "مشروع سكة حديد", "اتفاق نووي", "مساعدات إنسانية", "انتخابات برلمانية",
-    "تعاون عسكري", "ممر اقتصادي", "أسعار النفط",
+    "معاهدة شراكة استراتيجية",
+    "اتفاقية تجارة حرة",
+    "قمة اقتصادية",
+    "محادثات سلام",
+    "أزمة الطاقة",
+    "مشروع سكة حديد",
+    "اتفاق نووي",
+    "مساعدات إنسانية",
+    "انتخابات برلمانية",
+    "تعاون عسكري",
+    "ممر اقتصادي",
+    "أسعار النفط",
 ]
 
 
@@ -43,13 +75,18 @@ def seed_vocabulary() -> list[str]:
 
 
 def sentence(rng: random.Random, vocab: list[str], keywords: list[str], length: int) -> str:
-    words = [rng.choice(keywords) if rng.random() < 0.15 else rng.choice(vocab) for _ in range(length)]
+    words = [
+        rng.choice(keywords) if rng.random() < 0.15 else rng.choice(vocab) for _ in range(length)
+    ]
     return " ".join(words) + "."
 
 
-def article_text(rng: random.Random, vocab: list[str], event: dict, outlet: str, day: dt.date) -> str:
+def article_text(
+    rng: random.Random, vocab: list[str], event: dict, outlet: str, day: dt.date
+) -> str:
     keywords = event["keywords"]
-    title = f"{event['actor']} في {event['place']}: {event['topic']} {rng.choice(vocab)} {rng.choice(vocab)}"
+    extra = f"{rng.choice(vocab)} {rng.choice(vocab)}"
+    title = f"{event['actor']} في {event['place']}: {event['topic']} {extra}"
     paragraphs = []
     words = 0
     while words < 600:
@@ -57,7 +94,7 @@ def article_text(rng: random.Random, vocab: list[str], event: dict, outlet: str,
         para = " ".join(sentence(rng, vocab, keywords, rng.randint(8, 16)) for _ in range(n))
         paragraphs.append(para)
         words += len(para.split())
-    front = f"---\ntitle: \"{title}\"\ndate: {day.isoformat()}\nsource: {outlet}\n---\n\n"
+    front = f'---\ntitle: "{title}"\ndate: {day.isoformat()}\nsource: {outlet}\n---\n\n'
     return front + "\n\n".join(paragraphs) + "\n"
 
 
@@ -85,7 +122,8 @@ def generate(target: Path, articles: int, seed: int = 7) -> Path:
                 break
             day = event["day"] + dt.timedelta(days=rng.randint(0, 2))
             name = f"{event_no:04d}_{written:05d}.md"
-            (content / name).write_text(article_text(rng, vocab, event, outlet, day), encoding="utf-8")
+            text = article_text(rng, vocab, event, outlet, day)
+            (content / name).write_text(text, encoding="utf-8")
             written += 1
         event_no += 1
     return target
