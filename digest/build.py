@@ -311,6 +311,8 @@ class Builder:
         only = None if edited is None else {p for s in edited for p in story_paths(s)}
         files, keys = self._render(stories, result.english, result.message, config, report, only)
         lap("render")
+        self._search(files, provisional=report.provisional)
+        lap("search")
         self._write(files, keys, report)
         lap("write")
         if not report.provisional:
@@ -398,6 +400,32 @@ class Builder:
         except (tomllib.TOMLDecodeError, KeyError, OSError) as exc:
             raise BuildError(f"theme {theme}: {type(exc).__name__}: {exc}") from None
         return files, keys
+
+    def _search(self, files: dict[str, bytes | None], *, provisional: bool) -> None:
+        """Add the Pagefind search bundle to ``files``: re-indexed when any page changed.
+
+        A provisional preview build keeps the last bundle; the exact build that follows
+        re-indexes.
+        """
+        from digest.search_index import BUNDLE_DIR, SearchIndexError, search_bundle
+
+        output = self.project.output
+        old = [path for path in self.state.pages.records if path.startswith(BUNDLE_DIR + "/")]
+        changed = any(data is not None for path, data in files.items() if path.endswith(".html"))
+        if old and (provisional or not changed):
+            files.update(dict.fromkeys(old))
+            return
+        if provisional:
+            return
+        pages = {
+            path: data if data is not None else (output / path).read_bytes()
+            for path, data in files.items()
+            if path.endswith(".html")
+        }
+        try:
+            files.update(search_bundle(pages))
+        except SearchIndexError as exc:
+            raise BuildError(f"search index: {exc}") from None
 
     def _write(
         self, files: dict[str, bytes | None], keys: dict[str, bytes | None], report: BuildReport

@@ -16,6 +16,8 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 BUNDLE_DIR = "pagefind"
@@ -88,3 +90,24 @@ def _sort_entry_file(entry: Path) -> None:
         raise SearchIndexError(f"Pagefind wrote no readable {entry}: {exc}") from None
     text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     entry.write_text(text, encoding="utf-8")
+
+
+def search_bundle(pages: Mapping[str, bytes]) -> dict[str, bytes]:
+    """The Pagefind bundle for these HTML pages (site path -> bytes), keyed by site path.
+
+    The build calls this with every HTML page of the new site, before anything is written,
+    so the bundle goes into the site in the same atomic update as the pages it indexes.
+    """
+    with tempfile.TemporaryDirectory(prefix="digest-search-") as tmp:
+        root = Path(tmp)
+        for rel, data in pages.items():
+            path = root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        index_site(root)
+        bundle = root / BUNDLE_DIR
+        return {
+            f"{BUNDLE_DIR}/{path.relative_to(bundle).as_posix()}": path.read_bytes()
+            for path in sorted(bundle.rglob("*"))
+            if path.is_file()
+        }

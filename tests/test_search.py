@@ -13,9 +13,7 @@ from digest.search_index import SearchIndexError, index_site
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    site = build_sample(tmp_path_factory.mktemp("search"))
-    index_site(site)
-    return site
+    return build_sample(tmp_path_factory.mktemp("search"))  # the build writes the bundle
 
 
 def _pages_with(site: Path, lang: str, word: str) -> set[str]:
@@ -104,3 +102,24 @@ def test_only_story_content_is_indexed(site: Path) -> None:
             # the masthead comes before the indexed article; its metadata lines are ignored
             assert html.index('class="masthead"') < html.index("data-pagefind-body")
             assert '<p class="meta" data-pagefind-ignore>' in html
+
+
+def test_build_reindexes_only_when_pages_change(tmp_path: Path) -> None:
+    from digest.build import Project, build_site
+
+    root = tmp_path / "root"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "content", root / "content")
+    build_site(Project.at(root))
+    entry = root / "site" / "pagefind" / "pagefind-entry.json"
+    first = entry.read_bytes()
+    fragments = {p.name for p in (root / "site/pagefind/fragment").iterdir()}
+    assert build_site(Project.at(root)).skipped
+    article = next((root / "content").glob("000_*.txt"))
+    article.write_text(
+        article.read_text(encoding="utf-8") + "\n\nكلمة_فريدة_للبحث في فقرة جديدة.\n",
+        encoding="utf-8",
+    )
+    build_site(Project.at(root))
+    assert entry.read_bytes() != first
+    after = {p.name for p in (root / "site/pagefind/fragment").iterdir()}
+    assert after != fragments  # stale fragments are gone, new ones written
