@@ -18,8 +18,21 @@ from digest.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = sorted((REPO / "content").glob("*.txt"))
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-        "track", "wbr"}
+VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+}
 
 
 @pytest.fixture()
@@ -157,13 +170,19 @@ def test_all_html_is_well_formed(built: Path) -> None:
 
 def test_building_twice_gives_identical_bytes(site_root: Path, tmp_path: Path) -> None:
     build_site(Project.at(site_root))
-    first = {p.relative_to(site_root / "site"): p.read_bytes()
-             for p in (site_root / "site").rglob("*") if p.is_file()}
+    first = {
+        p.relative_to(site_root / "site"): p.read_bytes()
+        for p in (site_root / "site").rglob("*")
+        if p.is_file()
+    }
     other = tmp_path / "again"
     shutil.copytree(site_root / "content", other / "content")
     build_site(Project.at(other))
-    second = {p.relative_to(other / "site"): p.read_bytes()
-              for p in (other / "site").rglob("*") if p.is_file()}
+    second = {
+        p.relative_to(other / "site"): p.read_bytes()
+        for p in (other / "site").rglob("*")
+        if p.is_file()
+    }
     assert first.keys() == second.keys()
     assert first == second
 
@@ -216,10 +235,12 @@ def test_failed_build_leaves_previous_site_whole(site_root: Path) -> None:
     before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
     theme = site_root / "templates"
     shutil.copytree(REPO / "templates", theme)
-    (theme / "story.html").write_text("{% extends 'base.html' %}{% block main %}{{ oops(",
-                                      encoding="utf-8")
-    (site_root / "content" / "new.md").write_text("---\ntitle: جديد\n---\n\nنص جديد.\n",
-                                                  encoding="utf-8")
+    (theme / "story.html").write_text(
+        "{% extends 'base.html' %}{% block main %}{{ oops(", encoding="utf-8"
+    )
+    (site_root / "content" / "new.md").write_text(
+        "---\ntitle: جديد\n---\n\nنص جديد.\n", encoding="utf-8"
+    )
     with pytest.raises(Exception):  # noqa: B017 - any template error
         build_site(Project.at(site_root))
     after = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
@@ -265,8 +286,9 @@ def test_cli_build_prints_a_summary(site_root: Path, monkeypatch: pytest.MonkeyP
     assert (site_root / "public" / "ar" / "index.html").is_file()
 
 
-def test_cli_reports_bad_files_and_builds_the_rest(site_root: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_reports_bad_files_and_builds_the_rest(
+    site_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (site_root / "content" / "broken.txt").write_bytes(b"\xff\xfe\x00 not utf-8 \xc3\x28")
     monkeypatch.chdir(site_root)
     result = CliRunner().invoke(main, ["build"])
@@ -276,15 +298,26 @@ def test_cli_reports_bad_files_and_builds_the_rest(site_root: Path,
 
 
 def test_python_dash_m_digest() -> None:
-    out = subprocess.run([sys.executable, "-m", "digest", "--help"], capture_output=True,
-                         text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "digest", "--help"], capture_output=True, text=True, check=True
+    )
     assert "build" in out.stdout
 
 
 def test_wheel_ships_the_default_theme(tmp_path: Path) -> None:
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-         "-w", str(tmp_path), str(REPO)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(REPO),
+        ],
         check=True,
     )
     wheel = next(tmp_path.glob("digest-*.whl"))
