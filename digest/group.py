@@ -13,8 +13,11 @@ How it works:
    the same story; an undated article with no such dates can join any story its text
    matches.
 3. Candidate pairs come from sparse dot products (cosine) inside time blocks: articles
-   of one week against the same and the next week; undated articles against all, in
-   bounded chunks, keeping their ``UNDATED_NEIGHBOURS`` best matches. No all-pairs matrix.
+   whose date windows meet share the week block of a common day, so each week's
+   articles are compared with each other only; undated articles against all, in bounded
+   chunks. Each article keeps its ``NEIGHBOURS`` best date-compatible matches (a pair
+   stays when either side keeps it); other pairs count 0. No all-pairs matrix, and the
+   pair count grows linearly with the corpus.
 4. A pair whose ledes (title + first paragraph) each name a person, or an event place,
    that the other article never mentions counts ``CONFLICT`` instead of its cosine:
    other principals, other event (Putin meeting Erdogan vs Putin meeting Xi in Astana
@@ -59,7 +62,7 @@ CANDIDATE = 0.12  # pairs below this count as 0 in the means
 CONFLICT = -1.0  # counts in the means for pairs whose ledes name other people or cities
 DATE_SLACK_DAYS = 2  # an article's date +- this; a story's dates span at most twice this
 BLOCK_DAYS = 7  # time blocks for candidate pairs (must exceed 2 * DATE_SLACK_DAYS)
-UNDATED_NEIGHBOURS = 30  # best matches kept for each undated article
+NEIGHBOURS = 40  # best matches kept for each article (pairs kept if either side keeps them)
 RELATED_TOP_TERMS = 20
 RELATED_SHARED_TERMS = 2
 RELATED_MIN = 0.2  # centroid cosine of related stories
@@ -122,46 +125,63 @@ def candidate_pairs(
             seen.update(range(lo // BLOCK_DAYS, hi // BLOCK_DAYS + 1))
         for block in sorted(seen):
             blocks[block].append(i)
-    found = []
-    for block in sorted(blocks):
-        cols = sorted({*blocks[block], *blocks.get(block + 1, [])})
-        found.append(_similar(matrix, np.asarray(blocks[block]), np.asarray(cols)))
+    # Dates: a quick test on each window's hull, the exact one where windows have gaps.
+    big = 1 << 40
+    lo = np.array([w[0][0] if w else -big for w in windows], dtype=np.int64)
+    hi = np.array([w[-1][1] if w else big for w in windows], dtype=np.int64)
+    found = [_similar(matrix, np.asarray(blocks[block]), lo, hi) for block in sorted(blocks)]
     chunk = max(16, 4_000_000 // max(n, 1))  # dense rows x n similarities at a time
     for start in range(0, len(undated), chunk):
         rows = np.asarray(undated[start : start + chunk])
-        found.append(_nearest(matrix, rows, UNDATED_NEIGHBOURS))
+        found.append(_nearest(matrix, rows, NEIGHBOURS))
     if not found:
         return {}
     left = np.concatenate([f[0] for f in found])
     right = np.concatenate([f[1] for f in found])
     sims = np.concatenate([f[2] for f in found])
-    a, b = np.minimum(left, right), np.maximum(left, right)
-    _, first = np.unique(a * n + b, return_index=True)
-    a, b, sims = a[first], b[first], sims[first]
-    # Dates: a quick test on each window's hull, the exact one where windows have gaps.
-    big = 1 << 40
-    lo = np.array([w[0][0] if w else -big for w in windows])
-    hi = np.array([w[-1][1] if w else big for w in windows])
+    _, first = np.unique(left * n + right, return_index=True)  # one article in two blocks
+    left, right, sims = left[first], right[first], sims[first]
     gaps = np.array([w is not None and len(w) > 1 for w in windows])
-    ok = (lo[a] <= hi[b]) & (lo[b] <= hi[a])
-    for k in np.flatnonzero(ok & (gaps[a] | gaps[b])).tolist():
-        ok[k] = intersect(windows[a[k]], windows[b[k]]) != ()
-    a, b, sims = a[ok], b[ok], sims[ok]
+    ok = np.ones(len(left), dtype=bool)
+    for k in np.flatnonzero(gaps[left] | gaps[right]).tolist():
+        ok[k] = intersect(windows[left[k]], windows[right[k]]) != ()
+    left, right, sims = _top_per_row(left[ok], right[ok], sims[ok], NEIGHBOURS)
+    a, b = np.minimum(left, right), np.maximum(left, right)
+    _, first = np.unique(a * n + b, return_index=True)  # kept by either side
+    a, b, sims = a[first], b[first], sims[first]
     sims = np.where(vectors.principal_conflicts(a, b), CONFLICT, sims)
     return dict(zip(zip(a.tolist(), b.tolist(), strict=True), sims.tolist(), strict=True))
 
 
-def _similar(
-    matrix: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray
+def _top_per_row(
+    left: np.ndarray, right: np.ndarray, sims: np.ndarray, top: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(row article, col article, cosine) for every cosine >= CANDIDATE."""
-    product = (matrix[rows] @ matrix[cols].T).tocsr()
+    """Each left article's ``top`` most similar pairs (ties: lower right index first)."""
+    order = np.lexsort((right, -sims, left))
+    left, right, sims = left[order], right[order], sims[order]
+    if len(left) == 0:
+        return left, right, sims
+    starts = np.flatnonzero(np.r_[True, left[1:] != left[:-1]])
+    rank = np.arange(len(left)) - np.repeat(starts, np.diff(np.r_[starts, len(left)]))
+    keep = rank < top
+    return left[keep], right[keep], sims[keep]
+
+
+def _similar(
+    matrix: sp.csr_matrix, members: np.ndarray, lo: np.ndarray, hi: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(article, other article, cosine) inside one time block: both directions, dates
+    compatible (window hulls overlap), cosine >= CANDIDATE, each article's
+    ``NEIGHBOURS`` best only (which keeps its overall best: they share a block with it).
+    """
+    block = matrix[members]
+    product = (block @ block.T).tocsr()
     product.data[product.data < CANDIDATE] = 0.0
     product.eliminate_zeros()
     sims = product.tocoo()
-    left, right, values = rows[sims.row], cols[sims.col], sims.data
-    keep = left != right
-    return left[keep], right[keep], values[keep]
+    left, right, values = members[sims.row], members[sims.col], sims.data
+    keep = (left != right) & (lo[left] <= hi[right]) & (lo[right] <= hi[left])
+    return _top_per_row(left[keep], right[keep], values[keep], NEIGHBOURS)
 
 
 def _nearest(
