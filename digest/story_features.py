@@ -194,12 +194,24 @@ class Principals:
         )
         self.mentioned = (present @ word_of).tocsr() if n else sp.csr_matrix((0, m))
         self.mentioned.data[:] = 1.0
+        self.mentioned.sum_duplicates()  # sorted column indices, for :meth:`strangers`
 
     def strangers(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """Does article a[k]'s lede name a principal that article b[k] never mentions?"""
-        named = np.asarray(self.lede[a].sum(axis=1)).ravel()
-        known = np.asarray(self.lede[a].multiply(self.mentioned[b]).sum(axis=1)).ravel()
-        return named > known
+        lede, mentioned = self.lede, self.mentioned
+        counts = np.diff(lede.indptr)[a]
+        pair = np.repeat(np.arange(len(a)), counts)  # one entry per (pair, named principal)
+        starts = np.repeat(lede.indptr[a] - np.cumsum(counts) + counts, counts)
+        principal = lede.indices[starts + np.arange(len(pair))]
+        # Is (b, principal) a stored entry of ``mentioned``? Its keys row * m + col are sorted.
+        m = mentioned.shape[1]
+        keys = np.repeat(np.arange(mentioned.shape[0], dtype=np.int64), np.diff(mentioned.indptr))
+        keys = keys * m + mentioned.indices
+        wanted = b[pair].astype(np.int64) * m + principal
+        at = np.minimum(np.searchsorted(keys, wanted), max(len(keys) - 1, 0))
+        known = keys[at] == wanted if len(keys) else np.zeros(len(wanted), dtype=bool)
+        missing = np.bincount(pair[~known], minlength=len(a))
+        return missing > 0
 
     def conflicts(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         """Each side names a principal the other never mentions."""
