@@ -168,6 +168,10 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _import_grouper() -> None:
+    import digest.group  # noqa: F401
+
+
 @cache
 def code_version() -> str:
     """Stamp of digest's code (see :func:`digest.incremental.code_stamp`), once per process."""
@@ -270,8 +274,6 @@ class Builder:
             report = restore_report(state.summary, project.output, strict)
             report.seconds = time.perf_counter() - start
             return report
-        from digest.group import group_stories, story_index
-
         report = BuildReport(output=project.output)
         lap = _Laps(report.timings)
         try:
@@ -284,13 +286,18 @@ class Builder:
             raise BuildError(f"content folder {project.content} does not exist")
         lap("check")
         loaded = state.articles.load(
-            project.content, stamp.content, keep_last_good=self.keep_last_good
+            project.content,
+            stamp.content,
+            keep_last_good=self.keep_last_good,
+            while_cleaning=_import_grouper,  # scikit-learn loads while workers clean
         )
         report.errors, report.cleaned, report.reused = loaded.errors, loaded.cleaned, loaded.reused
         report.changed = [*loaded.changed, *loaded.removed]
         if strict and report.errors:
             raise BuildError("content errors (--strict):\n" + "\n".join(map(str, report.errors)))
         lap("read+clean")
+        from digest.group import group_stories, story_index
+
         stories, grouping = state.grouping.group(
             loaded.articles, known, group_stories, provisional=provisional
         )

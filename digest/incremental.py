@@ -187,53 +187,139 @@ class ArticleCache:
         self.entries: dict[str, _Entry] = {}
 
     def load(
-        self, content: Path, stamps: Mapping[str, FileStamp], *, keep_last_good: bool = False
+        self,
+        content: Path,
+        stamps: Mapping[str, FileStamp],
+        *,
+        keep_last_good: bool = False,
+        while_cleaning: Callable[[], object] | None = None,
     ) -> LoadResult:
         """Articles of ``content`` (``stamps`` from :func:`tree_stamps`), in path order.
 
         With ``keep_last_good``, a file that breaks keeps its last good article (the error
         is still reported), so a preview goes on showing it while the editor fixes it.
+        Many files to clean are cleaned by worker processes (see :func:`read_and_clean_all`);
+        ``while_cleaning`` is called meanwhile (the build imports the grouper then).
         """
-        from digest.clean import CleaningError, clean_article
-
         now = time.time_ns()
         result = LoadResult([], [])
-        seen: set[str] = set()
+        seen: dict[str, None] = {}
+        stale: list[tuple[str, tuple[FileStamp | None, ...]]] = []
         for rel in sorted(stamps):
             if not is_article_file(Path(rel)):
                 continue
-            seen.add(rel)
+            seen[rel] = None  # in path order
             stem = rel[: -len(Path(rel).suffix)]
             stamp = (stamps[rel], *(stamps.get(stem + s) for s in SIDE_SUFFIXES))
             old = self.entries.get(rel)
-            if old is not None and old.trusted and old.stamp == stamp:
+            if old is None or not old.trusted or old.stamp != stamp:
+                stale.append((rel, stamp))
+        stale_stamps = dict(stale)
+        fingerprints = {rel: e.fingerprint for rel in stale_stamps if (e := self.entries.get(rel))}
+        jobs = [(rel, fingerprints.get(rel)) for rel in stale_stamps]
+        done = dict(
+            zip(stale_stamps, read_and_clean_all(content, jobs, while_cleaning), strict=True)
+        )
+        for rel in seen:
+            old = self.entries.get(rel)
+            if rel not in stale_stamps:
+                assert old is not None
                 result.articles.append(old.article)
                 result.reused += 1
                 continue
+            stamp = stale_stamps[rel]
             trusted = all(s is None or s[1] <= now - RACY_NS for s in stamp)
-            try:
-                source = read_source(content / rel, content)
-                if old is not None and old.fingerprint == source.fingerprint:
-                    article = old.article
-                    result.reused += 1
-                else:
-                    article = clean_article(source)
-                    result.cleaned += 1
-                    result.changed.append(rel)
-            except (UnicodeDecodeError, FrontMatterError, CleaningError, OSError) as exc:
-                result.errors.append(_read_error(rel, exc))
+            fingerprint, article, error = done[rel]
+            if error is not None:
+                result.errors.append(error)
                 if keep_last_good and old is not None:
                     result.articles.append(old.article)
                 else:
                     self.entries.pop(rel, None)
                 continue
-            self.entries[rel] = _Entry(stamp, trusted, source.fingerprint, article)
+            if article is None:  # same fingerprint: the stat changed, the text did not
+                assert old is not None
+                article = old.article
+                result.reused += 1
+            else:
+                result.cleaned += 1
+                result.changed.append(rel)
+            self.entries[rel] = _Entry(stamp, trusted, fingerprint, article)
             result.articles.append(article)
-        for rel in set(self.entries) - seen:
+        for rel in set(self.entries) - seen.keys():
             del self.entries[rel]
             result.removed.append(rel)
         result.removed.sort()
         return result
+
+
+Cleaned = tuple[str, "Article | None", "ContentError | None"]  # fingerprint, article, error
+PARALLEL_MIN_FILES = 200  # fewer files are cleaned in this process: forking costs more
+
+
+def read_and_clean(content: Path, rel: str, fingerprint: str | None) -> Cleaned:
+    """Read and clean one file: its fingerprint, and its article (None if the fingerprint
+    is still ``fingerprint``) or the error that stops it."""
+    from digest.clean import CleaningError, clean_article
+
+    try:
+        source = read_source(content / rel, content)
+        if source.fingerprint == fingerprint:
+            return source.fingerprint, None, None
+        return source.fingerprint, clean_article(source), None
+    except (UnicodeDecodeError, FrontMatterError, CleaningError, OSError) as exc:
+        return "", None, _read_error(rel, exc)
+
+
+def _clean_chunk(content: Path, jobs: list[tuple[str, str | None]]) -> list[Cleaned]:
+    return [read_and_clean(content, rel, fingerprint) for rel, fingerprint in jobs]
+
+
+def read_and_clean_all(
+    content: Path,
+    jobs: Sequence[tuple[str, str | None]],
+    while_cleaning: Callable[[], object] | None = None,
+) -> list[Cleaned]:
+    """:func:`read_and_clean` for each ``(path, fingerprint)``, results in the same order.
+
+    Many files (and a process with no other threads, so forking is safe) are split in
+    contiguous chunks over forked worker processes, one per core; ``while_cleaning`` runs
+    in this process meanwhile. Cleaning is a pure function of the file, so the result is
+    the same either way.
+    """
+    import threading
+
+    workers = min(os.cpu_count() or 1, 8)
+    parallel = (
+        len(jobs) >= PARALLEL_MIN_FILES
+        and workers > 1
+        and threading.active_count() == 1
+        and "fork" in _start_methods()
+    )
+    if not parallel:
+        results = _clean_chunk(content, list(jobs))
+        if while_cleaning is not None:
+            while_cleaning()
+        return results
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    import digest.clean  # noqa: F401  (imported once, before forking)
+
+    size = -(-len(jobs) // (workers * 4))
+    chunks = [list(jobs[i : i + size]) for i in range(0, len(jobs), size)]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        futures = [pool.submit(_clean_chunk, content, chunk) for chunk in chunks]
+        if while_cleaning is not None:
+            while_cleaning()
+        return [cleaned for future in futures for cleaned in future.result()]
+
+
+def _start_methods() -> list[str]:
+    import multiprocessing
+
+    return multiprocessing.get_all_start_methods()
 
 
 class GroupingMemo:
