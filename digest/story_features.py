@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -39,6 +40,7 @@ LEAD_WEIGHT = 0.5  # share of the lead vector in an article's blended vector
 EVENT_BOOST = 3.0  # extra weight of event-kind features (~sign, ~meet) in the lead
 CITY_BOOST = 3.0  # extra weight of city names in the lead
 PERSON_BOOST = 3.0  # extra weight of people's names (words after a title) in the lead
+FEATURE_WORDS = 250  # body words read per article: the lead, then paragraphs up to this many
 
 # Words of two letters or more, and years; other numbers say little about the event.
 _TOKEN = re.compile(r"(?<![^\W_])(?:[^\W\d_]{2,}|(?:19|20)\d\d)(?![^\W_])")
@@ -49,18 +51,22 @@ _LONE_PREFIXES = "وفبل"
 # ---------------------------------------------------------------- tokens
 
 
+# Rebuilds (``digest serve``, incremental builds) pass the same texts again and again, so
+# folding and tokenising are cached per text; results never depend on the caches.
+@functools.lru_cache(maxsize=300_000)
 def _fold(text: str) -> str:
     return join_multiword(normalize_arabic(text))
 
 
 def raw_tokens(text: str) -> list[str]:
     """Folded word tokens of ``text``: letters/digits runs, years kept, other numbers dropped."""
-    return folded_tokens(_fold(text))
+    return list(text_tokens(text))
 
 
-def folded_tokens(folded: str) -> list[str]:
-    """:func:`raw_tokens` of text that is already folded."""
-    return _TOKEN.findall(folded)
+@functools.lru_cache(maxsize=300_000)
+def text_tokens(text: str) -> tuple[str, ...]:
+    """:func:`raw_tokens` as a tuple, cached per text (a paragraph, a sentence)."""
+    return tuple(_TOKEN.findall(_fold(text)))
 
 
 def _strip_article(token: str) -> str:
@@ -165,6 +171,51 @@ def full_text(article: Article) -> str:
     return "\n".join([article.title, *(b.plain_text() for b in article.body)])
 
 
+LedePrincipals = tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]  # (people names, places)
+
+
+def feature_blocks(article: Article) -> tuple[list[str], list[str]]:
+    """The lead paragraphs, and the texts after them that grouping reads (paragraphs and
+    headings in order, up to ``FEATURE_WORDS`` body words in all): a report says what
+    happened, where and when early on; later paragraphs are mostly background."""
+    lead: list[str] = []
+    rest: list[str] = []
+    words = 0
+    for block in article.body:
+        text = block.plain_text()
+        if not text:
+            continue
+        if block.kind != "heading" and len(lead) < LEAD_PARAGRAPHS:
+            lead.append(text)
+        elif words >= FEATURE_WORDS:
+            break
+        else:
+            rest.append(text)
+        words += text.count(" ") + 1
+    return lead, rest
+
+
+def _article_tokens(
+    article: Article,
+) -> tuple[list[str], list[str], LedePrincipals]:
+    """Lead tokens, the other tokens read, and the (people, places) the lede names."""
+    lead, rest = feature_blocks(article)
+    lead_tokens = list(text_tokens(article.title))
+    for text in lead:
+        lead_tokens += text_tokens(text)
+    rest_tokens: list[str] = []
+    for text in rest:
+        rest_tokens += text_tokens(text)
+    return lead_tokens, rest_tokens, _lede_principals(article.title, lead[0] if lead else "")
+
+
+@functools.lru_cache(maxsize=100_000)
+def _lede_principals(title: str, first: str) -> LedePrincipals:
+    """The people (words after a title) and event places named in a lede, folded."""
+    lede = "\n".join([_fold(title), _fold(first)] if first else [_fold(title)])
+    return tuple(people_names(lede)), tuple(event_places(lede))
+
+
 # ---------------------------------------------------------------- vectors
 
 
@@ -230,16 +281,11 @@ class ArticleVectors:
     def __init__(self, articles: Sequence[Article]) -> None:
         full, lead, lede_names, lede_places = [], [], [], []
         for article in articles:
-            title = _fold(article.title)
-            paragraphs = [_fold(p) for p in body_paragraphs(article)]
-            headings = [_fold(b.text) for b in article.body if b.kind == "heading"]
-            lead_tokens = folded_tokens("\n".join([title, *paragraphs[:LEAD_PARAGRAPHS]]))
-            rest = folded_tokens("\n".join(paragraphs[LEAD_PARAGRAPHS:] + headings))
+            lead_tokens, rest, (names, places) = _article_tokens(article)
             lead.append(lead_tokens)
             full.append(lead_tokens + rest)
-            lede = "\n".join([title, *paragraphs[:1]])
-            lede_names.append(people_names(lede))
-            lede_places.append(event_places(lede))
+            lede_names.append(names)
+            lede_places.append(places)
         for i, tokens in enumerate(full):
             if not tokens:  # no words at all (only numbers, say): a feature of its own
                 full[i] = [f"#{i}"]
@@ -286,7 +332,7 @@ class ArticleVectors:
         """L2-normalised vectors of other texts (sentences) in the same feature space."""
         if not texts:
             return sp.csr_matrix((0, self.matrix.shape[1]))
-        return self.vectorizer.transform([raw_tokens(t) for t in texts])
+        return self.vectorizer.transform([text_tokens(t) for t in texts])
 
     def terms(self) -> list[str]:
         return list(self.vectorizer.get_feature_names_out())
