@@ -187,13 +187,17 @@ def is_headline_like(text: str) -> bool:
     return not ends_sentence(text) or text.rstrip(CLOSERS + " ")[-1] in "?؟"
 
 
+@lru_cache(maxsize=64)
+def _marker_pattern(markers: tuple[str, ...]) -> re.Pattern[str]:
+    """One regex trying ``markers`` in order, each as whole words at the start."""
+    return re.compile("|".join(rf"{re.escape(m)}(?= |\Z)" for m in markers))
+
+
 def starts_with(text: str, markers: tuple[str, ...]) -> str | None:
-    """The marker ``bare(text)`` starts with (as whole words), if any."""
+    """The first of ``markers`` that ``bare(text)`` starts with (as whole words), if any."""
     plain = bare(text) if len(text) <= 80 else bare(text[:80]) + " …"  # markers are short
-    for marker in markers:
-        if plain == marker or plain.startswith(marker + " "):
-            return marker
-    return None
+    match = _marker_pattern(markers).match(plain)
+    return match.group() if match else None
 
 
 def has_separator(text: str, label: str) -> bool:
@@ -665,9 +669,13 @@ def derive_headline(lead: str, limit: int = MAX_TITLE) -> str:
 def detect_lang(blocks: list[Block]) -> str:
     """``"ar"`` when Arabic letters outnumber Latin ones, else ``"en"``."""
     text = " ".join(b.plain_text() for b in blocks)
-    arabic = len(re.findall(r"[\u0600-\u06ff]", text))
-    latin = len(re.findall(r"[A-Za-z]", text))
+    arabic = sum(map(len, _ARABIC_RUN.findall(text)))
+    latin = sum(map(len, _LATIN_RUN.findall(text)))
     return "ar" if arabic >= latin else "en"
+
+
+_ARABIC_RUN = re.compile(r"[\u0600-\u06ff]+")
+_LATIN_RUN = re.compile(r"[A-Za-z]+")
 
 
 def clean_article(source: SourceFile) -> Article:
