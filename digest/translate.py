@@ -4,7 +4,8 @@ Texts are split into sentences (:mod:`digest.sentences`); sentences already in t
 translation cache (:mod:`digest.translation_cache`) are reused, and only the others are sent,
 all together, through :func:`translate_batch`: CTranslate2 with the package's SentencePiece
 model, int8 on CPU, decoded with Argos's own settings. The model is loaded only when there is
-something to translate, and neither torch nor stanza is ever imported.
+something to translate, and neither torch nor stanza is ever imported. A whole text seen
+before with this model is taken from the cache as it is, without splitting it again.
 """
 
 from __future__ import annotations
@@ -54,10 +55,6 @@ def translate_texts(
     A text's sentences are translated one by one and joined with a space; its line breaks
     are kept. Without an installed model, ``english`` is empty and ``message`` says what to run.
     """
-    layout = {text: split_lines_and_sentences(text) for text in texts}
-    needed = list(
-        dict.fromkeys(normalise(s) for lines in layout.values() for line in lines for s in line)
-    )
     try:
         package = find_package()
     except ModelError as exc:
@@ -65,18 +62,31 @@ def translate_texts(
     if package is None:
         return TranslationResult(message=INSTALL_HINT)
     result = TranslationResult(model=package.label)
+    texts = list(dict.fromkeys(texts))
     with TranslationCache(cache_dir) as cache:
         key = package_key(package, cache)
+        known = cache.lookup_texts(key, texts)  # texts seen before: no splitting needed
+        layout = {text: split_lines_and_sentences(text) for text in texts if text not in known}
+        needed = list(
+            dict.fromkeys(normalise(s) for lines in layout.values() for line in lines for s in line)
+        )
         found = cache.lookup(key, needed)
-        result.cached = len(found)
         missing = [s for s in needed if s not in found]
         if missing:
             _translate_into(cache, key, str(package.path), missing, found, progress=progress)
             result.translated = len(missing)
-    result.english = {
-        text: "\n".join(" ".join(found[normalise(s)] for s in line) for line in lines)
-        for text, lines in layout.items()
-    }
+        fresh = {
+            text: (
+                "\n".join(" ".join(found[normalise(s)] for s in line) for line in lines),
+                list(dict.fromkeys(normalise(s) for line in lines for s in line)),
+            )
+            for text, lines in layout.items()
+        }
+        if fresh:
+            cache.store_texts(key, fresh)
+    every = set(needed).union(*(sentences for _, sentences in known.values()))
+    result.cached = len(every) - len(missing)
+    result.english = {text: (known.get(text) or fresh[text])[0] for text in texts}
     return result
 
 

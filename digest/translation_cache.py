@@ -26,6 +26,13 @@ CREATE TABLE IF NOT EXISTS translations (
     english TEXT NOT NULL,
     PRIMARY KEY (model, source)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS text_translations (
+    model TEXT NOT NULL,
+    source TEXT NOT NULL,
+    english TEXT NOT NULL,
+    sentences TEXT NOT NULL,
+    PRIMARY KEY (model, source)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS file_digests (
     path TEXT PRIMARY KEY,
     size INTEGER NOT NULL,
@@ -83,6 +90,34 @@ class TranslationCache:
             )
             found.update(rows)
         return found
+
+    def lookup_texts(self, model: str, texts: Iterable[str]) -> dict[str, tuple[str, list[str]]]:
+        """Whole texts seen before: their English and their (normalised) sentences.
+
+        A text's English is its sentences' English joined as :func:`translate_texts` joins
+        them, so a build of known texts needs neither the sentence splitter nor a row per
+        sentence.
+        """
+        keys = list(dict.fromkeys(texts))
+        found: dict[str, tuple[str, list[str]]] = {}
+        query = "SELECT source, english, sentences FROM text_translations WHERE model = ? AND "
+        for i in range(0, len(keys), _SQL_CHUNK):
+            chunk = keys[i : i + _SQL_CHUNK]
+            marks = ",".join("?" * len(chunk))
+            for source, english, sentences in self._db.execute(
+                f"{query}source IN ({marks})", [model, *chunk]
+            ):
+                found[source] = (english, sentences.split("\n") if sentences else [])
+        return found
+
+    def store_texts(self, model: str, texts: Mapping[str, tuple[str, Sequence[str]]]) -> None:
+        """Save whole texts' English and sentences (see :meth:`lookup_texts`)."""
+        with self._transaction():
+            self._db.executemany(
+                "INSERT OR REPLACE INTO text_translations (model, source, english, sentences) "
+                "VALUES (?, ?, ?, ?)",
+                [(model, text, e, "\n".join(sents)) for text, (e, sents) in texts.items()],
+            )
 
     def store(self, model: str, english: Mapping[str, str]) -> None:
         """Save translations (normalised source -> English) and commit them at once."""
