@@ -29,7 +29,7 @@ import tomllib
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -72,9 +72,16 @@ def rfc822(day: dt.date) -> str:
     return email.utils.format_datetime(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC))
 
 
+@lru_cache(maxsize=4096)
 def human_date(day: dt.date | None, lang: str) -> str:
-    """``17 يناير 2025`` / ``17 January 2025``; empty for undated."""
+    """``17 يناير 2025`` / ``17 January 2025``; empty for undated (memoized: Babel is slow)."""
     return format_date(day, "d MMMM y", locale=lang) if day else ""
+
+
+@lru_cache(maxsize=4096)
+def _plural_and_number(n: int, lang: str) -> tuple[str, str]:
+    """CLDR plural category of ``n`` and ``n`` written per locale (memoized)."""
+    return Locale.parse(lang).plural_form(n), format_decimal(n, locale=lang)
 
 
 def human_count(n: int, forms: Mapping[str, str], lang: str) -> str:
@@ -83,8 +90,8 @@ def human_count(n: int, forms: Mapping[str, str], lang: str) -> str:
     ``forms`` maps CLDR plural categories (``one``, ``two``, ``few``, ``many``, ``other``)
     to patterns with ``{n}``; missing categories fall back to ``other``.
     """
-    form = Locale.parse(lang).plural_form(n)
-    return forms.get(form, forms["other"]).replace("{n}", format_decimal(n, locale=lang))
+    form, number = _plural_and_number(n, lang)
+    return forms.get(form, forms["other"]).replace("{n}", number)
 
 
 _ARABIC_LETTERS = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
@@ -102,6 +109,7 @@ def script_lang(text: str) -> str | None:
     return "ar" if _ARABIC_LETTERS.search(text) else None
 
 
+@lru_cache(maxsize=4096)
 def outlet_slug(name: str) -> str:
     """ASCII URL segment for an outlet name: a plain transliteration, stable across builds.
 
@@ -446,7 +454,22 @@ def _relative_url(context: jinja2.runtime.Context, target: str) -> str:
     if page == "404.html":
         return urlsplit(context["site"].base_url).path + target
     base = page if (page == "" or page.endswith("/")) else posixpath.dirname(page)
-    rel = posixpath.relpath(target or ".", base or ".")
+    rel = _relpath(target or ".", base or ".")
     if (target == "" or target.endswith("/")) and not rel.endswith("/"):
         rel += "/"
     return rel
+
+
+def _relpath(path: str, start: str) -> str:
+    """``posixpath.relpath`` for site paths, without its ``getcwd`` and ``abspath`` calls."""
+    here = [part for part in posixpath.normpath(start).split("/") if part not in ("", ".")]
+    there = [part for part in posixpath.normpath(path).split("/") if part not in ("", ".")]
+    if ".." in here or ".." in there or path.startswith("/") or start.startswith("/"):
+        return posixpath.relpath(path, start)
+    common = 0
+    for a, b in zip(here, there, strict=False):
+        if a != b:
+            break
+        common += 1
+    parts = [".."] * (len(here) - common) + there[common:]
+    return "/".join(parts) if parts else "."
