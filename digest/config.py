@@ -42,7 +42,9 @@ def _per_language(value: Any, key: str, default: dict[str, str]) -> dict[str, st
         raise ConfigError(f"digest.toml: {key} must be a string or a table with ar and en")
     unknown = set(value) - set(LANGS)
     if unknown:
-        raise ConfigError(f"digest.toml: {key} has unknown language(s) {sorted(unknown)}")
+        raise ConfigError(
+            f"digest.toml: {key} has unknown language(s) {sorted(unknown)}; use {list(LANGS)}"
+        )
     return {lang: str(value.get(lang, default[lang])) for lang in LANGS}
 
 

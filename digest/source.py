@@ -111,11 +111,22 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     block = text[4:end]
     rest = text[end + 4 :]
     rest = rest.split("\n", 1)[1] if "\n" in rest else ""
+    return _check_meta(load_yaml(block, "front matter", first_line=2), "front matter"), rest
+
+
+def load_yaml(text: str, where: str, first_line: int = 1) -> Any:
+    """Parse YAML, turning every failure (syntax, or a value such as date 2025-02-30 that
+    cannot exist) into a :class:`FrontMatterError` that says where, in file lines."""
     try:
-        meta = yaml.safe_load(block)
+        return yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = f" at line {mark.line + first_line}" if mark else ""
+        raise FrontMatterError(f"{where} is not valid YAML{line}: {exc.problem}") from None
     except yaml.YAMLError as exc:
-        raise FrontMatterError(f"front matter is not valid YAML: {exc}") from None
-    return _check_meta(meta, "front matter"), rest
+        raise FrontMatterError(f"{where} is not valid YAML: {exc}") from None
+    except ValueError as exc:  # raised by YAML's constructors, e.g. for impossible dates
+        raise FrontMatterError(f"{where} has a value that cannot be used: {exc}") from None
 
 
 def _sidecar(path: Path, suffixes: tuple[str, ...]) -> Path | None:
@@ -141,10 +152,7 @@ def read_source(path: Path, content_dir: Path) -> SourceFile:
     if meta_file is not None:
         raw = meta_file.read_bytes()
         digest.update(b"\0meta\0" + raw)
-        try:
-            sidecar = yaml.safe_load(_decode(raw))
-        except yaml.YAMLError as exc:
-            raise FrontMatterError(f"{meta_file.name} is not valid YAML: {exc}") from None
+        sidecar = load_yaml(_decode(raw), meta_file.name)
         meta = {**meta, **_check_meta(sidecar, meta_file.name)}
     english = None
     en_file = _sidecar(path, (TRANSLATION_SUFFIX,))
