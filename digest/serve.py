@@ -209,14 +209,19 @@ class DevServer:
                 if self._stopping:
                     return
                 paths, self._pending = sorted(self._pending), set()
+            self._rewatch_if_moved()  # before building: edits from now on are seen
             if paths:
                 report = self.rebuild(paths, provisional=True)
                 regroup_due = regroup_due or bool(report and report.provisional)
             elif regroup_due:
                 self.rebuild(["(stories regrouped)"])
                 regroup_due = False
-            if self._watch_targets() != self.watched and self.observer is not None:
-                self._watch()  # templates/ or content/ appeared or went away
+            self._rewatch_if_moved()
+
+    def _rewatch_if_moved(self) -> None:
+        """Watch templates/ or content/ anew when one appeared or went away."""
+        if self._watch_targets() != self.watched and self.observer is not None:
+            self._watch()
 
     # -- building --------------------------------------------------------------------
 
