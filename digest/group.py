@@ -63,6 +63,7 @@ CONFLICT = -1.0  # counts in the means for pairs whose ledes name other people o
 DATE_SLACK_DAYS = 2  # an article's date +- this; a story's dates span at most twice this
 BLOCK_DAYS = 7  # time blocks for candidate pairs (must exceed 2 * DATE_SLACK_DAYS)
 NEIGHBOURS = 40  # best matches kept for each article (pairs kept if either side keeps them)
+DENSE_CELLS = 4_000_000  # similarities computed densely at a time (rows x block)
 RELATED_TOP_TERMS = 20
 RELATED_SHARED_TERMS = 2
 RELATED_MIN = 0.2  # centroid cosine of related stories
@@ -130,7 +131,7 @@ def candidate_pairs(
     lo = np.array([w[0][0] if w else -big for w in windows], dtype=np.int64)
     hi = np.array([w[-1][1] if w else big for w in windows], dtype=np.int64)
     found = [_similar(matrix, np.asarray(blocks[block]), lo, hi) for block in sorted(blocks)]
-    chunk = max(16, 4_000_000 // max(n, 1))  # dense rows x n similarities at a time
+    chunk = max(16, DENSE_CELLS // max(n, 1))  # dense rows x n similarities at a time
     for start in range(0, len(undated), chunk):
         rows = np.asarray(undated[start : start + chunk])
         found.append(_nearest(matrix, rows, NEIGHBOURS))
@@ -174,14 +175,20 @@ def _similar(
     compatible (window hulls overlap), cosine >= CANDIDATE, each article's
     ``NEIGHBOURS`` best only (which keeps its overall best: they share a block with it).
     """
-    block = matrix[members]
-    product = (block @ block.T).tocsr()
-    product.data[product.data < CANDIDATE] = 0.0
-    product.eliminate_zeros()
-    sims = product.tocoo()
-    left, right, values = members[sims.row], members[sims.col], sims.data
-    keep = (left != right) & (lo[left] <= hi[right]) & (lo[right] <= hi[left])
-    return _top_per_row(left[keep], right[keep], values[keep], NEIGHBOURS)
+    cols = matrix[members].T.tocsr()
+    found = []
+    chunk = max(16, DENSE_CELLS // max(len(members), 1))  # dense rows x block at a time
+    for start in range(0, len(members), chunk):
+        rows = members[start : start + chunk]
+        sims = (matrix[rows] @ cols).toarray()
+        sims[np.arange(len(rows)), np.arange(start, start + len(rows))] = -1.0  # not oneself
+        apart = (lo[rows][:, None] > hi[members][None, :]) | (
+            lo[members][None, :] > hi[rows][:, None]
+        )
+        sims[apart] = -1.0
+        left, right, values = _best(rows, sims, NEIGHBOURS)
+        found.append((left, members[right], values))
+    return tuple(np.concatenate(parts) for parts in zip(*found, strict=True))  # type: ignore[return-value]
 
 
 def _nearest(
@@ -190,6 +197,13 @@ def _nearest(
     """Like :func:`_similar` against every article, keeping each row's ``top`` best."""
     sims = (matrix[rows] @ matrix.T).toarray()
     sims[np.arange(len(rows)), rows] = -1.0  # not oneself
+    return _best(rows, sims, top)
+
+
+def _best(
+    rows: np.ndarray, sims: np.ndarray, top: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(row, column, cosine) of each row's ``top`` best cosines that reach CANDIDATE."""
     k = min(top, sims.shape[1] - 1)
     if k <= 0:
         return rows[:0], rows[:0], np.zeros(0)
@@ -385,7 +399,7 @@ def related_stories(
     actors = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=centroids.shape)
     rank = np.argsort(np.argsort(np.asarray(ids, dtype=object)))  # id order for ties
     related: list[tuple[str, ...]] = []
-    chunk = max(16, 4_000_000 // max(n, 1))
+    chunk = max(16, DENSE_CELLS // max(n, 1))
     for start in range(0, n, chunk):
         stop = min(n, start + chunk)
         shared = (actors[start:stop] @ actors.T).toarray()
