@@ -318,7 +318,8 @@ class Builder:
         only = None if edited is None else {p for s in edited for p in story_paths(s)}
         files, keys = self._render(stories, result.english, result.message, config, report, only)
         lap("render")
-        self._search(files, provisional=report.provisional)
+        if config.search:
+            self._search(files, provisional=report.provisional)
         lap("search")
         self._write(files, keys, report)
         lap("write")

@@ -29,6 +29,7 @@ class SiteConfig:
     base_url: str = DEFAULT_BASE_URL
     base_url_set: bool = False
     feed_items: int = 50
+    search: bool = True  # build the Pagefind search bundle and the search pages
 
     def absolute(self, path: str) -> str:
         """Absolute URL of a site path such as ``ar/feed.xml``."""
@@ -56,7 +57,7 @@ def load_config(path: Path) -> SiteConfig:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path.name} is not valid TOML: {exc}") from None
-    known = {"title", "description", "base_url", "feed_items"}
+    known = {"title", "description", "base_url", "feed_items", "search"}
     unknown = set(data) - known
     if unknown:
         raise ConfigError(f"{path.name}: unknown key(s) {sorted(unknown)}; known: {sorted(known)}")
@@ -68,6 +69,9 @@ def load_config(path: Path) -> SiteConfig:
     feed_items = data.get("feed_items", 50)
     if not isinstance(feed_items, int) or feed_items < 1:
         raise ConfigError(f"{path.name}: feed_items must be a positive whole number")
+    search = data.get("search", True)
+    if not isinstance(search, bool):
+        raise ConfigError(f"{path.name}: search must be true or false, got {search!r}")
     return SiteConfig(
         title=_per_language(data.get("title", DEFAULT_TITLE), "title", DEFAULT_TITLE),
         description=_per_language(
@@ -76,4 +80,5 @@ def load_config(path: Path) -> SiteConfig:
         base_url=base_url,
         base_url_set="base_url" in data,
         feed_items=feed_items,
+        search=search,
     )

@@ -307,7 +307,8 @@ class SiteRenderer:
             pages += _story_pages(stories, views[lang], loc, common)
             pages += self._archive_pages(views[lang], common)
             pages += self._outlet_pages(views[lang], common)
-            pages.append(_page(f"{lang}/search/", "search.html", common))
+            if self.config.search:
+                pages.append(_page(f"{lang}/search/", "search.html", common))
             last_date = max((s["date"] for s in views[lang] if s["date"]), default=None)
             feed = {"stories": views[lang][: self.config.feed_items], "last_date": last_date}
             pages.append(Page(f"{lang}/feed.xml", "feed.xml", {**common, **feed, "rfc822": rfc822}))
