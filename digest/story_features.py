@@ -21,12 +21,12 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import threading
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize as l2_normalize
 
 from digest.article import Article
@@ -69,6 +69,29 @@ def text_tokens(text: str) -> tuple[str, ...]:
     return tuple(_TOKEN.findall(_fold(text)))
 
 
+_TOKEN_IDS: dict[str, int] = {}  # every token seen, interned: id -> _TOKEN_LIST[id]
+_TOKEN_LIST: list[str] = []
+_INTERN_LOCK = threading.Lock()
+
+
+def token_id(token: str) -> int:
+    """The token's number in this process (stable once given; never part of any output)."""
+    found = _TOKEN_IDS.get(token)
+    if found is None:
+        with _INTERN_LOCK:
+            found = _TOKEN_IDS.get(token)
+            if found is None:
+                found = _TOKEN_IDS[token] = len(_TOKEN_LIST)
+                _TOKEN_LIST.append(token)
+    return found
+
+
+@functools.lru_cache(maxsize=300_000)
+def text_token_ids(text: str) -> np.ndarray:
+    """:func:`text_tokens` as interned ids, cached per text."""
+    return np.fromiter((token_id(t) for t in text_tokens(text)), dtype=np.int64)
+
+
 def _strip_article(token: str) -> str:
     """Drop the definite article and the particle glued to it (والرئيس -> رئيس)."""
     if token.startswith(_ARTICLE_PREFIXES) and len(token) >= 6:
@@ -108,13 +131,18 @@ class Analyzer:
     for every article, and deterministic for a given corpus.
     """
 
-    def __init__(self, token_lists: Iterable[Sequence[str]]) -> None:
-        counts: Counter[str] = Counter()
-        for tokens in token_lists:
-            counts.update(tokens)
+    def __init__(
+        self, token_lists: Iterable[Sequence[str]] = (), counts: Mapping[str, int] | None = None
+    ) -> None:
+        """Learn from ``token_lists``, or from ready token ``counts`` over the corpus."""
+        if counts is None:
+            counts = Counter()
+            for tokens in token_lists:
+                counts.update(tokens)
         standalone = {_strip_article(t) for t in counts}
         stems: dict[str, str | None] = {}
         stem_counts: Counter[str] = Counter()
+        self.known = counts.keys()
         for token, n in counts.items():
             stem = self._stem(token, standalone)
             stems[token] = stem
@@ -148,6 +176,10 @@ class Analyzer:
             return None
         kind = event_kind(stem)
         return stem if kind is None else "~" + kind
+
+    def feature(self, token: str) -> str | None:
+        """The feature of one token (an unknown token passes through unchanged)."""
+        return self._features.get(token, token)
 
     def features(self, tokens: Iterable[str]) -> list[str]:
         """The features of a token list (unknown tokens pass through unchanged)."""
@@ -195,18 +227,16 @@ def feature_blocks(article: Article) -> tuple[list[str], list[str]]:
     return lead, rest
 
 
-def _article_tokens(
-    article: Article,
-) -> tuple[list[str], list[str], LedePrincipals]:
-    """Lead tokens, the other tokens read, and the (people, places) the lede names."""
+def _article_tokens(article: Article) -> tuple[np.ndarray, np.ndarray, LedePrincipals]:
+    """Lead token ids, the other token ids read, and the (people, places) the lede names."""
     lead, rest = feature_blocks(article)
-    lead_tokens = list(text_tokens(article.title))
-    for text in lead:
-        lead_tokens += text_tokens(text)
-    rest_tokens: list[str] = []
-    for text in rest:
-        rest_tokens += text_tokens(text)
-    return lead_tokens, rest_tokens, _lede_principals(article.title, lead[0] if lead else "")
+    lead_ids = [text_token_ids(article.title), *(text_token_ids(t) for t in lead)]
+    rest_ids = [text_token_ids(t) for t in rest] or [np.zeros(0, dtype=np.int64)]
+    return (
+        np.concatenate(lead_ids),
+        np.concatenate(rest_ids),
+        _lede_principals(article.title, lead[0] if lead else ""),
+    )
 
 
 @functools.lru_cache(maxsize=100_000)
@@ -274,32 +304,44 @@ class Principals:
 class ArticleVectors:
     """TF-IDF vectors of a corpus: ``matrix`` row ``i`` is article ``i``, L2-normalised.
 
-    Also keeps who and where each article's lede (title and first paragraph) names, for
-    :meth:`principal_conflicts`.
+    The weights are scikit-learn's ``TfidfVectorizer(sublinear_tf=True, smooth_idf=True)``
+    with columns in term order, computed here on interned token ids so that no Python
+    code runs per token. Also keeps who and where each article's lede (title and first
+    paragraph) names, for :meth:`principal_conflicts`.
     """
 
     def __init__(self, articles: Sequence[Article]) -> None:
         full, lead, lede_names, lede_places = [], [], [], []
-        for article in articles:
-            lead_tokens, rest, (names, places) = _article_tokens(article)
-            lead.append(lead_tokens)
-            full.append(lead_tokens + rest)
+        for i, article in enumerate(articles):
+            lead_ids, rest_ids, (names, places) = _article_tokens(article)
+            lead.append(lead_ids)
+            if not len(lead_ids) + len(rest_ids):  # no words (only numbers, say): own feature
+                rest_ids = np.array([token_id(f"#{i}")], dtype=np.int64)
+            full.append(np.concatenate([lead_ids, rest_ids]))
             lede_names.append(names)
             lede_places.append(places)
-        for i, tokens in enumerate(full):
-            if not tokens:  # no words at all (only numbers, say): a feature of its own
-                full[i] = [f"#{i}"]
-        self.analyzer = Analyzer(full)
-        self.vectorizer = TfidfVectorizer(
-            analyzer=self.analyzer.features, sublinear_tf=True, smooth_idf=True, dtype=np.float64
-        )
+        per_id = np.bincount(np.concatenate(full)) if full else np.zeros(0, dtype=np.int64)
+        corpus_ids = np.flatnonzero(per_id)
+        self.analyzer = Analyzer(counts={_TOKEN_LIST[t]: int(per_id[t]) for t in corpus_ids})
+        feature_of = [self.analyzer.feature(_TOKEN_LIST[t]) for t in corpus_ids.tolist()]
+        self._terms = sorted({f for f in feature_of if f is not None})
+        self.column = {term: c for c, term in enumerate(self._terms)}
+        self._column_of = np.full(len(per_id), -1, dtype=np.int64)  # token id -> column
+        for t, f in zip(corpus_ids.tolist(), feature_of, strict=True):
+            if f is not None:
+                self._column_of[t] = self.column[f]
         if not articles:
             self.matrix = sp.csr_matrix((0, 0))
             self.people = self.cities = Principals([], sp.csr_matrix((0, 0)))
             return
-        full_matrix = self.vectorizer.fit_transform(full)
-        column = self.vectorizer.vocabulary_
-        features = self.analyzer.features
+        full_counts = self._counts(full)
+        df = np.bincount(full_counts.indices, minlength=len(self._terms)).astype(np.float64)
+        self.idf = np.full_like(df, len(full) + 1.0)
+        self.idf /= df + 1.0
+        np.log(self.idf, out=self.idf)
+        self.idf += 1.0
+        full_matrix = self._tfidf(full_counts)
+        column, features = self.column, self.analyzer.features
         present = (full_matrix > 0).astype(np.float64).tocsr()
         # A person is the columns of their name words; a city, its one column.
         self.people = Principals(
@@ -312,12 +354,42 @@ class ArticleVectors:
             present,
         )  # fmt: skip
         person_columns = self.people.columns
-        terms = self.vectorizer.get_feature_names_out()
-        weights = [boost(t, c in person_columns) for c, t in enumerate(terms)]
-        lead_matrix = self.vectorizer.transform(lead) @ sp.diags(weights)
+        weights = [boost(t, c in person_columns) for c, t in enumerate(self._terms)]
+        lead_matrix = self._tfidf(self._counts(lead)) @ sp.diags(weights)
         lead_matrix = l2_normalize(lead_matrix, norm="l2", copy=False)
         blended = LEAD_WEIGHT * lead_matrix + (1 - LEAD_WEIGHT) * full_matrix
         self.matrix = l2_normalize(sp.csr_matrix(blended), norm="l2", copy=False)
+
+    def _columns(self, ids: np.ndarray) -> np.ndarray:
+        """Feature column of each token id; -1 for none (stopword, unknown)."""
+        known = ids < len(self._column_of)
+        columns = np.full(len(ids), -1, dtype=np.int64)
+        columns[known] = self._column_of[ids[known]]
+        unknown = np.flatnonzero(~known | (columns < 0))
+        for k in unknown.tolist():  # tokens new to this corpus pass through unchanged
+            token = _TOKEN_LIST[ids[k]]
+            if token not in self.analyzer.known:
+                columns[k] = self.column.get(token, -1)
+        return columns
+
+    def _counts(self, docs: Sequence[np.ndarray]) -> sp.csr_matrix:
+        """Term counts: one row per document of token ids."""
+        rows = np.repeat(np.arange(len(docs)), [len(d) for d in docs])
+        columns = self._columns(np.concatenate(docs)) if docs else np.zeros(0, dtype=np.int64)
+        keep = columns >= 0
+        counts = sp.csr_matrix(
+            (np.ones(int(keep.sum())), (rows[keep], columns[keep])),
+            shape=(len(docs), len(self._terms)),
+        )
+        counts.sum_duplicates()
+        return counts
+
+    def _tfidf(self, counts: sp.csr_matrix) -> sp.csr_matrix:
+        """Sublinear tf times idf, rows L2-normalised (as scikit-learn's TfidfTransformer)."""
+        np.log(counts.data, counts.data)
+        counts.data += 1.0
+        counts.data *= self.idf[counts.indices]
+        return l2_normalize(counts, norm="l2", copy=False)
 
     def principal_conflicts(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         """For pairs (left[k], right[k]): other principals, so other events?
@@ -332,10 +404,11 @@ class ArticleVectors:
         """L2-normalised vectors of other texts (sentences) in the same feature space."""
         if not texts:
             return sp.csr_matrix((0, self.matrix.shape[1]))
-        return self.vectorizer.transform([text_tokens(t) for t in texts])
+        return self._tfidf(self._counts([text_token_ids(t) for t in texts]))
 
     def terms(self) -> list[str]:
-        return list(self.vectorizer.get_feature_names_out())
+        """Feature names, one per column."""
+        return list(self._terms)
 
 
 # ---------------------------------------------------------------- dates
