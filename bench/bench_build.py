@@ -9,7 +9,8 @@ the "no model installed" path instead.
 
 Measured, each as a fresh ``python -m digest build`` process (wall clock, median of --runs):
 
-* full build: output folder and build cache deleted, translation cache warm;
+* full build: output folder and build cache deleted, translation cache warm; and the same
+  with ``search = false`` in digest.toml (no Pagefind bundle);
 * no-op: nothing changed since the last build;
 * one edit: one article's paragraph changed since the last build;
 
@@ -89,6 +90,29 @@ def age(root: Path) -> None:
     then = time.time() - 3600
     for path in root.rglob("*"):
         os.utime(path, (then, then))
+
+
+def clear_build(root: Path) -> None:
+    """Delete the output folder and the build cache (the translation cache stays warm)."""
+    shutil.rmtree(root / "site", ignore_errors=True)
+    for name in ("build-state.pickle", "build-stamp.pickle"):
+        (root / ".digest-cache" / name).unlink(missing_ok=True)
+
+
+def full_without_search(root: Path, runs: int) -> list[float]:
+    """Full builds of a site whose digest.toml says ``search = false`` (no Pagefind)."""
+    config = root / "digest.toml"
+    config.write_text("search = false\n", encoding="utf-8")
+    try:
+        seconds = []
+        for _ in range(runs):
+            clear_build(root)
+            seconds.append(digest_build(root)[0])
+        return seconds
+    finally:
+        config.unlink()
+        clear_build(root)
+        digest_build(root)
 
 
 def stage_times(root: Path) -> dict[str, float]:
@@ -265,14 +289,15 @@ def main() -> None:
         return
     full, noop, one_edit = [], [], []
     for n in range(args.runs):
-        shutil.rmtree(root / "site")
-        for name in ("build-state.pickle", "build-stamp.pickle"):
-            (root / ".digest-cache" / name).unlink(missing_ok=True)
+        clear_build(root)
         full.append(digest_build(root)[0])
         noop.append(digest_build(root)[0])
         edit(root / "content" / article, n)
         one_edit.append(digest_build(root)[0])
     record("full_build", round(statistics.median(full), 3))
+    record(
+        "full_build_no_search", round(statistics.median(full_without_search(root, args.runs)), 3)
+    )
     record("noop_build", round(statistics.median(noop), 3))
     record("one_edit_build", round(statistics.median(one_edit), 3))
     record("stages_full_build", stage_times(root))
