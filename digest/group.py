@@ -257,24 +257,28 @@ def cluster(
     # Entries (-mean, a, b, versions) order totally, so the merge order is deterministic.
     heap: list[tuple[float, int, int, int, int]] = []
 
-    def push(a: int, b: int) -> None:
-        ca, cb = clusters[a], clusters[b]
-        mean = ca.links[b] / (len(ca.members) * len(cb.members))
-        undated = ca.window is None or cb.window is None  # no date to back the text up
-        if mean >= (SAME_STORY_UNDATED if undated else SAME_STORY):
-            lo, hi = min(a, b), max(a, b)
-            heapq.heappush(heap, (-mean, lo, hi, clusters[lo].version, clusters[hi].version))
+    def push_links(a: int, above: int = -1) -> None:
+        """Queue cluster ``a`` with each linked cluster (numbered above ``above``) whose
+        mean similarity is enough."""
+        ca = clusters[a]
+        size, undated = len(ca.members), ca.window is None  # no date to back the text up
+        for b, total in ca.links.items():
+            if b <= above:
+                continue
+            cb = clusters[b]
+            mean = total / (size * len(cb.members))
+            if mean >= (SAME_STORY_UNDATED if undated or cb.window is None else SAME_STORY):
+                if a < b:
+                    heapq.heappush(heap, (-mean, a, b, ca.version, cb.version))
+                else:
+                    heapq.heappush(heap, (-mean, b, a, cb.version, ca.version))
 
-    for a, ca in clusters.items():
-        for b in ca.links:
-            if a < b:
-                push(a, b)
+    for a in list(clusters):
+        push_links(a, above=a)
     while heap:
         _, a, b, va, vb = heapq.heappop(heap)
-        if a not in clusters or b not in clusters:
-            continue
-        ca, cb = clusters[a], clusters[b]
-        if (ca.version, cb.version) != (va, vb):
+        ca, cb = clusters.get(a), clusters.get(b)
+        if ca is None or cb is None or ca.version != va or cb.version != vb:
             continue
         window = intersect(ca.window, cb.window)
         if window == () or (ca.pin and cb.pin and ca.pin != cb.pin):
@@ -290,8 +294,7 @@ def cluster(
             cc = clusters[c]
             cc.links[a] = cc.links.get(a, 0.0) + cc.links.pop(b)
             ca.links[c] = ca.links.get(c, 0.0) + total
-        for c in ca.links:
-            push(a, c)
+        push_links(a)
     return [sorted(c.members) for _, c in sorted(clusters.items())]
 
 
@@ -348,13 +351,22 @@ def group_stories(
                 date=_story_date(ms),
                 articles=tuple(ordered),
                 summary=choose_summary(
-                    found[k], sentences[start:end], sentence_centrality[start:end], len(ms)
+                    found[k], _rows(sentences, start, end), sentence_centrality[start:end], len(ms)
                 ),
                 related=related[k],
             )
         )
         start = end
     return sorted(stories, key=_newest_first)
+
+
+def _rows(matrix: sp.csr_matrix, start: int, end: int) -> sp.csr_matrix:
+    """Rows ``start:end`` of a CSR matrix as a view (no scipy slicing overhead)."""
+    lo, hi = matrix.indptr[start], matrix.indptr[end]
+    return sp.csr_matrix(
+        (matrix.data[lo:hi], matrix.indices[lo:hi], matrix.indptr[start : end + 1] - lo),
+        shape=(end - start, matrix.shape[1]),
+    )
 
 
 def _newest_first(story: Story) -> tuple[bool, int, str]:

@@ -89,7 +89,11 @@ def token_id(token: str) -> int:
 @functools.lru_cache(maxsize=300_000)
 def text_token_ids(text: str) -> np.ndarray:
     """:func:`text_tokens` as interned ids, cached per text."""
-    return np.fromiter((token_id(t) for t in text_tokens(text)), dtype=np.int64)
+    tokens = text_tokens(text)
+    ids = list(map(_TOKEN_IDS.get, tokens))  # known tokens without a Python call each
+    if None in ids:
+        ids = [token_id(t) for t in tokens]
+    return np.array(ids, dtype=np.int64)
 
 
 def _strip_article(token: str) -> str:
