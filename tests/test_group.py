@@ -9,6 +9,8 @@ import json
 import random
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import feedparser
@@ -313,3 +315,20 @@ def test_odd_articles_still_get_a_story_each():
     assert sorted(sorted(_members(s)) for s in stories) == [["e.txt"], ["n.txt"], ["s.txt"]]
     assert {s.summary for s in stories} == {("123 456",), ("نص قصير",), ("A short English note.",)}
     assert group_stories([]) == []
+
+
+def test_grouping_does_not_depend_on_what_earlier_runs_cached(seeds):
+    """Token caches and interned ids persist across runs in one process (``digest serve``);
+    the stories must be those a fresh process gives."""
+    group_stories([NEW_MOSCOW, UNRELATED, *seeds])  # fill the caches in another order
+    here = json.dumps([s.to_json() for s in group_stories(seeds)], ensure_ascii=False)
+    script = (
+        "import json; from pathlib import Path; from digest.build import load_articles; "
+        "from digest.group import group_stories; "
+        f"articles, _ = load_articles(Path({str(CONTENT)!r})); "
+        "print(json.dumps([s.to_json() for s in group_stories(articles)], ensure_ascii=False))"
+    )
+    fresh = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert fresh.stdout.strip() == here
