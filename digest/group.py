@@ -2,11 +2,13 @@
 
 How it works:
 
-1. Every article becomes a sparse TF-IDF vector (:mod:`digest.story_features`): folded
-   Arabic tokens without stopwords, clitics stripped, name variants folded, with the
-   title and lead paragraphs weighted up and, in the lead, the kind of event (``~sign``,
-   ``~meet``, ``~vote`` ...), its city and the people named after a title (الرئيس ...)
-   weighted up again (:mod:`digest.story_lexicon`).
+1. Every article becomes a sparse TF-IDF vector (:mod:`digest.story_features`) of its
+   title, lead paragraphs and first ``FEATURE_WORDS`` body words (the rest is mostly
+   background): folded Arabic tokens without stopwords, clitics stripped, name variants
+   folded, with the title and lead paragraphs weighted up and, in the lead, the kind of
+   event (``~sign``, ``~meet``, ``~vote`` ...), its city and the people named after a
+   title (الرئيس ...) weighted up again (:mod:`digest.story_lexicon`). Folded tokens are
+   cached per text, so rebuilds after an edit only tokenise what changed.
 2. Each article has the dates its event can be on: its own date (dateline or front
    matter), else the event dates its text gives (background dates left out), else
    none. Two articles whose dates are more than ``2 * DATE_SLACK_DAYS`` apart are never

@@ -5,11 +5,16 @@
   ``وال/فال/بال/كال/لل`` forms always; a lone ``و/ف/ب/ل`` only when the rest of the word
   also occurs on its own in the corpus), and spelling variants of one name folded
   together (بيزشكيان, بزشكيان and بيزيشكيان share the consonant skeleton ``بزشكن``).
-* Weights: scikit-learn's TF-IDF (sublinear tf, smooth idf) over the whole text,
+* Text read: the title, the lead paragraphs and then paragraphs up to ``FEATURE_WORDS``
+  body words; later paragraphs are mostly background that every report of a region
+  shares, and reading them made long articles look alike (and cost time).
+* Weights: TF-IDF as scikit-learn computes it (sublinear tf, smooth idf) over that text,
   blended with the same weights over the title and lead paragraphs, which is where a
   report says what happened, where and when; in the lead, event kinds (``~sign``),
   cities and people's names count ``*_BOOST`` times more. Rows are L2-normalised sparse
-  vectors, so a sparse dot product is a cosine similarity.
+  vectors, so a sparse dot product is a cosine similarity. Tokens are folded once per
+  text and interned as ids (module-level LRU caches that rebuilds hit; results never
+  depend on them), and the counts are built with numpy, not per token in Python.
 * Principals: the people (words after a title) and event places (cities after في/إلى)
   that the lede names, to spot two reports of other events (:class:`Principals`).
 * Dates: the article's own date (front matter or dateline, set by the cleaner), else
