@@ -39,6 +39,8 @@ from digest.story_registry import REGISTRY_FILE, load_registry, save_registry
 if TYPE_CHECKING:
     import jinja2
 
+    from digest.search_index import BackgroundBundle
+
 # The cleaner, grouper (scikit-learn), renderer (Jinja, Babel) and translator are imported
 # only when a build has work to do: a no-op `digest build` just stats files.
 
@@ -316,10 +318,14 @@ class Builder:
             report.warnings.append(result.message)
         lap("translate")
         only = None if edited is None else {p for s in edited for p in story_paths(s)}
-        files, keys = self._render(stories, result.english, result.message, config, report, only)
+        # A first build indexes the story pages while it renders the others (see _render).
+        index_early = config.search and only is None and not self._bundle_records()
+        files, keys, early = self._render(
+            stories, result.english, result.message, config, report, only, index_early
+        )
         lap("render")
         if config.search:
-            self._search(files, provisional=report.provisional)
+            self._search(files, provisional=report.provisional, early=early)
         lap("search")
         self._write(files, keys, report)
         lap("write")
@@ -367,15 +373,21 @@ class Builder:
         config: SiteConfig,
         report: BuildReport,
         only: set[str] | None = None,
-    ) -> tuple[dict[str, bytes | None], dict[str, bytes | None]]:
+        index_early: bool = False,
+    ) -> tuple[dict[str, bytes | None], dict[str, bytes | None], BackgroundBundle | None]:
         """Every output file: its bytes, or None where the file on disk is still right;
-        and the render keys of the pages that were rendered.
+        the render keys of the pages that were rendered; and, with ``index_early``, the
+        search bundle being made meanwhile.
 
         ``only``: render just these page paths (and pages not on disk yet); keep the rest.
+        ``index_early``: render story pages (and the root page) first, and start Pagefind on
+        them while the other pages are rendered (:meth:`_search` checks they were all it
+        needed).
         """
         import jinja2
 
         from digest.render import Page, SiteRenderer
+        from digest.search_index import BackgroundBundle, indexable_pages
 
         theme = self.project.theme
         memo = self.state.pages
@@ -387,17 +399,23 @@ class Builder:
                 self._renderer = (salt, SiteRenderer(theme, config))
             renderer = self._renderer[1]
             plan: list[Page] = renderer.plan(stories, english, note)
-            files: dict[str, bytes | None] = {}
+            files: dict[str, bytes | None] = dict.fromkeys(page.file for page in plan)
             keys: dict[str, bytes | None] = {}
-            for page in plan:
+            early: BackgroundBundle | None = None
+            first = [p for p in plan if p.template == "story.html" or p.path == ""]
+            first_files = {p.file for p in first}
+            order = [*first, *(p for p in plan if p.file not in first_files)]
+            for index, page in enumerate(order):
+                if index_early and index == len(first):
+                    rendered = {p.file: files[p.file] for p in plan if p.file in first_files}
+                    if all(data is not None for data in rendered.values()):
+                        early = BackgroundBundle(indexable_pages(rendered))
                 record = memo.records.get(page.file)
                 if only is not None and page.path not in only and record is not None:
-                    files[page.file] = None  # kept as is until the exact build
-                    continue
+                    continue  # kept as is until the exact build
                 key = page_key(salt, page.template, page.path, page.context)
                 reusable = key is not None and record is not None and record.key == key
                 if reusable and memo.unchanged_on_disk(output, page.file):
-                    files[page.file] = None
                     continue
                 files[page.file] = renderer.render_page(page)
                 report.rendered += 1
@@ -407,18 +425,31 @@ class Builder:
             raise BuildError(template_error(exc, theme)) from None
         except (tomllib.TOMLDecodeError, KeyError, OSError) as exc:
             raise BuildError(f"theme {theme}: {type(exc).__name__}: {exc}") from None
-        return files, keys
+        return files, keys, early
 
-    def _search(self, files: dict[str, bytes | None], *, provisional: bool) -> None:
+    def _bundle_records(self) -> list[str]:
+        """Site paths of the search bundle files on disk from the last build."""
+        from digest.search_index import BUNDLE_DIR
+
+        return [path for path in self.state.pages.records if path.startswith(BUNDLE_DIR + "/")]
+
+    def _search(
+        self,
+        files: dict[str, bytes | None],
+        *,
+        provisional: bool,
+        early: BackgroundBundle | None = None,
+    ) -> None:
         """Add the Pagefind search bundle to ``files``: re-indexed when any page changed.
 
         A provisional preview build keeps the last bundle; the exact build that follows
-        re-indexes.
+        re-indexes. Pagefind is given the pages it indexes (:func:`indexable_pages`); an
+        ``early`` bundle is used if it was made from exactly those.
         """
-        from digest.search_index import BUNDLE_DIR, SearchIndexError, search_bundle
+        from digest.search_index import SearchIndexError, indexable_pages, search_bundle
 
         output = self.project.output
-        old = [path for path in self.state.pages.records if path.startswith(BUNDLE_DIR + "/")]
+        old = self._bundle_records()
         changed = any(data is not None for path, data in files.items() if path.endswith(".html"))
         if old and (provisional or not changed):
             files.update(dict.fromkeys(old))
@@ -430,8 +461,14 @@ class Builder:
             for path, data in files.items()
             if path.endswith(".html")
         }
+        indexable = indexable_pages(pages)
         try:
-            files.update(search_bundle(pages))
+            if early is not None and list(early.pages.items()) == list(indexable.items()):
+                files.update(early.result())
+            else:
+                if early is not None:
+                    early.wait()  # not what is needed after all: let it clean up first
+                files.update(search_bundle(indexable))
         except SearchIndexError as exc:
             raise BuildError(f"search index: {exc}") from None
 

@@ -17,11 +17,13 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 
 BUNDLE_DIR = "pagefind"
 ENTRY_FILE = "pagefind-entry.json"
+BODY_MARKER = b"data-pagefind-body"
 
 
 class SearchIndexError(RuntimeError):
@@ -111,3 +113,47 @@ def search_bundle(pages: Mapping[str, bytes]) -> dict[str, bytes]:
             for path in sorted(bundle.rglob("*"))
             if path.is_file()
         }
+
+
+def indexable_pages(pages: Mapping[str, bytes]) -> dict[str, bytes]:
+    """The pages Pagefind reads: those marked ``data-pagefind-body`` (and ``index.html``).
+
+    Once one page has the marker Pagefind ignores every page without it, so leaving those
+    out gives the same bundle from fewer bytes; with no marked page, every page counts.
+    """
+    marked = {path: data for path, data in pages.items() if BODY_MARKER in data}
+    if not marked:
+        return dict(pages)
+    if "index.html" in pages:
+        marked.setdefault("index.html", pages["index.html"])
+    return {path: marked[path] for path in pages if path in marked}  # in the pages' order
+
+
+class BackgroundBundle:
+    """:func:`search_bundle` of some pages, started now, in a thread (Pagefind is a
+    separate process, so it runs while the build goes on rendering other pages)."""
+
+    def __init__(self, pages: Mapping[str, bytes]) -> None:
+        self.pages = dict(pages)
+        self._bundle: dict[str, bytes] | None = None
+        self._error: SearchIndexError | None = None
+        self._thread = threading.Thread(target=self._run, name="pagefind", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._bundle = search_bundle(self.pages)
+        except SearchIndexError as exc:
+            self._error = exc
+
+    def wait(self) -> None:
+        """Wait for Pagefind to finish (and its temporary folder to be removed)."""
+        self._thread.join()
+
+    def result(self) -> dict[str, bytes]:
+        """The bundle (waits for Pagefind). Raises :class:`SearchIndexError`."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._bundle is not None
+        return self._bundle

@@ -1,4 +1,4 @@
-"""``search = false`` in digest.toml: no Pagefind bundle, no search pages, no links to them."""
+"""Search options: ``search = false`` in digest.toml, and the bundle made while rendering."""
 
 from __future__ import annotations
 
@@ -49,3 +49,24 @@ def test_search_must_be_a_boolean(tmp_path: Path) -> None:
     project = _site(tmp_path / "site", 'search = "no"\n')
     with pytest.raises(BuildError, match="search must be true or false"):
         build_site(project)
+
+
+def test_bundle_made_while_rendering_equals_indexing_every_page(tmp_path: Path) -> None:
+    """A first build starts Pagefind on the story pages while it renders the others; the
+    bundle is the one Pagefind makes from the whole site."""
+    from digest.search_index import BUNDLE_DIR, search_bundle
+
+    project = _site(tmp_path, "")
+    build_site(project)
+    site = project.output
+    every_page = {
+        p.relative_to(site).as_posix(): p.read_bytes()
+        for p in sorted(site.rglob("*.html"))
+        if not p.relative_to(site).as_posix().startswith(BUNDLE_DIR + "/")
+    }
+    on_disk = {
+        p.relative_to(site).as_posix(): p.read_bytes()
+        for p in (site / BUNDLE_DIR).rglob("*")
+        if p.is_file()
+    }
+    assert on_disk == search_bundle(every_page)
