@@ -32,6 +32,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.preprocessing import normalize as l2_normalize
 
 from digest.article import Article
@@ -313,9 +314,9 @@ class Principals:
 class ArticleVectors:
     """TF-IDF vectors of a corpus: ``matrix`` row ``i`` is article ``i``, L2-normalised.
 
-    The weights are scikit-learn's ``TfidfVectorizer(sublinear_tf=True, smooth_idf=True)``
-    with columns in term order, computed here on interned token ids so that no Python
-    code runs per token. Also keeps who and where each article's lede (title and first
+    The weights are scikit-learn's ``TfidfTransformer(sublinear_tf=True, smooth_idf=True)``
+    over term counts built from interned token ids (columns in term order), so that no
+    Python code runs per token. Also keeps who and where each article's lede (title and first
     paragraph) names, for :meth:`principal_conflicts`.
     """
 
@@ -344,11 +345,7 @@ class ArticleVectors:
             self.people = self.cities = Principals([], sp.csr_matrix((0, 0)))
             return
         full_counts = self._counts(full)
-        df = np.bincount(full_counts.indices, minlength=len(self._terms)).astype(np.float64)
-        self.idf = np.full_like(df, len(full) + 1.0)
-        self.idf /= df + 1.0
-        np.log(self.idf, out=self.idf)
-        self.idf += 1.0
+        self.tfidf = TfidfTransformer(sublinear_tf=True, smooth_idf=True).fit(full_counts)
         full_matrix = self._tfidf(full_counts)
         column, features = self.column, self.analyzer.features
         present = (full_matrix > 0).astype(np.float64).tocsr()
@@ -394,11 +391,8 @@ class ArticleVectors:
         return counts
 
     def _tfidf(self, counts: sp.csr_matrix) -> sp.csr_matrix:
-        """Sublinear tf times idf, rows L2-normalised (as scikit-learn's TfidfTransformer)."""
-        np.log(counts.data, counts.data)
-        counts.data += 1.0
-        counts.data *= self.idf[counts.indices]
-        return l2_normalize(counts, norm="l2", copy=False)
+        """Sublinear tf times the corpus idf, rows L2-normalised (scikit-learn)."""
+        return sp.csr_matrix(self.tfidf.transform(counts, copy=False))
 
     def principal_conflicts(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         """For pairs (left[k], right[k]): other principals, so other events?
