@@ -183,6 +183,21 @@ def _human_translation(article: Article) -> tuple[str | None, str]:
     return meta.get("title"), markdown_to_html(body)
 
 
+def human_titles(stories: list[Story]) -> dict[str, str]:
+    """Arabic title -> an editor's English title, from human translation sidecars.
+
+    They win over machine translation wherever the title shows, e.g. as a story headline.
+    """
+    titles: dict[str, str] = {}
+    for story in stories:
+        for article in story.articles:
+            if article.english is not None:
+                title = _human_translation(article)[0]
+                if title:
+                    titles[article.title] = title
+    return titles
+
+
 def _article_view(article: Article, lang: str, loc: Localizer) -> dict[str, Any]:
     blocks = [_block_view(b, loc) for b in article.body]
     texts = [t for b in blocks for t in (b["items"] if b["kind"] == "list" else [b["text"]])]
@@ -297,6 +312,7 @@ class SiteRenderer:
         self, stories: list[Story], english: Mapping[str, str], translation_note: str | None
     ) -> list[Page]:
         """Every page of the site, unrendered, in a fixed order."""
+        english = {**english, **human_titles(stories)}
         pages: list[Page] = []
         views: dict[str, list[dict[str, Any]]] = {}
         for lang in LANGS:

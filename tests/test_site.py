@@ -356,3 +356,24 @@ def test_bad_front_matter_is_reported_by_file_and_the_rest_builds(
     report = build_site(Project.at(site_root))
     assert [(e.path, message in e.message) for e in report.errors] == [(name, True)]
     assert report.articles == len(SEEDS)
+
+
+def test_human_translation_title_becomes_the_english_headline(site_root: Path) -> None:
+    content = site_root / "content"
+    (content / "summit.md").write_text(
+        "---\ntitle: قمة عربية طارئة في القاهرة\ndate: 2025-03-04\n---\n\n"
+        "انعقدت القمة العربية الطارئة في القاهرة اليوم بحضور القادة العرب.\n",
+        encoding="utf-8",
+    )
+    (content / "summit.en.md").write_text(
+        "---\ntitle: Emergency Arab summit in Cairo\n---\n\nThe summit met today.\n",
+        encoding="utf-8",
+    )
+    build_site(Project.at(site_root))
+    site = site_root / "site"
+    page = next(
+        p for p in story_pages(site, "en") if "The summit met today." in p.read_text("utf-8")
+    )
+    assert ">Emergency Arab summit in Cairo</h1>" in page.read_text(encoding="utf-8")
+    feed = feedparser.parse((site / "en/feed.xml").read_bytes())
+    assert "Emergency Arab summit in Cairo" in [e.title for e in feed.entries]
