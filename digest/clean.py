@@ -678,6 +678,21 @@ _ARABIC_RUN = re.compile(r"[\u0600-\u06ff]+")
 _LATIN_RUN = re.compile(r"[A-Za-z]+")
 
 
+_SENTENCE_END = (".", "!", "?", "؟", "…", "»", '"', "”")
+
+
+def is_prose(block: Block) -> bool:
+    """A paragraph or list item that reads as text: a sentence, or several words.
+
+    Menus and section links ("الرئيسية", "أخبار", "رياضة") are neither, so a file made of
+    them alone holds no article.
+    """
+    texts = block.items if block.kind == "list" else (block.text,)
+    return block.kind != "heading" and any(
+        len(t.split()) >= 4 or t.rstrip().endswith(_SENTENCE_END) for t in texts
+    )
+
+
 def clean_article(source: SourceFile) -> Article:
     """Turn a source file into an :class:`Article`. Raises :class:`CleaningError`."""
     units = markdown_units(source.text) if source.format == "md" else text_units(source.text)
@@ -691,10 +706,10 @@ def clean_article(source: SourceFile) -> Article:
     if not blocks and detected_title:
         blocks = [Block("paragraph", detected_title)]
         detected_title = None
-    if not blocks:
+    if not blocks or not any(map(is_prose, blocks)):
         raise CleaningError(
             f"{source.path}: no article text found, only site furniture "
-            "(masthead, byline, captions, tag or related-article lists)"
+            "(masthead, menus, byline, captions, tag or related-article lists)"
         )
     meta = source.meta
     outlet = meta.get("outlet") or meta.get("source") or top.outlet

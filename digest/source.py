@@ -37,6 +37,8 @@ class ContentError:
     message: str
 
     def __str__(self) -> str:
+        if self.message.startswith(f"{self.path}: "):  # the message names the file already
+            return self.message
         return f"{self.path}: {self.message}"
 
 
