@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import gc
+import signal
 import sys
 import threading
 import time
@@ -284,5 +285,11 @@ def _describe(paths: list[str], root: Path) -> str:
 
 
 def serve(project: Project, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """``digest serve``: build, serve and rebuild until Ctrl-C."""
+    """``digest serve``: build, serve and rebuild until Ctrl-C (or SIGTERM)."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, interrupt)  # `kill` stops it as cleanly as Ctrl-C
     DevServer(project, host, port).serve_forever()
