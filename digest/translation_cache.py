@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 
@@ -47,6 +48,23 @@ def normalise(sentence: str) -> str:
     return " ".join(sentence.split())
 
 
+def _retry_while_locked(statement: Callable[[], object]) -> None:
+    """Run ``statement``, retrying while another process holds the database.
+
+    Switching to WAL needs a moment of exclusive access, and SQLite answers "database is
+    locked" at once (without its busy handler) when another connection is doing the same.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            statement()
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 class TranslationCache:
     """English for (model, sentence) pairs, shared by every build of a site."""
 
@@ -58,7 +76,7 @@ class TranslationCache:
         self.path = cache_dir / DB_NAME
         self._db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         self._db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-        self._db.execute("PRAGMA journal_mode = WAL")
+        _retry_while_locked(lambda: self._db.execute("PRAGMA journal_mode = WAL"))
         self._db.execute("PRAGMA synchronous = NORMAL")
         self._db.executescript(_SCHEMA)
 

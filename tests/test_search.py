@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -16,12 +17,46 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_sample(tmp_path_factory.mktemp("search"))  # the build writes the bundle
 
 
+VOID = frozenset({"br", "hr", "img", "input", "link", "meta", "source", "wbr", "col", "area"})
+
+
+class _IndexedText(HTMLParser):
+    """The text Pagefind indexes: inside ``data-pagefind-body``, outside ``-ignore``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[tuple[bool, bool]] = []  # (in body, ignored) per open element
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        names = {name for name, _ in attrs}
+        body, ignored = self.stack[-1] if self.stack else (False, False)
+        state = (body or "data-pagefind-body" in names, ignored or "data-pagefind-ignore" in names)
+        if tag not in VOID:
+            self.stack.append(state)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in VOID and self.stack:
+            self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        if self.stack and self.stack[-1] == (True, False):
+            self.text.append(data)
+
+
+def _indexed_text(page: Path) -> str:
+    parser = _IndexedText()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return " ".join(parser.text)
+
+
 def _pages_with(site: Path, lang: str, word: str) -> set[str]:
-    """Site paths (``/ar/stories/<slug>/``) of the story pages that contain ``word``."""
+    """Site paths (``/ar/stories/<slug>/``) of the story pages whose indexed text has ``word``
+    (a headline shown in another story's related links does not count)."""
     return {
         "/" + page.parent.relative_to(site).as_posix() + "/"
         for page in story_pages(site, lang)
-        if word in page.read_text(encoding="utf-8")
+        if word in _indexed_text(page)
     }
 
 
