@@ -42,36 +42,6 @@ def check_output_dir(output: Path, protected: list[Path]) -> None:
         )
 
 
-def _write_tree(pages: dict[str, bytes], target: Path) -> None:
-    for rel, data in pages.items():
-        path = target / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-    (target / MARKER).write_text(MARKER_TEXT)
-
-
-def write_site(pages: dict[str, bytes], output: Path) -> None:
-    """Replace ``output`` with exactly ``pages`` (site path -> bytes), atomically."""
-    output = output.absolute()
-    output.parent.mkdir(parents=True, exist_ok=True)
-    staging = output.with_name(f".{output.name}.new-{os.getpid()}")
-    retired = output.with_name(f".{output.name}.old-{os.getpid()}")
-    for leftover in (staging, retired):
-        if leftover.exists():
-            shutil.rmtree(leftover)
-    try:
-        _write_tree(pages, staging)
-        if output.exists():
-            os.replace(output, retired)
-        os.replace(staging, output)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        if retired.exists() and not output.exists():
-            os.replace(retired, output)
-        raise
-    shutil.rmtree(retired, ignore_errors=True)
-
-
 def _ensure_parent(path: Path, made: set[Path]) -> None:
     parent = path.parent
     if parent not in made:

@@ -7,18 +7,11 @@ from pathlib import Path
 
 import pytest
 from preview_support import MARKER_WORD, copy_project, edit_paragraph, story_url
+from reader_support import CHROMIUM
+from reader_support import CHROMIUM_ARGS as ARGS
 
 from digest.serve import DevServer
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SEED = "001_aa6171b58bcd83fd.txt"
 
 pytestmark = [
