@@ -208,16 +208,6 @@ def _salt(theme: Path, config: SiteConfig) -> bytes:
     return digest.digest()
 
 
-def _static_files(theme: Path) -> dict[str, bytes]:
-    """The theme's static files, as :meth:`SiteRenderer.render` adds them."""
-    static = theme / "static"
-    return {
-        "static/" + p.relative_to(static).as_posix(): p.read_bytes()
-        for p in sorted(static.rglob("*"))
-        if p.is_file()
-    }
-
-
 class Builder:
     """Builds one project, again and again, redoing only what changed since the last build.
 
@@ -386,7 +376,7 @@ class Builder:
         """
         import jinja2
 
-        from digest.render import Page, SiteRenderer
+        from digest.render import Page, SiteRenderer, static_files
         from digest.search_index import BackgroundBundle, indexable_pages
 
         theme = self.project.theme
@@ -420,7 +410,7 @@ class Builder:
                 files[page.file] = renderer.render_page(page)
                 report.rendered += 1
                 keys[page.file] = key
-            files.update(_static_files(theme))
+            files.update(static_files(theme))
         except jinja2.TemplateError as exc:
             raise BuildError(template_error(exc, theme)) from None
         except (tomllib.TOMLDecodeError, KeyError, OSError) as exc:

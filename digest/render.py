@@ -15,7 +15,7 @@ Pages of each language (``<lang>`` is ``ar`` or ``en``; every page links its cou
 * ``<lang>/search/`` the Pagefind search page, ``<lang>/feed.xml`` the RSS feed.
 
 :meth:`SiteRenderer.plan` lists every page as a :class:`Page` (template + context) and
-:meth:`SiteRenderer.render` renders them, so a caller can render only some pages.
+:meth:`SiteRenderer.render_page` renders one, so a caller renders only the pages that changed.
 """
 
 from __future__ import annotations
@@ -379,21 +379,15 @@ class SiteRenderer:
         pages += [_page(o["path"], "outlet.html", common, outlet=o) for o in ordered]
         return pages
 
-    def render(
-        self,
-        stories: list[Story],
-        english: Mapping[str, str],
-        translation_note: str | None,
-    ) -> dict[str, bytes]:
-        """All pages of the site and the theme's static files, keyed by site path."""
-        plan = self.plan(stories, english, translation_note)
-        pages = {page.file: self.render_page(page) for page in plan}
-        for asset in sorted((self.theme / "static").rglob("*")):
-            if asset.is_file():
-                pages["static/" + asset.relative_to(self.theme / "static").as_posix()] = (
-                    asset.read_bytes()
-                )
-        return pages
+
+def static_files(theme: Path) -> dict[str, bytes]:
+    """The theme's static files (``static/…``), keyed by site path."""
+    static = theme / "static"
+    return {
+        "static/" + p.relative_to(static).as_posix(): p.read_bytes()
+        for p in sorted(static.rglob("*"))
+        if p.is_file()
+    }
 
 
 def _page(path: str, template: str, common: dict[str, Any], **context: Any) -> Page:
