@@ -37,6 +37,7 @@ from digest.source import (
     ContentError,
     FrontMatterError,
     is_article_file,
+    read_error,
     read_source,
 )
 
@@ -172,14 +173,6 @@ class LoadResult:
     removed: list[str] = field(default_factory=list)
 
 
-def _read_error(rel: str, exc: Exception) -> ContentError:
-    if isinstance(exc, UnicodeDecodeError):
-        return ContentError(
-            rel, f"not UTF-8 text (invalid byte at offset {exc.start}); save the file as UTF-8"
-        )
-    return ContentError(rel, str(exc))
-
-
 class ArticleCache:
     """Cleaned articles by content path; a file is read only when its stat changed."""
 
@@ -268,7 +261,7 @@ def read_and_clean(content: Path, rel: str, fingerprint: str | None) -> Cleaned:
             return source.fingerprint, None, None
         return source.fingerprint, clean_article(source), None
     except (UnicodeDecodeError, FrontMatterError, CleaningError, OSError) as exc:
-        return "", None, _read_error(rel, exc)
+        return "", None, read_error(rel, exc)
 
 
 def _clean_chunk(content: Path, jobs: list[tuple[str, str | None]]) -> list[Cleaned]:

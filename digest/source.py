@@ -167,6 +167,15 @@ def read_source(path: Path, content_dir: Path) -> SourceFile:
     )
 
 
+def read_error(rel: str, exc: Exception) -> ContentError:
+    """What the editor is told about a content file that could not be read."""
+    if isinstance(exc, UnicodeDecodeError):
+        return ContentError(
+            rel, f"not UTF-8 text (invalid byte at offset {exc.start}); save the file as UTF-8"
+        )
+    return ContentError(rel, str(exc))
+
+
 def read_sources(content_dir: Path) -> tuple[list[SourceFile], list[ContentError]]:
     """Read every article below ``content_dir``; unreadable files are reported, not raised."""
     if not content_dir.is_dir():
@@ -177,13 +186,6 @@ def read_sources(content_dir: Path) -> tuple[list[SourceFile], list[ContentError
         rel = path.relative_to(content_dir).as_posix()
         try:
             sources.append(read_source(path, content_dir))
-        except UnicodeDecodeError as exc:
-            errors.append(
-                ContentError(
-                    rel,
-                    f"not UTF-8 text (invalid byte at offset {exc.start}); save the file as UTF-8",
-                )
-            )
-        except (FrontMatterError, OSError) as exc:
-            errors.append(ContentError(rel, str(exc)))
+        except (UnicodeDecodeError, FrontMatterError, OSError) as exc:
+            errors.append(read_error(rel, exc))
     return sources, errors
