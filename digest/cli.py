@@ -22,6 +22,12 @@ content_option = click.option(
     default=None,
     help="Folder of articles [default: ./content].",
 )
+output_option = click.option(
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder to build into [default: ./site].",
+)
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 
 
@@ -51,12 +57,7 @@ def main() -> None:
 
 @main.command()
 @content_option
-@click.option(
-    "--output",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Folder to build into [default: ./site].",
-)
+@output_option
 @click.option(
     "--strict",
     is_flag=True,
@@ -85,12 +86,7 @@ def build(content: Path | None, output: Path | None, strict: bool) -> None:
 
 @main.command()
 @content_option
-@click.option(
-    "--output",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Folder to build into and serve [default: ./site].",
-)
+@output_option
 @click.option("--port", type=int, default=8000, show_default=True, help="Port to listen on.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 def serve(content: Path | None, output: Path | None, port: int, host: str) -> None:
