@@ -96,16 +96,19 @@ def code_stamp() -> str:
 
 
 def model_stamp() -> str:
-    """Cheap stamp of the installed Argos Translate packages (names and mtimes)."""
-    folder = os.environ.get("ARGOS_PACKAGES_DIR")
-    if not folder:
-        data = os.environ.get("XDG_DATA_HOME") or os.path.expanduser("~/.local/share")
-        folder = os.path.join(data, "argos-translate", "packages")
-    try:
-        entries = sorted((e.name, e.stat().st_mtime_ns) for e in os.scandir(folder))
-    except OSError:
-        return "none"
-    return repr(entries)
+    """Cheap stamp of the installed Argos Translate packages (names and mtimes), in the
+    folders Argos itself searches (its settings and environment variables)."""
+    from digest.argos_models import packages_dirs
+
+    entries = []
+    for folder in packages_dirs():
+        try:
+            entries += sorted(
+                (str(folder), e.name, e.stat().st_mtime_ns) for e in os.scandir(folder)
+            )
+        except OSError:
+            continue
+    return repr(entries) if entries else "none"
 
 
 @dataclass(frozen=True)
