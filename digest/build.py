@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from digest.article import Article, Story
 from digest.config import SiteConfig, load_config
 from digest.incremental import (
+    ArticleCache,
     BuildState,
     InputStamp,
     PageRecord,
@@ -33,7 +34,7 @@ from digest.incremental import (
     tree_stamps,
 )
 from digest.output import check_output_dir, update_site
-from digest.source import ContentError, read_sources
+from digest.source import ContentError
 from digest.story_registry import REGISTRY_FILE, load_registry, save_registry
 
 if TYPE_CHECKING:
@@ -129,17 +130,9 @@ def default_theme() -> Path:
 
 
 def load_articles(content: Path) -> tuple[list[Article], list[ContentError]]:
-    """Read and clean every article; files that fail are reported, the rest go on."""
-    from digest.clean import CleaningError, clean_article
-
-    sources, errors = read_sources(content)
-    articles: list[Article] = []
-    for source in sources:
-        try:
-            articles.append(clean_article(source))
-        except CleaningError as exc:
-            errors.append(ContentError(source.path, str(exc)))
-    return articles, errors
+    """Read and clean every article, as a build does; files that fail are reported."""
+    loaded = ArticleCache().load(content, tree_stamps(content))
+    return loaded.articles, loaded.errors
 
 
 def texts_to_translate(stories: list[Story]) -> list[str]:
