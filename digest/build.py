@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
     from digest.search_index import BackgroundBundle
 
-# The cleaner, grouper (scikit-learn), renderer (Jinja, Babel) and translator are imported
+# The cleaner, grouper (SciPy), renderer (Jinja, Babel) and translator are imported
 # only when a build has work to do: a no-op `digest build` just stats files.
 
 CACHE_DIR = ".digest-cache"
@@ -274,7 +274,7 @@ class Builder:
             project.content,
             stamp.content,
             keep_last_good=self.keep_last_good,
-            while_cleaning=_import_grouper,  # scikit-learn loads while workers clean
+            while_cleaning=_import_grouper,  # SciPy loads while workers clean
         )
         report.errors, report.cleaned, report.reused = loaded.errors, loaded.cleaned, loaded.reused
         report.changed = [*loaded.changed, *loaded.removed]

@@ -118,7 +118,7 @@ def articles(content: Path | None, as_json: bool) -> None:
 @json_option
 def stories(content: Path | None, as_json: bool) -> None:
     """Show how articles are grouped into stories."""
-    from digest.group import group_stories  # scikit-learn: slow to import, only here
+    from digest.group import group_stories  # SciPy: slow to import, only here
 
     try:
         known = load_registry(_project(content).registry_file)

@@ -51,10 +51,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.preprocessing import normalize as l2_normalize
 
 from digest.article import Article, Story
-from digest.story_features import ArticleVectors, article_dates
+from digest.story_features import ArticleVectors, article_dates, l2_normalize
 from digest.story_ids import Group, assign_ids, slugify
 from digest.summarize import candidates, choose_headline, choose_summary
 
@@ -386,7 +385,7 @@ def story_centroids(matrix: sp.csr_matrix, groups: Sequence[Sequence[int]]) -> s
     rows = np.repeat(np.arange(len(groups)), [len(g) for g in groups])
     cols = np.concatenate([np.asarray(g, dtype=np.int64) for g in groups])
     assign = sp.csr_matrix((np.ones(len(cols)), (rows, cols)), shape=(len(groups), matrix.shape[0]))
-    return l2_normalize((assign @ matrix).tocsr(), norm="l2")
+    return l2_normalize(assign @ matrix)
 
 
 def related_stories(

@@ -8,7 +8,8 @@
 * Text read: the title, the lead paragraphs and then paragraphs up to ``FEATURE_WORDS``
   body words; later paragraphs are mostly background that every report of a region
   shares, and reading them made long articles look alike (and cost time).
-* Weights: TF-IDF as scikit-learn computes it (sublinear tf, smooth idf) over that text,
+* Weights: TF-IDF (sublinear tf, smooth idf, as scikit-learn's ``TfidfTransformer``
+  computes it; a test pins :func:`tfidf` to it) over that text,
   blended with the same weights over the title and lead paragraphs, which is where a
   report says what happened, where and when; in the lead, event kinds (``~sign``),
   cities and people's names count ``*_BOOST`` times more. Rows are L2-normalised sparse
@@ -32,8 +33,6 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfTransformer
-from sklearn.preprocessing import normalize as l2_normalize
 
 from digest.article import Article
 from digest.dates import find_dates
@@ -259,6 +258,35 @@ def _lede_principals(title: str, first: str) -> LedePrincipals:
 # ---------------------------------------------------------------- vectors
 
 
+def smooth_idf(counts: sp.csr_matrix) -> np.ndarray:
+    """``ln((1 + n) / (1 + df)) + 1`` per column: n documents (rows), df holding the term."""
+    n = counts.shape[0]
+    df = np.bincount(counts.indices[counts.data > 0], minlength=counts.shape[1])
+    return np.log((1.0 + n) / (1.0 + df)) + 1.0
+
+
+def tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
+    """``(1 + ln tf) * idf`` per stored count, rows L2-normalised (a new matrix).
+
+    The same numbers as scikit-learn's ``TfidfTransformer(sublinear_tf=True,
+    smooth_idf=True)``, without importing scikit-learn (and SciPy's stats) on every build.
+    """
+    weights = sp.csr_matrix(counts, dtype=np.float64, copy=True)
+    weights.data = (np.log(weights.data) + 1.0) * idf[weights.indices]
+    return l2_normalize(weights)
+
+
+def l2_normalize(matrix: sp.spmatrix) -> sp.csr_matrix:
+    """Rows scaled to unit length (all-zero rows stay zero), as CSR."""
+    matrix = sp.csr_matrix(matrix)
+    lengths = np.diff(matrix.indptr)
+    rows = np.repeat(np.arange(matrix.shape[0]), lengths)
+    norms = np.sqrt(np.bincount(rows, weights=matrix.data**2, minlength=matrix.shape[0]))
+    norms[norms == 0.0] = 1.0
+    matrix.data = matrix.data / norms[rows]
+    return matrix
+
+
 class Principals:
     """Who or where each article's lede names, and which articles mention them at all.
 
@@ -314,10 +342,9 @@ class Principals:
 class ArticleVectors:
     """TF-IDF vectors of a corpus: ``matrix`` row ``i`` is article ``i``, L2-normalised.
 
-    The weights are scikit-learn's ``TfidfTransformer(sublinear_tf=True, smooth_idf=True)``
-    over term counts built from interned token ids (columns in term order), so that no
-    Python code runs per token. Also keeps who and where each article's lede (title and first
-    paragraph) names, for :meth:`principal_conflicts`.
+    The weights are :func:`tfidf` over term counts built from interned token ids (columns
+    in term order), so that no Python code runs per token. Also keeps who and where each
+    article's lede (title and first paragraph) names, for :meth:`principal_conflicts`.
     """
 
     def __init__(self, articles: Sequence[Article]) -> None:
@@ -345,7 +372,7 @@ class ArticleVectors:
             self.people = self.cities = Principals([], sp.csr_matrix((0, 0)))
             return
         full_counts = self._counts(full)
-        self.tfidf = TfidfTransformer(sublinear_tf=True, smooth_idf=True).fit(full_counts)
+        self.idf = smooth_idf(full_counts)
         full_matrix = self._tfidf(full_counts)
         column, features = self.column, self.analyzer.features
         present = (full_matrix > 0).astype(np.float64).tocsr()
@@ -362,9 +389,9 @@ class ArticleVectors:
         person_columns = self.people.columns
         weights = [boost(t, c in person_columns) for c, t in enumerate(self._terms)]
         lead_matrix = self._tfidf(self._counts(lead)) @ sp.diags(weights)
-        lead_matrix = l2_normalize(lead_matrix, norm="l2", copy=False)
+        lead_matrix = l2_normalize(lead_matrix)
         blended = LEAD_WEIGHT * lead_matrix + (1 - LEAD_WEIGHT) * full_matrix
-        self.matrix = l2_normalize(sp.csr_matrix(blended), norm="l2", copy=False)
+        self.matrix = l2_normalize(blended)
 
     def _columns(self, ids: np.ndarray) -> np.ndarray:
         """Feature column of each token id; -1 for none (stopword, unknown)."""
@@ -391,8 +418,8 @@ class ArticleVectors:
         return counts
 
     def _tfidf(self, counts: sp.csr_matrix) -> sp.csr_matrix:
-        """Sublinear tf times the corpus idf, rows L2-normalised (scikit-learn)."""
-        return sp.csr_matrix(self.tfidf.transform(counts, copy=False))
+        """Sublinear tf times the corpus idf, rows L2-normalised."""
+        return tfidf(counts, self.idf)
 
     def principal_conflicts(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         """For pairs (left[k], right[k]): other principals, so other events?

@@ -332,3 +332,29 @@ def test_grouping_does_not_depend_on_what_earlier_runs_cached(seeds):
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
     )
     assert fresh.stdout.strip() == here
+
+
+def test_tfidf_matches_scikit_learn():
+    """Our TF-IDF (no scikit-learn import at build time) gives scikit-learn's numbers,
+    on word counts of the seeds with an empty document and an unused term added."""
+    import numpy as np
+    import scipy.sparse as sp
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    from digest.story_features import raw_tokens, smooth_idf, tfidf
+
+    texts = [path.read_text(encoding="utf-8") for path in sorted(CONTENT.glob("*.txt"))]
+    vocabulary = {t: i for i, t in enumerate(sorted({t for x in texts for t in raw_tokens(x)}))}
+    rows, cols = [], []
+    for row, text in enumerate([*texts, ""]):
+        for token in raw_tokens(text):
+            rows.append(row)
+            cols.append(vocabulary[token])
+    shape = (len(texts) + 1, len(vocabulary) + 1)
+    counts = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=shape)
+    counts.sum_duplicates()
+    expected = TfidfTransformer(sublinear_tf=True, smooth_idf=True).fit_transform(counts)
+    ours = tfidf(counts, smooth_idf(counts))
+    assert counts.max() > 1 and ours.shape == expected.shape
+    assert np.allclose(ours.toarray(), expected.toarray(), rtol=0, atol=1e-12)
+    assert not ours[len(texts)].toarray().any()  # the empty document stays all zeros
