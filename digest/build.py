@@ -36,6 +36,7 @@ from digest.incremental import (
 from digest.output import check_output_dir, update_site
 from digest.source import ContentError
 from digest.story_registry import REGISTRY_FILE, load_registry, save_registry
+from digest.workers import worker_count
 
 if TYPE_CHECKING:
     import jinja2
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
 # only when a build has work to do: a no-op `digest build` just stats files.
 
 CACHE_DIR = ".digest-cache"
+PARALLEL_MIN_PAGES = 100  # fewer pages to render are rendered in this process
 
 
 class BuildError(RuntimeError):
@@ -163,10 +165,6 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _import_grouper() -> None:
-    import digest.group  # noqa: F401
-
-
 @cache
 def code_version() -> str:
     """Stamp of digest's code (see :func:`digest.incremental.code_stamp`), once per process."""
@@ -265,24 +263,28 @@ class Builder:
             config: SiteConfig = load_config(project.config_file)
             known = load_registry(project.registry_file)
             check_output_dir(project.output, [project.content, project.root / "templates"])
+            worker_count()  # a bad DIGEST_WORKERS setting stops the build here
         except (ValueError, RuntimeError) as exc:
             raise BuildError(str(exc)) from None
         if not project.content.is_dir():
             raise BuildError(f"content folder {project.content} does not exist")
         lap("check")
+        # Imported before cleaning workers are forked, so that they have it too: they
+        # tokenise the articles they clean for the grouper (token_prefetch).
+        from digest.group import group_stories, prime_tokens, story_index, token_prefetch
+
         loaded = state.articles.load(
             project.content,
             stamp.content,
             keep_last_good=self.keep_last_good,
-            while_cleaning=_import_grouper,  # SciPy loads while workers clean
+            prefetch=token_prefetch,
         )
+        prime_tokens(loaded.prefetched)
         report.errors, report.cleaned, report.reused = loaded.errors, loaded.cleaned, loaded.reused
         report.changed = [*loaded.changed, *loaded.removed]
         if strict and report.errors:
             raise BuildError("content errors (--strict):\n" + "\n".join(map(str, report.errors)))
         lap("read+clean")
-        from digest.group import group_stories, story_index
-
         stories, grouping = state.grouping.group(
             loaded.articles, known, group_stories, provisional=provisional
         )
@@ -371,6 +373,7 @@ class Builder:
 
         from digest.render import Page, SiteRenderer, static_files
         from digest.search_index import BackgroundBundle, indexable_pages
+        from digest.workers import map_in_workers
 
         theme = self.project.theme
         memo = self.state.pages
@@ -387,22 +390,36 @@ class Builder:
             early: BackgroundBundle | None = None
             first = [p for p in plan if p.template == "story.html" or p.path == ""]
             first_files = {p.file for p in first}
-            order = [*first, *(p for p in plan if p.file not in first_files)]
-            for index, page in enumerate(order):
-                if index_early and index == len(first):
-                    rendered = {p.file: files[p.file] for p in plan if p.file in first_files}
-                    if all(data is not None for data in rendered.values()):
-                        early = BackgroundBundle(indexable_pages(rendered))
+            rest = [p for p in plan if p.file not in first_files]
+
+            def render(page: Page) -> tuple[bytes | None, bytes] | None:
+                """The page's key and bytes; None if what is on disk is still right."""
                 record = memo.records.get(page.file)
                 if only is not None and page.path not in only and record is not None:
-                    continue  # kept as is until the exact build
+                    return None  # kept as is until the exact build
                 key = page_key(salt, page.template, page.path, page.context)
                 reusable = key is not None and record is not None and record.key == key
                 if reusable and memo.unchanged_on_disk(output, page.file):
-                    continue
-                files[page.file] = renderer.render_page(page)
-                report.rendered += 1
-                keys[page.file] = key
+                    return None
+                try:
+                    return key, renderer.render_page(page)
+                except jinja2.TemplateError as exc:  # its message, while it has its traceback
+                    raise BuildError(template_error(exc, theme)) from None
+
+            for phase in (first, rest) if index_early else ([*first, *rest],):
+                rendered = map_in_workers(render, phase, min_items=PARALLEL_MIN_PAGES)
+                for page, done in zip(phase, rendered, strict=True):
+                    if done is not None:
+                        keys[page.file], files[page.file] = done
+                        report.rendered += 1
+                if phase is first:
+                    ready = {
+                        p.file: data
+                        for p in plan
+                        if p.file in first_files and (data := files[p.file]) is not None
+                    }
+                    if len(ready) == len(first):
+                        early = BackgroundBundle(indexable_pages(ready))
             files.update(static_files(theme))
         except jinja2.TemplateError as exc:
             raise BuildError(template_error(exc, theme)) from None

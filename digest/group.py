@@ -53,7 +53,17 @@ import numpy as np
 import scipy.sparse as sp
 
 from digest.article import Article, Story
-from digest.story_features import ArticleVectors, article_dates, l2_normalize
+from digest.story_features import (
+    ArticleVectors,
+    LedePrincipals,
+    article_dates,
+    feature_blocks,
+    forget_primed,
+    l2_normalize,
+    lede_principals,
+    prime,
+    text_tokens,
+)
 from digest.story_ids import Group, assign_ids, slugify
 from digest.summarize import candidates, choose_headline, choose_summary
 
@@ -301,6 +311,25 @@ def cluster(
 
 # ---------------------------------------------------------------- stories
 
+TokenPrefetch = tuple[dict[str, tuple[str, ...]], dict[tuple[str, str], LedePrincipals]]
+
+
+def token_prefetch(article: Article) -> TokenPrefetch:
+    """The tokens :func:`group_stories` will want of this article's texts (feature texts,
+    summary candidate sentences) and its lede principals, computed ahead: a cleaning worker
+    process does this, and :func:`prime_tokens` hands the result to this process."""
+    lead, rest = feature_blocks(article)
+    texts = [article.title, *lead, *rest, *(s for _, _, s in candidates([article]))]
+    first = lead[0] if lead else ""
+    principals = {(article.title, first): lede_principals(article.title, first)}
+    return {text: text_tokens(text) for text in texts}, principals
+
+
+def prime_tokens(prefetched: Sequence[TokenPrefetch]) -> None:
+    """Use :func:`token_prefetch` results in the next :func:`group_stories` call."""
+    for tokens, principals in prefetched:
+        prime(tokens, principals)
+
 
 def group_stories(
     articles: Sequence[Article], known: Mapping[str, str] | None = None
@@ -358,6 +387,7 @@ def group_stories(
             )
         )
         start = end
+    forget_primed()
     return sorted(stories, key=_newest_first)
 
 

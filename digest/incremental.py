@@ -174,6 +174,7 @@ class LoadResult:
     reused: int = 0
     changed: list[str] = field(default_factory=list)  # added or edited article files
     removed: list[str] = field(default_factory=list)
+    prefetched: list[Any] = field(default_factory=list)  # see ArticleCache.load(prefetch=)
 
 
 class ArticleCache:
@@ -188,14 +189,15 @@ class ArticleCache:
         stamps: Mapping[str, FileStamp],
         *,
         keep_last_good: bool = False,
-        while_cleaning: Callable[[], object] | None = None,
+        prefetch: Callable[[Article], Any] | None = None,
     ) -> LoadResult:
         """Articles of ``content`` (``stamps`` from :func:`tree_stamps`), in path order.
 
         With ``keep_last_good``, a file that breaks keeps its last good article (the error
         is still reported), so a preview goes on showing it while the editor fixes it.
         Many files to clean are cleaned by worker processes (see :func:`read_and_clean_all`);
-        ``while_cleaning`` is called meanwhile (the build imports the grouper then).
+        there ``prefetch`` is also called on each freshly cleaned article, and its results
+        are in ``prefetched`` (the build has the workers tokenise articles for grouping).
         """
         now = time.time_ns()
         result = LoadResult([], [])
@@ -213,9 +215,9 @@ class ArticleCache:
         stale_stamps = dict(stale)
         fingerprints = {rel: e.fingerprint for rel in stale_stamps if (e := self.entries.get(rel))}
         jobs = [(rel, fingerprints.get(rel)) for rel in stale_stamps]
-        done = dict(
-            zip(stale_stamps, read_and_clean_all(content, jobs, while_cleaning), strict=True)
-        )
+        cleaned = read_and_clean_all(content, jobs, prefetch)
+        done = {rel: c[:3] for rel, c in zip(stale_stamps, cleaned, strict=True)}
+        result.prefetched = [c[3] for c in cleaned if len(c) > 3]
         for rel in seen:
             old = self.entries.get(rel)
             if rel not in stale_stamps:
@@ -249,7 +251,8 @@ class ArticleCache:
         return result
 
 
-Cleaned = tuple[str, "Article | None", "ContentError | None"]  # fingerprint, article, error
+# fingerprint, article, error (and with a prefetch, its result for a cleaned article)
+Cleaned = tuple[Any, ...]
 PARALLEL_MIN_FILES = 200  # fewer files are cleaned in this process: forking costs more
 
 
@@ -267,55 +270,30 @@ def read_and_clean(content: Path, rel: str, fingerprint: str | None) -> Cleaned:
         return "", None, read_error(rel, exc)
 
 
-def _clean_chunk(content: Path, jobs: list[tuple[str, str | None]]) -> list[Cleaned]:
-    return [read_and_clean(content, rel, fingerprint) for rel, fingerprint in jobs]
-
-
 def read_and_clean_all(
     content: Path,
     jobs: Sequence[tuple[str, str | None]],
-    while_cleaning: Callable[[], object] | None = None,
+    prefetch: Callable[[Article], Any] | None = None,
 ) -> list[Cleaned]:
     """:func:`read_and_clean` for each ``(path, fingerprint)``, results in the same order.
 
-    Many files (and a process with no other threads, so forking is safe) are split in
-    contiguous chunks over forked worker processes, one per core; ``while_cleaning`` runs
-    in this process meanwhile. Cleaning is a pure function of the file, so the result is
-    the same either way.
+    Many files are cleaned by forked worker processes (:mod:`digest.workers`). There each
+    freshly cleaned article's result also carries ``prefetch(article)``: work the build
+    would otherwise do later in this process. Cleaning is a pure function of the file, so
+    the articles are the same either way.
     """
-    import threading
-
-    workers = min(os.cpu_count() or 1, 8)
-    parallel = (
-        len(jobs) >= PARALLEL_MIN_FILES
-        and workers > 1
-        and threading.active_count() == 1
-        and "fork" in _start_methods()
-    )
-    if not parallel:
-        results = _clean_chunk(content, list(jobs))
-        if while_cleaning is not None:
-            while_cleaning()
-        return results
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
     import digest.clean  # noqa: F401  (imported once, before forking)
+    from digest.workers import can_fork, map_in_workers
 
-    size = -(-len(jobs) // (workers * 4))
-    chunks = [list(jobs[i : i + size]) for i in range(0, len(jobs), size)]
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        futures = [pool.submit(_clean_chunk, content, chunk) for chunk in chunks]
-        if while_cleaning is not None:
-            while_cleaning()
-        return [cleaned for future in futures for cleaned in future.result()]
+    in_workers = len(jobs) >= PARALLEL_MIN_FILES and can_fork()
 
+    def clean(job: tuple[str, str | None]) -> Cleaned:
+        cleaned = read_and_clean(content, *job)
+        if in_workers and prefetch is not None and cleaned[1] is not None:
+            return (*cleaned, prefetch(cleaned[1]))
+        return cleaned
 
-def _start_methods() -> list[str]:
-    import multiprocessing
-
-    return multiprocessing.get_all_start_methods()
+    return map_in_workers(clean, jobs, min_items=PARALLEL_MIN_FILES)
 
 
 class GroupingMemo:

@@ -12,18 +12,20 @@ The binary comes from the ``pagefind`` PyPI package (``pagefind_bin``). Set
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import subprocess
 import tempfile
-import threading
 from collections.abc import Mapping
 from pathlib import Path
+from typing import IO
 
 BUNDLE_DIR = "pagefind"
 ENTRY_FILE = "pagefind-entry.json"
 BODY_MARKER = b"data-pagefind-body"
+PAGEFIND_TIMEOUT_S = 600
 
 
 class SearchIndexError(RuntimeError):
@@ -60,28 +62,46 @@ def index_site(site_dir: Path) -> None:
     same site always gives the same bytes. Raises :class:`SearchIndexError` naming the
     folder on failure.
     """
+    _finish_pagefind(_start_pagefind(site_dir), site_dir)
+
+
+def _start_pagefind(site_dir: Path) -> tuple[subprocess.Popen[bytes], IO[bytes]]:
+    """Start Pagefind on ``site_dir``: the process, and the file its output goes to."""
     if not (site_dir / "index.html").is_file():
         raise SearchIndexError(f"{site_dir} is not a built site (no index.html)")
     binary = pagefind_binary()  # before touching the folder: a missing binary changes nothing
     bundle = site_dir / BUNDLE_DIR
     if bundle.is_dir():
         shutil.rmtree(bundle)
-    command = [
-        str(binary),
-        "--site",
-        str(site_dir),
-        "--output-subdir",
-        BUNDLE_DIR,
-        "--quiet",
-    ]
+    command = [str(binary), "--site", str(site_dir), "--output-subdir", BUNDLE_DIR, "--quiet"]
+    log = tempfile.TemporaryFile()  # noqa: SIM115  (not a pipe: nobody reads while it runs)
     try:
-        done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=600)
-    except (OSError, subprocess.TimeoutExpired) as exc:
+        process = subprocess.Popen(
+            command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT
+        )
+    except OSError as exc:
+        log.close()
         raise SearchIndexError(f"could not run Pagefind on {site_dir}: {exc}") from None
-    if done.returncode != 0:
-        detail = (done.stderr or done.stdout).strip()
-        raise SearchIndexError(f"Pagefind failed on {site_dir} (exit {done.returncode}): {detail}")
-    _sort_entry_file(bundle / ENTRY_FILE)
+    return process, log
+
+
+def _finish_pagefind(started: tuple[subprocess.Popen[bytes], IO[bytes]], site_dir: Path) -> None:
+    """Wait for Pagefind (started by :func:`_start_pagefind`) and check what it did."""
+    process, log = started
+    with log:
+        try:
+            code = process.wait(timeout=PAGEFIND_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+            raise SearchIndexError(
+                f"Pagefind took over {PAGEFIND_TIMEOUT_S} s on {site_dir}; stopped it"
+            ) from None
+        if code != 0:
+            log.seek(0)
+            detail = log.read().decode("utf-8", "replace").strip()
+            raise SearchIndexError(f"Pagefind failed on {site_dir} (exit {code}): {detail}")
+    _sort_entry_file(site_dir / BUNDLE_DIR / ENTRY_FILE)
 
 
 def _sort_entry_file(entry: Path) -> None:
@@ -100,19 +120,7 @@ def search_bundle(pages: Mapping[str, bytes]) -> dict[str, bytes]:
     The build calls this with every HTML page of the new site, before anything is written,
     so the bundle goes into the site in the same atomic update as the pages it indexes.
     """
-    with tempfile.TemporaryDirectory(prefix="digest-search-") as tmp:
-        root = Path(tmp)
-        for rel, data in pages.items():
-            path = root / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-        index_site(root)
-        bundle = root / BUNDLE_DIR
-        return {
-            f"{BUNDLE_DIR}/{path.relative_to(bundle).as_posix()}": path.read_bytes()
-            for path in sorted(bundle.rglob("*"))
-            if path.is_file()
-        }
+    return BackgroundBundle(pages).result()
 
 
 def indexable_pages(pages: Mapping[str, bytes]) -> dict[str, bytes]:
@@ -130,30 +138,47 @@ def indexable_pages(pages: Mapping[str, bytes]) -> dict[str, bytes]:
 
 
 class BackgroundBundle:
-    """:func:`search_bundle` of some pages, started now, in a thread (Pagefind is a
-    separate process, so it runs while the build goes on rendering other pages)."""
+    """:func:`search_bundle` of some pages, started now: Pagefind runs as a separate
+    process while the build goes on (rendering other pages, possibly in forked workers:
+    no thread of this process waits for it)."""
 
     def __init__(self, pages: Mapping[str, bytes]) -> None:
         self.pages = dict(pages)
-        self._bundle: dict[str, bytes] | None = None
+        self._root = Path(tempfile.mkdtemp(prefix="digest-search-"))
+        self._started: tuple[subprocess.Popen[bytes], IO[bytes]] | None = None
         self._error: SearchIndexError | None = None
-        self._thread = threading.Thread(target=self._run, name="pagefind", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
+        self._bundle: dict[str, bytes] = {}
         try:
-            self._bundle = search_bundle(self.pages)
-        except SearchIndexError as exc:
-            self._error = exc
+            for rel, data in self.pages.items():
+                path = self._root / rel
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
+            self._started = _start_pagefind(self._root)
+        except (SearchIndexError, OSError) as exc:
+            self._error = exc if isinstance(exc, SearchIndexError) else SearchIndexError(str(exc))
+            shutil.rmtree(self._root, ignore_errors=True)
 
     def wait(self) -> None:
-        """Wait for Pagefind to finish (and its temporary folder to be removed)."""
-        self._thread.join()
+        """Wait for Pagefind to finish, and remove its temporary folder."""
+        with contextlib.suppress(SearchIndexError):
+            self.result()
 
     def result(self) -> dict[str, bytes]:
         """The bundle (waits for Pagefind). Raises :class:`SearchIndexError`."""
-        self._thread.join()
+        if self._started is not None:
+            started, self._started = self._started, None
+            try:
+                _finish_pagefind(started, self._root)
+                bundle = self._root / BUNDLE_DIR
+                self._bundle = {
+                    f"{BUNDLE_DIR}/{path.relative_to(bundle).as_posix()}": path.read_bytes()
+                    for path in sorted(bundle.rglob("*"))
+                    if path.is_file()
+                }
+            except SearchIndexError as exc:
+                self._error = exc
+            finally:
+                shutil.rmtree(self._root, ignore_errors=True)
         if self._error is not None:
             raise self._error
-        assert self._bundle is not None
         return self._bundle

@@ -116,14 +116,20 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     return _check_meta(load_yaml(block, "front matter", first_line=2), "front matter"), rest
 
 
+# libyaml's safe loader when PyYAML was built with it (several times faster), else Python's.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_yaml(text: str, where: str, first_line: int = 1) -> Any:
     """Parse YAML, turning every failure (syntax, or a value such as date 2025-02-30 that
     cannot exist) into a :class:`FrontMatterError` that says where, in file lines."""
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_SAFE_LOADER)  # a safe loader (no Python objects)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = f" at line {mark.line + first_line}" if mark else ""
+        # an error at the end of the text (libyaml puts it past the last line) is on the last
+        last = text.rstrip("\n").count("\n")
+        line = f" at line {min(mark.line, last) + first_line}" if mark else ""
         raise FrontMatterError(f"{where} is not valid YAML{line}: {exc.problem}") from None
     except yaml.YAMLError as exc:
         raise FrontMatterError(f"{where} is not valid YAML: {exc}") from None

@@ -71,7 +71,29 @@ def raw_tokens(text: str) -> list[str]:
 @functools.lru_cache(maxsize=300_000)
 def text_tokens(text: str) -> tuple[str, ...]:
     """:func:`raw_tokens` as a tuple, cached per text (a paragraph, a sentence)."""
-    return tuple(_TOKEN.findall(_fold(text)))
+    primed = _PRIMED_TOKENS.pop(text, None)
+    return primed if primed is not None else tuple(_TOKEN.findall(_fold(text)))
+
+
+# Tokens computed ahead by other processes (see digest.group.token_prefetch), taken once.
+_PRIMED_TOKENS: dict[str, tuple[str, ...]] = {}
+_PRIMED_PRINCIPALS: dict[tuple[str, str], LedePrincipals] = {}
+
+
+def prime(
+    tokens: Mapping[str, tuple[str, ...]],
+    principals: Mapping[tuple[str, str], LedePrincipals],
+) -> None:
+    """Hand over :func:`text_tokens` and lede principals that a worker process computed
+    (the same pure functions), so this process does not compute them again."""
+    _PRIMED_TOKENS.update(tokens)
+    _PRIMED_PRINCIPALS.update(principals)
+
+
+def forget_primed() -> None:
+    """Drop primed results nobody asked for (so they cannot pile up)."""
+    _PRIMED_TOKENS.clear()
+    _PRIMED_PRINCIPALS.clear()
 
 
 _TOKEN_IDS: dict[str, int] = {}  # every token seen, interned: id -> _TOKEN_LIST[id]
@@ -244,13 +266,16 @@ def _article_tokens(article: Article) -> tuple[np.ndarray, np.ndarray, LedePrinc
     return (
         np.concatenate(lead_ids),
         np.concatenate(rest_ids),
-        _lede_principals(article.title, lead[0] if lead else ""),
+        lede_principals(article.title, lead[0] if lead else ""),
     )
 
 
 @functools.lru_cache(maxsize=100_000)
-def _lede_principals(title: str, first: str) -> LedePrincipals:
+def lede_principals(title: str, first: str) -> LedePrincipals:
     """The people (words after a title) and event places named in a lede, folded."""
+    primed = _PRIMED_PRINCIPALS.pop((title, first), None)
+    if primed is not None:
+        return primed
     lede = "\n".join([_fold(title), _fold(first)] if first else [_fold(title)])
     return tuple(people_names(lede)), tuple(event_places(lede))
 

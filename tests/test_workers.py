@@ -1,0 +1,85 @@
+"""Work shared over forked worker processes: same results as one process, clear errors."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from preview_support import site_files
+
+from digest.build import Builder, BuildError, Project, build_site
+from digest.incremental import PARALLEL_MIN_FILES
+from digest.workers import WORKERS_VARIABLE, map_in_workers
+
+ROOT = Path(__file__).resolve().parent.parent
+multicore = pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs two cores")
+
+
+def _generator():
+    spec = importlib.util.spec_from_file_location("generate_site", ROOT / "bench/generate_site.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project of generated articles: enough files and pages to use worker processes."""
+    return _generator().generate(tmp_path_factory.mktemp("generated"), PARALLEL_MIN_FILES + 20)
+
+
+def _copy(generated: Path, target: Path) -> Project:
+    shutil.copytree(generated / "content", target / "content")
+    return Project.at(target)
+
+
+@multicore
+def test_map_in_workers_keeps_order_and_uses_other_processes(monkeypatch):
+    items = list(range(300))
+    pids = map_in_workers(lambda i: (i * i, os.getpid()), items, min_items=100)
+    assert [square for square, _ in pids] == [i * i for i in items]
+    assert os.getpid() not in {pid for _, pid in pids}
+    assert {
+        pid for _, pid in map_in_workers(lambda i: (i, os.getpid()), items[:99], min_items=100)
+    } == {os.getpid()}
+    monkeypatch.setenv(WORKERS_VARIABLE, "1")
+    assert {pid for _, pid in map_in_workers(lambda i: (i, os.getpid()), items, min_items=100)} == {
+        os.getpid()
+    }
+
+
+@multicore
+def test_workers_and_one_process_build_the_same_site(generated, tmp_path, monkeypatch):
+    shared = _copy(generated, tmp_path / "shared")
+    report = Builder(shared).build()
+    assert report.cleaned == PARALLEL_MIN_FILES + 20 and report.rendered >= 100
+    monkeypatch.setenv(WORKERS_VARIABLE, "1")
+    alone = _copy(generated, tmp_path / "alone")
+    Builder(alone).build()
+    ours, theirs = site_files(shared.output), site_files(alone.output)
+    assert any(path.startswith("pagefind/") for path in ours)  # the search bundle too
+    assert ours.keys() == theirs.keys()
+    assert [p for p in ours if ours[p] != theirs[p]] == []
+
+
+@multicore
+def test_template_error_in_a_worker_names_the_template_line(generated, tmp_path):
+    project = _copy(generated, tmp_path)
+    shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    story = tmp_path / "templates" / "story.html"
+    lines = story.read_text(encoding="utf-8").split("\n")
+    lines.insert(12, "{{ story.no_such_field.deeper }}")
+    story.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(BuildError, match=r"story\.html, line 13: .*no_such_field"):
+        build_site(project)
+    assert not project.output.exists()
+
+
+def test_bad_workers_setting_is_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setenv(WORKERS_VARIABLE, "two")
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    with pytest.raises(BuildError, match="DIGEST_WORKERS='two' is not a whole number"):
+        build_site(Project.at(tmp_path))
