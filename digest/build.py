@@ -12,7 +12,7 @@ import hashlib
 import pickle
 import time
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
@@ -279,14 +279,18 @@ class Builder:
             keep_last_good=self.keep_last_good,
             prefetch=token_prefetch,
         )
-        prime_tokens(loaded.prefetched)
         report.errors, report.cleaned, report.reused = loaded.errors, loaded.cleaned, loaded.reused
         report.changed = [*loaded.changed, *loaded.removed]
         if strict and report.errors:
             raise BuildError("content errors (--strict):\n" + "\n".join(map(str, report.errors)))
         lap("read+clean")
+
+        def grouper(articles: Sequence[Article], known: Mapping[str, str]) -> list[Story]:
+            prime_tokens(state.articles.prefetched())  # tokens made when each was cleaned
+            return group_stories(articles, known)
+
         stories, grouping = state.grouping.group(
-            loaded.articles, known, group_stories, provisional=provisional
+            loaded.articles, known, grouper, provisional=provisional
         )
         report.regrouped, report.provisional = grouping == "grouped", grouping == "provisional"
         lap("group")
@@ -303,16 +307,19 @@ class Builder:
             report.warnings.append(result.message)
         lap("translate")
         only = None if edited is None else {p for s in edited for p in story_paths(s)}
-        # A first build indexes the story pages while it renders the others (see _render).
-        index_early = config.search and only is None and not self._bundle_records()
+        # An exact build indexes the story pages while it renders the others (see _render).
+        index_early = config.search and only is None
         files, keys, early = self._render(
             stories, result.english, result.message, config, report, only, index_early
         )
         lap("render")
+        slugs = [story.slug for story in stories]
+        search_keys = {}
         if config.search:
-            self._search(files, provisional=report.provisional, early=early)
+            search_keys = self._search(files, slugs, provisional=report.provisional, early=early)
         lap("search")
         self._write(files, keys, report)
+        state.search_keys = search_keys
         lap("write")
         if not report.provisional:
             index = story_index(stories)
@@ -359,20 +366,19 @@ class Builder:
         report: BuildReport,
         only: set[str] | None = None,
         index_early: bool = False,
-    ) -> tuple[dict[str, bytes | None], dict[str, bytes | None], BackgroundBundle | None]:
+    ) -> tuple[dict[str, bytes | None], dict[str, bytes | None], dict[str, BackgroundBundle]]:
         """Every output file: its bytes, or None where the file on disk is still right;
         the render keys of the pages that were rendered; and, with ``index_early``, the
         search bundle being made meanwhile.
 
         ``only``: render just these page paths (and pages not on disk yet); keep the rest.
         ``index_early``: render story pages (and the root page) first, and start Pagefind on
-        them while the other pages are rendered (:meth:`_search` checks they were all it
-        needed).
+        the search shards they changed while the other pages are rendered (:meth:`_search`
+        checks they were all it needed).
         """
         import jinja2
 
         from digest.render import Page, SiteRenderer, static_files
-        from digest.search_index import BackgroundBundle, indexable_pages
         from digest.workers import map_in_workers
 
         theme = self.project.theme
@@ -387,7 +393,7 @@ class Builder:
             plan: list[Page] = renderer.plan(stories, english, note)
             files: dict[str, bytes | None] = dict.fromkeys(page.file for page in plan)
             keys: dict[str, bytes | None] = {}
-            early: BackgroundBundle | None = None
+            early: dict[str, BackgroundBundle] = {}
             first = [p for p in plan if p.template == "story.html" or p.path == ""]
             first_files = {p.file for p in first}
             rest = [p for p in plan if p.file not in first_files]
@@ -413,13 +419,9 @@ class Builder:
                         keys[page.file], files[page.file] = done
                         report.rendered += 1
                 if phase is first:
-                    ready = {
-                        p.file: data
-                        for p in plan
-                        if p.file in first_files and (data := files[p.file]) is not None
-                    }
-                    if len(ready) == len(first):
-                        early = BackgroundBundle(indexable_pages(ready))
+                    shown = {p.file: files[p.file] for p in plan if p.file in first_files}
+                    runs = self._index_shards(shown, [s.slug for s in stories], {})
+                    early = {folder: run for folder, (_, run) in runs.items() if run is not None}
             files.update(static_files(theme))
         except jinja2.TemplateError as exc:
             raise BuildError(template_error(exc, theme)) from None
@@ -436,41 +438,68 @@ class Builder:
     def _search(
         self,
         files: dict[str, bytes | None],
+        slugs: list[str],
         *,
         provisional: bool,
-        early: BackgroundBundle | None = None,
-    ) -> None:
-        """Add the Pagefind search bundle to ``files``: re-indexed when any page changed.
+        early: dict[str, BackgroundBundle] | None = None,
+    ) -> dict[str, bytes]:
+        """Add the Pagefind search bundles to ``files``; return their shard keys.
 
-        A provisional preview build keeps the last bundle; the exact build that follows
-        re-indexes. Pagefind is given the pages it indexes (:func:`indexable_pages`); an
-        ``early`` bundle is used if it was made from exactly those.
+        A shard is re-indexed when its pages changed (see :mod:`digest.search_index`);
+        ``early`` runs (:meth:`_index_shards`) are used if they index exactly those pages.
+        A provisional preview build keeps the last bundles; the exact build that follows
+        re-indexes.
         """
-        from digest.search_index import SearchIndexError, indexable_pages, search_bundle
+        from digest.search_index import SearchIndexError, in_shard
 
-        output = self.project.output
         old = self._bundle_records()
         changed = any(data is not None for path, data in files.items() if path.endswith(".html"))
         if old and (provisional or not changed):
             files.update(dict.fromkeys(old))
-            return
+            return dict(self.state.search_keys)
         if provisional:
-            return
+            return {}
+        runs = self._index_shards(files, slugs, early or {})
+        try:
+            for folder, (_, bundle) in runs.items():
+                if bundle is None:
+                    files.update(dict.fromkeys(p for p in old if in_shard(p, folder)))
+                else:
+                    files.update(bundle.result())
+        except SearchIndexError as exc:
+            raise BuildError(f"search index: {exc}") from None
+        return {folder: key for folder, (key, _) in runs.items()}
+
+    def _index_shards(
+        self,
+        files: Mapping[str, bytes | None],
+        slugs: list[str],
+        early: dict[str, BackgroundBundle],
+    ) -> dict[str, tuple[bytes, BackgroundBundle | None]]:
+        """Per search shard of these pages: its key, and the Pagefind run indexing it, or
+        None where the bundle on disk is still right. Runs in ``early`` are taken when
+        they index the same pages, and waited for (to clean up) when not."""
+        from digest.search_index import BackgroundBundle, in_shard, shard_key, shard_pages
+
+        output = self.project.output
         pages = {
             path: data if data is not None else (output / path).read_bytes()
             for path, data in files.items()
             if path.endswith(".html")
         }
-        indexable = indexable_pages(pages)
-        try:
-            if early is not None and list(early.pages.items()) == list(indexable.items()):
-                files.update(early.result())
+        old = self._bundle_records()
+        runs: dict[str, tuple[bytes, BackgroundBundle | None]] = {}
+        for folder, shard in shard_pages(pages, slugs).items():
+            key = shard_key(shard)
+            if self.state.search_keys.get(folder) == key and any(in_shard(p, folder) for p in old):
+                runs[folder] = (key, None)
+            elif folder in early and early[folder].pages == shard:
+                runs[folder] = (key, early.pop(folder))
             else:
-                if early is not None:
-                    early.wait()  # not what is needed after all: let it clean up first
-                files.update(search_bundle(indexable))
-        except SearchIndexError as exc:
-            raise BuildError(f"search index: {exc}") from None
+                runs[folder] = (key, BackgroundBundle(shard, folder))
+        for unused in early.values():
+            unused.wait()
+        return runs
 
     def _write(
         self, files: dict[str, bytes | None], keys: dict[str, bytes | None], report: BuildReport

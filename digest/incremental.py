@@ -164,6 +164,7 @@ class _Entry:
     trusted: bool
     fingerprint: str
     article: Article
+    prefetched: Any = None  # see ArticleCache.load(prefetch=)
 
 
 @dataclass
@@ -174,7 +175,6 @@ class LoadResult:
     reused: int = 0
     changed: list[str] = field(default_factory=list)  # added or edited article files
     removed: list[str] = field(default_factory=list)
-    prefetched: list[Any] = field(default_factory=list)  # see ArticleCache.load(prefetch=)
 
 
 class ArticleCache:
@@ -195,9 +195,9 @@ class ArticleCache:
 
         With ``keep_last_good``, a file that breaks keeps its last good article (the error
         is still reported), so a preview goes on showing it while the editor fixes it.
-        Many files to clean are cleaned by worker processes (see :func:`read_and_clean_all`);
-        there ``prefetch`` is also called on each freshly cleaned article, and its results
-        are in ``prefetched`` (the build has the workers tokenise articles for grouping).
+        ``prefetch`` is called on each freshly cleaned article (in the worker processes that
+        clean many files, see :func:`read_and_clean_all`) and its result kept with the
+        article: :meth:`prefetched` (the build tokenises articles for the grouper so).
         """
         now = time.time_ns()
         result = LoadResult([], [])
@@ -215,9 +215,7 @@ class ArticleCache:
         stale_stamps = dict(stale)
         fingerprints = {rel: e.fingerprint for rel in stale_stamps if (e := self.entries.get(rel))}
         jobs = [(rel, fingerprints.get(rel)) for rel in stale_stamps]
-        cleaned = read_and_clean_all(content, jobs, prefetch)
-        done = {rel: c[:3] for rel, c in zip(stale_stamps, cleaned, strict=True)}
-        result.prefetched = [c[3] for c in cleaned if len(c) > 3]
+        done = dict(zip(stale_stamps, read_and_clean_all(content, jobs, prefetch), strict=True))
         for rel in seen:
             old = self.entries.get(rel)
             if rel not in stale_stamps:
@@ -227,7 +225,7 @@ class ArticleCache:
                 continue
             stamp = stale_stamps[rel]
             trusted = all(s is None or s[1] <= now - RACY_NS for s in stamp)
-            fingerprint, article, error = done[rel]
+            fingerprint, article, error, *ahead = done[rel]
             if error is not None:
                 result.errors.append(error)
                 if keep_last_good and old is not None:
@@ -237,18 +235,24 @@ class ArticleCache:
                 continue
             if article is None:  # same fingerprint: the stat changed, the text did not
                 assert old is not None
-                article = old.article
+                article, ahead = old.article, [old.prefetched]
                 result.reused += 1
             else:
                 result.cleaned += 1
                 result.changed.append(rel)
-            self.entries[rel] = _Entry(stamp, trusted, fingerprint, article)
+            if prefetch is not None and not ahead:
+                ahead = [prefetch(article)]
+            self.entries[rel] = _Entry(stamp, trusted, fingerprint, article, *ahead)
             result.articles.append(article)
         for rel in set(self.entries) - seen.keys():
             del self.entries[rel]
             result.removed.append(rel)
         result.removed.sort()
         return result
+
+    def prefetched(self) -> list[Any]:
+        """What ``prefetch`` gave for each article that has it (see :meth:`load`)."""
+        return [e.prefetched for e in self.entries.values() if e.prefetched is not None]
 
 
 # fingerprint, article, error (and with a prefetch, its result for a cleaned article)
@@ -448,6 +452,7 @@ class BuildState:
     grouping: GroupingMemo = field(default_factory=GroupingMemo)
     translations: TranslationMemo = field(default_factory=TranslationMemo)
     pages: PageMemo = field(default_factory=PageMemo)
+    search_keys: dict[str, bytes] = field(default_factory=dict)  # search shard -> its pages
     summary: dict[str, Any] = field(default_factory=dict)  # what the last build reported
 
     def save(self, cache_dir: Path) -> None:

@@ -42,6 +42,7 @@ from markdown_it import MarkdownIt
 
 from digest.article import Article, Block, Story
 from digest.config import LANGS, SiteConfig
+from digest.search_index import merged_shards
 from digest.source import split_front_matter
 
 DIRECTION = {"ar": "rtl", "en": "ltr"}
@@ -324,7 +325,8 @@ class SiteRenderer:
             pages += self._archive_pages(views[lang], common)
             pages += self._outlet_pages(views[lang], common)
             if self.config.search:
-                pages.append(_page(f"{lang}/search/", "search.html", common))
+                merge = merged_shards([story.slug for story in stories])
+                pages.append(_page(f"{lang}/search/", "search.html", common, search_merge=merge))
             last_date = max((s["date"] for s in views[lang] if s["date"]), default=None)
             feed = {"stories": views[lang][: self.config.feed_items], "last_date": last_date}
             pages.append(Page(f"{lang}/feed.xml", "feed.xml", {**common, **feed, "rfc822": rfc822}))

@@ -6,6 +6,13 @@ search bundle to ``<site>/pagefind/``: one index per ``<html lang>``, so Arabic 
 searched with Arabic stemming and English pages with English stemming. The theme's
 ``<lang>/search/`` pages load Pagefind's default UI from that bundle.
 
+A big site's story pages are split in up to ``MAX_SHARDS`` shards by a hash of the story's
+slug (see :func:`shard_plan`), each indexed by its own Pagefind run: shard 0 is the bundle
+in ``pagefind/``, shard ``i`` keeps only its index in ``pagefind/<i>/``, and the search
+page merges them (Pagefind's ``mergeIndex``, which searches every shard with the main
+bundle's code and ranks all results together). Editing one story re-indexes its shard
+only, and a full build runs the shards side by side.
+
 The binary comes from the ``pagefind`` PyPI package (``pagefind_bin``). Set
 ``PAGEFIND_BINARY_PATH`` to use another one.
 """
@@ -13,12 +20,13 @@ The binary comes from the ``pagefind`` PyPI package (``pagefind_bin``). Set
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -26,6 +34,9 @@ BUNDLE_DIR = "pagefind"
 ENTRY_FILE = "pagefind-entry.json"
 BODY_MARKER = b"data-pagefind-body"
 PAGEFIND_TIMEOUT_S = 600
+STORIES_PER_SHARD = 40
+MAX_SHARDS = 8
+# What a merged shard needs; the main bundle has the code (scripts, WebAssembly, styles).
 
 
 class SearchIndexError(RuntimeError):
@@ -65,9 +76,11 @@ def index_site(site_dir: Path) -> None:
     _finish_pagefind(_start_pagefind(site_dir), site_dir)
 
 
-def _start_pagefind(site_dir: Path) -> tuple[subprocess.Popen[bytes], IO[bytes]]:
+def _start_pagefind(
+    site_dir: Path, *, must_be_site: bool = True
+) -> tuple[subprocess.Popen[bytes], IO[bytes]]:
     """Start Pagefind on ``site_dir``: the process, and the file its output goes to."""
-    if not (site_dir / "index.html").is_file():
+    if must_be_site and not (site_dir / "index.html").is_file():
         raise SearchIndexError(f"{site_dir} is not a built site (no index.html)")
     binary = pagefind_binary()  # before touching the folder: a missing binary changes nothing
     bundle = site_dir / BUNDLE_DIR
@@ -104,6 +117,10 @@ def _finish_pagefind(started: tuple[subprocess.Popen[bytes], IO[bytes]], site_di
     _sort_entry_file(site_dir / BUNDLE_DIR / ENTRY_FILE)
 
 
+def _is_shard_data(rel: str) -> bool:
+    return rel == ENTRY_FILE or rel.endswith(".pf_meta") or rel.startswith(("index/", "fragment/"))
+
+
 def _sort_entry_file(entry: Path) -> None:
     """Rewrite Pagefind's entry file with sorted keys (its language order is random)."""
     try:
@@ -115,12 +132,75 @@ def _sort_entry_file(entry: Path) -> None:
 
 
 def search_bundle(pages: Mapping[str, bytes]) -> dict[str, bytes]:
-    """The Pagefind bundle for these HTML pages (site path -> bytes), keyed by site path.
-
-    The build calls this with every HTML page of the new site, before anything is written,
-    so the bundle goes into the site in the same atomic update as the pages it indexes.
-    """
+    """The Pagefind bundle for these HTML pages (site path -> bytes), keyed by site path."""
     return BackgroundBundle(pages).result()
+
+
+def shard_plan(slugs: Sequence[str]) -> int:
+    """How many search shards a site with these story slugs gets: one per
+    ``STORIES_PER_SHARD`` stories, at most ``MAX_SHARDS``, and fewer if shard 0 (the main
+    bundle) would be empty."""
+    shards = min(MAX_SHARDS, max(1, -(-len(slugs) // STORIES_PER_SHARD)))
+    while shards > 1 and not any(shard_of(slug, shards) == 0 for slug in slugs):
+        shards -= 1
+    return shards
+
+
+def shard_of(slug: str, shards: int) -> int:
+    """The shard of a story (both languages of it), stable while the shard count is."""
+    return int.from_bytes(hashlib.blake2b(slug.encode(), digest_size=8).digest(), "big") % shards
+
+
+def merged_shards(slugs: Sequence[str]) -> list[str]:
+    """Site folders (ending in ``/``) of the shards the search page merges into shard 0."""
+    shards = shard_plan(slugs)
+    return [shard_dir(i) + "/" for i in sorted({shard_of(s, shards) for s in slugs} - {0})]
+
+
+def in_shard(path: str, folder: str) -> bool:
+    """Is site path ``path`` a file of the bundle of shard folder ``folder``?"""
+    if folder == BUNDLE_DIR:
+        parts = path.split("/")
+        return parts[0] == BUNDLE_DIR and len(parts) > 1 and not parts[1].isdigit()
+    return path.startswith(folder + "/")
+
+
+def shard_dir(shard: int) -> str:
+    """Site folder of a shard's bundle: ``pagefind`` for shard 0, ``pagefind/<i>`` else."""
+    return BUNDLE_DIR if shard == 0 else f"{BUNDLE_DIR}/{shard}"
+
+
+def shard_pages(pages: Mapping[str, bytes], slugs: Sequence[str]) -> dict[str, dict[str, bytes]]:
+    """The indexable pages (:func:`indexable_pages`) by shard folder, for these stories.
+
+    A story page (``<lang>/stories/<slug>/``) goes to its story's shard, any other page to
+    shard 0. Shards without pages are left out."""
+    shards = shard_plan(slugs)
+    known = set(slugs)
+    split: dict[str, dict[str, bytes]] = {}
+    for path, data in indexable_pages(pages).items():
+        parts = path.split("/")
+        story = len(parts) == 4 and parts[1] == "stories" and parts[2] in known
+        shard = shard_of(parts[2], shards) if story else 0
+        split.setdefault(shard_dir(shard), {})[path] = data
+    return dict(sorted(split.items()))
+
+
+def shard_key(pages: Mapping[str, bytes]) -> bytes:
+    """What a shard's bundle is made from: its pages' paths and bytes."""
+    digest = hashlib.blake2b(digest_size=16)
+    for path, data in sorted(pages.items()):
+        digest.update(path.encode() + b"\0" + hashlib.blake2b(data, digest_size=16).digest())
+    return digest.digest()
+
+
+def search_bundles(pages: Mapping[str, bytes], slugs: Sequence[str]) -> dict[str, bytes]:
+    """Every shard's bundle (see :func:`shard_pages`), the shards indexed side by side."""
+    running = [BackgroundBundle(p, folder) for folder, p in shard_pages(pages, slugs).items()]
+    files: dict[str, bytes] = {}
+    for bundle in running:
+        files.update(bundle.result())
+    return dict(sorted(files.items()))
 
 
 def indexable_pages(pages: Mapping[str, bytes]) -> dict[str, bytes]:
@@ -138,12 +218,15 @@ def indexable_pages(pages: Mapping[str, bytes]) -> dict[str, bytes]:
 
 
 class BackgroundBundle:
-    """:func:`search_bundle` of some pages, started now: Pagefind runs as a separate
-    process while the build goes on (rendering other pages, possibly in forked workers:
-    no thread of this process waits for it)."""
+    """The Pagefind bundle of some pages, for site folder ``folder``, started now: Pagefind
+    runs as a separate process while the build goes on (rendering other pages, possibly in
+    forked workers: no thread of this process waits for it). A shard's folder (not
+    ``pagefind``) keeps only the shard's index: its entry file, metadata, index and
+    fragments."""
 
-    def __init__(self, pages: Mapping[str, bytes]) -> None:
+    def __init__(self, pages: Mapping[str, bytes], folder: str = BUNDLE_DIR) -> None:
         self.pages = dict(pages)
+        self.folder = folder
         self._root = Path(tempfile.mkdtemp(prefix="digest-search-"))
         self._started: tuple[subprocess.Popen[bytes], IO[bytes]] | None = None
         self._error: SearchIndexError | None = None
@@ -153,7 +236,7 @@ class BackgroundBundle:
                 path = self._root / rel
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(data)
-            self._started = _start_pagefind(self._root)
+            self._started = _start_pagefind(self._root, must_be_site=False)
         except (SearchIndexError, OSError) as exc:
             self._error = exc if isinstance(exc, SearchIndexError) else SearchIndexError(str(exc))
             shutil.rmtree(self._root, ignore_errors=True)
@@ -170,11 +253,11 @@ class BackgroundBundle:
             try:
                 _finish_pagefind(started, self._root)
                 bundle = self._root / BUNDLE_DIR
-                self._bundle = {
-                    f"{BUNDLE_DIR}/{path.relative_to(bundle).as_posix()}": path.read_bytes()
-                    for path in sorted(bundle.rglob("*"))
-                    if path.is_file()
-                }
+                shard = self.folder != BUNDLE_DIR
+                for path in sorted(bundle.rglob("*")):
+                    rel = path.relative_to(bundle).as_posix()
+                    if path.is_file() and (not shard or _is_shard_data(rel)):
+                        self._bundle[f"{self.folder}/{rel}"] = path.read_bytes()
             except SearchIndexError as exc:
                 self._error = exc
             finally:
