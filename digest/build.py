@@ -429,6 +429,11 @@ class Builder:
             raise BuildError(f"theme {theme}: {type(exc).__name__}: {exc}") from None
         return files, keys, early
 
+    def _on_disk(self, paths: list[str]) -> bool:
+        """Are these output files still exactly what the last build wrote?"""
+        output = self.project.output
+        return all(self.state.pages.unchanged_on_disk(output, path) for path in paths)
+
     def _bundle_records(self) -> list[str]:
         """Site paths of the search bundle files on disk from the last build."""
         from digest.search_index import BUNDLE_DIR
@@ -454,10 +459,10 @@ class Builder:
 
         old = self._bundle_records()
         changed = any(data is not None for path, data in files.items() if path.endswith(".html"))
-        if old and (provisional or not changed):
+        if old and (provisional or not changed) and self._on_disk(old):
             files.update(dict.fromkeys(old))
             return dict(self.state.search_keys)
-        if provisional:
+        if provisional and not old:
             return {}
         runs = self._index_shards(files, slugs, early or {})
         try:
@@ -491,7 +496,8 @@ class Builder:
         runs: dict[str, tuple[bytes, BackgroundBundle | None]] = {}
         for folder, shard in shard_pages(pages, slugs).items():
             key = shard_key(shard)
-            if self.state.search_keys.get(folder) == key and any(in_shard(p, folder) for p in old):
+            written = [p for p in old if in_shard(p, folder)]
+            if self.state.search_keys.get(folder) == key and written and self._on_disk(written):
                 runs[folder] = (key, None)
             elif folder in early and early[folder].pages == shard:
                 runs[folder] = (key, early.pop(folder))

@@ -39,6 +39,7 @@ from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal
 from markdown_it import MarkdownIt
+from markupsafe import Markup, escape
 
 from digest.article import Article, Block, Story
 from digest.config import LANGS, SiteConfig
@@ -148,6 +149,22 @@ class Text:
 
     def __str__(self) -> str:
         return self.value if not self.missing else self.original
+
+
+def display_text(value: Text | str) -> Markup:
+    """A text for the page: escaped, or the Arabic original marked up as such when its
+    translation is missing (the theme's ``text(value)``)."""
+    if isinstance(value, Text) and value.missing:
+        return Markup('<bdi lang="ar" dir="rtl" class="untranslated">%s</bdi>') % value.original
+    return escape(value)
+
+
+def text_direction(value: Text | str) -> Markup:
+    """The ``lang``/``dir`` attributes of an element showing ``value`` (the theme's
+    ``dir_of(value)``): its own direction (auto), or Arabic when not translated yet."""
+    if isinstance(value, Text) and value.missing:
+        return Markup(' lang="ar" dir="rtl"')
+    return Markup(' dir="auto"')
 
 
 class Localizer:
@@ -286,7 +303,9 @@ class SiteRenderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
-        self.env.globals.update(url=_relative_url, absolute=config.absolute)
+        self.env.globals.update(
+            url=_relative_url, absolute=config.absolute, text=display_text, dir_of=text_direction
+        )
 
     @cached_property
     def strings(self) -> dict[str, dict[str, Any]]:
@@ -473,6 +492,7 @@ def _relative_url(context: jinja2.runtime.Context, target: str) -> str:
     return rel
 
 
+@lru_cache(maxsize=65536)  # a page links the same few hundred paths as its neighbours
 def _relpath(path: str, start: str) -> str:
     """``posixpath.relpath`` for site paths, without its ``getcwd`` and ``abspath`` calls."""
     here = [part for part in posixpath.normpath(start).split("/") if part not in ("", ".")]

@@ -91,3 +91,16 @@ def test_a_small_site_has_one_bundle(tmp_path: Path) -> None:
     assert (bundle / "pagefind-entry.json").is_file()
     assert not [p for p in bundle.iterdir() if p.name.isdigit()]
     assert 'data-merge=""' in (project.output / "en/search/index.html").read_text("utf-8")
+
+
+def test_a_deleted_site_or_bundle_file_is_indexed_again(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    project = Project.at(tmp_path)
+    build_site(project)
+    first = site_files(project.output)
+    (project.output / BUNDLE_DIR / "pagefind-entry.json").unlink()
+    build_site(project)
+    assert site_files(project.output) == first
+    shutil.rmtree(project.output)
+    build_site(project)
+    assert site_files(project.output) == first
