@@ -11,6 +11,8 @@ Measured, each as a fresh ``python -m digest build`` process (wall clock, median
 
 * full build: output folder and build cache deleted, translation cache warm; and the same
   with ``search = false`` in digest.toml (no Pagefind bundle);
+* every page again: only the output folder deleted (as after a theme change, every page is
+  rendered, written and indexed; cleaned articles and the grouping come from the cache);
 * no-op: nothing changed since the last build;
 * one edit: one article's paragraph changed since the last build;
 
@@ -287,14 +289,17 @@ def main() -> None:
         record("edit_to_served", edit_to_served(root, article, args.runs + 1))
         print(json.dumps(results, ensure_ascii=False, indent=2))
         return
-    full, noop, one_edit = [], [], []
+    full, noop, one_edit, every_page = [], [], [], []
     for n in range(args.runs):
         clear_build(root)
         full.append(digest_build(root)[0])
         noop.append(digest_build(root)[0])
         edit(root / "content" / article, n)
         one_edit.append(digest_build(root)[0])
+        shutil.rmtree(root / "site")
+        every_page.append(digest_build(root)[0])
     record("full_build", round(statistics.median(full), 3))
+    record("every_page_again", round(statistics.median(every_page), 3))
     record(
         "full_build_no_search", round(statistics.median(full_without_search(root, args.runs)), 3)
     )
