@@ -1,6 +1,6 @@
 """Allow ``python -m digest``."""
 
-from digest.cli import main
+from digest.cli import run
 
 if __name__ == "__main__":
-    main()
+    run()
