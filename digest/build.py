@@ -14,7 +14,7 @@ import time
 import tomllib
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -204,7 +204,8 @@ class Builder:
 
     ``in_place`` replaces changed files one by one instead of swapping in a new folder (a
     server keeps serving a whole site); ``keep_last_good`` keeps the last good version of an
-    article that breaks (a preview goes on showing it while the editor fixes it).
+    article that breaks (a preview goes on showing it while the editor fixes it);
+    ``base_url`` is used when ``digest.toml`` sets none (a preview's own address).
     """
 
     def __init__(
@@ -214,8 +215,10 @@ class Builder:
         *,
         in_place: bool = False,
         keep_last_good: bool = False,
+        base_url: str | None = None,
     ) -> None:
         self.project = project
+        self.base_url = base_url  # where the site is served, unless digest.toml says
         self.state = state or BuildState(code=code_version())
         self.in_place = in_place
         self.keep_last_good = keep_last_good
@@ -261,6 +264,8 @@ class Builder:
         lap = _Laps(report.timings)
         try:
             config: SiteConfig = load_config(project.config_file)
+            if self.base_url and not config.base_url_set:
+                config = replace(config, base_url=self.base_url)
             known = load_registry(project.registry_file)
             check_output_dir(project.output, [project.content, project.root / "templates"])
             worker_count()  # a bad DIGEST_WORKERS setting stops the build here

@@ -113,10 +113,13 @@ class DevServer:
     # -- lifecycle -------------------------------------------------------------------
 
     def start(self) -> DevServer:
+        # Listen first (a busy port fails at once), so that pages link to this very address
+        # (canonical links, feeds) unless digest.toml sets base_url.
+        self.httpd = SiteServer((self.host, self.port), self.output, self.live)
+        self.builder.base_url = self.url
         self.rebuild(["(start)"])
         gc.collect()
         gc.freeze()  # the caches live as long as the server: keep them out of GC passes
-        self.httpd = SiteServer((self.host, self.port), self.output, self.live)
         self.observer = Observer()
         self._watch()
         self.observer.start()

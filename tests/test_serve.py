@@ -237,6 +237,26 @@ def test_temp_files_are_ignored(running: Running) -> None:
     assert len(running.lines) == before
 
 
+def test_links_use_the_preview_address_unless_base_url_is_set(tmp_path: Path) -> None:
+    """Canonical links and feeds point at this very server (whatever its port)."""
+    run = Running(copy_project(tmp_path))
+    run.server.start()
+    try:
+        page = run.get("ar/")[2].decode("utf-8")
+        assert f'<link rel="canonical" href="{run.url("ar/")}">' in page
+        assert run.url("ar/stories/") in run.get("ar/feed.xml")[2].decode("utf-8")
+    finally:
+        run.server.stop()
+    run.project.config_file.write_text('base_url = "https://news.example/"\n', "utf-8")
+    run = Running(run.project)
+    run.server.start()
+    try:
+        page = run.get("ar/")[2].decode("utf-8")
+        assert '<link rel="canonical" href="https://news.example/ar/">' in page
+    finally:
+        run.server.stop()
+
+
 def test_stop_closes_the_port(tmp_path: Path) -> None:
     run = Running(copy_project(tmp_path))
     run.server.start()
