@@ -40,14 +40,15 @@ def _project(content: Path | None) -> Project:
     return Project.at(Path.cwd(), content)
 
 
-def _load(content: Path | None) -> list:
+def _load(content: Path | None) -> tuple[list, bool]:
+    """The cleaned articles, and whether any file was skipped (reported on stderr)."""
     project = _project(content)
     if not project.content.is_dir():
         raise click.ClickException(f"content folder {project.content} does not exist")
     articles, errors = load_articles(project.content)
     for error in errors:
         err.print(f"[yellow]skipped[/] {error}")
-    return articles
+    return articles, bool(errors)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -104,36 +105,42 @@ def serve(content: Path | None, output: Path | None, port: int, host: str) -> No
 @content_option
 @json_option
 def articles(content: Path | None, as_json: bool) -> None:
-    """Show the cleaned articles: title, outlet, date, body blocks."""
-    items = _load(content)
+    """Show the cleaned articles: title, outlet, date, body blocks (exit 1 if a file was
+    skipped)."""
+    items, skipped = _load(content)
     if as_json:
         _dump([a.to_json() for a in items])
-        return
-    for a in items:
-        date = a.date.isoformat() if a.date else "undated"
-        click.echo(f"{a.source}\t{date}\t{a.outlet or '-'}\t{a.title}")
+    else:
+        for a in items:
+            date = a.date.isoformat() if a.date else "undated"
+            click.echo(f"{a.source}\t{date}\t{a.outlet or '-'}\t{a.title}")
+    if skipped:
+        sys.exit(1)
 
 
 @main.command()
 @content_option
 @json_option
 def stories(content: Path | None, as_json: bool) -> None:
-    """Show how articles are grouped into stories."""
+    """Show how articles are grouped into stories (exit 1 if a file was skipped)."""
     from digest.group import group_stories  # SciPy: slow to import, only here
 
     try:
         known = load_registry(_project(content).registry_file)
     except RegistryError as exc:
         raise click.ClickException(str(exc)) from None
-    grouped = group_stories(_load(content), known)
+    items, skipped = _load(content)
+    grouped = group_stories(items, known)
     if as_json:
         _dump([s.to_json() for s in grouped])
-        return
-    for s in grouped:
-        date = s.date.isoformat() if s.date else "undated"
-        click.echo(f"{s.id}\t{date}\t{s.headline}")
-        for a in s.articles:
-            click.echo(f"    {a.source}")
+    else:
+        for s in grouped:
+            date = s.date.isoformat() if s.date else "undated"
+            click.echo(f"{s.id}\t{date}\t{s.headline}")
+            for a in s.articles:
+                click.echo(f"    {a.source}")
+    if skipped:
+        sys.exit(1)
 
 
 main.add_command(model)

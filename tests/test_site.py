@@ -299,6 +299,11 @@ def test_cli_reports_bad_files_and_builds_the_rest(
     assert result.exit_code == 1
     assert "broken.txt" in result.output and "UTF-8" in result.output
     assert len(story_pages(site_root / "site", "ar")) >= 1
+    for command in (["articles"], ["stories", "--json"]):  # the good files, and exit 1
+        result = CliRunner().invoke(main, command)
+        assert result.exit_code == 1, command
+        assert "skipped" in result.output and "broken.txt" in result.output
+        assert "000_9062e53052813c90.txt" in result.output
 
 
 def test_python_dash_m_digest() -> None:
