@@ -34,7 +34,7 @@ from digest.incremental import (
     tree_stamps,
 )
 from digest.output import check_output_dir, update_site
-from digest.source import ContentError
+from digest.source import ContentError, orphan_sidecars
 from digest.story_registry import REGISTRY_FILE, load_registry, save_registry
 from digest.workers import worker_count
 
@@ -285,6 +285,10 @@ class Builder:
             prefetch=token_prefetch,
         )
         report.errors, report.cleaned, report.reused = loaded.errors, loaded.cleaned, loaded.reused
+        report.warnings += [
+            f"{path} is ignored: there is no article {stem}.txt or {stem}.md beside it"
+            for path, stem in orphan_sidecars(stamp.content).items()
+        ]
         report.changed = [*loaded.changed, *loaded.removed]
         if strict and report.errors:
             raise BuildError("content errors (--strict):\n" + "\n".join(map(str, report.errors)))

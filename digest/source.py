@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,6 +55,23 @@ def is_article_file(path: Path) -> bool:
     if name.endswith(TRANSLATION_SUFFIX):
         return False
     return name.endswith(ARTICLE_SUFFIXES)
+
+
+def orphan_sidecars(paths: Iterable[str]) -> dict[str, str]:
+    """Sidecars (``NAME.yaml``, ``NAME.yml``, ``NAME.en.md``) among these content paths that
+    have no article ``NAME.txt`` or ``NAME.md`` beside them (nothing uses them), with their
+    ``NAME``."""
+    paths = list(paths)
+    stems = {p[: -len(Path(p).suffix)] for p in paths if is_article_file(Path(p))}
+    orphans = {}
+    for path in sorted(paths):
+        if Path(path).name.startswith((".", "#", "~")):
+            continue
+        for suffix in (TRANSLATION_SUFFIX, *META_SUFFIXES):
+            if path.endswith(suffix) and path[: -len(suffix)] not in stems:
+                orphans[path] = path[: -len(suffix)]
+                break
+    return orphans
 
 
 def article_files(content_dir: Path) -> list[Path]:

@@ -382,3 +382,15 @@ def test_human_translation_title_becomes_the_english_headline(site_root: Path) -
     assert ">Emergency Arab summit in Cairo</h1>" in page.read_text(encoding="utf-8")
     feed = feedparser.parse((site / "en/feed.xml").read_bytes())
     assert "Emergency Arab summit in Cairo" in [e.title for e in feed.entries]
+
+
+def test_sidecar_without_an_article_is_a_warning(tmp_path: Path) -> None:
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    (tmp_path / "content" / "renamed.yaml").write_text("title: عنوان\n", encoding="utf-8")
+    (tmp_path / "content" / "old.en.md").write_text("# Title\n", encoding="utf-8")
+    report = build_site(Project.at(tmp_path))
+    assert not report.errors and report.articles == 5
+    assert [w for w in report.warnings if "ignored" in w] == [
+        "old.en.md is ignored: there is no article old.txt or old.md beside it",
+        "renamed.yaml is ignored: there is no article renamed.txt or renamed.md beside it",
+    ]
