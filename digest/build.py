@@ -33,7 +33,7 @@ from digest.incremental import (
     saved_build_summary,
     tree_stamps,
 )
-from digest.output import check_output_dir, update_site
+from digest.output import MARKER, check_output_dir, update_site
 from digest.source import ContentError, orphan_sidecars
 from digest.story_registry import REGISTRY_FILE, load_registry, save_registry
 from digest.workers import worker_count
@@ -117,6 +117,11 @@ class Project:
     @property
     def cache_dir(self) -> Path:
         return self.root / CACHE_DIR
+
+    @property
+    def static(self) -> Path:
+        """Files copied into the site as they are (``CNAME``, ``robots.txt``, ...)."""
+        return self.root / "static"
 
     @property
     def theme(self) -> Path:
@@ -227,7 +232,7 @@ class Builder:
     def stamp(self) -> tuple[InputStamp, str]:
         """Stamp of the inputs now: cheap (``stat`` calls), and the full digest."""
         p = self.project
-        stamp = InputStamp.take(p.content, p.theme, [p.config_file], code_version())
+        stamp = InputStamp.take(p.content, p.theme, [p.config_file], code_version(), [p.static])
         return stamp, stamp.with_registry(p.registry_file)
 
     def build(
@@ -267,7 +272,8 @@ class Builder:
             if self.base_url and not config.base_url_set:
                 config = replace(config, base_url=self.base_url)
             known = load_registry(project.registry_file)
-            check_output_dir(project.output, [project.content, project.root / "templates"])
+            inputs = [project.content, project.root / "templates", project.static]
+            check_output_dir(project.output, inputs)
             worker_count()  # a bad DIGEST_WORKERS setting stops the build here
         except (ValueError, RuntimeError) as exc:
             raise BuildError(str(exc)) from None
@@ -387,7 +393,7 @@ class Builder:
         """
         import jinja2
 
-        from digest.render import Page, SiteRenderer, static_files
+        from digest.render import Page, SiteRenderer, passthrough_files, static_files
         from digest.workers import map_in_workers
 
         theme = self.project.theme
@@ -432,6 +438,12 @@ class Builder:
                     runs = self._index_shards(shown, [s.slug for s in stories], {})
                     early = {folder: run for folder, (_, run) in runs.items() if run is not None}
             files.update(static_files(theme))
+            for path, data in passthrough_files(self.project.static).items():
+                if path in files or path == MARKER:
+                    raise BuildError(
+                        f"static/{path} has the same path as a file digest makes; rename it"
+                    )
+                files[path] = data
         except jinja2.TemplateError as exc:
             raise BuildError(template_error(exc, theme)) from None
         except (tomllib.TOMLDecodeError, KeyError, OSError) as exc:

@@ -124,10 +124,22 @@ class InputStamp:
     content: Mapping[str, FileStamp]
 
     @classmethod
-    def take(cls, content: Path, theme: Path, files: Sequence[Path], code: str) -> InputStamp:
+    def take(
+        cls,
+        content: Path,
+        theme: Path,
+        files: Sequence[Path],
+        code: str,
+        folders: Sequence[Path] = (),
+    ) -> InputStamp:
+        """Stamp the content and theme folders, other ``files`` and ``folders``."""
         now = time.time_ns()
         content_stamps = tree_stamps(content)
         theme_stamps = tree_stamps(theme)
+        for folder in folders:  # stamped like the theme's files
+            theme_stamps.update(
+                {f"{folder}/{rel}": stamp for rel, stamp in tree_stamps(folder).items()}
+            )
         others: list[Any] = []
         for path in files:
             try:

@@ -411,6 +411,20 @@ def static_files(theme: Path) -> dict[str, bytes]:
     }
 
 
+def passthrough_files(folder: Path) -> dict[str, bytes]:
+    """The files of a project's ``static/`` folder, copied to the site root as they are
+    (``CNAME``, ``robots.txt``, ``.well-known/...``), keyed by site path; editor backup
+    and swap files are left out."""
+    from digest.incremental import tree_stamps
+
+    backup = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak")
+    return {
+        rel: (folder / rel).read_bytes()
+        for rel in sorted(tree_stamps(folder))
+        if not rel.endswith(backup) and not posixpath.basename(rel).startswith((".#", "#"))
+    }
+
+
 def _page(path: str, template: str, common: dict[str, Any], **context: Any) -> Page:
     """An HTML page of one language, with its counterpart and section for the templates."""
     lang = common["lang"]

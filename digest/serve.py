@@ -3,7 +3,7 @@
 * One :class:`~digest.build.Builder` lives as long as the server, so a rebuild re-cleans,
   re-groups, re-translates and re-renders only what an edit touched, and replaces changed
   files in place (the site on disk is whole at every moment).
-* watchdog watches ``content/``, the theme folder and ``digest.toml``; a burst of events
+* watchdog watches ``content/``, the theme, ``static/`` and ``digest.toml``; a burst of events
   (temp files, rename-into-place, several saves) is debounced into one rebuild of the
   final state. Editor temp and swap files are ignored.
 * HTML pages are served with a small script that listens on ``/__digest/events``
@@ -95,7 +95,7 @@ class DevServer:
         self.live = LiveState()
         self.httpd: SiteServer | None = None
         self.observer: Observer | None = None
-        self.watched: tuple[bool, Path] | None = None  # content folder exists, theme
+        self.watched: tuple[bool, Path, bool] | None = None  # content?, theme, static?
         self._pending: set[str] = set()
         self._last_event = 0.0
         self._wake = threading.Condition()
@@ -182,11 +182,14 @@ class DevServer:
             self.observer.schedule(_Watch(self), str(p.content), recursive=True)
         if p.theme.is_dir():
             self.observer.schedule(_Watch(self), str(p.theme), recursive=True)
-        root_names = {p.config_file.name, "templates", p.content.name}
+        if p.static.is_dir():
+            self.observer.schedule(_Watch(self), str(p.static), recursive=True)
+        root_names = {p.config_file.name, "templates", p.content.name, p.static.name}
         self.observer.schedule(_Watch(self, root_names), str(p.root), recursive=False)
 
-    def _watch_targets(self) -> tuple[bool, Path]:
-        return self.project.content.is_dir(), self.project.theme
+    def _watch_targets(self) -> tuple[bool, Path, bool]:
+        p = self.project
+        return p.content.is_dir(), p.theme, p.static.is_dir()
 
     def notice(self, paths: list[str]) -> None:
         """Called by the watcher for every relevant event."""
@@ -223,7 +226,7 @@ class DevServer:
             self._rewatch_if_moved()
 
     def _rewatch_if_moved(self) -> None:
-        """Watch templates/ or content/ anew when one appeared or went away."""
+        """Watch templates/, content/ or static/ anew when one appeared or went away."""
         if self._watch_targets() != self.watched and self.observer is not None:
             self._watch()
 

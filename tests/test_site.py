@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
+import time
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
@@ -394,3 +396,32 @@ def test_sidecar_without_an_article_is_a_warning(tmp_path: Path) -> None:
         "old.en.md is ignored: there is no article old.txt or old.md beside it",
         "renamed.yaml is ignored: there is no article renamed.txt or renamed.md beside it",
     ]
+
+
+def test_static_folder_is_copied_to_the_site_root(tmp_path: Path) -> None:
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    static = tmp_path / "static"
+    (static / ".well-known").mkdir(parents=True)
+    (static / "CNAME").write_text("news.example.org\n", encoding="utf-8")
+    (static / "robots.txt").write_text("User-agent: *\nAllow: /\n", encoding="utf-8")
+    (static / ".well-known" / "security.txt").write_text("Contact: x\n", encoding="utf-8")
+    (static / "robots.txt~").write_text("backup\n", encoding="utf-8")
+    age = time.time() - 3600  # old enough for their stat to be trusted
+    for path in tmp_path.rglob("*"):
+        os.utime(path, (age, age))
+    project = Project.at(tmp_path)
+    build_site(project)
+    site = project.output
+    assert (site / "CNAME").read_text(encoding="utf-8") == "news.example.org\n"
+    assert (site / ".well-known" / "security.txt").is_file()
+    assert not (site / "robots.txt~").exists()
+    assert build_site(project).skipped
+    (static / "robots.txt").write_text("User-agent: *\nDisallow: /\n", encoding="utf-8")
+    (static / "CNAME").unlink()
+    assert not build_site(project).skipped
+    assert "Disallow" in (site / "robots.txt").read_text(encoding="utf-8")
+    assert not (site / "CNAME").exists()
+    (static / "sitemap.xml").write_text("<urlset/>", encoding="utf-8")
+    with pytest.raises(BuildError, match=r"static/sitemap\.xml has the same path as a file"):
+        build_site(project)
+    assert (site / "sitemap.xml").read_text(encoding="utf-8") != "<urlset/>"
