@@ -30,6 +30,7 @@ class SiteConfig:
     base_url_set: bool = False
     feed_items: int = 50
     search: bool = True  # build the Pagefind search bundle and the search pages
+    outlets: dict[str, str] = field(default_factory=dict)  # Arabic name -> English name
 
     def absolute(self, path: str) -> str:
         """Absolute URL of a site path such as ``ar/feed.xml``."""
@@ -57,7 +58,7 @@ def load_config(path: Path) -> SiteConfig:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path.name} is not valid TOML: {exc}") from None
-    known = {"title", "description", "base_url", "feed_items", "search"}
+    known = {"title", "description", "base_url", "feed_items", "search", "outlets"}
     unknown = set(data) - known
     if unknown:
         raise ConfigError(f"{path.name}: unknown key(s) {sorted(unknown)}; known: {sorted(known)}")
@@ -72,6 +73,13 @@ def load_config(path: Path) -> SiteConfig:
     search = data.get("search", True)
     if not isinstance(search, bool):
         raise ConfigError(f"{path.name}: search must be true or false, got {search!r}")
+    outlets = data.get("outlets", {})
+    if not isinstance(outlets, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in outlets.items()
+    ):
+        raise ConfigError(
+            f'{path.name}: [outlets] maps Arabic outlet names to English ones, "الفجر" = "El Fagr"'
+        )
     return SiteConfig(
         title=_per_language(data.get("title", DEFAULT_TITLE), "title", DEFAULT_TITLE),
         description=_per_language(
@@ -81,4 +89,5 @@ def load_config(path: Path) -> SiteConfig:
         base_url_set="base_url" in data,
         feed_items=feed_items,
         search=search,
+        outlets={k: v.strip() for k, v in sorted(outlets.items())},
     )

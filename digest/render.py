@@ -43,6 +43,7 @@ from markupsafe import Markup, escape
 
 from digest.article import Article, Block, Story
 from digest.config import LANGS, SiteConfig
+from digest.outlets import english_outlet_name
 from digest.search_index import merged_shards
 from digest.source import split_front_matter
 
@@ -170,9 +171,12 @@ def text_direction(value: Text | str) -> Markup:
 class Localizer:
     """Gives each Arabic text in the wanted language (English from the translations)."""
 
-    def __init__(self, lang: str, english: Mapping[str, str]) -> None:
+    def __init__(
+        self, lang: str, english: Mapping[str, str], outlets: Mapping[str, str] | None = None
+    ) -> None:
         self.lang = lang
         self.english = english
+        self.outlets = outlets or {}  # outlet names in English, from digest.toml
 
     def __call__(self, arabic: str) -> Text:
         if self.lang == "ar":
@@ -181,8 +185,13 @@ class Localizer:
         return Text(value) if value is not None else Text("", True, arabic)
 
 
-def _outlet_view(name: str, lang: str) -> dict[str, Any]:
-    return {"name": name, "path": outlet_path(lang, name), "lang": script_lang(name)}
+def _outlet_view(name: str, loc: Localizer) -> dict[str, Any]:
+    """An outlet as pages show it: on English pages by its English name when it has one
+    (see :mod:`digest.outlets`); ``lang`` is ``ar`` when the name shown is in Arabic."""
+    shown = name
+    if loc.lang == "en":
+        shown = english_outlet_name(name, loc.outlets) or name
+    return {"name": shown, "path": outlet_path(loc.lang, name), "lang": script_lang(shown)}
 
 
 def _block_view(block: Block, loc: Localizer) -> dict[str, Any]:
@@ -222,7 +231,7 @@ def _article_view(article: Article, lang: str, loc: Localizer) -> dict[str, Any]
     view: dict[str, Any] = {
         "source": article.source,
         "url": article.url,
-        "outlet": _outlet_view(article.outlet, lang) if article.outlet else None,
+        "outlet": _outlet_view(article.outlet, loc) if article.outlet else None,
         "date": article.date,
         "date_text": human_date(article.date, lang),
         "title": loc(article.title),
@@ -267,7 +276,7 @@ def _story_view(story: Story, lang: str, loc: Localizer, strings: Mapping[str, A
         "date_text": human_date(story.date, lang),
         "day_path": day_path(lang, story.date),
         "rfc822": rfc822(story.date) if story.date else None,
-        "outlets": [_outlet_view(o, lang) for o in outlets],
+        "outlets": [_outlet_view(o, loc) for o in outlets],
         "summary": summary,
         "summary_missing": bool(summary) and all(s.missing for s in summary),
         "article_count": len(story.articles),
@@ -336,7 +345,7 @@ class SiteRenderer:
         pages: list[Page] = []
         views: dict[str, list[dict[str, Any]]] = {}
         for lang in LANGS:
-            loc = Localizer(lang, english)
+            loc = Localizer(lang, english, self.config.outlets)
             views[lang] = [_story_view(s, lang, loc, self.strings[lang]) for s in stories]
             common = {"lang": lang, "translation_note": translation_note}
             pages.append(_page(f"{lang}/", "front.html", common, stories=views[lang]))

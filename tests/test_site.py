@@ -425,3 +425,41 @@ def test_static_folder_is_copied_to_the_site_root(tmp_path: Path) -> None:
     with pytest.raises(BuildError, match=r"static/sitemap\.xml has the same path as a file"):
         build_site(project)
     assert (site / "sitemap.xml").read_text(encoding="utf-8") != "<urlset/>"
+
+
+def test_english_pages_name_outlets_in_english(tmp_path: Path) -> None:
+    """Known outlets by their English names; [outlets] in digest.toml adds or overrides;
+    an outlet with no English name keeps its Arabic one, marked as Arabic."""
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    project = Project.at(tmp_path)
+    build_site(project)
+    story = next((project.output / "en" / "stories").iterdir()) / "index.html"
+    html = story.read_text(encoding="utf-8")
+    assert "<bdi>Al-Amsar</bdi>" in html and "<bdi>El Fagr</bdi>" in html
+    arabic = (project.output / "ar" / "stories" / story.parent.name / "index.html").read_text(
+        encoding="utf-8"
+    )
+    assert "<bdi>الأمصار</bdi>" in arabic and "Al-Amsar" not in arabic
+    project.config_file.write_text('[outlets]\n"بوابة الفجر" = "Al-Fajr Gate"\n', "utf-8")
+    build_site(project)
+    html = story.read_text(encoding="utf-8")
+    assert "<bdi>Al-Fajr Gate</bdi>" in html and "El Fagr" not in html
+    outlet_page = project.output / "en" / "outlets" / "bwaba-al-fjr" / "index.html"
+    assert "Al-Fajr Gate" in outlet_page.read_text(encoding="utf-8")
+
+
+def test_outlet_names_must_be_text(tmp_path: Path) -> None:
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    (tmp_path / "digest.toml").write_text('[outlets]\n"الفجر" = 3\n', encoding="utf-8")
+    with pytest.raises(BuildError, match=r"\[outlets\] maps Arabic outlet names to English"):
+        build_site(Project.at(tmp_path))
+
+
+def test_unknown_outlet_keeps_its_arabic_name_on_english_pages() -> None:
+    from digest.outlets import english_outlet_name
+
+    assert english_outlet_name("الجزيره") == "Al Jazeera"  # spelling variant (ة/ه)
+    assert english_outlet_name("جريدة لا يعرفها أحد") is None
+    assert english_outlet_name("جريدة لا يعرفها أحد", {"جريدة لا يعرفها أحد": "Nobody"}) == (
+        "Nobody"
+    )

@@ -1,0 +1,98 @@
+"""Outlet names for English pages: the names outlets use in English, not a translation.
+
+"الجزيرة" is "Al Jazeera" and "الشرق الأوسط" is "Asharq Al-Awsat": a machine translation
+("The Island", "The Middle East") would be wrong, so English pages show the outlet's own
+English name, from ``[outlets]`` in ``digest.toml`` or else from this list of well-known
+Arabic news outlets. An outlet found in neither keeps its Arabic name (marked as Arabic).
+Names are matched after :func:`digest.normalize.normalize_arabic`, so spelling variants
+(أ/ا, ة/ه, ى/ي) match too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import lru_cache
+
+from digest.normalize import normalize_arabic
+
+KNOWN_OUTLETS: dict[str, str] = {
+    "الجزيرة": "Al Jazeera",
+    "الجزيرة نت": "Al Jazeera",
+    "العربية": "Al Arabiya",
+    "العربية نت": "Al Arabiya",
+    "الشرق الأوسط": "Asharq Al-Awsat",
+    "الأهرام": "Al-Ahram",
+    "بوابة الأهرام": "Al-Ahram",
+    "القدس العربي": "Al-Quds Al-Arabi",
+    "العربي الجديد": "The New Arab",
+    "سكاي نيوز عربية": "Sky News Arabia",
+    "بي بي سي عربي": "BBC Arabic",
+    "بي بي سي": "BBC Arabic",
+    "فرانس 24": "France 24",
+    "دويتشه فيله": "DW Arabic",
+    "روسيا اليوم": "RT Arabic",
+    "آر تي": "RT Arabic",
+    "سبوتنيك": "Sputnik Arabic",
+    "الحرة": "Alhurra",
+    "الميادين": "Al Mayadeen",
+    "المصري اليوم": "Al-Masry Al-Youm",
+    "اليوم السابع": "Youm7",
+    "الشروق": "Shorouk News",
+    "الوطن": "El Watan",
+    "بوابة الفجر": "El Fagr",
+    "الفجر": "El Fagr",
+    "الأمصار": "Al-Amsar",
+    "النهار": "An-Nahar",
+    "الأخبار": "Al-Akhbar",
+    "عكاظ": "Okaz",
+    "الرياض": "Al Riyadh",
+    "البيان": "Al Bayan",
+    "الخليج": "Al Khaleej",
+    "الاتحاد": "Al Ittihad",
+    "الراية": "Al Raya",
+    "القبس": "Al Qabas",
+    "الدستور": "Ad-Dustour",
+    "الغد": "Al Ghad",
+    "هسبريس": "Hespress",
+    "إرم نيوز": "Erem News",
+    "عربي 21": "Arabi21",
+    "عربي21": "Arabi21",
+    "رويترز": "Reuters",
+    "وكالة رويترز": "Reuters",
+    "الأناضول": "Anadolu Agency",
+    "وكالة الأناضول": "Anadolu Agency",
+    "وكالة الأنباء الفرنسية": "AFP",
+    "فرانس برس": "AFP",
+    "أسوشيتد برس": "AP",
+    "وكالة الأنباء السعودية": "Saudi Press Agency",
+    "واس": "Saudi Press Agency",
+    "وكالة أنباء الإمارات": "WAM",
+    "وام": "WAM",
+    "وكالة الأنباء القطرية": "QNA",
+    "وكالة الأنباء الأردنية": "Petra",
+    "بترا": "Petra",
+    "وكالة أنباء الشرق الأوسط": "MENA",
+    "وكالة الأنباء العراقية": "INA",
+    "وكالة الأنباء الكويتية": "KUNA",
+    "كونا": "KUNA",
+    "وكالة المغرب العربي للأنباء": "MAP",
+    "وكالة الأنباء الجزائرية": "APS",
+    "وكالة تونس أفريقيا للأنباء": "TAP",
+    "وكالة الأنباء الإيرانية": "IRNA",
+    "إرنا": "IRNA",
+    "تسنيم": "Tasnim News Agency",
+    "مهر": "Mehr News Agency",
+    "سانا": "SANA",
+}
+
+
+@lru_cache(maxsize=8)
+def _index(configured: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    index = {normalize_arabic(arabic): english for arabic, english in KNOWN_OUTLETS.items()}
+    index.update((normalize_arabic(arabic), english) for arabic, english in configured)
+    return index
+
+
+def english_outlet_name(name: str, configured: Mapping[str, str] | None = None) -> str | None:
+    """The outlet's English name (``configured`` first, then the known list), or None."""
+    return _index(tuple(sorted((configured or {}).items()))).get(normalize_arabic(name))
