@@ -30,6 +30,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -244,8 +245,8 @@ def edit_to_served(root: Path, article: str, runs: int) -> dict[str, object]:
             latencies.append(time.perf_counter() - start)
             provisional.append(next_line(": rebuilt in "))
             regroup.append(next_line("(stories regrouped)"))
-    finally:
-        server.send_signal(2)
+    finally:  # SIGTERM: a background job (nohup ... &) ignores SIGINT
+        server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
     return {
         "median": round(statistics.median(latencies), 3),

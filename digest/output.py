@@ -101,16 +101,17 @@ def _update_in_place(
         os.replace(tmp, target)
     wanted = {*changed, *keep, MARKER}
     deleted: list[str] = []
-    for folder, dirs, files in os.walk(output, topdown=False):
-        base = Path(folder)
+    root = str(output)
+    for folder, dirs, files in os.walk(root, topdown=False):
+        prefix = os.path.relpath(folder, root).replace(os.sep, "/")
+        prefix = "" if prefix == "." else prefix + "/"
         for name in files:
-            rel = (base / name).relative_to(output).as_posix()
-            if rel not in wanted:
-                (base / name).unlink()
-                deleted.append(rel)
+            if prefix + name not in wanted:  # plain strings: this runs for every file
+                os.unlink(os.path.join(folder, name))
+                deleted.append(prefix + name)
         for name in dirs:
             with contextlib.suppress(OSError):  # only empty folders go
-                (base / name).rmdir()
+                os.rmdir(os.path.join(folder, name))
     return sorted(deleted)
 
 

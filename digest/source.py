@@ -61,13 +61,16 @@ def orphan_sidecars(paths: Iterable[str]) -> dict[str, str]:
     """Sidecars (``NAME.yaml``, ``NAME.yml``, ``NAME.en.md``) among these content paths that
     have no article ``NAME.txt`` or ``NAME.md`` beside them (nothing uses them), with their
     ``NAME``."""
-    paths = list(paths)
-    stems = {p[: -len(Path(p).suffix)] for p in paths if is_article_file(Path(p))}
+    paths = sorted(paths)
+    sidecar = (TRANSLATION_SUFFIX, *META_SUFFIXES)
+    if not any(path.endswith(sidecar) for path in paths):
+        return {}
+    stems = {p.rsplit(".", 1)[0] for p in paths if is_article_file(Path(p))}
     orphans = {}
-    for path in sorted(paths):
-        if Path(path).name.startswith((".", "#", "~")):
+    for path in paths:
+        if path.rsplit("/", 1)[-1].startswith((".", "#", "~")):
             continue
-        for suffix in (TRANSLATION_SUFFIX, *META_SUFFIXES):
+        for suffix in sidecar:
             if path.endswith(suffix) and path[: -len(suffix)] not in stems:
                 orphans[path] = path[: -len(suffix)]
                 break
