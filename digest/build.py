@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import pickle
+import sys
 import time
 import tomllib
 from collections.abc import Iterator, Mapping, Sequence
@@ -399,6 +400,7 @@ class Builder:
         theme = self.project.theme
         memo = self.state.pages
         output = self.project.output
+        early: dict[str, BackgroundBundle] = {}
         try:
             salt = _salt(theme, config)
             if self._renderer is None or self._renderer[0] != salt:
@@ -408,7 +410,6 @@ class Builder:
             plan: list[Page] = renderer.plan(stories, english, note)
             files: dict[str, bytes | None] = dict.fromkeys(page.file for page in plan)
             keys: dict[str, bytes | None] = {}
-            early: dict[str, BackgroundBundle] = {}
             first = [p for p in plan if p.template == "story.html" or p.path == ""]
             first_files = {p.file for p in first}
             rest = [p for p in plan if p.file not in first_files]
@@ -448,6 +449,10 @@ class Builder:
             raise BuildError(template_error(exc, theme)) from None
         except (tomllib.TOMLDecodeError, KeyError, OSError) as exc:
             raise BuildError(f"theme {theme}: {type(exc).__name__}: {exc}") from None
+        finally:
+            if sys.exc_info()[0] is not None:  # failed: no Pagefind run may outlive the build
+                for bundle in early.values():
+                    bundle.wait()
         return files, keys, early
 
     def _on_disk(self, paths: list[str]) -> bool:
@@ -476,7 +481,7 @@ class Builder:
         A provisional preview build keeps the last bundles; the exact build that follows
         re-indexes.
         """
-        from digest.search_index import SearchIndexError, in_shard
+        from digest.search_index import SearchIndexError, collect, in_shard
 
         old = self._bundle_records()
         changed = any(data is not None for path, data in files.items() if path.endswith(".html"))
@@ -486,12 +491,11 @@ class Builder:
         if provisional and not old:
             return {}
         runs = self._index_shards(files, slugs, early or {})
+        for folder, (_, bundle) in runs.items():
+            if bundle is None:
+                files.update(dict.fromkeys(p for p in old if in_shard(p, folder)))
         try:
-            for folder, (_, bundle) in runs.items():
-                if bundle is None:
-                    files.update(dict.fromkeys(p for p in old if in_shard(p, folder)))
-                else:
-                    files.update(bundle.result())
+            files.update(collect([bundle for _, bundle in runs.values() if bundle is not None]))
         except SearchIndexError as exc:
             raise BuildError(f"search index: {exc}") from None
         return {folder: key for folder, (key, _) in runs.items()}

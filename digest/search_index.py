@@ -187,8 +187,15 @@ def shard_pages(pages: Mapping[str, bytes], slugs: Sequence[str]) -> dict[str, d
 
 
 def shard_key(pages: Mapping[str, bytes]) -> bytes:
-    """What a shard's bundle is made from: its pages' paths and bytes."""
+    """What a shard's bundle is made from: its pages' paths and bytes, and the Pagefind
+    binary (a new version may write another format)."""
     digest = hashlib.blake2b(digest_size=16)
+    try:
+        binary = pagefind_binary()
+        stat = binary.stat()
+        digest.update(f"{binary}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+    except (SearchIndexError, OSError):
+        pass  # indexing will say what is wrong
     for path, data in sorted(pages.items()):
         digest.update(path.encode() + b"\0" + hashlib.blake2b(data, digest_size=16).digest())
     return digest.digest()
@@ -197,10 +204,22 @@ def shard_key(pages: Mapping[str, bytes]) -> bytes:
 def search_bundles(pages: Mapping[str, bytes], slugs: Sequence[str]) -> dict[str, bytes]:
     """Every shard's bundle (see :func:`shard_pages`), the shards indexed side by side."""
     running = [BackgroundBundle(p, folder) for folder, p in shard_pages(pages, slugs).items()]
+    return dict(sorted(collect(running).items()))
+
+
+def collect(bundles: Sequence[BackgroundBundle]) -> dict[str, bytes]:
+    """The files of all these bundles. Every run is waited for (and its temporary folder
+    removed) before the first failure, if any, is raised as :class:`SearchIndexError`."""
     files: dict[str, bytes] = {}
-    for bundle in running:
-        files.update(bundle.result())
-    return dict(sorted(files.items()))
+    failure: SearchIndexError | None = None
+    for bundle in bundles:
+        try:
+            files.update(bundle.result())
+        except SearchIndexError as exc:
+            failure = failure or exc
+    if failure is not None:
+        raise failure
+    return files
 
 
 def indexable_pages(pages: Mapping[str, bytes]) -> dict[str, bytes]:

@@ -83,3 +83,22 @@ def test_bad_workers_setting_is_a_clear_error(tmp_path, monkeypatch):
     shutil.copytree(ROOT / "content", tmp_path / "content")
     with pytest.raises(BuildError, match="DIGEST_WORKERS='two' is not a whole number"):
         build_site(Project.at(tmp_path))
+
+
+@multicore
+def test_failed_build_leaves_no_search_run_behind(generated, tmp_path, monkeypatch):
+    """A template error after the search shards started: the build fails cleanly, and no
+    Pagefind run or temporary folder outlives it."""
+    import tempfile
+
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))  # ours alone
+    project = _copy(generated, tmp_path)
+    shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    day = tmp_path / "templates" / "day.html"  # rendered after the story pages
+    text = day.read_text(encoding="utf-8")
+    day.write_text(text.replace("{% block main %}", "{% block main %}{{ no_such.thing }}"), "utf-8")
+    with pytest.raises(BuildError, match=r"day\.html"):
+        build_site(project)
+    assert list((tmp_path / "tmp").iterdir()) == []
+    assert not project.output.exists()
