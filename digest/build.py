@@ -429,7 +429,15 @@ class Builder:
                     raise BuildError(template_error(exc, theme)) from None
 
             for phase in (first, rest) if index_early else ([*first, *rest],):
-                rendered = map_in_workers(render, phase, min_items=PARALLEL_MIN_PAGES)
+                # Forking a big process costs more than a few renders: use workers when many
+                # pages will surely be rendered (new theme or settings, pages not on disk).
+                sure = (
+                    phase
+                    if memo.salt != salt
+                    else [p for p in phase if not memo.unchanged_on_disk(output, p.file)]
+                )
+                enough = PARALLEL_MIN_PAGES if len(sure) >= PARALLEL_MIN_PAGES else len(phase) + 1
+                rendered = map_in_workers(render, phase, min_items=enough)
                 for page, done in zip(phase, rendered, strict=True):
                     if done is not None:
                         keys[page.file], files[page.file] = done
@@ -438,6 +446,7 @@ class Builder:
                     shown = {p.file: files[p.file] for p in plan if p.file in first_files}
                     runs = self._index_shards(shown, [s.slug for s in stories], {})
                     early = {folder: run for folder, (_, run) in runs.items() if run is not None}
+            memo.salt = salt
             files.update(static_files(theme))
             for path, data in passthrough_files(self.project.static).items():
                 if path in files or path == MARKER:
