@@ -186,9 +186,54 @@ def shard_pages(pages: Mapping[str, bytes], slugs: Sequence[str]) -> dict[str, d
     return dict(sorted(split.items()))
 
 
+def indexed_part(html: bytes) -> bytes:
+    """The part of a page that its search record is made from: the ``<html>`` tag (the
+    language), the ``<title>``, the first ``<h1>`` and the element marked
+    ``data-pagefind-body``, when that is the only mark of Pagefind's on the page; else the
+    whole page.
+
+    So a story page whose related-stories list or pager changed (outside the marked
+    element) keeps its shard's index, and so does every page after a change to the theme's
+    navigation or styles.
+    """
+    start = html.find(BODY_MARKER)
+    if start < 0 or html.count(b"data-pagefind-") != html.count(b"data-pagefind-ignore") + 1:
+        return html
+    open_at = html.rfind(b"<", 0, start)
+    name_end = open_at + 1
+    while name_end < len(html) and html[name_end : name_end + 1].isalnum():
+        name_end += 1
+    tag = html[open_at + 1 : name_end].lower()
+    if not tag:
+        return html
+    depth, at = 0, open_at
+    opening, closing = b"<" + tag, b"</" + tag + b">"
+    while True:  # the matching end tag, counting nested elements of the same name
+        next_open = html.find(opening, at + 1)
+        next_close = html.find(closing, at + 1)
+        if next_close < 0:
+            return html
+        if 0 <= next_open < next_close and html[next_open + len(opening)] in b" \t\n>/":
+            depth, at = depth + 1, next_open
+            continue
+        if 0 <= next_open < next_close:
+            at = next_open  # a longer tag name with the same start (<articles>): not ours
+            continue
+        if depth == 0:
+            end = next_close + len(closing)
+            break
+        depth, at = depth - 1, next_close
+    head = [html[: html.find(b">", html.find(b"<html")) + 1]]  # the language
+    for element in (b"title", b"h1"):  # where Pagefind may take a result's title from
+        at = html.find(b"<" + element)
+        head.append(html[at : html.find(b"</" + element, at) + 1] if at >= 0 else b"")
+    return b"\0".join([*head, html[open_at:end]])
+
+
 def shard_key(pages: Mapping[str, bytes]) -> bytes:
-    """What a shard's bundle is made from: its pages' paths and bytes, and the Pagefind
-    binary (a new version may write another format)."""
+    """What a shard's bundle is made from: its pages' paths and indexed parts
+    (:func:`indexed_part`), and the Pagefind binary (a new version may write another
+    format)."""
     digest = hashlib.blake2b(digest_size=16)
     try:
         binary = pagefind_binary()
@@ -197,7 +242,8 @@ def shard_key(pages: Mapping[str, bytes]) -> bytes:
     except (SearchIndexError, OSError):
         pass  # indexing will say what is wrong
     for path, data in sorted(pages.items()):
-        digest.update(path.encode() + b"\0" + hashlib.blake2b(data, digest_size=16).digest())
+        part = indexed_part(data)
+        digest.update(path.encode() + b"\0" + hashlib.blake2b(part, digest_size=16).digest())
     return digest.digest()
 
 

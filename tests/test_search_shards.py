@@ -104,3 +104,26 @@ def test_a_deleted_site_or_bundle_file_is_indexed_again(tmp_path: Path) -> None:
     shutil.rmtree(project.output)
     build_site(project)
     assert site_files(project.output) == first
+
+
+def test_indexed_part_is_what_pagefind_reads() -> None:
+    from digest.search_index import indexed_part
+
+    page = (
+        b'<!DOCTYPE html>\n<html lang="ar" dir="rtl"><head><title>T</title></head><body>'
+        b"<nav>menu</nav><article class=story data-pagefind-body><h1>H</h1>"
+        b"<article>one</article><article><p>two</p></article>"
+        b"<p data-pagefind-ignore>meta</p></article><aside>related</aside></body></html>"
+    )
+    part = indexed_part(page)
+    assert b"two" in part and b"meta" in part and b'lang="ar"' in part and b"<title>T" in part
+    assert b"related" not in part and b"menu" not in part
+    assert indexed_part(page.replace(b"related", b"other stories")) == part  # outside
+    assert indexed_part(page.replace(b"two", b"2")) != part  # inside the body
+    assert indexed_part(page.replace(b'lang="ar"', b'lang="en"')) != part
+    filtered = page.replace(b"<nav>", b"<nav data-pagefind-filter='x'>")  # another mark
+    assert indexed_part(filtered) == filtered
+    unmarked = page.replace(b" data-pagefind-body", b"")
+    assert indexed_part(unmarked) == unmarked
+    unclosed = page.replace(b"</article><aside>", b"<aside>")
+    assert indexed_part(unclosed) == unclosed
