@@ -3,7 +3,7 @@
     python bench/eval_grouping.py            # every fixture set
     python bench/eval_grouping.py --sweep    # also F1 over a range of each threshold
 
-Fixture sets: the seed articles in ``content/`` (labels in
+Fixture sets: the seed articles in ``tests/fixtures/seeds/`` (labels in
 ``tests/fixtures/grouping/seeds.tsv``) and every folder under ``tests/fixtures/grouping/``
 with a ``labels.tsv`` (``file<TAB>story`` lines, ``#`` comments).
 """
@@ -55,7 +55,7 @@ def read_labels(path: Path) -> dict[str, str]:
 
 def fixture_sets() -> list[tuple[str, Path, dict[str, str]]]:
     """(name, content folder, labels) for the seeds and every labelled fixture folder."""
-    sets = [("seeds", ROOT / "content", read_labels(FIXTURES / "seeds.tsv"))]
+    sets = [("seeds", ROOT / "tests" / "fixtures" / "seeds", read_labels(FIXTURES / "seeds.tsv"))]
     for labels in sorted(FIXTURES.glob("*/labels.tsv")):
         sets.append((labels.parent.name, labels.parent, read_labels(labels)))
     return sets

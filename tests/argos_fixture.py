@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 REPO = Path(__file__).resolve().parent.parent
-SEED_DIR = REPO / "content"
+SEED_DIR = REPO / "tests" / "fixtures" / "seeds"
 
 # English text, so the shared vocabulary has English pieces (and the HTML entities that
 # real Argos ar→en models emit) to decode to.

@@ -58,7 +58,7 @@ def build_sample(root: Path, *, extras: bool = True) -> Path:
     With ``extras``, a human English translation of one seed and an undated edge-case
     article are added (see :data:`TURKMEN_ENGLISH`, :data:`EDGE_ARTICLE`).
     """
-    shutil.copytree(REPO / "content", root / "content")
+    shutil.copytree(REPO / "tests" / "fixtures" / "seeds", root / "content")
     if extras:
         (root / "content" / f"{TURKMEN_SEED}.en.md").write_text(TURKMEN_ENGLISH, encoding="utf-8")
         (root / "content" / "zz_edge.md").write_text(EDGE_ARTICLE, encoding="utf-8")

@@ -19,7 +19,7 @@ from digest.cli import main
 from digest.source import read_sources
 
 ROOT = Path(__file__).resolve().parent.parent
-CONTENT = ROOT / "content"
+CONTENT = ROOT / "tests" / "fixtures" / "seeds"
 RAW = Path(__file__).resolve().parent / "fixtures" / "raw"
 
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from digest.dates import find_dates, find_event_date
 
-CONTENT = Path(__file__).resolve().parent.parent / "content"
+CONTENT = Path(__file__).resolve().parent / "fixtures" / "seeds"
 
 EXPECTED = {
     "000": dt.date(2025, 1, 17),

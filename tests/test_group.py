@@ -25,7 +25,7 @@ from digest.story_features import Analyzer, raw_tokens
 from digest.story_ids import slugify
 
 ROOT = Path(__file__).resolve().parent.parent
-CONTENT = ROOT / "content"
+CONTENT = ROOT / "tests" / "fixtures" / "seeds"
 MOSCOW = {
     "000_9062e53052813c90.txt",
     "001_aa6171b58bcd83fd.txt",

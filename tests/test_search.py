@@ -143,7 +143,7 @@ def test_build_reindexes_only_when_pages_change(tmp_path: Path) -> None:
     from digest.build import Project, build_site
 
     root = tmp_path / "root"
-    shutil.copytree(Path(__file__).resolve().parent.parent / "content", root / "content")
+    shutil.copytree(Path(__file__).resolve().parent / "fixtures" / "seeds", root / "content")
     build_site(Project.at(root))
     entry = root / "site" / "pagefind" / "pagefind-entry.json"
     first = entry.read_bytes()

@@ -14,7 +14,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def _site(root: Path, toml: str) -> Project:
-    shutil.copytree(REPO / "content", root / "content")
+    shutil.copytree(REPO / "tests" / "fixtures" / "seeds", root / "content")
     (root / "digest.toml").write_text(toml, encoding="utf-8")
     return Project.at(root)
 

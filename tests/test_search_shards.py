@@ -84,7 +84,7 @@ def test_search_finds_a_story_of_a_merged_shard(edited) -> None:
 
 
 def test_a_small_site_has_one_bundle(tmp_path: Path) -> None:
-    shutil.copytree(ROOT / "content", tmp_path / "content")
+    shutil.copytree(ROOT / "tests" / "fixtures" / "seeds", tmp_path / "content")
     project = Project.at(tmp_path)
     build_site(project)
     bundle = project.output / BUNDLE_DIR
@@ -94,7 +94,7 @@ def test_a_small_site_has_one_bundle(tmp_path: Path) -> None:
 
 
 def test_a_deleted_site_or_bundle_file_is_indexed_again(tmp_path: Path) -> None:
-    shutil.copytree(ROOT / "content", tmp_path / "content")
+    shutil.copytree(ROOT / "tests" / "fixtures" / "seeds", tmp_path / "content")
     project = Project.at(tmp_path)
     build_site(project)
     first = site_files(project.output)

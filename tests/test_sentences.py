@@ -10,12 +10,12 @@ from hypothesis import strategies as st
 
 from digest.sentences import split_lines_and_sentences, split_sentences
 
-REPO = Path(__file__).resolve().parent.parent
+SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"
 
 
 def seed_line(fragment: str) -> str:
     """The line of the seed articles that contains ``fragment``."""
-    for path in sorted((REPO / "content").glob("*.txt")):
+    for path in sorted(SEEDS.glob("*.txt")):
         for line in path.read_text(encoding="utf-8").splitlines():
             if fragment in line:
                 return line.strip()
@@ -92,7 +92,7 @@ def test_unbalanced_quote_does_not_swallow_the_paragraph():
     assert split_sentences('قال "نعم. ثم ذهب. وعاد.') == ['قال "نعم.', "ثم ذهب.", "وعاد."]
 
 
-@pytest.mark.parametrize("path", sorted((REPO / "content").glob("*.txt")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sorted(SEEDS.glob("*.txt")), ids=lambda p: p.name)
 def test_seed_text_survives_splitting(path):
     for line in path.read_text(encoding="utf-8").splitlines():
         joined = " ".join(split_sentences(line))

@@ -19,7 +19,7 @@ from digest.build import BuildError, Project, build_site
 from digest.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
-SEEDS = sorted((REPO / "content").glob("*.txt"))
+SEEDS = sorted((REPO / "tests" / "fixtures" / "seeds").glob("*.txt"))
 VOID = {
     "area",
     "base",
@@ -40,7 +40,7 @@ VOID = {
 @pytest.fixture()
 def site_root(tmp_path: Path) -> Path:
     """A fresh site root holding a copy of the sample edition."""
-    shutil.copytree(REPO / "content", tmp_path / "content")
+    shutil.copytree(REPO / "tests" / "fixtures" / "seeds", tmp_path / "content")
     return tmp_path
 
 
@@ -387,7 +387,7 @@ def test_human_translation_title_becomes_the_english_headline(site_root: Path) -
 
 
 def test_sidecar_without_an_article_is_a_warning(tmp_path: Path) -> None:
-    shutil.copytree(REPO / "content", tmp_path / "content")
+    shutil.copytree(REPO / "tests" / "fixtures" / "seeds", tmp_path / "content")
     (tmp_path / "content" / "renamed.yaml").write_text("title: عنوان\n", encoding="utf-8")
     (tmp_path / "content" / "old.en.md").write_text("# Title\n", encoding="utf-8")
     report = build_site(Project.at(tmp_path))
@@ -399,7 +399,7 @@ def test_sidecar_without_an_article_is_a_warning(tmp_path: Path) -> None:
 
 
 def test_static_folder_is_copied_to_the_site_root(tmp_path: Path) -> None:
-    shutil.copytree(REPO / "content", tmp_path / "content")
+    shutil.copytree(REPO / "tests" / "fixtures" / "seeds", tmp_path / "content")
     static = tmp_path / "static"
     (static / ".well-known").mkdir(parents=True)
     (static / "CNAME").write_text("news.example.org\n", encoding="utf-8")
@@ -430,7 +430,7 @@ def test_static_folder_is_copied_to_the_site_root(tmp_path: Path) -> None:
 def test_english_pages_name_outlets_in_english(tmp_path: Path) -> None:
     """Known outlets by their English names; [outlets] in digest.toml adds or overrides;
     an outlet with no English name keeps its Arabic one, marked as Arabic."""
-    shutil.copytree(REPO / "content", tmp_path / "content")
+    shutil.copytree(REPO / "tests" / "fixtures" / "seeds", tmp_path / "content")
     project = Project.at(tmp_path)
     build_site(project)
     story = next((project.output / "en" / "stories").iterdir()) / "index.html"
@@ -449,7 +449,7 @@ def test_english_pages_name_outlets_in_english(tmp_path: Path) -> None:
 
 
 def test_outlet_names_must_be_text(tmp_path: Path) -> None:
-    shutil.copytree(REPO / "content", tmp_path / "content")
+    shutil.copytree(REPO / "tests" / "fixtures" / "seeds", tmp_path / "content")
     (tmp_path / "digest.toml").write_text('[outlets]\n"الفجر" = 3\n', encoding="utf-8")
     with pytest.raises(BuildError, match=r"\[outlets\] maps Arabic outlet names to English"):
         build_site(Project.at(tmp_path))

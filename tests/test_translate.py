@@ -22,7 +22,7 @@ from digest.translate import INSTALL_HINT, translate_batch, translate_texts
 from digest.translation_cache import TranslationCache, normalise
 
 REPO = Path(__file__).resolve().parent.parent
-SEEDS = sorted((REPO / "content").glob("*.txt"))
+SEEDS = sorted((REPO / "tests" / "fixtures" / "seeds").glob("*.txt"))
 
 
 def seed_sentences(limit: int) -> list[str]:
@@ -36,7 +36,7 @@ def seed_sentences(limit: int) -> list[str]:
 
 def site_copy(root: Path, cache_from: Path | None = None) -> Project:
     """A site root with the seed content (and, if given, another site's translation cache)."""
-    shutil.copytree(REPO / "content", root / "content")
+    shutil.copytree(REPO / "tests" / "fixtures" / "seeds", root / "content")
     if cache_from is not None:
         (root / ".digest-cache").mkdir()
         shutil.copy(cache_from / ".digest-cache" / "translations.sqlite", root / ".digest-cache")
@@ -131,7 +131,7 @@ def test_english_pages_hold_the_models_output_deterministically(argos_installed,
         twin = tmp_path / "b" / page.relative_to(tmp_path / "a")
         assert page.read_bytes() == twin.read_bytes()
     # A paragraph's English, as the model gives it sentence by sentence, is on a story page.
-    articles, _ = load_articles(REPO / "content")
+    articles, _ = load_articles(REPO / "tests" / "fixtures" / "seeds")
     paragraph = next(b.text for b in articles[0].body if b.kind == "paragraph")
     english = " ".join(translate_batch(str(argos_installed), split_sentences(paragraph)))
     story_pages = (tmp_path / "a" / "site" / "en" / "stories").rglob("index.html")
@@ -169,7 +169,7 @@ def test_human_translation_sidecar_replaces_machine_output(argos_installed, tmp_
     text = "---\ntitle: Pezeshkian arrives in Moscow\n---\n\nAn editor wrote this paragraph.\n"
     sidecar.write_text(text, encoding="utf-8")
     # Body sentences of that article that no headline or summary repeats.
-    articles, _ = load_articles(REPO / "content")
+    articles, _ = load_articles(REPO / "tests" / "fixtures" / "seeds")
     shown = {s for story in group_stories(articles) for s in (story.headline, *story.summary)}
     body = next(a for a in articles if a.source == article.name).body
     own = [

@@ -80,7 +80,7 @@ def test_template_error_in_a_worker_names_the_template_line(generated, tmp_path)
 
 def test_bad_workers_setting_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.setenv(WORKERS_VARIABLE, "two")
-    shutil.copytree(ROOT / "content", tmp_path / "content")
+    shutil.copytree(ROOT / "tests" / "fixtures" / "seeds", tmp_path / "content")
     with pytest.raises(BuildError, match="DIGEST_WORKERS='two' is not a whole number"):
         build_site(Project.at(tmp_path))
 
