@@ -395,6 +395,7 @@ class Builder:
         import jinja2
 
         from digest.render import Page, SiteRenderer, passthrough_files, static_files
+        from digest.search_index import BUNDLE_DIR
         from digest.workers import map_in_workers
 
         theme = self.project.theme
@@ -448,8 +449,9 @@ class Builder:
                     early = {folder: run for folder, (_, run) in runs.items() if run is not None}
             memo.salt = salt
             files.update(static_files(theme))
+            bundle = f"{BUNDLE_DIR}/" if config.search else None  # the search index's folder
             for path, data in passthrough_files(self.project.static).items():
-                if path in files or path == MARKER:
+                if path in files or path == MARKER or (bundle and path.startswith(bundle)):
                     raise BuildError(
                         f"static/{path} has the same path as a file digest makes; rename it"
                     )

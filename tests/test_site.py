@@ -424,6 +424,11 @@ def test_static_folder_is_copied_to_the_site_root(tmp_path: Path) -> None:
     (static / "sitemap.xml").write_text("<urlset/>", encoding="utf-8")
     with pytest.raises(BuildError, match=r"static/sitemap\.xml has the same path as a file"):
         build_site(project)
+    (static / "sitemap.xml").unlink()
+    (static / "pagefind").mkdir()
+    (static / "pagefind" / "pagefind.js").write_text("//", encoding="utf-8")
+    with pytest.raises(BuildError, match=r"static/pagefind/pagefind\.js has the same path"):
+        build_site(project)
     assert (site / "sitemap.xml").read_text(encoding="utf-8") != "<urlset/>"
 
 
