@@ -104,8 +104,11 @@ def _check_meta(meta: Any, where: str) -> dict[str, Any]:
             )
         if key == "date":
             value = parse_meta_date(value, where)
+        elif isinstance(value, (list, dict, bool)):  # e.g. title: [a, b]
+            kind = "yes/no" if isinstance(value, bool) else type(value).__name__
+            raise FrontMatterError(f"{where}: {key} must be text, not a {kind} ({value!r})")
         elif value is not None:
-            value = str(value).strip()
+            value = str(value).strip()  # text, or a number such as an outlet called 24
         out[key] = value
     return out
 

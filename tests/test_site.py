@@ -354,6 +354,8 @@ def test_with_a_model_english_pages_are_translated_and_say_so(
         ("bad-date.md", "---\ntitle: x\ndate: 2025-02-30\n---\nنص.\n", "day is out of range"),
         ("bad-yaml.md", "---\ntitle: [x\n---\nنص.\n", "not valid YAML at line 2"),
         ("bad-key.md", "---\ntitel: x\n---\nنص.\n", "unknown key 'titel'"),
+        ("list-title.md", "---\ntitle: [a, b]\n---\nنص.\n", "title must be text, not a list"),
+        ("bool-source.md", "---\nsource: yes\n---\nنص.\n", "source must be text, not a yes/no"),
     ],
 )
 def test_bad_front_matter_is_reported_by_file_and_the_rest_builds(
