@@ -10,6 +10,7 @@ installing, where Argos itself needs it.
 from __future__ import annotations
 
 import json
+import logging
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -136,12 +137,19 @@ def install_from_index(*, progress: bool = False) -> ModelInfo:
     from argostranslate import settings
 
     index = Path(settings.local_package_index)
-    argos_package.update_package_index()  # logs and returns on failure, keeps any old index
+    argos_log = logging.getLogger("argostranslate.utils")
+    level = argos_log.level
+    argos_log.setLevel(logging.CRITICAL)  # it logs a failure as a raw tuple; we say it below
+    try:
+        argos_package.update_package_index()  # returns on failure, keeps any old index
+    finally:
+        argos_log.setLevel(level)
     if not index.is_file():
         raise ModelError(
             f"could not download the Argos package index from {settings.remote_package_index} "
             "(are you offline?). On a machine without internet, download the ar→en "
-            ".argosmodel elsewhere and run: digest model install FILE.argosmodel"
+            ".argosmodel elsewhere (https://www.argosopentech.com/argospm/index/) and run: "
+            "digest model install FILE.argosmodel"
         )
     try:
         available = argos_package.get_available_packages()
