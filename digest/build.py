@@ -144,18 +144,21 @@ def load_articles(content: Path) -> tuple[list[Article], list[ContentError]]:
 
 
 def texts_to_translate(stories: list[Story]) -> list[str]:
-    """Every distinct Arabic text the English pages need, in page order."""
+    """Every distinct Arabic text the English pages need, in page order (an article in
+    another language, or with a human translation, needs none; nor does a text without
+    Arabic letters)."""
+    from digest.render import script_lang
+
     seen: dict[str, None] = {}
     for story in stories:
         seen.update(dict.fromkeys([story.headline, *story.summary]))
         for article in story.articles:
-            if article.english is not None:
+            if article.english is not None or article.lang != "ar":
                 continue
             seen[article.title] = None
             for block in article.body:
                 seen.update(dict.fromkeys(block.items if block.kind == "list" else [block.text]))
-    seen.pop("", None)
-    return list(seen)
+    return [text for text in seen if script_lang(text) == "ar"]
 
 
 @contextmanager

@@ -179,7 +179,7 @@ class Localizer:
         self.outlets = outlets or {}  # outlet names in English, from digest.toml
 
     def __call__(self, arabic: str) -> Text:
-        if self.lang == "ar":
+        if self.lang == "ar" or script_lang(arabic) is None:  # nothing Arabic to translate
             return Text(arabic)
         value = self.english.get(arabic)
         return Text(value) if value is not None else Text("", True, arabic)
@@ -236,7 +236,7 @@ def _article_view(article: Article, lang: str, loc: Localizer) -> dict[str, Any]
         "date_text": human_date(article.date, lang),
         "title": loc(article.title),
         # an article in another language than Arabic keeps its own lang on Arabic pages
-        "lang": article.lang if lang == "ar" and article.lang != "ar" else None,
+        "lang": article.lang if article.lang not in (lang, "ar") else None,
         "blocks": blocks,
         "untranslated": bool(texts) and all(t.missing for t in texts),
         "html": None,

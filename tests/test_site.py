@@ -470,3 +470,35 @@ def test_unknown_outlet_keeps_its_arabic_name_on_english_pages() -> None:
     assert english_outlet_name("جريدة لا يعرفها أحد", {"جريدة لا يعرفها أحد": "Nobody"}) == (
         "Nobody"
     )
+
+
+def test_an_english_article_is_shown_as_written_on_english_pages(tmp_path: Path) -> None:
+    """``lang: en`` articles need no translation: the English page shows their text, the
+    Arabic page marks it as English."""
+    from digest.build import load_articles, texts_to_translate
+    from digest.group import group_stories
+
+    shutil.copytree(REPO / "tests" / "fixtures" / "seeds", tmp_path / "content")
+    paragraph = "The central bank raised interest rates by half a point on Tuesday."
+    (tmp_path / "content" / "wire.md").write_text(
+        "---\ntitle: Central bank raises rates\ndate: 2025-02-04\nlang: en\n---\n\n"
+        + paragraph
+        + "\n",
+        encoding="utf-8",
+    )
+    project = Project.at(tmp_path)
+    build_site(project)
+    pages = {
+        lang: next(
+            p.read_text(encoding="utf-8")
+            for p in (project.output / lang / "stories").glob("*/index.html")
+            if paragraph in p.read_text(encoding="utf-8")
+        )
+        for lang in ("ar", "en")
+    }
+    english = pages["en"].split('class="source-article"')[1].split("</article>")[0]
+    assert "Translation not available" not in english and 'lang="ar"' not in english
+    assert '<h3 dir="auto">Central bank raises rates</h3>' in english
+    assert 'class="source-article" id="article-1" lang="en" dir="auto"' in pages["ar"]
+    stories = group_stories(load_articles(project.content)[0])
+    assert not any("interest rates" in text for text in texts_to_translate(stories))
