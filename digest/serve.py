@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import gc
+import re
 import signal
 import sys
 import threading
@@ -42,10 +43,18 @@ TEMP_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".tmp", ".part", ".crdownload", "_
 TEMP_SUFFIXES += ("___jb_old___", ".kate-swp", ".bak")
 
 
+_SED_TEMP = re.compile(r"sed[A-Za-z0-9]{6}")  # `sed -i` writes one beside the file it edits
+
+
 def is_temp_file(path: str) -> bool:
-    """Editor temp, swap and backup files (vim, emacs, JetBrains, GNOME, browsers)."""
+    """Editor temp, swap and backup files (vim, emacs, JetBrains, GNOME, browsers, sed)."""
     name = Path(path).name
-    return name.startswith(TEMP_PREFIXES) or name.endswith(TEMP_SUFFIXES) or name == "4913"
+    return (
+        name.startswith(TEMP_PREFIXES)
+        or name.endswith(TEMP_SUFFIXES)
+        or name == "4913"
+        or _SED_TEMP.fullmatch(name) is not None
+    )
 
 
 class _Watch(FileSystemEventHandler):
@@ -262,8 +271,10 @@ class DevServer:
                 f"{report.pages_deleted} deleted"
                 + ("; regrouping next" if report.provisional else "")
             )
+        kept = self.builder.state.articles.entries  # articles whose last good version shows
         for item in report.errors:
-            self.log(f"  error: {item} (its last good version is shown)")
+            shown = "its last good version is shown" if item.path in kept else "not shown yet"
+            self.log(f"  error: {item} ({shown})")
         return report
 
     def _failed(self, message: str, what: str, start: float) -> None:

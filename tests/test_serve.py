@@ -119,8 +119,16 @@ def test_broken_article_keeps_its_last_good_version(running: Running) -> None:
     path.write_bytes(good[:200] + b"\xff half-written")
     body = wait_for(lambda: overlay_body(running, page), "")
     assert SEED.encode() in body and text.encode() in body
+    assert any(
+        f"{SEED}" in line and "its last good version is shown" in line for line in running.lines
+    )
     path.write_bytes(good)
     wait_for(lambda: not overlay_body(running, page), "recovery")
+    new = running.project.content / "new.txt"  # broken from the start: nothing to fall back on
+    new.write_bytes(b"\xff not utf-8")
+    wait_for(
+        lambda: any("new.txt" in line and "not shown yet" in line for line in running.lines), ""
+    )
 
 
 def test_bad_config_overlay_then_recovery(running: Running) -> None:
@@ -230,6 +238,7 @@ def test_burst_of_saves_gives_few_rebuilds_and_the_final_state(running: Running)
 def test_temp_files_are_ignored(running: Running) -> None:
     assert is_temp_file("content/.#a.txt") and is_temp_file("a.txt~") and is_temp_file("a.swp")
     assert not is_temp_file("content/a.txt")
+    assert is_temp_file("content/sedb7kaQX") and not is_temp_file("content/sedation.txt")
     before = len(running.lines)
     for name in (".#draft.txt", "draft.txt~", ".draft.txt.swp", "4913"):
         (running.project.content / name).write_text("x", encoding="utf-8")
