@@ -79,6 +79,7 @@ class BuildReport:
     rendered: int = 0  # pages rendered (their context changed)
     pages_written: int = 0  # files written to the output folder
     pages_deleted: int = 0  # files removed from it (pages that no longer exist)
+    files_changed: list[str] = field(default_factory=list)  # site paths written or removed
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
 
 
@@ -568,6 +569,7 @@ class Builder:
         if changed or gone or not output.is_dir():
             deleted = update_site(changed, keep, output, in_place=self.in_place)
             report.pages_deleted = len(set(deleted) | set(gone))
+            report.files_changed = sorted({*changed, *deleted, *gone})
         report.pages_written = len(changed)
         for path in gone:
             del memo.records[path]

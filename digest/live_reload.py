@@ -2,10 +2,12 @@
 
 The dev server injects :data:`LIVE_SCRIPT` before ``</body>`` of every HTML page it serves
 (never into the files on disk). The script opens an ``EventSource`` on :data:`EVENTS_PATH`;
-the server sends ``hello`` on connect, then ``reload`` after a build that changed files,
+the server sends ``hello`` on connect, then ``reload`` after a build that changed the page,
 ``error`` when a build fails and ``ok`` when the error is gone. Each event carries the
-build number and the error: a page reloads when the build number is not the one it was
-served with, else shows or hides the error overlay.
+page's build number (the build that last changed its file; for a page that is not a file
+of the site, such as a 404, the last build that changed anything) and the error: a page
+reloads when that number is not the one it was served with, else shows or hides the
+error overlay. So an edit reloads the pages it changed, not every open tab.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 import html
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import BinaryIO
 
 EVENTS_PATH = "/__digest/events"
@@ -39,7 +41,7 @@ LIVE_SCRIPT = """<script id="digest-live-reload">
     box.appendChild(pre);
   };
   const hide = () => document.getElementById("digest-error")?.remove();
-  const events = new EventSource("%(events)s");
+  const events = new EventSource("%(events)s?page=" + encodeURIComponent(%(page)s));
   const update = (event) => {
     const state = JSON.parse(event.data);
     if (state.build !== build) location.reload();
@@ -68,18 +70,28 @@ class LiveState:
     def __init__(self) -> None:
         self.changed = threading.Condition()
         self.build = 0  # bumped after each build that changed files
+        self.changed_at: dict[str, int] = {}  # site path -> the build that last changed it
         self.error: str | None = None
         self.version = 0  # bumped on every change of the two above
         self.closed = False
 
-    def publish(self, *, rebuilt: bool, error: str | None) -> None:
+    def publish(self, *, rebuilt: bool, error: str | None, files: Iterable[str] = ()) -> None:
+        """A build ended: ``rebuilt`` if it changed ``files`` (site paths), and its error."""
         with self.changed:
             if not rebuilt and error == self.error:
                 return
             self.build += rebuilt
+            if rebuilt:
+                self.changed_at.update(dict.fromkeys(files, self.build))
             self.error = error
             self.version += 1
             self.changed.notify_all()
+
+    def build_of(self, page: str | None) -> int:
+        """The build that last changed site file ``page`` (0: none since the server
+        started); for None (not a file of the site), the last build that changed any."""
+        with self.changed:
+            return self.build if page is None else self.changed_at.get(page, 0)
 
     def moved_past(self, version: int) -> Callable[[], bool]:
         """Predicate for ``changed.wait_for``: a newer state, or closing."""
@@ -90,14 +102,16 @@ class LiveState:
             self.closed = True
             self.changed.notify_all()
 
-    def snapshot(self) -> tuple[int, int, str | None]:
+    def snapshot(self, page: str | None = None) -> tuple[int, int, str | None]:
+        """The state version, :meth:`build_of` ``page`` and the error."""
         with self.changed:
-            return self.version, self.build, self.error
+            return self.version, self.build_of(page), self.error
 
 
-def stream_events(live: LiveState, out: BinaryIO) -> None:
-    """Write ``live``'s events to ``out`` (an HTTP response body) until it closes."""
-    seen, build, error = live.snapshot()
+def stream_events(live: LiveState, out: BinaryIO, page: str | None = None) -> None:
+    """Write ``live``'s events for site file ``page`` (see :meth:`LiveState.build_of`) to
+    ``out`` (an HTTP response body) until it closes."""
+    seen, build, error = live.snapshot(page)
     try:
         _send_event(out, "hello", build, error)
         while True:
@@ -105,7 +119,7 @@ def stream_events(live: LiveState, out: BinaryIO) -> None:
                 live.changed.wait_for(live.moved_past(seen), KEEPALIVE)
                 if live.closed:
                     return
-                version, new_build, error = live.version, live.build, live.error
+                version, new_build, error = live.version, live.build_of(page), live.error
             if version == seen:
                 out.write(b": keep-alive\n\n")
                 out.flush()
@@ -123,11 +137,13 @@ def _send_event(out: BinaryIO, name: str, build: int, error: str | None) -> None
     out.flush()
 
 
-def inject(page: bytes, build: int, error: str | None) -> bytes:
-    """``page`` with the live-reload script (and the error overlay) before ``</body>``."""
+def inject(page: bytes, build: int, error: str | None, path: str | None = None) -> bytes:
+    """``page`` with the live-reload script (and the error overlay) before ``</body>``;
+    ``path``: its site file, whose changes reload it (None: any change does)."""
     snippet = LIVE_SCRIPT % {
         "build": build,
         "events": EVENTS_PATH,
+        "page": json.dumps(path or "").replace("<", "\\u003c"),
         "style": json.dumps(OVERLAY_STYLE),
     }
     if error:

@@ -260,7 +260,7 @@ class DevServer:
         self.last_report = report
         rebuilt = bool(report.pages_written or report.pages_deleted)
         error = "\n".join(map(str, report.errors)) or None
-        self.live.publish(rebuilt=rebuilt, error=error)
+        self.live.publish(rebuilt=rebuilt, error=error, files=report.files_changed)
         seconds = time.perf_counter() - start
         if report.skipped or not (rebuilt or report.cleaned or report.changed):
             self.log(f"{_now()} {what}: nothing to rebuild ({seconds:.2f} s)")

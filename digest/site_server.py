@@ -96,9 +96,12 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
             self._respond(head=False)
 
     def _respond(self, *, head: bool) -> None:
-        _, build, error = self.server.live.snapshot()  # before the file: see LIVE_SCRIPT
         url_path = urllib.parse.urlsplit(self.path).path
         found = locate(self.server.output, url_path)
+        page = None
+        if isinstance(found, Path):
+            page = found.relative_to(self.server.output.resolve()).as_posix()
+        _, build, error = self.server.live.snapshot(page)  # before reading: see LIVE_SCRIPT
         status = HTTPStatus.OK
         if isinstance(found, str):  # a folder asked without its trailing slash
             self.send_response(HTTPStatus.MOVED_PERMANENTLY)
@@ -114,6 +117,8 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
                 found = None
         if found is None or data is None:
             status = HTTPStatus.NOT_FOUND
+            page = None  # the 404 page: reload after any change (the page may come back)
+            _, build, error = self.server.live.snapshot()
             found = self.server.output / "404.html"
             try:
                 data = found.read_bytes()
@@ -121,7 +126,7 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
                 data = FALLBACK_404
         kind = content_type(found)
         if kind.startswith("text/html"):
-            data = inject(data, build, error)
+            data = inject(data, build, error, page)
         self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(data)))
@@ -138,4 +143,6 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
         self.send_header("Connection", "close")
         self.end_headers()
         self.close_connection = True
-        stream_events(self.server.live, self.wfile)
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+        page = query.get("page", [""])[0] or None
+        stream_events(self.server.live, self.wfile, page)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
 import shutil
@@ -10,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -220,6 +222,37 @@ def test_events_stream_sends_reload_after_a_rebuild(running: Running) -> None:
         assert time.monotonic() < deadline, "no reload event"
     assert response.readline().startswith(b"data: {")
     connection.close()
+
+
+def test_only_pages_an_edit_changed_are_told_to_reload(running: Running) -> None:
+    """Event streams name their page: the edited story's page reloads, an unchanged page
+    (the outlets index) does not, even after the regrouping that follows."""
+    host, port = running.server.httpd.server_address[:2]
+
+    def stream(
+        page: str, timeout: float = 15
+    ) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
+        connection = http.client.HTTPConnection(host, port, timeout=timeout)
+        connection.request("GET", f"{EVENTS_PATH}?page={urllib.parse.quote(page)}")
+        response = connection.getresponse()
+        assert response.readline() == b"event: hello\n"
+        return connection, response
+
+    story_page = story_url(running.project, SEED).lstrip("/") + "index.html"
+    story_connection, story = stream(story_page)
+    other_connection, other = stream("ar/outlets/index.html", timeout=2)  # reads stop there
+    edit_paragraph(running.project.content / SEED)
+    deadline = time.monotonic() + 15
+    while (line := story.readline()) != b"event: reload\n":
+        assert line and time.monotonic() < deadline, "no reload event for the story page"
+    wait_for(lambda: any("(stories regrouped)" in line for line in running.lines), "regroup")
+    seen = []
+    with contextlib.suppress(TimeoutError):
+        while line := other.readline():
+            seen.append(line)
+    assert b"event: reload\n" not in seen
+    story_connection.close()
+    other_connection.close()
 
 
 def test_burst_of_saves_gives_few_rebuilds_and_the_final_state(running: Running) -> None:

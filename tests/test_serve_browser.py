@@ -31,7 +31,11 @@ def browser() -> Iterator[object]:
             browser.close()
 
 
-def test_story_pages_reload_by_themselves_after_an_edit(browser, tmp_path: Path) -> None:
+def test_story_pages_reload_by_themselves_after_an_edit(
+    browser, tmp_path: Path, argos_installed: Path
+) -> None:
+    """Both pages of the story change (the English one with the new paragraph's
+    translation): both reload, the Arabic one RTL and the English one LTR."""
     project = copy_project(tmp_path)
     server = DevServer(project, "127.0.0.1", 0, log=lambda line: None).start()
     try:
