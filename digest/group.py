@@ -363,6 +363,7 @@ def group_stories(
         owner[g] = k
     centrality = np.asarray(matrix.multiply(centroids[owner]).sum(axis=1)).ravel()
     found = [candidates(ms) for ms in members]
+    event_columns = np.array([term.startswith("~") for term in vectors.terms()], dtype=bool)
     sentences = vectors.transform([s for story in found for _, _, s in story])
     sentence_owner = np.repeat(np.arange(len(groups)), [len(f) for f in found])
     sentence_centrality = np.asarray(
@@ -381,7 +382,11 @@ def group_stories(
                 date=_story_date(ms),
                 articles=tuple(ordered),
                 summary=choose_summary(
-                    found[k], _rows(sentences, start, end), sentence_centrality[start:end], len(ms)
+                    found[k],
+                    _rows(sentences, start, end),
+                    sentence_centrality[start:end],
+                    len(ms),
+                    event_columns,
                 ),
                 related=related[k],
             )

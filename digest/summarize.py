@@ -68,16 +68,24 @@ def choose_summary(
     vectors: sp.csr_matrix,
     centrality: np.ndarray,
     n_articles: int,
+    event_columns: np.ndarray | None = None,
 ) -> tuple[str, ...]:
     """The story's summary sentences, most central first.
 
     ``found`` are the story's :func:`candidates`, ``vectors`` their TF-IDF rows and
-    ``centrality`` their cosines to the story's centroid (same order).
+    ``centrality`` their cosines to the story's centroid (same order). Two sentences that
+    name the same kind of event (``event_columns``: the columns of features such as
+    ``~sign``, ``~visit``) report the same thing in other words ("arrived in Russia" /
+    "arrived in Moscow"), so a summary keeps only the first of them.
     """
     if not found:
         return ()
     scores = centrality + np.array([LEAD_BONUS if p == 0 else 0.0 for _, p, _ in found])
     overlap = (vectors @ vectors.T).toarray()
+    if event_columns is not None and event_columns.any():
+        events = (vectors[:, event_columns] > 0).astype(np.float64)
+        same_event = (events @ events.T).toarray() > 0
+        overlap = np.where(same_event, np.maximum(overlap, 1.0), overlap)
     order = sorted(range(len(found)), key=lambda i: (-scores[i], found[i][0], found[i][1], i))
     limit = MAX_SENTENCES_BIG if n_articles >= 4 else MAX_SENTENCES
     chosen: list[int] = []

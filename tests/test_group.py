@@ -112,7 +112,13 @@ def test_headline_and_summary_come_from_the_member_articles(seeds):
     assert not next(a for a in moscow.articles if a.title == moscow.headline).title_derived
     # Summary sentences come from across the articles, not from one.
     sources = {a.source for a in moscow.articles for s in moscow.summary if s in str(a.body)}
-    assert len(sources) >= 3
+    assert len(sources) >= 2
+    # ... and do not tell one event twice ("signs" twice, "arrived in Russia/in Moscow").
+    from digest.story_lexicon import event_kind
+
+    kinds = [{event_kind(t) for t in raw_tokens(s)} - {None} for s in moscow.summary]
+    assert {"sign", "visit"} <= set().union(*kinds)
+    assert all(not (a & b) for i, a in enumerate(kinds) for b in kinds[i + 1 :])
 
 
 def test_ids_stay_when_an_article_joins_and_unrelated_ones_are_added(seeds):
