@@ -77,6 +77,16 @@ def orphan_sidecars(paths: Iterable[str]) -> dict[str, str]:
     return orphans
 
 
+def shared_stems(paths: Iterable[str]) -> list[list[str]]:
+    """Articles that share a name but for the suffix (``a.txt`` and ``a.md``): their
+    sidecars (``a.yaml``, ``a.en.md``) apply to both, which is rarely what was meant."""
+    stems: dict[str, list[str]] = {}
+    for path in sorted(paths):
+        if is_article_file(Path(path)):
+            stems.setdefault(path.rsplit(".", 1)[0], []).append(path)
+    return [group for group in stems.values() if len(group) > 1]
+
+
 def article_files(content_dir: Path) -> list[Path]:
     """All article files below ``content_dir``, in a stable order."""
     return sorted(

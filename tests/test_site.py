@@ -398,6 +398,11 @@ def test_sidecar_without_an_article_is_a_warning(tmp_path: Path) -> None:
         "old.en.md is ignored: there is no article old.txt or old.md beside it",
         "renamed.yaml is ignored: there is no article renamed.txt or renamed.md beside it",
     ]
+    seed = next((tmp_path / "content").glob("000_*.txt"))
+    twin = seed.with_suffix(".md")
+    twin.write_text("---\ntitle: عنوان آخر\n---\n\nنص آخر مختلف تماما عن الأول.\n", "utf-8")
+    report = build_site(Project.at(tmp_path))
+    assert f"{twin.name} and {seed.name} share a name" in " ".join(report.warnings)
 
 
 def test_static_folder_is_copied_to_the_site_root(tmp_path: Path) -> None:
