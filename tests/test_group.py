@@ -364,3 +364,16 @@ def test_tfidf_matches_scikit_learn():
     assert counts.max() > 1 and ours.shape == expected.shape
     assert np.allclose(ours.toarray(), expected.toarray(), rtol=0, atol=1e-12)
     assert not ours[len(texts)].toarray().any()  # the empty document stays all zeros
+
+
+def test_prefetched_tokens_are_the_ones_grouping_computes(seeds):
+    """What cleaning workers hand over (token_prefetch) is what the grouper would compute,
+    and grouping with it primed gives the same stories."""
+    from digest.group import prime_tokens, token_prefetch
+
+    prefetched = [token_prefetch(article) for article in seeds]
+    for tokens, _ in prefetched:
+        assert tokens and all(tuple(j.split()) == tuple(raw_tokens(t)) for t, j in tokens.items())
+    expected = group_stories(seeds)
+    prime_tokens(prefetched)
+    assert group_stories(seeds) == expected
