@@ -80,7 +80,8 @@ def test_edit_is_served(running: Running) -> None:
     assert running.get(page)[0] == 200
     edit_paragraph(running.project.content / SEED)
     wait_for(lambda: served_text(running, story_url(running.project, SEED), MARKER_WORD), "edit")
-    assert any(SEED in line for line in running.lines)
+    # the line is printed once the build is done, a moment after the page is written
+    wait_for(lambda: any(SEED in line for line in running.lines), "a line naming the file")
 
 
 def test_deleted_article_disappears(running: Running) -> None:
@@ -121,8 +122,9 @@ def test_broken_article_keeps_its_last_good_version(running: Running) -> None:
     path.write_bytes(good[:200] + b"\xff half-written")
     body = wait_for(lambda: overlay_body(running, page), "")
     assert SEED.encode() in body and text.encode() in body
-    assert any(
-        f"{SEED}" in line and "its last good version is shown" in line for line in running.lines
+    wait_for(  # printed just after the overlay is published
+        lambda: any(SEED in x and "last good version is shown" in x for x in running.lines),
+        "a line saying the last good version is shown",
     )
     path.write_bytes(good)
     wait_for(lambda: not overlay_body(running, page), "recovery")
