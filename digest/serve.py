@@ -18,7 +18,6 @@
 from __future__ import annotations
 
 import gc
-import re
 import signal
 import sys
 import threading
@@ -34,27 +33,17 @@ from digest.build import Builder, BuildError, BuildReport, Project, code_version
 from digest.incremental import BuildState
 from digest.live_reload import EVENTS_PATH, LiveState  # noqa: F401  (re-exported)
 from digest.site_server import SiteServer
+from digest.source import is_editor_temp
 
 DEBOUNCE = 0.05  # seconds of quiet before a rebuild starts
 MAX_DELAY = 1.0  # ... unless events keep coming for this long
 WATCHED_EVENTS = {"created", "modified", "deleted", "moved", "closed"}
-TEMP_PREFIXES = (".", "#", "~")
-TEMP_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".tmp", ".part", ".crdownload", "___jb_tmp___")
-TEMP_SUFFIXES += ("___jb_old___", ".kate-swp", ".bak")
-
-
-_SED_TEMP = re.compile(r"sed[A-Za-z0-9]{6}")  # `sed -i` writes one beside the file it edits
 
 
 def is_temp_file(path: str) -> bool:
-    """Editor temp, swap and backup files (vim, emacs, JetBrains, GNOME, browsers, sed)."""
+    """Hidden files and editor temp, swap and backup files: edits to them are not edits."""
     name = Path(path).name
-    return (
-        name.startswith(TEMP_PREFIXES)
-        or name.endswith(TEMP_SUFFIXES)
-        or name == "4913"
-        or _SED_TEMP.fullmatch(name) is not None
-    )
+    return name.startswith(".") or is_editor_temp(name)
 
 
 class _Watch(FileSystemEventHandler):
@@ -308,5 +297,8 @@ def serve(project: Project, host: str = "127.0.0.1", port: int = 8000) -> None:
         raise KeyboardInterrupt
 
     if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, interrupt)  # `kill` stops it as cleanly as Ctrl-C
+        # Ctrl-C and `kill` stop it cleanly, also when started as a background job (whose
+        # SIGINT the shell ignores, and Python then leaves ignored).
+        signal.signal(signal.SIGINT, interrupt)
+        signal.signal(signal.SIGTERM, interrupt)
     DevServer(project, host, port).serve_forever()
