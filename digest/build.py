@@ -35,7 +35,7 @@ from digest.incremental import (
     tree_stamps,
 )
 from digest.output import MARKER, check_output_dir, update_site
-from digest.source import ContentError, orphan_sidecars, shared_stems
+from digest.source import ContentError, sidecar_warnings
 from digest.story_registry import REGISTRY_FILE, load_registry, save_registry
 from digest.workers import worker_count
 
@@ -296,14 +296,7 @@ class Builder:
             prefetch=token_prefetch,
         )
         report.errors, report.cleaned, report.reused = loaded.errors, loaded.cleaned, loaded.reused
-        report.warnings += [
-            f"{path} is ignored: there is no article {stem}.txt or {stem}.md beside it"
-            for path, stem in orphan_sidecars(stamp.content).items()
-        ] + [
-            f"{' and '.join(group)} share a name: a sidecar ({group[0].rsplit('.', 1)[0]}"
-            ".yaml, .en.md) applies to each of them; rename one"
-            for group in shared_stems(stamp.content)
-        ]
+        report.warnings += sidecar_warnings(stamp.content)
         report.changed = [*loaded.changed, *loaded.removed]
         if strict and report.errors:
             raise BuildError("content errors (--strict):\n" + "\n".join(map(str, report.errors)))

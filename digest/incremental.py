@@ -32,8 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from digest import __version__
 from digest.source import (
-    META_SUFFIXES,
-    TRANSLATION_SUFFIX,
+    SIDECAR_SUFFIXES,
     ContentError,
     FrontMatterError,
     is_article_file,
@@ -52,7 +51,6 @@ FileStamp = tuple[int, int, int]  # size, mtime_ns, inode
 STATE_FILE = "build-state.pickle"
 STAMP_FILE = "build-stamp.pickle"
 RACY_NS = 200_000_000  # files modified this recently (ns) are hashed, not trusted by stat
-SIDE_SUFFIXES = (*META_SUFFIXES, TRANSLATION_SUFFIX)
 
 
 def file_stamp(st: os.stat_result) -> FileStamp:
@@ -220,7 +218,7 @@ class ArticleCache:
                 continue
             seen[rel] = None  # in path order
             stem = rel[: -len(Path(rel).suffix)]
-            stamp = (stamps[rel], *(stamps.get(stem + s) for s in SIDE_SUFFIXES))
+            stamp = (stamps[rel], *(stamps.get(stem + s) for s in SIDECAR_SUFFIXES))
             old = self.entries.get(rel)
             if old is None or not old.trusted or old.stamp != stamp:
                 stale.append((rel, stamp))

@@ -45,7 +45,7 @@ from digest.article import Article, Block, Story
 from digest.config import LANGS, SiteConfig
 from digest.outlets import english_outlet_name
 from digest.search_index import merged_shards
-from digest.source import split_front_matter
+from digest.source import is_editor_temp, split_front_matter
 
 DIRECTION = {"ar": "rtl", "en": "ltr"}
 OTHER = {"ar": "en", "en": "ar"}
@@ -426,11 +426,10 @@ def passthrough_files(folder: Path) -> dict[str, bytes]:
     and swap files are left out."""
     from digest.incremental import tree_stamps
 
-    backup = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak")
     return {
         rel: (folder / rel).read_bytes()
         for rel in sorted(tree_stamps(folder))
-        if not rel.endswith(backup) and not posixpath.basename(rel).startswith((".#", "#"))
+        if not is_editor_temp(posixpath.basename(rel))
     }
 
 

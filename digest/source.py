@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,7 @@ from digest.article import SourceFile
 ARTICLE_SUFFIXES = (".txt", ".md")
 TRANSLATION_SUFFIX = ".en.md"
 META_SUFFIXES = (".yaml", ".yml")
+SIDECAR_SUFFIXES = (TRANSLATION_SUFFIX, *META_SUFFIXES)
 KNOWN_KEYS = {"title", "date", "source", "url", "lang", "story", "outlet"}
 
 
@@ -47,44 +49,55 @@ class FrontMatterError(ValueError):
     """Front matter or a metadata sidecar is not valid."""
 
 
+_TEMP_PREFIXES = (".#", "#", "~")
+_TEMP_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".tmp", ".part", ".crdownload", ".bak")
+_TEMP_SUFFIXES += ("___jb_tmp___", "___jb_old___", ".kate-swp")
+_SED_TEMP = re.compile(r"sed[A-Za-z0-9]{6}")  # `sed -i` writes one beside the file it edits
+
+
+def is_editor_temp(name: str) -> bool:
+    """Editor temp, swap and backup files (vim, emacs, JetBrains, Kate, browsers, sed)."""
+    return (
+        name.startswith(_TEMP_PREFIXES)
+        or name.endswith(_TEMP_SUFFIXES)
+        or name == "4913"  # vim's test write
+        or _SED_TEMP.fullmatch(name) is not None
+    )
+
+
 def is_article_file(path: Path) -> bool:
     """True for files that are articles (not sidecars, hidden or editor temp files)."""
     name = path.name
-    if name.startswith((".", "#", "~")) or name.endswith(("~", ".swp", ".tmp")):
-        return False
-    if name.endswith(TRANSLATION_SUFFIX):
+    if name.startswith(".") or is_editor_temp(name) or name.endswith(TRANSLATION_SUFFIX):
         return False
     return name.endswith(ARTICLE_SUFFIXES)
 
 
-def orphan_sidecars(paths: Iterable[str]) -> dict[str, str]:
-    """Sidecars (``NAME.yaml``, ``NAME.yml``, ``NAME.en.md``) among these content paths that
-    have no article ``NAME.txt`` or ``NAME.md`` beside them (nothing uses them), with their
-    ``NAME``."""
-    paths = sorted(paths)
-    sidecar = (TRANSLATION_SUFFIX, *META_SUFFIXES)
-    if not any(path.endswith(sidecar) for path in paths):
-        return {}
-    stems = {p.rsplit(".", 1)[0] for p in paths if is_article_file(Path(p))}
-    orphans = {}
+def sidecar_warnings(paths: Iterable[str]) -> list[str]:
+    """What is odd about the sidecars among these content paths: a sidecar (``NAME.yaml``,
+    ``NAME.yml``, ``NAME.en.md``) with no article ``NAME.txt`` or ``NAME.md`` beside it
+    (nothing uses it), and articles that share a ``NAME`` (its sidecars apply to both)."""
+    paths = sorted(
+        p for p in paths if not Path(p).name.startswith(".") and not is_editor_temp(Path(p).name)
+    )
+    articles: dict[str, list[str]] = {}
     for path in paths:
-        if path.rsplit("/", 1)[-1].startswith((".", "#", "~")):
-            continue
-        for suffix in sidecar:
-            if path.endswith(suffix) and path[: -len(suffix)] not in stems:
-                orphans[path] = path[: -len(suffix)]
-                break
-    return orphans
-
-
-def shared_stems(paths: Iterable[str]) -> list[list[str]]:
-    """Articles that share a name but for the suffix (``a.txt`` and ``a.md``): their
-    sidecars (``a.yaml``, ``a.en.md``) apply to both, which is rarely what was meant."""
-    stems: dict[str, list[str]] = {}
-    for path in sorted(paths):
         if is_article_file(Path(path)):
-            stems.setdefault(path.rsplit(".", 1)[0], []).append(path)
-    return [group for group in stems.values() if len(group) > 1]
+            articles.setdefault(path.rsplit(".", 1)[0], []).append(path)
+    warnings = []
+    for path in paths:
+        stem = next((path[: -len(s)] for s in SIDECAR_SUFFIXES if path.endswith(s)), None)
+        if stem is not None and stem not in articles:
+            warnings.append(
+                f"{path} is ignored: there is no article {stem}.txt or {stem}.md beside it"
+            )
+    for stem, group in articles.items():
+        if len(group) > 1:
+            warnings.append(
+                f"{' and '.join(group)} share a name: a sidecar ({stem}.yaml, {stem}.en.md) "
+                "applies to each of them; rename one"
+            )
+    return warnings
 
 
 def article_files(content_dir: Path) -> list[Path]:
