@@ -438,8 +438,7 @@ class Builder:
                     if memo.salt != salt
                     else [p for p in phase if not memo.unchanged_on_disk(output, p.file)]
                 )
-                enough = PARALLEL_MIN_PAGES if len(sure) >= PARALLEL_MIN_PAGES else len(phase) + 1
-                rendered = map_in_workers(render, phase, min_items=enough)
+                rendered = map_in_workers(render, phase, fork=len(sure) >= PARALLEL_MIN_PAGES)
                 for page, done in zip(phase, rendered, strict=True):
                     if done is not None:
                         keys[page.file], files[page.file] = done

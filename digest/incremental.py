@@ -250,7 +250,7 @@ class ArticleCache:
             else:
                 result.cleaned += 1
                 result.changed.append(rel)
-            if prefetch is not None and not ahead:
+            if prefetch is not None and ahead == [None]:  # reused from a cache made without
                 ahead = [prefetch(article)]
             self.entries[rel] = _Entry(stamp, trusted, fingerprint, article, *ahead)
             result.articles.append(article)
@@ -291,23 +291,20 @@ def read_and_clean_all(
 ) -> list[Cleaned]:
     """:func:`read_and_clean` for each ``(path, fingerprint)``, results in the same order.
 
-    Many files are cleaned by forked worker processes (:mod:`digest.workers`). There each
-    freshly cleaned article's result also carries ``prefetch(article)``: work the build
-    would otherwise do later in this process. Cleaning is a pure function of the file, so
-    the articles are the same either way.
+    Many files are cleaned by forked worker processes (:mod:`digest.workers`). Each freshly
+    cleaned article's result also carries ``prefetch(article)`` (done there in parallel).
+    Cleaning is a pure function of the file, so the articles are the same either way.
     """
     import digest.clean  # noqa: F401  (imported once, before forking)
-    from digest.workers import can_fork, map_in_workers
-
-    in_workers = len(jobs) >= PARALLEL_MIN_FILES and can_fork()
+    from digest.workers import map_in_workers
 
     def clean(job: tuple[str, str | None]) -> Cleaned:
         cleaned = read_and_clean(content, *job)
-        if in_workers and prefetch is not None and cleaned[1] is not None:
+        if prefetch is not None and cleaned[1] is not None:
             return (*cleaned, prefetch(cleaned[1]))
         return cleaned
 
-    return map_in_workers(clean, jobs, min_items=PARALLEL_MIN_FILES)
+    return map_in_workers(clean, jobs, fork=len(jobs) >= PARALLEL_MIN_FILES)
 
 
 class GroupingMemo:

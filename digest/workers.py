@@ -42,7 +42,7 @@ def worker_count() -> int:
         raise ValueError(f"{WORKERS_VARIABLE}={setting!r} is not a whole number") from None
 
 
-def can_fork() -> bool:
+def _can_fork() -> bool:
     """More than one worker, ``fork`` available, and no other thread in this process."""
     import multiprocessing
 
@@ -53,12 +53,12 @@ def can_fork() -> bool:
     )
 
 
-def map_in_workers(function: Callable[[T], R], items: Sequence[T], *, min_items: int) -> list[R]:
-    """``[function(item) for item in items]``, in forked workers when there are at least
-    ``min_items`` items and :func:`can_fork`. ``function`` need not be picklable; its
-    results must be."""
+def map_in_workers(function: Callable[[T], R], items: Sequence[T], *, fork: bool) -> list[R]:
+    """``[function(item) for item in items]``, in forked workers when the caller judges the
+    work worth a fork (``fork``) and forking is safe here. ``function`` need not be
+    picklable; its results must be."""
     global _task
-    if len(items) < min_items or not can_fork():
+    if not fork or not items or not _can_fork():
         return [function(item) for item in items]
     workers = worker_count()
     size = -(-len(items) // (workers * 4))  # a few chunks per worker, to even out the load

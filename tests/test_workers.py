@@ -39,14 +39,14 @@ def _copy(generated: Path, target: Path) -> Project:
 @multicore
 def test_map_in_workers_keeps_order_and_uses_other_processes(monkeypatch):
     items = list(range(300))
-    pids = map_in_workers(lambda i: (i * i, os.getpid()), items, min_items=100)
+    pids = map_in_workers(lambda i: (i * i, os.getpid()), items, fork=True)
     assert [square for square, _ in pids] == [i * i for i in items]
     assert os.getpid() not in {pid for _, pid in pids}
-    assert {
-        pid for _, pid in map_in_workers(lambda i: (i, os.getpid()), items[:99], min_items=100)
-    } == {os.getpid()}
+    assert {pid for _, pid in map_in_workers(lambda i: (i, os.getpid()), items, fork=False)} == {
+        os.getpid()
+    }
     monkeypatch.setenv(WORKERS_VARIABLE, "1")
-    assert {pid for _, pid in map_in_workers(lambda i: (i, os.getpid()), items, min_items=100)} == {
+    assert {pid for _, pid in map_in_workers(lambda i: (i, os.getpid()), items, fork=True)} == {
         os.getpid()
     }
 
