@@ -11,7 +11,6 @@ Names are matched after :func:`digest.normalize.normalize_arabic`, so spelling v
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import lru_cache
 
 from digest.normalize import normalize_arabic
 
@@ -86,13 +85,17 @@ KNOWN_OUTLETS: dict[str, str] = {
 }
 
 
-@lru_cache(maxsize=8)
-def _index(configured: tuple[tuple[str, str], ...]) -> dict[str, str]:
-    index = {normalize_arabic(arabic): english for arabic, english in KNOWN_OUTLETS.items()}
-    index.update((normalize_arabic(arabic), english) for arabic, english in configured)
-    return index
+class OutletNames:
+    """English names of outlets: ``configured`` (from ``digest.toml``) first, then
+    :data:`KNOWN_OUTLETS`; built once per build, each name looked up once."""
 
+    def __init__(self, configured: Mapping[str, str] | None = None) -> None:
+        self._index = {normalize_arabic(arabic): name for arabic, name in KNOWN_OUTLETS.items()}
+        self._index.update((normalize_arabic(a), name) for a, name in (configured or {}).items())
+        self._seen: dict[str, str | None] = {}
 
-def english_outlet_name(name: str, configured: Mapping[str, str] | None = None) -> str | None:
-    """The outlet's English name (``configured`` first, then the known list), or None."""
-    return _index(tuple(sorted((configured or {}).items()))).get(normalize_arabic(name))
+    def english(self, name: str) -> str | None:
+        """The outlet's English name, or None."""
+        if name not in self._seen:
+            self._seen[name] = self._index.get(normalize_arabic(name))
+        return self._seen[name]

@@ -43,7 +43,7 @@ from markupsafe import Markup, escape
 
 from digest.article import Article, Block, Story
 from digest.config import LANGS, SiteConfig
-from digest.outlets import english_outlet_name
+from digest.outlets import OutletNames
 from digest.search_index import merged_shards
 from digest.source import is_editor_temp, split_front_matter
 
@@ -176,13 +176,17 @@ class Localizer:
     ) -> None:
         self.lang = lang
         self.english = english
-        self.outlets = outlets or {}  # outlet names in English, from digest.toml
+        self.outlets = OutletNames(outlets)  # with the English names from digest.toml
 
     def __call__(self, arabic: str) -> Text:
-        if self.lang == "ar" or script_lang(arabic) is None:  # nothing Arabic to translate
+        if self.lang == "ar":
             return Text(arabic)
         value = self.english.get(arabic)
-        return Text(value) if value is not None else Text("", True, arabic)
+        if value is not None:
+            return Text(value)
+        if script_lang(arabic) is None:  # nothing Arabic to translate
+            return Text(arabic)
+        return Text("", True, arabic)
 
 
 def _outlet_view(name: str, loc: Localizer) -> dict[str, Any]:
@@ -190,7 +194,7 @@ def _outlet_view(name: str, loc: Localizer) -> dict[str, Any]:
     (see :mod:`digest.outlets`); ``lang`` is ``ar`` when the name shown is in Arabic."""
     shown = name
     if loc.lang == "en":
-        shown = english_outlet_name(name, loc.outlets) or name
+        shown = loc.outlets.english(name) or name
     return {"name": shown, "path": outlet_path(loc.lang, name), "lang": script_lang(shown)}
 
 

@@ -468,7 +468,10 @@ def test_outlet_names_must_be_text(tmp_path: Path) -> None:
 
 
 def test_unknown_outlet_keeps_its_arabic_name_on_english_pages() -> None:
-    from digest.outlets import english_outlet_name
+    from digest.outlets import OutletNames
+
+    def english_outlet_name(name: str, configured: dict[str, str] | None = None) -> str | None:
+        return OutletNames(configured).english(name)
 
     assert english_outlet_name("الجزيره") == "Al Jazeera"  # spelling variant (ة/ه)
     assert english_outlet_name("جريدة لا يعرفها أحد") is None
