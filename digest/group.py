@@ -58,10 +58,8 @@ from digest.story_features import (
     LedePrincipals,
     article_dates,
     feature_blocks,
-    forget_primed,
     l2_normalize,
-    lede_principals,
-    prime,
+    principals_of_lede,
     text_tokens,
 )
 from digest.story_ids import Group, assign_ids, slugify
@@ -324,14 +322,15 @@ def token_prefetch(article: Article) -> TokenPrefetch:
     lead, rest = feature_blocks(article)
     texts = [article.title, *lead, *rest, *(s for _, _, s in candidates([article]))]
     first = lead[0] if lead else ""
-    principals = {(article.title, first): lede_principals(article.title, first)}
+    principals = {(article.title, first): principals_of_lede((article.title, first))}
     return {text: " ".join(text_tokens(text)) for text in texts}, principals
 
 
 def prime_tokens(prefetched: Sequence[TokenPrefetch]) -> None:
     """Use :func:`token_prefetch` results in the next :func:`group_stories` call."""
     for tokens, principals in prefetched:
-        prime({text: tuple(joined.split()) for text, joined in tokens.items()}, principals)
+        text_tokens.remember({text: tuple(joined.split()) for text, joined in tokens.items()})
+        principals_of_lede.remember(principals)
 
 
 def group_stories(
@@ -395,7 +394,6 @@ def group_stories(
             )
         )
         start = end
-    forget_primed()
     return sorted(stories, key=_newest_first)
 
 

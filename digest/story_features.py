@@ -14,8 +14,8 @@
   report says what happened, where and when; in the lead, event kinds (``~sign``),
   cities and people's names count ``*_BOOST`` times more. Rows are L2-normalised sparse
   vectors, so a sparse dot product is a cosine similarity. Tokens are folded once per
-  text and interned as ids (module-level LRU caches that rebuilds hit; results never
-  depend on them), and the counts are built with numpy, not per token in Python.
+  text and interned as ids (module-level caches that rebuilds hit and cleaning workers
+  fill; results never depend on them), and the counts are built with numpy, not per token in Python.
 * Principals: the people (words after a title) and event places (cities after في/إلى)
   that the lede names, to spot two reports of other events (:class:`Principals`).
 * Dates: the article's own date (front matter or dateline, set by the cleaner), else
@@ -29,7 +29,8 @@ import functools
 import re
 import threading
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Generic, TypeVar
 
 import numpy as np
 import scipy.sparse as sp
@@ -55,6 +56,9 @@ _LONE_PREFIXES = "وفبل"
 
 # ---------------------------------------------------------------- tokens
 
+K = TypeVar("K")
+V = TypeVar("V")
+
 
 # Rebuilds (``digest serve``, incremental builds) pass the same texts again and again, so
 # folding and tokenising are cached per text; results never depend on the caches.
@@ -68,32 +72,33 @@ def raw_tokens(text: str) -> list[str]:
     return list(text_tokens(text))
 
 
-@functools.lru_cache(maxsize=300_000)
-def text_tokens(text: str) -> tuple[str, ...]:
-    """:func:`raw_tokens` as a tuple, cached per text (a paragraph, a sentence)."""
-    primed = _PRIMED_TOKENS.pop(text, None)
-    return primed if primed is not None else tuple(_TOKEN.findall(_fold(text)))
+class Memo(Generic[K, V]):
+    """Results of a pure function of one argument, per process, up to ``size`` of them
+    (then it starts over). Other processes that computed some of them can hand them over
+    (:meth:`remember`): the cleaning workers tokenise for the grouper so."""
+
+    def __init__(self, function: Callable[[K], V], size: int) -> None:
+        self.function, self.size = function, size
+        self.values: dict[K, V] = {}
+
+    def __call__(self, key: K) -> V:
+        found = self.values.get(key)
+        if found is None:
+            if len(self.values) >= self.size:
+                self.values.clear()
+            found = self.values[key] = self.function(key)
+        return found
+
+    def remember(self, values: Mapping[K, V]) -> None:
+        if len(self.values) + len(values) > self.size:
+            self.values.clear()
+        self.values.update(values)
 
 
-# Tokens computed ahead by other processes (see digest.group.token_prefetch), taken once.
-_PRIMED_TOKENS: dict[str, tuple[str, ...]] = {}
-_PRIMED_PRINCIPALS: dict[tuple[str, str], LedePrincipals] = {}
-
-
-def prime(
-    tokens: Mapping[str, tuple[str, ...]],
-    principals: Mapping[tuple[str, str], LedePrincipals],
-) -> None:
-    """Hand over :func:`text_tokens` and lede principals that a worker process computed
-    (the same pure functions), so this process does not compute them again."""
-    _PRIMED_TOKENS.update(tokens)
-    _PRIMED_PRINCIPALS.update(principals)
-
-
-def forget_primed() -> None:
-    """Drop primed results nobody asked for (so they cannot pile up)."""
-    _PRIMED_TOKENS.clear()
-    _PRIMED_PRINCIPALS.clear()
+text_tokens: Memo[str, tuple[str, ...]] = Memo(
+    lambda text: tuple(_TOKEN.findall(_fold(text))), 300_000
+)
+"""Folded word tokens of a text (a paragraph, a sentence), as a tuple, cached per text."""
 
 
 _TOKEN_IDS: dict[str, int] = {}  # every token seen, interned: id -> _TOKEN_LIST[id]
@@ -266,18 +271,19 @@ def _article_tokens(article: Article) -> tuple[np.ndarray, np.ndarray, LedePrinc
     return (
         np.concatenate(lead_ids),
         np.concatenate(rest_ids),
-        lede_principals(article.title, lead[0] if lead else ""),
+        principals_of_lede((article.title, lead[0] if lead else "")),
     )
 
 
-@functools.lru_cache(maxsize=100_000)
-def lede_principals(title: str, first: str) -> LedePrincipals:
-    """The people (words after a title) and event places named in a lede, folded."""
-    primed = _PRIMED_PRINCIPALS.pop((title, first), None)
-    if primed is not None:
-        return primed
-    lede = "\n".join([_fold(title), _fold(first)] if first else [_fold(title)])
-    return tuple(people_names(lede)), tuple(event_places(lede))
+def _principals(lede: tuple[str, str]) -> LedePrincipals:
+    title, first = lede
+    folded = "\n".join([_fold(title), _fold(first)] if first else [_fold(title)])
+    return tuple(people_names(folded)), tuple(event_places(folded))
+
+
+principals_of_lede: Memo[tuple[str, str], LedePrincipals] = Memo(_principals, 100_000)
+"""The people (words after a title) and event places that a lede (title, first paragraph)
+names, folded; cached per lede."""
 
 
 # ---------------------------------------------------------------- vectors
