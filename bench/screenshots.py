@@ -22,7 +22,6 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from digest.build import Project, build_site
-from digest.search_index import index_site
 
 REPO = Path(__file__).resolve().parent.parent
 WIDTHS = (375, 1280)
@@ -52,8 +51,7 @@ class _Quiet(SimpleHTTPRequestHandler):
 
 def build_sample(root: Path) -> Path:
     shutil.copytree(REPO / "content", root / "content")
-    build_site(Project.at(root))
-    index_site(root / "site")
+    build_site(Project.at(root))  # with its search bundle
     return root / "site"
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import gc
 import hashlib
 import pickle
-import sys
 import time
 import tomllib
 from collections.abc import Iterator, Mapping, Sequence
@@ -324,16 +323,12 @@ class Builder:
             report.warnings.append(result.message)
         lap("translate")
         only = None if edited is None else {p for s in edited for p in story_paths(s)}
-        # An exact build indexes the story pages while it renders the others (see _render).
-        index_early = config.search and only is None
-        files, keys, early = self._render(
-            stories, result.english, result.message, config, report, only, index_early
-        )
+        files, keys = self._render(stories, result.english, result.message, config, report, only)
         lap("render")
-        slugs = [story.slug for story in stories]
         search_keys = {}
         if config.search:
-            search_keys = self._search(files, slugs, provisional=report.provisional, early=early)
+            slugs = [story.slug for story in stories]
+            search_keys = self._search(files, slugs, provisional=report.provisional)
         lap("search")
         self._write(files, keys, report)
         state.search_keys = search_keys
@@ -382,16 +377,11 @@ class Builder:
         config: SiteConfig,
         report: BuildReport,
         only: set[str] | None = None,
-        index_early: bool = False,
-    ) -> tuple[dict[str, bytes | None], dict[str, bytes | None], dict[str, BackgroundBundle]]:
+    ) -> tuple[dict[str, bytes | None], dict[str, bytes | None]]:
         """Every output file: its bytes, or None where the file on disk is still right;
-        the render keys of the pages that were rendered; and, with ``index_early``, the
-        search bundle being made meanwhile.
+        and the render keys of the pages that were rendered.
 
         ``only``: render just these page paths (and pages not on disk yet); keep the rest.
-        ``index_early``: render story pages (and the root page) first, and start Pagefind on
-        the search shards they changed while the other pages are rendered (:meth:`_search`
-        checks they were all it needed).
         """
         import jinja2
 
@@ -402,7 +392,6 @@ class Builder:
         theme = self.project.theme
         memo = self.state.pages
         output = self.project.output
-        early: dict[str, BackgroundBundle] = {}
         try:
             salt = _salt(theme, config)
             if self._renderer is None or self._renderer[0] != salt:
@@ -412,9 +401,6 @@ class Builder:
             plan: list[Page] = renderer.plan(stories, english, note)
             files: dict[str, bytes | None] = dict.fromkeys(page.file for page in plan)
             keys: dict[str, bytes | None] = {}
-            first = [p for p in plan if p.template == "story.html" or p.path == ""]
-            first_files = {p.file for p in first}
-            rest = [p for p in plan if p.file not in first_files]
 
             def render(page: Page) -> tuple[bytes | None, bytes] | None:
                 """The page's key and bytes; None if what is on disk is still right."""
@@ -430,23 +416,18 @@ class Builder:
                 except jinja2.TemplateError as exc:  # its message, while it has its traceback
                     raise BuildError(template_error(exc, theme)) from None
 
-            for phase in (first, rest) if index_early else ([*first, *rest],):
-                # Forking a big process costs more than a few renders: use workers when many
-                # pages will surely be rendered (new theme or settings, pages not on disk).
-                sure = (
-                    phase
-                    if memo.salt != salt
-                    else [p for p in phase if not memo.unchanged_on_disk(output, p.file)]
-                )
-                rendered = map_in_workers(render, phase, fork=len(sure) >= PARALLEL_MIN_PAGES)
-                for page, done in zip(phase, rendered, strict=True):
-                    if done is not None:
-                        keys[page.file], files[page.file] = done
-                        report.rendered += 1
-                if phase is first:
-                    shown = {p.file: files[p.file] for p in plan if p.file in first_files}
-                    runs = self._index_shards(shown, [s.slug for s in stories], {})
-                    early = {folder: run for folder, (_, run) in runs.items() if run is not None}
+            # Forking a big process costs more than a few renders: use workers when many pages
+            # will surely be rendered (new theme or settings, pages not on disk).
+            sure = (
+                plan
+                if memo.salt != salt
+                else [p for p in plan if not memo.unchanged_on_disk(output, p.file)]
+            )
+            rendered = map_in_workers(render, plan, fork=len(sure) >= PARALLEL_MIN_PAGES)
+            for page, done in zip(plan, rendered, strict=True):
+                if done is not None:
+                    keys[page.file], files[page.file] = done
+                    report.rendered += 1
             memo.salt = salt
             files.update(static_files(theme))
             bundle = f"{BUNDLE_DIR}/" if config.search else None  # the search index's folder
@@ -460,11 +441,7 @@ class Builder:
             raise BuildError(template_error(exc, theme)) from None
         except (tomllib.TOMLDecodeError, KeyError, OSError) as exc:
             raise BuildError(f"theme {theme}: {type(exc).__name__}: {exc}") from None
-        finally:
-            if sys.exc_info()[0] is not None:  # failed: no Pagefind run may outlive the build
-                for bundle in early.values():
-                    bundle.wait()
-        return files, keys, early
+        return files, keys
 
     def _on_disk(self, paths: list[str]) -> bool:
         """Are these output files still exactly what the last build wrote?"""
@@ -483,13 +460,12 @@ class Builder:
         slugs: list[str],
         *,
         provisional: bool,
-        early: dict[str, BackgroundBundle] | None = None,
     ) -> dict[str, bytes]:
         """Add the Pagefind search bundles to ``files``; return their shard keys.
 
-        A shard is re-indexed when its pages changed (see :mod:`digest.search_index`);
-        ``early`` runs (:meth:`_index_shards`) are used if they index exactly those pages.
-        A provisional preview build keeps the last bundles; the exact build that follows
+        A shard is re-indexed when what Pagefind reads of its pages changed (see
+        :mod:`digest.search_index`); the shards that need it are indexed side by side. A
+        provisional preview build keeps the last bundles; the exact build that follows
         re-indexes.
         """
         from digest.search_index import SearchIndexError, collect, in_shard
@@ -501,7 +477,7 @@ class Builder:
             return dict(self.state.search_keys)
         if provisional and not old:
             return {}
-        runs = self._index_shards(files, slugs, early or {})
+        runs = self._index_shards(files, slugs)
         for folder, (_, bundle) in runs.items():
             if bundle is None:
                 files.update(dict.fromkeys(p for p in old if in_shard(p, folder)))
@@ -515,11 +491,9 @@ class Builder:
         self,
         files: Mapping[str, bytes | None],
         slugs: list[str],
-        early: dict[str, BackgroundBundle],
     ) -> dict[str, tuple[bytes, BackgroundBundle | None]]:
-        """Per search shard of these pages: its key, and the Pagefind run indexing it, or
-        None where the bundle on disk is still right. Runs in ``early`` are taken when
-        they index the same pages, and waited for (to clean up) when not."""
+        """Per search shard of these pages: its key, and the Pagefind run indexing it
+        (started now), or None where the bundle on disk is still right."""
         from digest.search_index import BackgroundBundle, in_shard, shard_key, shard_pages
 
         output = self.project.output
@@ -535,12 +509,8 @@ class Builder:
             written = [p for p in old if in_shard(p, folder)]
             if self.state.search_keys.get(folder) == key and written and self._on_disk(written):
                 runs[folder] = (key, None)
-            elif folder in early and early[folder].pages == shard:
-                runs[folder] = (key, early.pop(folder))
             else:
                 runs[folder] = (key, BackgroundBundle(shard, folder))
-        for unused in early.values():
-            unused.wait()
         return runs
 
     def _write(

@@ -36,7 +36,6 @@ BODY_MARKER = b"data-pagefind-body"
 PAGEFIND_TIMEOUT_S = 600
 STORIES_PER_SHARD = 40
 MAX_SHARDS = 8
-# What a merged shard needs; the main bundle has the code (scripts, WebAssembly, styles).
 
 
 class SearchIndexError(RuntimeError):
@@ -73,15 +72,13 @@ def index_site(site_dir: Path) -> None:
     same site always gives the same bytes. Raises :class:`SearchIndexError` naming the
     folder on failure.
     """
+    if not (site_dir / "index.html").is_file():
+        raise SearchIndexError(f"{site_dir} is not a built site (no index.html)")
     _finish_pagefind(_start_pagefind(site_dir), site_dir)
 
 
-def _start_pagefind(
-    site_dir: Path, *, must_be_site: bool = True
-) -> tuple[subprocess.Popen[bytes], IO[bytes]]:
+def _start_pagefind(site_dir: Path) -> tuple[subprocess.Popen[bytes], IO[bytes]]:
     """Start Pagefind on ``site_dir``: the process, and the file its output goes to."""
-    if must_be_site and not (site_dir / "index.html").is_file():
-        raise SearchIndexError(f"{site_dir} is not a built site (no index.html)")
     binary = pagefind_binary()  # before touching the folder: a missing binary changes nothing
     bundle = site_dir / BUNDLE_DIR
     if bundle.is_dir():
@@ -129,11 +126,6 @@ def _sort_entry_file(entry: Path) -> None:
         raise SearchIndexError(f"Pagefind wrote no readable {entry}: {exc}") from None
     text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     entry.write_text(text, encoding="utf-8")
-
-
-def search_bundle(pages: Mapping[str, bytes]) -> dict[str, bytes]:
-    """The Pagefind bundle for these HTML pages (site path -> bytes), keyed by site path."""
-    return BackgroundBundle(pages).result()
 
 
 def shard_plan(slugs: Sequence[str]) -> int:
@@ -269,25 +261,20 @@ def collect(bundles: Sequence[BackgroundBundle]) -> dict[str, bytes]:
 
 
 def indexable_pages(pages: Mapping[str, bytes]) -> dict[str, bytes]:
-    """The pages Pagefind reads: those marked ``data-pagefind-body`` (and ``index.html``).
+    """The pages Pagefind reads: those marked ``data-pagefind-body``.
 
     Once one page has the marker Pagefind ignores every page without it, so leaving those
     out gives the same bundle from fewer bytes; with no marked page, every page counts.
     """
     marked = {path: data for path, data in pages.items() if BODY_MARKER in data}
-    if not marked:
-        return dict(pages)
-    if "index.html" in pages:
-        marked.setdefault("index.html", pages["index.html"])
-    return {path: marked[path] for path in pages if path in marked}  # in the pages' order
+    return marked or dict(pages)
 
 
 class BackgroundBundle:
     """The Pagefind bundle of some pages, for site folder ``folder``, started now: Pagefind
-    runs as a separate process while the build goes on (rendering other pages, possibly in
-    forked workers: no thread of this process waits for it). A shard's folder (not
-    ``pagefind``) keeps only the shard's index: its entry file, metadata, index and
-    fragments."""
+    runs as a separate process (no thread of this process waits for it), so several shards
+    are indexed side by side. A shard's folder (not ``pagefind``) keeps only the shard's
+    index: its entry file, metadata, index and fragments; the main bundle has the code."""
 
     def __init__(self, pages: Mapping[str, bytes], folder: str = BUNDLE_DIR) -> None:
         self.pages = dict(pages)
@@ -301,7 +288,7 @@ class BackgroundBundle:
                 path = self._root / rel
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(data)
-            self._started = _start_pagefind(self._root, must_be_site=False)
+            self._started = _start_pagefind(self._root)
         except (SearchIndexError, OSError) as exc:
             self._error = exc if isinstance(exc, SearchIndexError) else SearchIndexError(str(exc))
             shutil.rmtree(self._root, ignore_errors=True)
