@@ -51,7 +51,7 @@ def test_search_must_be_a_boolean(tmp_path: Path) -> None:
         build_site(project)
 
 
-def test_bundle_made_while_rendering_equals_indexing_every_page(tmp_path: Path) -> None:
+def test_bundle_on_disk_equals_indexing_every_page(tmp_path: Path) -> None:
     """The bundle a build writes is the one Pagefind makes from the whole site."""
     from digest.search_index import BUNDLE_DIR, search_bundles
 
