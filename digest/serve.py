@@ -33,7 +33,7 @@ from digest.build import Builder, BuildError, BuildReport, Project, code_version
 from digest.incremental import BuildState
 from digest.live_reload import EVENTS_PATH, LiveState  # noqa: F401  (re-exported)
 from digest.site_server import SiteServer
-from digest.source import is_editor_temp
+from digest.source import is_ignored_name
 
 DEBOUNCE = 0.05  # seconds of quiet before a rebuild starts
 MAX_DELAY = 1.0  # ... unless events keep coming for this long
@@ -42,8 +42,7 @@ WATCHED_EVENTS = {"created", "modified", "deleted", "moved", "closed"}
 
 def is_temp_file(path: str) -> bool:
     """Hidden files and editor temp, swap and backup files: edits to them are not edits."""
-    name = Path(path).name
-    return name.startswith(".") or is_editor_temp(name)
+    return is_ignored_name(Path(path).name)
 
 
 class _Watch(FileSystemEventHandler):

@@ -65,10 +65,15 @@ def is_editor_temp(name: str) -> bool:
     )
 
 
+def is_ignored_name(name: str) -> bool:
+    """Hidden files and editor temp files: never content, and editing them edits nothing."""
+    return name.startswith(".") or is_editor_temp(name)
+
+
 def is_article_file(path: Path) -> bool:
     """True for files that are articles (not sidecars, hidden or editor temp files)."""
     name = path.name
-    if name.startswith(".") or is_editor_temp(name) or name.endswith(TRANSLATION_SUFFIX):
+    if is_ignored_name(name) or name.endswith(TRANSLATION_SUFFIX):
         return False
     return name.endswith(ARTICLE_SUFFIXES)
 
@@ -77,9 +82,7 @@ def sidecar_warnings(paths: Iterable[str]) -> list[str]:
     """What is odd about the sidecars among these content paths: a sidecar (``NAME.yaml``,
     ``NAME.yml``, ``NAME.en.md``) with no article ``NAME.txt`` or ``NAME.md`` beside it
     (nothing uses it), and articles that share a ``NAME`` (its sidecars apply to both)."""
-    paths = sorted(
-        p for p in paths if not Path(p).name.startswith(".") and not is_editor_temp(Path(p).name)
-    )
+    paths = sorted(p for p in paths if not is_ignored_name(p.rsplit("/", 1)[-1]))
     articles: dict[str, list[str]] = {}
     for path in paths:
         if is_article_file(Path(path)):
