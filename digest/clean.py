@@ -40,7 +40,7 @@ from markdown_it.token import Token
 
 from digest.article import Article, Block, SourceFile
 from digest.dates import MONTHS, WEEKDAYS, find_dates, find_event_date
-from digest.normalize import normalize_arabic
+from digest.normalize import ARABIC_LETTERS, normalize_arabic
 
 MAX_TITLE = 110  # characters in a derived headline
 
@@ -674,7 +674,7 @@ def detect_lang(blocks: list[Block]) -> str:
     return "ar" if arabic >= latin else "en"
 
 
-_ARABIC_RUN = re.compile(r"[\u0600-\u06ff]+")
+_ARABIC_RUN = re.compile(ARABIC_LETTERS + "+")
 _LATIN_RUN = re.compile(r"[A-Za-z]+")
 
 

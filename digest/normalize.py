@@ -9,6 +9,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
+# Letters of the Arabic script: Arabic, its supplement and extended blocks, presentation forms.
+ARABIC_LETTERS = "[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]"
+
 # Diacritics (harakat, tanwin, shadda, sukun, superscript alef), Quranic marks, tatweel.
 _DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 

@@ -43,6 +43,7 @@ from markupsafe import Markup, escape
 
 from digest.article import Article, Block, Story
 from digest.config import LANGS, SiteConfig
+from digest.normalize import ARABIC_LETTERS
 from digest.outlets import OutletNames
 from digest.search_index import merged_shards
 from digest.source import is_editor_temp, split_front_matter
@@ -97,7 +98,7 @@ def human_count(n: int, forms: Mapping[str, str], lang: str) -> str:
     return forms.get(form, forms["other"]).replace("{n}", number)
 
 
-_ARABIC_LETTERS = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+_ARABIC_LETTERS = re.compile(ARABIC_LETTERS)
 _ROMAN = {
     "ا": "a", "أ": "a", "إ": "i", "آ": "a", "ٱ": "a", "ء": "", "ؤ": "u", "ئ": "i", "ب": "b",
     "ت": "t", "ث": "th", "ج": "j", "ح": "h", "خ": "kh", "د": "d", "ذ": "dh", "ر": "r", "ز": "z",
