@@ -85,17 +85,17 @@ KNOWN_OUTLETS: dict[str, str] = {
 }
 
 
+_KNOWN = {normalize_arabic(arabic): english for arabic, english in KNOWN_OUTLETS.items()}
+
+
 class OutletNames:
     """English names of outlets: ``configured`` (from ``digest.toml``) first, then
-    :data:`KNOWN_OUTLETS`; built once per build, each name looked up once."""
+    :data:`KNOWN_OUTLETS`."""
 
     def __init__(self, configured: Mapping[str, str] | None = None) -> None:
-        self._index = {normalize_arabic(arabic): name for arabic, name in KNOWN_OUTLETS.items()}
+        self._index = {**_KNOWN}
         self._index.update((normalize_arabic(a), name) for a, name in (configured or {}).items())
-        self._seen: dict[str, str | None] = {}
 
     def english(self, name: str) -> str | None:
         """The outlet's English name, or None."""
-        if name not in self._seen:
-            self._seen[name] = self._index.get(normalize_arabic(name))
-        return self._seen[name]
+        return self._index.get(normalize_arabic(name))
