@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from digest import __version__
+from digest.output import write_atomically
 from digest.source import (
     SIDECAR_SUFFIXES,
     ContentError,
@@ -508,7 +509,4 @@ def saved_build_summary(
 
 
 def _atomic_pickle(path: Path, value: Any) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as handle:
-        pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)
+    write_atomically(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))

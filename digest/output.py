@@ -86,6 +86,18 @@ def _update_staged(changed: Mapping[str, bytes], keep: Collection[str], output: 
     _swap_in(staging, output)
 
 
+def write_atomically(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` in one step (a reader sees the old or the new file,
+    never half of one); a failed write leaves no temporary file behind."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
 def _update_in_place(
     changed: Mapping[str, bytes], keep: Collection[str], output: Path
 ) -> list[str]:
@@ -96,9 +108,7 @@ def _update_in_place(
     for rel, data in changed.items():
         target = output / rel
         _ensure_parent(target, made)
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
+        write_atomically(target, data)
     wanted = {*changed, *keep, MARKER}
     deleted: list[str] = []
     root = str(output)

@@ -8,8 +8,9 @@ articles join a story or unrelated articles are added.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
+
+from digest.output import write_atomically
 
 REGISTRY_FILE = "digest-stories.json"
 
@@ -43,6 +44,4 @@ def save_registry(path: Path, index: dict[str, str]) -> None:
     )
     if path.is_file() and path.read_text(encoding="utf-8") == text:
         return
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomically(path, text.encode("utf-8"))
