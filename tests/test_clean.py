@@ -14,7 +14,13 @@ from hypothesis import strategies as st
 
 from digest.article import Article, Block, SourceFile
 from digest.build import load_articles
-from digest.clean import CleaningError, clean_article, derive_headline
+from digest.clean import (
+    CleaningError,
+    clean_article,
+    derive_headline,
+    parsed_markdown_units,
+    plain_paragraphs,
+)
 from digest.cli import main
 from digest.source import read_sources
 
@@ -517,6 +523,37 @@ def test_never_crashes_on_arbitrary_markdown(text: str) -> None:
         assert "any.md" in str(exc)
     else:
         assert article.body and article.title
+
+
+# Text that is mostly Arabic prose with, now and then, what Markdown reads as syntax.
+markdownish = st.lists(
+    st.sampled_from(
+        list("كتب الوزير في القاهرة.") * 4
+        + ["\n", "\n\n", "  ", "    ", "\t", "\xa0", "\r", "#", "-", "*", "_", "1.", "2)"]
+        + ["=", "`", "[", "]", "(", ")", ">", "<", "&amp;", "\\", "!", "~", "|", "+", "0"]
+    ),
+    max_size=120,
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(markdownish)
+def test_plain_markdown_shortcut_agrees_with_markdown_it(text: str) -> None:
+    """Bodies without Markdown syntax skip the parser: their paragraphs are the parser's."""
+    plain = plain_paragraphs(text)
+    if plain is not None:
+        assert plain == parsed_markdown_units(text)
+
+
+def test_plain_markdown_shortcut_is_taken_for_prose_only() -> None:
+    prose = "  افتتح الوزير المعرض.\nفي القاهرة،  أمس.\n \t\n\nالفقرة الثانية - وفيها شرطة.\n"
+    assert plain_paragraphs(prose) == parsed_markdown_units(prose)
+    assert [u.text for u in plain_paragraphs(prose)] == [
+        "افتتح الوزير المعرض. في القاهرة، أمس.",
+        "الفقرة الثانية - وفيها شرطة.",
+    ]
+    for syntax in ("# عنوان", "- بند", "1. بند", "نص *مائل*", "نص\n---", "    شيفرة", "&amp;"):
+        assert plain_paragraphs(f"فقرة.\n\n{syntax}\n") is None
 
 
 @settings(max_examples=100, deadline=None)
