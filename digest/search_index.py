@@ -65,16 +65,25 @@ def pagefind_binary() -> Path:
 def index_site(site_dir: Path) -> None:
     """Write the Pagefind search bundle into ``site_dir/pagefind/``.
 
-    Runs on a fully written site folder (the build calls it on the staging folder before
-    swapping it in). A bundle left by an earlier run is replaced, so no stale fragments
-    stay behind. Pagefind writes its index files deterministically except for the order of
-    the languages in ``pagefind-entry.json``, which is rewritten with sorted keys so that the
-    same site always gives the same bytes. Raises :class:`SearchIndexError` naming the
-    folder on failure.
+    Runs on a fully written site folder, through the same scratch folder as a build's
+    bundles (:class:`BackgroundBundle`), so it writes the bundle a build would. A bundle
+    left by an earlier run is replaced, so no stale fragments stay behind. Raises
+    :class:`SearchIndexError` on failure.
     """
     if not (site_dir / "index.html").is_file():
         raise SearchIndexError(f"{site_dir} is not a built site (no index.html)")
-    _finish_pagefind(_start_pagefind(site_dir), site_dir)
+    pagefind_binary()  # before touching the folder: a missing binary changes nothing
+    bundle = site_dir / BUNDLE_DIR
+    if bundle.is_dir():
+        shutil.rmtree(bundle)
+    pages = {
+        path.relative_to(site_dir).as_posix(): path.read_bytes()
+        for path in sorted(site_dir.rglob("*.html"))
+    }
+    for rel, data in BackgroundBundle(indexable_pages(pages)).result().items():
+        path = site_dir / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
 
 
 def _start_pagefind(site_dir: Path) -> tuple[subprocess.Popen[bytes], IO[bytes]]:
@@ -270,6 +279,37 @@ def indexable_pages(pages: Mapping[str, bytes]) -> dict[str, bytes]:
     return marked or dict(pages)
 
 
+SHARED_MEMORY = Path("/dev/shm")
+
+
+def scratch_folder() -> str | None:
+    """Where Pagefind's input pages are written: ``$TMPDIR`` if set, else the shared-memory
+    folder where there is one (RAM: thousands of small files go nowhere near a disk), else
+    the system's temporary folder (None). Pagefind numbers pages in the order their folder
+    lists them, which differs between file systems: every bundle, a build's or
+    :func:`index_site`'s, is made through here, so the same pages give the same bytes."""
+    if os.environ.get("TMPDIR"):
+        return None
+    if SHARED_MEMORY.is_dir() and os.access(SHARED_MEMORY, os.W_OK | os.X_OK):
+        return str(SHARED_MEMORY)
+    return None
+
+
+def _write_pages(pages: Mapping[str, bytes], parent: str | None) -> Path:
+    """A new temporary folder (in ``parent``) holding these pages; removed again if a page
+    cannot be written."""
+    root = Path(tempfile.mkdtemp(prefix="digest-search-", dir=parent))
+    try:
+        for rel, data in sorted(pages.items()):  # one order: see scratch_folder
+            path = root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+    except OSError:
+        shutil.rmtree(root, ignore_errors=True)
+        raise
+    return root
+
+
 class BackgroundBundle:
     """The Pagefind bundle of some pages, for site folder ``folder``, started now: Pagefind
     runs as a separate process (no thread of this process waits for it), so several shards
@@ -279,15 +319,18 @@ class BackgroundBundle:
     def __init__(self, pages: Mapping[str, bytes], folder: str = BUNDLE_DIR) -> None:
         self.pages = dict(pages)
         self.folder = folder
-        self._root = Path(tempfile.mkdtemp(prefix="digest-search-"))
         self._started: tuple[subprocess.Popen[bytes], IO[bytes]] | None = None
         self._error: SearchIndexError | None = None
         self._bundle: dict[str, bytes] = {}
         try:
-            for rel, data in self.pages.items():
-                path = self._root / rel
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(data)
+            try:
+                self._root = _write_pages(self.pages, scratch_folder())
+            except OSError:  # e.g. a full /dev/shm: the system's temporary folder then
+                self._root = _write_pages(self.pages, None)
+        except OSError as exc:
+            self._error = SearchIndexError(f"could not write the pages for Pagefind: {exc}")
+            return
+        try:
             self._started = _start_pagefind(self._root)
         except (SearchIndexError, OSError) as exc:
             self._error = exc if isinstance(exc, SearchIndexError) else SearchIndexError(str(exc))

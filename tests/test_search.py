@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from reader_support import build_sample, chromium, serve, story_pages
 
-from digest.search_index import SearchIndexError, index_site
+import digest.search_index as search_index
+from digest.search_index import BackgroundBundle, SearchIndexError, index_site
 
 
 @pytest.fixture(scope="module")
@@ -76,6 +77,41 @@ def test_indexing_is_deterministic(site: Path, tmp_path: Path) -> None:
     first = {p.relative_to(site): p.read_bytes() for p in (site / "pagefind").rglob("*.*")}
     second = {p.relative_to(again): p.read_bytes() for p in (again / "pagefind").rglob("*.*")}
     assert first and first == second
+
+
+def test_pagefind_pages_go_to_shared_memory_unless_tmpdir_says(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pagefind reads the pages from a scratch folder: in RAM where there is /dev/shm, in
+    $TMPDIR when the user sets one, and in the system's temp folder when RAM is full; the
+    bundle is the same and no scratch folder is left behind."""
+    paths = [*story_pages(site, "ar"), *story_pages(site, "en")]
+    pages = {p.relative_to(site).as_posix(): p.read_bytes() for p in paths}
+    shm, tmp = tmp_path / "shm", tmp_path / "tmp"
+    shm.mkdir(), tmp.mkdir()
+    monkeypatch.setattr(search_index, "SHARED_MEMORY", shm)
+    monkeypatch.delenv("TMPDIR", raising=False)
+    assert search_index.scratch_folder() == str(shm)
+    in_memory = BackgroundBundle(pages)
+    assert [p.name[:14] for p in shm.iterdir()] == ["digest-search-"]
+    bundle = in_memory.result()
+    assert list(shm.iterdir()) == []
+    monkeypatch.setenv("TMPDIR", str(tmp))
+    assert search_index.scratch_folder() is None
+    monkeypatch.setattr(search_index, "SHARED_MEMORY", tmp_path / "none")
+    monkeypatch.delenv("TMPDIR")
+    assert search_index.scratch_folder() is None
+
+    def full(data: object, parent: str | None) -> Path:
+        if parent is not None:
+            raise OSError(28, "No space left on device")
+        return write_pages(data, parent)
+
+    write_pages = search_index._write_pages
+    monkeypatch.setattr(search_index, "SHARED_MEMORY", shm)
+    monkeypatch.setattr(search_index, "_write_pages", full)
+    assert BackgroundBundle(pages).result() == bundle
+    assert list(shm.iterdir()) == []
 
 
 def test_index_site_refuses_a_folder_that_is_not_a_site(tmp_path: Path) -> None:

@@ -93,6 +93,7 @@ def test_failed_build_leaves_no_search_run_behind(generated, tmp_path, monkeypat
 
     (tmp_path / "tmp").mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))  # ours alone
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))  # Pagefind's pages too (not /dev/shm)
     project = _copy(generated, tmp_path)
     shutil.copytree(ROOT / "templates", tmp_path / "templates")
     day = tmp_path / "templates" / "day.html"  # rendered after the story pages
