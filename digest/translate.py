@@ -21,7 +21,13 @@ from pathlib import Path
 
 from digest.argos_models import INSTALL_HINT, ModelError, ModelInfo, find_package
 from digest.sentences import split_lines_and_sentences
-from digest.translation_cache import TranslationCache, model_identity, normalise
+from digest.translation_cache import (
+    TranslationCache,
+    model_identity,
+    normalise,
+    sentence_digests,
+    split_digests,
+)
 
 __all__ = ["INSTALL_HINT", "TranslationResult", "translate_batch", "translate_texts"]
 
@@ -84,7 +90,9 @@ def translate_texts(
         }
         if fresh:
             cache.store_texts(key, fresh)
-    every = set(needed).union(*(sentences for _, sentences in known.values()))
+    every = split_digests(sentence_digests(needed)).union(
+        *(split_digests(digests) for _, digests in known.values())
+    )
     result.cached = len(every) - len(missing)
     result.english = {text: (known.get(text) or fresh[text])[0] for text in texts}
     return result

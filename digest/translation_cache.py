@@ -27,12 +27,13 @@ CREATE TABLE IF NOT EXISTS translations (
     english TEXT NOT NULL,
     PRIMARY KEY (model, source)
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS text_translations (
+DROP TABLE IF EXISTS text_translations;
+CREATE TABLE IF NOT EXISTS text_english (
     model TEXT NOT NULL,
-    source TEXT NOT NULL,
+    digest BLOB NOT NULL,
     english TEXT NOT NULL,
-    sentences TEXT NOT NULL,
-    PRIMARY KEY (model, source)
+    sentences BLOB NOT NULL,
+    PRIMARY KEY (model, digest)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS file_digests (
     path TEXT PRIMARY KEY,
@@ -46,6 +47,28 @@ CREATE TABLE IF NOT EXISTS file_digests (
 def normalise(sentence: str) -> str:
     """The cache key of a sentence: whitespace runs collapsed, ends stripped, letters untouched."""
     return " ".join(sentence.split())
+
+
+def text_digest(text: str) -> bytes:
+    """The key of a whole text in the cache."""
+    return hashlib.blake2b(text.encode(), digest_size=16).digest()
+
+
+SENTENCE_DIGEST_SIZE = 8
+
+
+def sentence_digests(sentences: Iterable[str]) -> bytes:
+    """Short digests of (normalised) sentences, concatenated: which sentences a cached text
+    holds, to count the distinct sentences a build took from the cache."""
+    return b"".join(
+        hashlib.blake2b(s.encode(), digest_size=SENTENCE_DIGEST_SIZE).digest() for s in sentences
+    )
+
+
+def split_digests(joined: bytes) -> set[bytes]:
+    """The set of digests in :func:`sentence_digests`' output."""
+    size = SENTENCE_DIGEST_SIZE
+    return {joined[i : i + size] for i in range(0, len(joined), size)}
 
 
 def _retry_while_locked(statement: Callable[[], object]) -> None:
@@ -109,32 +132,38 @@ class TranslationCache:
             found.update(rows)
         return found
 
-    def lookup_texts(self, model: str, texts: Iterable[str]) -> dict[str, tuple[str, list[str]]]:
-        """Whole texts seen before: their English and their (normalised) sentences.
+    def lookup_texts(self, model: str, texts: Iterable[str]) -> dict[str, tuple[str, bytes]]:
+        """Whole texts seen before: their English and their sentences' digests
+        (:func:`sentence_digests`).
 
         A text's English is its sentences' English joined as :func:`translate_texts` joins
         them, so a build of known texts needs neither the sentence splitter nor a row per
-        sentence.
+        sentence. Rows are keyed by a digest of the text: reading back long Arabic keys
+        cost more than the English itself.
         """
-        keys = list(dict.fromkeys(texts))
-        found: dict[str, tuple[str, list[str]]] = {}
-        query = "SELECT source, english, sentences FROM text_translations WHERE model = ? AND "
+        by_digest = {text_digest(text): text for text in texts}
+        keys = list(by_digest)
+        found: dict[str, tuple[str, bytes]] = {}
+        query = "SELECT digest, english, sentences FROM text_english WHERE model = ? AND "
         for i in range(0, len(keys), _SQL_CHUNK):
             chunk = keys[i : i + _SQL_CHUNK]
             marks = ",".join("?" * len(chunk))
-            for source, english, sentences in self._db.execute(
-                f"{query}source IN ({marks})", [model, *chunk]
+            for digest, english, sentences in self._db.execute(
+                f"{query}digest IN ({marks})", [model, *chunk]
             ):
-                found[source] = (english, sentences.split("\n") if sentences else [])
+                found[by_digest[digest]] = (english, sentences)
         return found
 
     def store_texts(self, model: str, texts: Mapping[str, tuple[str, Sequence[str]]]) -> None:
-        """Save whole texts' English and sentences (see :meth:`lookup_texts`)."""
+        """Save whole texts' English and (normalised) sentences (see :meth:`lookup_texts`)."""
         with self._transaction():
             self._db.executemany(
-                "INSERT OR REPLACE INTO text_translations (model, source, english, sentences) "
+                "INSERT OR REPLACE INTO text_english (model, digest, english, sentences) "
                 "VALUES (?, ?, ?, ?)",
-                [(model, text, e, "\n".join(sents)) for text, (e, sents) in texts.items()],
+                [
+                    (model, text_digest(text), english, sentence_digests(sentences))
+                    for text, (english, sentences) in texts.items()
+                ],
             )
 
     def store(self, model: str, english: Mapping[str, str]) -> None:

@@ -255,3 +255,24 @@ def _write_rows(folder: Path, writer: int) -> None:
 def _english_pages(root: Path) -> dict[str, str]:
     en = root / "site" / "en"
     return {p.relative_to(en).as_posix(): p.read_text() for p in sorted(en.rglob("*.html"))}
+
+
+def test_a_cache_from_before_text_digests_still_serves(argos_installed, tmp_path):
+    """A cache written when whole texts were keyed by their Arabic: its sentence rows still
+    count, so nothing is translated again; the old text table goes."""
+    first = build_site(site_copy(tmp_path / "a"))
+    db = sqlite3.connect(tmp_path / "a" / ".digest-cache" / "translations.sqlite")
+    with db:
+        db.execute("DROP TABLE text_english")
+        db.execute(
+            "CREATE TABLE text_translations (model TEXT, source TEXT, english TEXT, "
+            "sentences TEXT, PRIMARY KEY (model, source)) WITHOUT ROWID"
+        )
+    db.close()
+    again = build_site(site_copy(tmp_path / "b", cache_from=tmp_path / "a"))
+    assert (again.translated, again.cached) == (0, first.translated)
+    assert _english_pages(tmp_path / "a") == _english_pages(tmp_path / "b")
+    db = sqlite3.connect(tmp_path / "b" / ".digest-cache" / "translations.sqlite")
+    tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master")}
+    db.close()
+    assert "text_translations" not in tables and "text_english" in tables
