@@ -230,6 +230,22 @@ def human_titles(stories: list[Story]) -> dict[str, str]:
     return titles
 
 
+def body_html(blocks: list[dict[str, Any]]) -> Markup:
+    """An article's body as HTML (the theme's ``article.body_html``): ``<h4>`` headings,
+    ``<ul>`` lists and ``<p>`` paragraphs, each text as :func:`display_text` shows it.
+    Built here rather than in the template: a template loop over 18,000 paragraphs was a
+    third of the rendering time of a 1,000-article site."""
+    parts: list[str] = []
+    for block in blocks:
+        if block["kind"] == "list":
+            items = "".join(f"<li>{display_text(item)}</li>" for item in block["items"])
+            parts.append(f"<ul>{items}</ul>")
+        else:
+            tag = "h4" if block["kind"] == "heading" else "p"
+            parts.append(f"<{tag}>{display_text(block['text'])}</{tag}>")
+    return Markup("\n".join(parts))
+
+
 def _article_view(article: Article, lang: str, loc: Localizer) -> dict[str, Any]:
     blocks = [_block_view(b, loc) for b in article.body]
     texts = [t for b in blocks for t in (b["items"] if b["kind"] == "list" else [b["text"]])]
@@ -242,14 +258,14 @@ def _article_view(article: Article, lang: str, loc: Localizer) -> dict[str, Any]
         "title": loc(article.title),
         # an article in another language than Arabic keeps its own lang on Arabic pages
         "lang": article.lang if article.lang not in (lang, "ar") else None,
-        "blocks": blocks,
+        "body_html": body_html(blocks),
         "untranslated": bool(texts) and all(t.missing for t in texts),
         "html": None,
         "human": False,
     }
     if lang == "en" and article.english is not None:
         title, html = _human_translation(article)
-        view.update(html=html, human=True, blocks=[], untranslated=False)
+        view.update(html=html, human=True, body_html=Markup(), untranslated=False)
         if title:
             view["title"] = Text(title)
     return view
