@@ -510,3 +510,24 @@ def test_an_english_article_is_shown_as_written_on_english_pages(tmp_path: Path)
     assert 'class="source-article" id="article-1" lang="en" dir="auto"' in pages["ar"]
     stories = group_stories(load_articles(project.content)[0])
     assert not any("interest rates" in text for text in texts_to_translate(stories))
+
+
+def test_story_pages_make_article_views_only_when_rendered(site_root: Path) -> None:
+    """Article views are made lazily (an edit renders two pages of a thousand), but a page's
+    render key still covers them: the lazy list pickles as the list of views."""
+    import pickle
+
+    from digest.build import load_articles
+    from digest.group import group_stories
+    from digest.render import ArticleViews, Localizer, _article_view
+
+    stories = group_stories(load_articles(site_root / "content")[0])
+    articles = stories[0].articles
+    loc = Localizer("ar", {})
+    lazy = ArticleViews(articles, "ar", loc)
+    assert lazy._views is None and len(lazy) == len(articles)
+    plain = [_article_view(a, "ar", loc) for a in articles]
+    assert pickle.loads(pickle.dumps(lazy)) == plain
+    assert pickle.dumps(lazy) == pickle.dumps(ArticleViews(articles, "ar", loc))
+    assert list(lazy) == plain and lazy[0] == plain[0]
+    assert str(lazy[0]["body_html"].__html__()).startswith("<p>")
