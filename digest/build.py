@@ -208,6 +208,14 @@ def _salt(theme: Path, config: SiteConfig) -> bytes:
     return digest.digest()
 
 
+def import_later_stages() -> None:
+    """Import what grouping and rendering need (scipy, Jinja2, Babel: ~0.3 s), done while
+    the cleaning workers work."""
+    import scipy.sparse  # noqa: F401
+
+    import digest.render  # noqa: F401
+
+
 class Builder:
     """Builds one project, again and again, redoing only what changed since the last build.
 
@@ -293,6 +301,7 @@ class Builder:
             stamp.content,
             keep_last_good=self.keep_last_good,
             prefetch=token_prefetch,
+            meanwhile=import_later_stages,
         )
         report.errors, report.cleaned, report.reused = loaded.errors, loaded.cleaned, loaded.reused
         report.warnings += sidecar_warnings(stamp.content)

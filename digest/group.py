@@ -48,9 +48,9 @@ import heapq
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
 
 from digest.article import Article, Story
 from digest.story_features import (
@@ -64,6 +64,9 @@ from digest.story_features import (
 )
 from digest.story_ids import Group, assign_ids, slugify
 from digest.summarize import candidates, choose_headline, choose_summary
+
+if TYPE_CHECKING:  # scipy is imported where it is used: a build imports it while workers clean
+    import scipy.sparse as sp
 
 SAME_STORY = 0.2  # mean cosine at which two clusters are one story (fixtures: 0.14-0.24 exact)
 SAME_STORY_UNDATED = 0.26  # stricter when one side has no date at all (fixtures: 0.22-0.30)
@@ -399,6 +402,8 @@ def group_stories(
 
 def _rows(matrix: sp.csr_matrix, start: int, end: int) -> sp.csr_matrix:
     """Rows ``start:end`` of a CSR matrix as a view (no scipy slicing overhead)."""
+    import scipy.sparse as sp
+
     lo, hi = matrix.indptr[start], matrix.indptr[end]
     return sp.csr_matrix(
         (matrix.data[lo:hi], matrix.indices[lo:hi], matrix.indptr[start : end + 1] - lo),
@@ -418,6 +423,8 @@ def _story_date(articles: Sequence[Article]) -> dt.date | None:
 
 def story_centroids(matrix: sp.csr_matrix, groups: Sequence[Sequence[int]]) -> sp.csr_matrix:
     """L2-normalised sum of each group's article vectors."""
+    import scipy.sparse as sp
+
     rows = np.repeat(np.arange(len(groups)), [len(g) for g in groups])
     cols = np.concatenate([np.asarray(g, dtype=np.int64) for g in groups])
     assign = sp.csr_matrix((np.ones(len(cols)), (rows, cols)), shape=(len(groups), matrix.shape[0]))
@@ -434,6 +441,8 @@ def related_stories(
     least ``RELATED_SHARED_TERMS`` of them and their centroids' cosine is at least
     ``RELATED_MIN``; they are different stories already, so different events.
     """
+    import scipy.sparse as sp
+
     n = centroids.shape[0]
     event_kind = np.array([t.startswith("~") for t in terms], dtype=bool)
     rows, cols = [], []

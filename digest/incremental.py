@@ -201,6 +201,7 @@ class ArticleCache:
         *,
         keep_last_good: bool = False,
         prefetch: Callable[[Article], Any] | None = None,
+        meanwhile: Callable[[], object] | None = None,
     ) -> LoadResult:
         """Articles of ``content`` (``stamps`` from :func:`tree_stamps`), in path order.
 
@@ -209,6 +210,7 @@ class ArticleCache:
         ``prefetch`` is called on each freshly cleaned article (in the worker processes that
         clean many files, see :func:`read_and_clean_all`) and its result kept with the
         article: :meth:`prefetched` (the build tokenises articles for the grouper so).
+        ``meanwhile`` is called while files are cleaned (only if some are).
         """
         now = time.time_ns()
         result = LoadResult([], [])
@@ -226,7 +228,8 @@ class ArticleCache:
         stale_stamps = dict(stale)
         fingerprints = {rel: e.fingerprint for rel in stale_stamps if (e := self.entries.get(rel))}
         jobs = [(rel, fingerprints.get(rel)) for rel in stale_stamps]
-        done = dict(zip(stale_stamps, read_and_clean_all(content, jobs, prefetch), strict=True))
+        cleaned = read_and_clean_all(content, jobs, prefetch, meanwhile) if jobs else []
+        done = dict(zip(stale_stamps, cleaned, strict=True))
         for rel in seen:
             old = self.entries.get(rel)
             if rel not in stale_stamps:
@@ -289,12 +292,14 @@ def read_and_clean_all(
     content: Path,
     jobs: Sequence[tuple[str, str | None]],
     prefetch: Callable[[Article], Any] | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> list[Cleaned]:
     """:func:`read_and_clean` for each ``(path, fingerprint)``, results in the same order.
 
     Many files are cleaned by forked worker processes (:mod:`digest.workers`). Each freshly
     cleaned article's result also carries ``prefetch(article)`` (done there in parallel).
     Cleaning is a pure function of the file, so the articles are the same either way.
+    ``meanwhile`` runs in this process while they clean (see :func:`map_in_workers`).
     """
     import digest.clean  # noqa: F401  (imported once, before forking)
     from digest.workers import map_in_workers
@@ -305,7 +310,8 @@ def read_and_clean_all(
             return (*cleaned, prefetch(cleaned[1]))
         return cleaned
 
-    return map_in_workers(clean, jobs, fork=len(jobs) >= PARALLEL_MIN_FILES)
+    fork = len(jobs) >= PARALLEL_MIN_FILES
+    return map_in_workers(clean, jobs, fork=fork, meanwhile=meanwhile)
 
 
 class GroupingMemo:

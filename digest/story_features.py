@@ -30,16 +30,18 @@ import re
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 import numpy as np
-import scipy.sparse as sp
 
 from digest.article import Article
 from digest.dates import find_dates
 from digest.normalize import normalize_arabic
 from digest.stopwords_ar import STOPWORDS
 from digest.story_lexicon import city_name, event_kind, event_places, join_multiword, people_names
+
+if TYPE_CHECKING:  # scipy is imported where it is used: a build imports it while workers clean
+    import scipy.sparse as sp
 
 LEAD_PARAGRAPHS = 2  # title + this many paragraphs make the lead
 LEAD_WEIGHT = 0.5  # share of the lead vector in an article's blended vector
@@ -302,6 +304,8 @@ def tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
     The same numbers as scikit-learn's ``TfidfTransformer(sublinear_tf=True,
     smooth_idf=True)``, without importing scikit-learn (and SciPy's stats) on every build.
     """
+    import scipy.sparse as sp
+
     weights = sp.csr_matrix(counts, dtype=np.float64, copy=True)
     weights.data = (np.log(weights.data) + 1.0) * idf[weights.indices]
     return l2_normalize(weights)
@@ -309,6 +313,8 @@ def tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
 
 def l2_normalize(matrix: sp.spmatrix) -> sp.csr_matrix:
     """Rows scaled to unit length (all-zero rows stay zero), as CSR."""
+    import scipy.sparse as sp
+
     matrix = sp.csr_matrix(matrix)
     lengths = np.diff(matrix.indptr)
     rows = np.repeat(np.arange(matrix.shape[0]), lengths)
@@ -326,6 +332,8 @@ class Principals:
     """
 
     def __init__(self, named: Sequence[Sequence[tuple[int, ...]]], present: sp.csr_matrix) -> None:
+        import scipy.sparse as sp
+
         ids: dict[tuple[int, ...], int] = {}
         rows, cols = [], []
         for i, principals in enumerate(named):
@@ -379,6 +387,8 @@ class ArticleVectors:
     """
 
     def __init__(self, articles: Sequence[Article]) -> None:
+        import scipy.sparse as sp
+
         full, lead, lede_names, lede_places = [], [], [], []
         for i, article in enumerate(articles):
             lead_ids, rest_ids, (names, places) = _article_tokens(article)
@@ -438,6 +448,8 @@ class ArticleVectors:
 
     def _counts(self, docs: Sequence[np.ndarray]) -> sp.csr_matrix:
         """Term counts: one row per document of token ids."""
+        import scipy.sparse as sp
+
         rows = np.repeat(np.arange(len(docs)), [len(d) for d in docs])
         columns = self._columns(np.concatenate(docs)) if docs else np.zeros(0, dtype=np.int64)
         keep = columns >= 0
@@ -463,6 +475,8 @@ class ArticleVectors:
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         """L2-normalised vectors of other texts (sentences) in the same feature space."""
+        import scipy.sparse as sp
+
         if not texts:
             return sp.csr_matrix((0, self.matrix.shape[1]))
         return self._tfidf(self._counts([text_token_ids(t) for t in texts]))

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
 
 from digest.article import Article
 from digest.story_features import body_paragraphs
+
+if TYPE_CHECKING:  # scipy is imported where it is used: a build imports it while workers clean
+    import scipy.sparse as sp
 
 SUMMARY_PARAGRAPHS = 3  # sentences come from the first paragraphs of each article
 MIN_CHARS, MAX_CHARS = 40, 260  # a summary sentence is a real sentence, not a paragraph

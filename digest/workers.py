@@ -53,13 +53,24 @@ def _can_fork() -> bool:
     )
 
 
-def map_in_workers(function: Callable[[T], R], items: Sequence[T], *, fork: bool) -> list[R]:
+def map_in_workers(
+    function: Callable[[T], R],
+    items: Sequence[T],
+    *,
+    fork: bool,
+    meanwhile: Callable[[], object] | None = None,
+) -> list[R]:
     """``[function(item) for item in items]``, in forked workers when the caller judges the
     work worth a fork (``fork``) and forking is safe here. ``function`` need not be
-    picklable; its results must be."""
+    picklable; its results must be. ``meanwhile`` is called once in this process, while
+    the workers work (after them when there are none): work this process would otherwise
+    do before or after, such as importing what the next stage needs."""
     global _task
     if not fork or not items or not _can_fork():
-        return [function(item) for item in items]
+        results = [function(item) for item in items]
+        if meanwhile is not None:
+            meanwhile()
+        return results
     workers = worker_count()
     size = -(-len(items) // (workers * 4))  # a few chunks per worker, to even out the load
     bounds = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
@@ -71,6 +82,8 @@ def map_in_workers(function: Callable[[T], R], items: Sequence[T], *, fork: bool
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
             futures = [pool.submit(_run_chunk, start, end) for start, end in bounds]
+            if meanwhile is not None:  # the workers are forked by now (at the first submit)
+                meanwhile()
             return [result for future in futures for result in future.result()]
     finally:
         _task = None

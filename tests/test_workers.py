@@ -52,6 +52,31 @@ def test_map_in_workers_keeps_order_and_uses_other_processes(monkeypatch):
 
 
 @multicore
+@pytest.mark.parametrize("fork", [True, False])
+def test_meanwhile_runs_once_here_while_the_workers_work(fork: bool) -> None:
+    """The build imports the next stages' libraries while workers clean: ``meanwhile``
+    runs once, in this process, and the results are as without it."""
+    import time
+
+    calls: list[tuple[int, float]] = []
+
+    def slow_square(i: int) -> tuple[int, float]:
+        time.sleep(0.002)
+        return i * i, time.monotonic()
+
+    results = map_in_workers(
+        slow_square,
+        range(200),
+        fork=fork,
+        meanwhile=lambda: calls.append((os.getpid(), time.monotonic())),
+    )
+    assert [square for square, _ in results] == [i * i for i in range(200)]
+    assert [pid for pid, _ in calls] == [os.getpid()]
+    finished = max(at for _, at in results)
+    assert (calls[0][1] < finished) == fork  # during the work with workers, else after it
+
+
+@multicore
 def test_workers_and_one_process_build_the_same_site(generated, tmp_path, monkeypatch):
     shared = _copy(generated, tmp_path / "shared")
     report = Builder(shared).build()
