@@ -44,10 +44,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "bench")]
+from generate_site import edit_article  # noqa: E402  (bench/ is on the path now)
+
 os.environ["PYTHONPATH"] = str(ROOT)  # `python -m digest` runs this same checkout
 
 HUGO_ISSUE = {"full": 0.96, "noop": 0.93, "edit_served": 0.32}  # the issue's figures (another day)
-EDIT_WORD = "قياس"
 
 
 def set_argos_home(out: Path, model: bool) -> None:
@@ -81,16 +82,6 @@ def digest_build(root: Path) -> tuple[float, str]:
     if done.returncode not in (0, 1):
         raise SystemExit(f"digest build failed:\n{done.stderr}")
     return seconds, done.stderr.strip().splitlines()[-1]
-
-
-def edit(path: Path, n: int) -> str:
-    """Change one paragraph of ``path``; return a word that only the new text has."""
-    word = f"{EDIT_WORD}{'ا' * (n % 7)}{n}"
-    lines = path.read_text(encoding="utf-8").split("\n")
-    index = max(range(len(lines)), key=lambda i: len(lines[i]))
-    lines[index] = lines[index].split(f" {EDIT_WORD}")[0] + f" {word}."
-    path.write_text("\n".join(lines), encoding="utf-8")
-    return word
 
 
 def age(root: Path) -> None:
@@ -138,7 +129,7 @@ def one_edit_stages(root: Path, article: Path) -> dict[str, object]:
     from digest.build import Project, build_site
 
     build_site(Project.at(root))
-    edit(article, 99)
+    edit_article(article, 99)
     report = build_site(Project.at(root))
     times: dict[str, object] = {k: round(v, 3) for k, v in report.timings.items()}
     times["total"] = round(report.seconds, 3)
@@ -161,7 +152,7 @@ def write_modes(root: Path, article: Path, runs: int) -> dict[str, float]:
         builder.build()
         seconds = []
         for n in range(runs):
-            edit(article, 100 + n)
+            edit_article(article, 100 + n)
             seconds.append(builder.build().timings["write"])
         result[label] = round(statistics.median(seconds), 4)
     return result
@@ -229,7 +220,7 @@ def edit_to_served(root: Path, article: str, runs: int) -> dict[str, object]:
         latencies, provisional, regroup = [], [], []
         for n in range(runs):
             if n == 0:  # find the story page that shows this article
-                word = edit(path, 1000)
+                word = edit_article(path, 1000)
                 next_line("(stories regrouped)")
                 page = next(
                     p
@@ -239,7 +230,7 @@ def edit_to_served(root: Path, article: str, runs: int) -> dict[str, object]:
                 page_url = url + page.parent.relative_to(root / "site").as_posix() + "/"
                 continue
             with EventStream(url) as events:  # as the page's script: wait for "reload"
-                word = edit(path, 1000 + n)
+                word = edit_article(path, 1000 + n)
                 start = time.perf_counter()
                 while True:
                     events.wait_for_reload(deadline=start + 120)
@@ -300,7 +291,7 @@ def main() -> None:
         clear_build(root)
         full.append(digest_build(root)[0])
         noop.append(digest_build(root)[0])
-        edit(root / "content" / article, n)
+        edit_article(root / "content" / article, n)
         one_edit.append(digest_build(root)[0])
         shutil.rmtree(root / "site")
         every_page.append(digest_build(root)[0])

@@ -35,8 +35,8 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate_site import edit_article
 
-EDIT_WORD = "قياس"
 EDIT_TIMEOUT = 30.0
 START_TIMEOUT = 120.0
 BUILD_TIMEOUT = 600.0
@@ -241,16 +241,6 @@ def clear_build(site: Path) -> None:
         shutil.rmtree(site / name, ignore_errors=True)
 
 
-def edit(path: Path, n: int) -> str:
-    """Append a word only this edit has to the longest paragraph of ``path``; return it."""
-    word = f"{EDIT_WORD}{'ا' * (n % 7)}{n}"
-    lines = path.read_text(encoding="utf-8").split("\n")
-    index = max(range(len(lines)), key=lambda i: len(lines[i]))
-    lines[index] = lines[index].split(f" {EDIT_WORD}")[0] + f" {word}."
-    path.write_text("\n".join(lines), encoding="utf-8")
-    return word
-
-
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -295,7 +285,7 @@ def edit_to_served(site: Path, article: Path, runs: int) -> list[float]:
         latencies = []
         for n in range(runs):
             time.sleep(1.0)
-            word = edit(article, n)
+            word = edit_article(article, n)
             written = time.perf_counter()
             while True:
                 page = fetch(url)

@@ -129,6 +129,20 @@ def generate(target: Path, articles: int, seed: int = 7) -> Path:
     return target
 
 
+EDIT_WORD = "قياس"
+
+
+def edit_article(path: Path, n: int) -> str:
+    """Change the longest paragraph of ``path`` (a word appended; the last edit's replaced);
+    return the word, which only this edit's text has. Benchmarks time edits so."""
+    word = f"{EDIT_WORD}{'ا' * (n % 7)}{n}"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    index = max(range(len(lines)), key=lambda i: len(lines[i]))
+    lines[index] = lines[index].split(f" {EDIT_WORD}")[0] + f" {word}."
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return word
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("target", type=Path)
