@@ -245,7 +245,12 @@ class Builder:
         """Stamp of the inputs now: cheap (``stat`` calls), and the full digest."""
         p = self.project
         stamp = InputStamp.take(p.content, p.theme, [p.config_file], code_version(), [p.static])
-        return stamp, stamp.with_registry(p.registry_file)
+        return stamp, self._digest(stamp)
+
+    def _digest(self, stamp: InputStamp) -> str:
+        """The full digest of the inputs: their stamp, the story registry, and the address
+        the site is for (a preview on another port must not keep the last build's links)."""
+        return f"{stamp.with_registry(self.project.registry_file)}\0{self.base_url or ''}"
 
     def build(
         self,
@@ -272,7 +277,7 @@ class Builder:
         if stamp is None:
             stamp, digest = self.stamp()
         else:
-            digest = stamp.with_registry(project.registry_file)
+            digest = self._digest(stamp)
         if not stamp.racy and digest == state.input_digest and self._output_untouched():
             report = restore_report(state.summary, project.output, strict)
             report.seconds = time.perf_counter() - start
@@ -357,7 +362,7 @@ class Builder:
                 f"{config.base_url}"
             )
         exact = not (stamp.racy or report.provisional)
-        state.input_digest = stamp.with_registry(project.registry_file) if exact else None
+        state.input_digest = self._digest(stamp) if exact else None
         state.summary = summarize(report, result.message)
         report.seconds = time.perf_counter() - start
         return report

@@ -301,6 +301,28 @@ def test_links_use_the_preview_address_unless_base_url_is_set(tmp_path: Path) ->
         run.server.stop()
 
 
+def test_preview_after_a_build_uses_its_own_address_and_the_next_build_not(
+    tmp_path: Path,
+) -> None:
+    """`digest build`, then `digest serve` on another port, then `digest build`: the
+    preview's pages link to the preview, the built site's to the default address again
+    (the inputs are the same each time; the address the site is for is not)."""
+    from digest.build import build_site
+
+    project = copy_project(tmp_path)
+    build_site(project)
+    default = (project.output / "ar" / "index.html").read_text(encoding="utf-8")
+    run = Running(project)
+    run.server.start()
+    try:
+        page = run.get("ar/")[2].decode("utf-8")
+        assert f'<link rel="canonical" href="{run.url("ar/")}">' in page
+    finally:
+        run.server.stop()
+    assert build_site(project).rendered > 0
+    assert (project.output / "ar" / "index.html").read_text(encoding="utf-8") == default
+
+
 def test_stop_closes_the_port(tmp_path: Path) -> None:
     run = Running(copy_project(tmp_path))
     run.server.start()
