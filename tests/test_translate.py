@@ -130,6 +130,8 @@ def test_english_pages_hold_the_models_output_deterministically(argos_installed,
     for page in pages_a:
         twin = tmp_path / "b" / page.relative_to(tmp_path / "a")
         assert page.read_bytes() == twin.read_bytes()
+    feed = (tmp_path / "a" / "site" / "en" / "feed.xml").read_text(encoding="utf-8")
+    assert "-en</guid>" in feed and "-untranslated</guid>" not in feed
     # A paragraph's English, as the model gives it sentence by sentence, is on a story page.
     articles, _ = load_articles(REPO / "tests" / "fixtures" / "seeds")
     paragraph = next(b.text for b in articles[0].body if b.kind == "paragraph")
