@@ -139,6 +139,8 @@ def stories(content: Path | None, as_json: bool) -> None:
             click.echo(f"{s.id}\t{date}\t{s.headline}")
             for a in s.articles:
                 click.echo(f"    {a.source}")
+            if s.related:
+                click.echo(f"    related: {', '.join(s.related)}")
     if skipped:
         sys.exit(1)
 

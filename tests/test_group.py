@@ -274,6 +274,9 @@ def test_cli_stories_json_on_the_seeds(tmp_path, monkeypatch):
         assert {"id", "slug", "headline", "date", "articles", "related"} <= set(story)
     assert [s["date"] for s in data] == ["2025-01-17", "2024-10-11"]
     assert list(site.iterdir()) == []
+    plain = CliRunner().invoke(main, ["stories", "--content", str(CONTENT)]).output
+    assert f"    related: {data[1]['id']}" in plain.split(data[1]["id"] + "\t")[0]
+    assert all(f"    {name}" in plain for name in MOSCOW | ASHGABAT)
 
 
 def test_build_keeps_story_urls_and_guids_when_articles_are_added(tmp_path):
