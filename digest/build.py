@@ -311,8 +311,8 @@ class Builder:
         report.errors, report.cleaned, report.reused = loaded.errors, loaded.cleaned, loaded.reused
         report.warnings += sidecar_warnings(stamp.content)
         report.changed = [*loaded.changed, *loaded.removed]
-        if strict and report.errors:
-            raise BuildError("content errors (--strict):\n" + "\n".join(map(str, report.errors)))
+        if strict and report.errors:  # with the model's absence, if so: all at once
+            raise strict_failure(report.errors, missing_model_hint())
         lap("read+clean")
 
         def grouper(articles: Sequence[Article], known: Mapping[str, str]) -> list[Story]:
@@ -333,7 +333,7 @@ class Builder:
         )
         if result.message:
             if strict:
-                raise BuildError(result.message)
+                raise strict_failure([], result.message)
             report.warnings.append(result.message)
         lap("translate")
         only = None if edited is None else {p for s in edited for p in story_paths(s)}
@@ -581,13 +581,31 @@ def summarize(report: BuildReport, translation_note: str | None) -> dict[str, An
     }
 
 
+def strict_failure(errors: Sequence[ContentError], translation_note: str | None) -> BuildError:
+    """What stops a ``--strict`` build: every unreadable file, and a missing translation."""
+    parts = []
+    if errors:
+        parts.append("content errors (--strict):\n" + "\n".join(map(str, errors)))
+    if translation_note:
+        parts.append(f"no translation (--strict): {translation_note}")
+    return BuildError("\n".join(parts))
+
+
+def missing_model_hint() -> str | None:
+    """The install hint when no translation model is installed (None when one is)."""
+    from digest.argos_models import INSTALL_HINT, ModelError, find_package
+
+    try:
+        return INSTALL_HINT if find_package() is None else None
+    except ModelError as exc:
+        return str(exc)
+
+
 def restore_report(summary: dict[str, Any], output: Path, strict: bool) -> BuildReport:
     """The report of a build that found nothing changed since ``summary`` was made."""
     errors = [ContentError(path, message) for path, message in summary["errors"]]
-    if strict and errors:
-        raise BuildError("content errors (--strict):\n" + "\n".join(map(str, errors)))
-    if strict and summary["translation_note"]:
-        raise BuildError(summary["translation_note"])
+    if strict and (errors or summary["translation_note"]):
+        raise strict_failure(errors, summary["translation_note"])
     return BuildReport(
         articles=summary["articles"],
         stories=summary["stories"],

@@ -238,6 +238,20 @@ def test_without_a_model_english_pages_say_so_and_strict_fails(site_root: Path) 
         build_site(Project.at(site_root), strict=True)
 
 
+def test_strict_names_every_problem_at_once(site_root: Path) -> None:
+    """A --strict build with a broken file and no model says both, not one per run."""
+    report = build_site(Project.at(site_root))
+    if report.translated or report.cached:
+        pytest.skip("an Arabic→English model is installed on this machine")
+    (site_root / "content" / "broken.txt").write_bytes(b"\xff\xfe not UTF-8")
+    for _ in range(2):  # building, then with nothing changed since (the saved summary)
+        with pytest.raises(BuildError) as failure:
+            build_site(Project.at(site_root), strict=True)
+        assert "broken.txt: not UTF-8" in str(failure.value)
+        assert "digest model install" in str(failure.value)
+        build_site(Project.at(site_root))
+
+
 def test_failed_build_leaves_previous_site_whole(site_root: Path) -> None:
     build_site(Project.at(site_root))
     site = site_root / "site"
