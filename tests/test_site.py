@@ -548,3 +548,13 @@ def test_story_pages_make_article_views_only_when_rendered(site_root: Path) -> N
     assert pickle.dumps(lazy) == pickle.dumps(ArticleViews(articles, "ar", loc))
     assert list(lazy) == plain and lazy[0] == plain[0]
     assert str(lazy[0]["body_html"].__html__()).startswith("<p>")
+
+
+def test_story_meta_counts_reports_beside_their_outlets(built: Path) -> None:
+    """The count beside a story's outlets is of its reports (articles), not of outlets."""
+    front = {
+        lang: (built / lang / "index.html").read_text(encoding="utf-8") for lang in ("ar", "en")
+    }
+    assert "4 تقارير" in front["ar"] and "تقرير واحد" in front["ar"]
+    assert "4 reports" in front["en"] and "1 report" in front["en"]
+    assert "sources" not in front["en"].split("<main", 1)[1].lower().split("<footer")[0]
