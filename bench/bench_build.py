@@ -11,8 +11,9 @@ Measured, each as a fresh ``python -m digest build`` process (wall clock, median
 
 * full build: output folder and build cache deleted, translation cache warm; and the same
   with ``search = false`` in digest.toml (no Pagefind bundle);
-* every page again: only the output folder deleted (as after a theme change, every page is
-  rendered, written and indexed; cleaned articles and the grouping come from the cache);
+* every page again: only the output folder deleted (as in CI with ``.digest-cache/``
+  restored: every page is rendered and written; cleaned articles, the grouping and the
+  search bundles come from the cache);
 * no-op: nothing changed since the last build;
 * one edit: one article's paragraph changed since the last build;
 
@@ -91,8 +92,10 @@ def age(root: Path) -> None:
 
 
 def clear_build(root: Path) -> None:
-    """Delete the output folder and the build cache (the translation cache stays warm)."""
+    """Delete the output folder and the build caches, search bundles included (the
+    translation cache stays warm)."""
     shutil.rmtree(root / "site", ignore_errors=True)
+    shutil.rmtree(root / ".digest-cache" / "search", ignore_errors=True)
     for name in ("build-state.pickle", "build-stamp.pickle"):
         (root / ".digest-cache" / name).unlink(missing_ok=True)
 

@@ -482,7 +482,8 @@ class Builder:
         provisional preview build keeps the last bundles; the exact build that follows
         re-indexes.
         """
-        from digest.search_index import SearchIndexError, collect, in_shard
+        from digest.search_bundle_cache import BundleCache
+        from digest.search_index import BackgroundBundle, SearchIndexError, collect, in_shard
 
         old = self._bundle_records()
         changed = any(data is not None for path, data in files.items() if path.endswith(".html"))
@@ -492,22 +493,34 @@ class Builder:
         if provisional and not old:
             return {}
         runs = self._index_shards(files, slugs)
+        fresh = {
+            f: (key, run) for f, (key, run) in runs.items() if isinstance(run, BackgroundBundle)
+        }
         for folder, (_, bundle) in runs.items():
             if bundle is None:
                 files.update(dict.fromkeys(p for p in old if in_shard(p, folder)))
+            elif isinstance(bundle, dict):  # kept from an earlier build of the same pages
+                files.update(bundle)
         try:
-            files.update(collect([bundle for _, bundle in runs.values() if bundle is not None]))
+            files.update(collect([run for _, run in fresh.values()]))
         except SearchIndexError as exc:
             raise BuildError(f"search index: {exc}") from None
+        cache = BundleCache(self.project.cache_dir)
+        for folder, (key, run) in fresh.items():
+            cache.put(folder, key, run.result())
+        cache.keep_only((folder, key) for folder, (key, _) in runs.items())
         return {folder: key for folder, (key, _) in runs.items()}
 
     def _index_shards(
         self,
         files: Mapping[str, bytes | None],
         slugs: list[str],
-    ) -> dict[str, tuple[bytes, BackgroundBundle | None]]:
-        """Per search shard of these pages: its key, and the Pagefind run indexing it
-        (started now), or None where the bundle on disk is still right."""
+    ) -> dict[str, tuple[bytes, BackgroundBundle | dict[str, bytes] | None]]:
+        """Per search shard of these pages: its key, and None where the bundle on disk is
+        still right, else the bundle's files kept from an earlier build of the same pages
+        (:mod:`digest.search_bundle_cache`), else the Pagefind run indexing it (started
+        now)."""
+        from digest.search_bundle_cache import BundleCache
         from digest.search_index import BackgroundBundle, in_shard, shard_key, shard_pages
 
         output = self.project.output
@@ -517,14 +530,15 @@ class Builder:
             if path.endswith(".html")
         }
         old = self._bundle_records()
-        runs: dict[str, tuple[bytes, BackgroundBundle | None]] = {}
+        cache = BundleCache(self.project.cache_dir)
+        runs: dict[str, tuple[bytes, BackgroundBundle | dict[str, bytes] | None]] = {}
         for folder, shard in shard_pages(pages, slugs).items():
             key = shard_key(shard)
             written = [p for p in old if in_shard(p, folder)]
             if self.state.search_keys.get(folder) == key and written and self._on_disk(written):
                 runs[folder] = (key, None)
             else:
-                runs[folder] = (key, BackgroundBundle(shard, folder))
+                runs[folder] = (key, cache.get(folder, key) or BackgroundBundle(shard, folder))
         return runs
 
     def _write(
