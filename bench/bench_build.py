@@ -120,7 +120,7 @@ def stage_times(root: Path) -> dict[str, float]:
     """A full build in this process (translation cache warm), stage by stage."""
     from digest.build import Builder, Project
 
-    shutil.rmtree(root / "site", ignore_errors=True)
+    clear_build(root)
     report = Builder(Project.at(root)).build()
     times = {stage: round(seconds, 3) for stage, seconds in report.timings.items()}
     times["total"] = round(report.seconds, 3)
