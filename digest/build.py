@@ -41,6 +41,7 @@ from digest.workers import worker_count
 if TYPE_CHECKING:
     import jinja2
 
+    from digest.search_bundle_cache import BundleCache
     from digest.search_index import BackgroundBundle
 
 # The cleaner, grouper (SciPy), renderer (Jinja, Babel) and translator are imported
@@ -492,7 +493,8 @@ class Builder:
             return dict(self.state.search_keys)
         if provisional and not old:
             return {}
-        runs = self._index_shards(files, slugs)
+        cache = BundleCache(self.project.cache_dir)
+        runs = self._index_shards(files, slugs, cache)
         fresh = {
             f: (key, run) for f, (key, run) in runs.items() if isinstance(run, BackgroundBundle)
         }
@@ -505,7 +507,6 @@ class Builder:
             files.update(collect([run for _, run in fresh.values()]))
         except SearchIndexError as exc:
             raise BuildError(f"search index: {exc}") from None
-        cache = BundleCache(self.project.cache_dir)
         for folder, (key, run) in fresh.items():
             cache.put(folder, key, run.result())
         cache.keep_only((folder, key) for folder, (key, _) in runs.items())
@@ -515,12 +516,11 @@ class Builder:
         self,
         files: Mapping[str, bytes | None],
         slugs: list[str],
+        cache: BundleCache,
     ) -> dict[str, tuple[bytes, BackgroundBundle | dict[str, bytes] | None]]:
         """Per search shard of these pages: its key, and None where the bundle on disk is
         still right, else the bundle's files kept from an earlier build of the same pages
-        (:mod:`digest.search_bundle_cache`), else the Pagefind run indexing it (started
-        now)."""
-        from digest.search_bundle_cache import BundleCache
+        (``cache``), else the Pagefind run indexing it (started now)."""
         from digest.search_index import BackgroundBundle, in_shard, shard_key, shard_pages
 
         output = self.project.output
@@ -530,7 +530,6 @@ class Builder:
             if path.endswith(".html")
         }
         old = self._bundle_records()
-        cache = BundleCache(self.project.cache_dir)
         runs: dict[str, tuple[bytes, BackgroundBundle | dict[str, bytes] | None]] = {}
         for folder, shard in shard_pages(pages, slugs).items():
             key = shard_key(shard)

@@ -87,11 +87,9 @@ def index_site(site_dir: Path) -> None:
 
 
 def _start_pagefind(site_dir: Path) -> tuple[subprocess.Popen[bytes], IO[bytes]]:
-    """Start Pagefind on ``site_dir``: the process, and the file its output goes to."""
-    binary = pagefind_binary()  # before touching the folder: a missing binary changes nothing
-    bundle = site_dir / BUNDLE_DIR
-    if bundle.is_dir():
-        shutil.rmtree(bundle)
+    """Start Pagefind on ``site_dir`` (a scratch folder of pages, see :func:`_write_pages`):
+    the process, and the file its output goes to."""
+    binary = pagefind_binary()
     command = [str(binary), "--site", str(site_dir), "--output-subdir", BUNDLE_DIR, "--quiet"]
     log = tempfile.TemporaryFile()  # noqa: SIM115  (not a pipe: nobody reads while it runs)
     try:
