@@ -605,13 +605,11 @@ def strict_failure(errors: Sequence[ContentError], translation_note: str | None)
 
 
 def missing_model_hint() -> str | None:
-    """The install hint when no translation model is installed (None when one is)."""
-    from digest.argos_models import INSTALL_HINT, ModelError, find_package
+    """Why no text can be translated (what to run), or None when a model is installed."""
+    from digest.translate import installed_model
 
-    try:
-        return INSTALL_HINT if find_package() is None else None
-    except ModelError as exc:
-        return str(exc)
+    found = installed_model()
+    return found if isinstance(found, str) else None
 
 
 def restore_report(summary: dict[str, Any], output: Path, strict: bool) -> BuildReport:

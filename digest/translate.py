@@ -53,6 +53,15 @@ class TranslationResult:
     message: str | None = None  # why some text has no English, with the fix
 
 
+def installed_model() -> ModelInfo | str:
+    """The installed ar→en package, or why there is none (what to run)."""
+    try:
+        package = find_package()
+    except ModelError as exc:
+        return str(exc)
+    return INSTALL_HINT if package is None else package
+
+
 def translate_texts(
     texts: Sequence[str], cache_dir: Path, *, progress: bool = False
 ) -> TranslationResult:
@@ -61,12 +70,9 @@ def translate_texts(
     A text's sentences are translated one by one and joined with a space; its line breaks
     are kept. Without an installed model, ``english`` is empty and ``message`` says what to run.
     """
-    try:
-        package = find_package()
-    except ModelError as exc:
-        return TranslationResult(message=str(exc))
-    if package is None:
-        return TranslationResult(message=INSTALL_HINT)
+    package = installed_model()
+    if isinstance(package, str):
+        return TranslationResult(message=package)
     result = TranslationResult(model=package.label)
     texts = list(dict.fromkeys(texts))
     with TranslationCache(cache_dir) as cache:
