@@ -232,7 +232,8 @@ def human_titles(stories: list[Story]) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class BodyHtml:
-    """An article's body as HTML (the theme's ``article.body_html``): ``<h4>`` headings,
+    """An article's body as HTML (the theme's ``article.body_html``, which for an editor's
+    English sidecar is its Markdown as HTML instead): ``<h4>`` headings,
     ``<ul>`` lists and ``<p>`` paragraphs, each text as :func:`display_text` shows it.
 
     Built in Python rather than by a template loop (which was a third of the rendering time
@@ -273,12 +274,11 @@ def _article_view(article: Article, lang: str, loc: Localizer) -> dict[str, Any]
         "blocks": blocks,
         "body_html": BodyHtml(blocks),
         "untranslated": bool(texts) and all(t.missing for t in texts),
-        "html": None,
         "human": False,
     }
     if lang == "en" and article.english is not None:
         title, html = _human_translation(article)
-        view.update(html=html, human=True, blocks=[], body_html=Markup(), untranslated=False)
+        view.update(human=True, blocks=[], body_html=Markup(html), untranslated=False)
         if title:
             view["title"] = Text(title)
     return view
