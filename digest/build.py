@@ -154,12 +154,28 @@ def texts_to_translate(stories: list[Story]) -> list[str]:
     for story in stories:
         seen.update(dict.fromkeys([story.headline, *story.summary]))
         for article in story.articles:
-            if article.english is not None or article.lang != "ar":
-                continue
-            seen[article.title] = None
-            for block in article.body:
-                seen.update(dict.fromkeys(block.items if block.kind == "list" else [block.text]))
+            seen.update(dict.fromkeys(_shown_texts(article)))
     return [text for text in seen if script_lang(text) == "ar"]
+
+
+def article_texts(articles: Sequence[Article]) -> list[str]:
+    """The texts of :func:`texts_to_translate` that come from these articles as they are
+    (all but the story summaries): known before the articles are grouped."""
+    from digest.render import script_lang
+
+    seen: dict[str, None] = {}
+    for article in articles:
+        seen.update(dict.fromkeys(_shown_texts(article)))
+    return [text for text in seen if script_lang(text) == "ar"]
+
+
+def _shown_texts(article: Article) -> Iterator[str]:
+    """An article's texts that its English page shows machine-translated."""
+    if article.english is not None or article.lang != "ar":
+        return
+    yield article.title
+    for block in article.body:
+        yield from block.items if block.kind == "list" else [block.text]
 
 
 @contextmanager
@@ -320,18 +336,22 @@ class Builder:
             prime_tokens(state.articles.prefetched())  # tokens made when each was cleaned
             return group_stories(articles, known)
 
-        stories, grouping = state.grouping.group(
-            loaded.articles, known, grouper, provisional=provisional
-        )
-        report.regrouped, report.provisional = grouping == "grouped", grouping == "provisional"
-        lap("group")
-        edited = self._edited_stories(stories) if report.provisional else None
-        result, report.translations_reused = state.translations.translate(
-            texts_to_translate(stories if edited is None else edited),
-            project.cache_dir,
-            progress=progress,
-            prune=edited is None,
-        )
+        # The articles' own texts are looked up in the translation cache in a worker meanwhile.
+        ahead = [] if provisional else article_texts(loaded.articles)
+        with state.translations.ahead(ahead, project.cache_dir):
+            stories, grouping = state.grouping.group(
+                loaded.articles, known, grouper, provisional=provisional
+            )
+            report.regrouped = grouping == "grouped"
+            report.provisional = grouping == "provisional"
+            lap("group")
+            edited = self._edited_stories(stories) if report.provisional else None
+            result, report.translations_reused = state.translations.translate(
+                texts_to_translate(stories if edited is None else edited),
+                project.cache_dir,
+                progress=progress,
+                prune=edited is None,
+            )
         if result.message:
             if strict:
                 raise strict_failure([], result.message)

@@ -20,12 +20,14 @@ under ``.digest-cache/`` by ``digest build``. It remembers
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import os
 import pickle
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -44,6 +46,7 @@ from digest.source import (
 if TYPE_CHECKING:
     from digest.article import Article, Story
     from digest.translate import TranslationResult
+    from digest.workers import InBackground
 
 # The cleaner and the translator are imported when first needed, so that checking whether
 # anything changed stays cheap.
@@ -372,6 +375,9 @@ class GroupingMemo:
             self.key = (self.key[0], tuple(sorted(index.items())))
 
 
+AHEAD_MIN_TEXTS = 1000  # fewer new texts are not worth a worker process (see TranslationMemo.ahead)
+
+
 class TranslationMemo:
     """English of every text seen, so only new texts are sent to the translator.
 
@@ -384,6 +390,37 @@ class TranslationMemo:
         self.english: dict[str, str] = {}
         self.unavailable: set[str] = set()
         self.message: str | None = None
+        self._ahead: tuple[list[str], InBackground[TranslationResult]] | None = None
+
+    def _known(self, texts: Iterable[str]) -> list[str]:
+        """Those of ``texts`` this memo has no answer for (forgets all if models changed)."""
+        model = model_stamp()
+        if model != self.model:
+            self.model, self.english, self.unavailable, self.message = model, {}, set(), None
+        return [t for t in texts if t not in self.english and t not in self.unavailable]
+
+    @contextmanager
+    def ahead(self, texts: Sequence[str], cache_dir: Path) -> Iterator[None]:
+        """Look up ``texts`` (the articles' own) in the translation cache in a worker
+        process while the build goes on inside the block (grouping the stories, whose
+        summaries are the only texts left); :meth:`translate` then takes them, and
+        translates what was not cached. The worker never loads the model: a forked
+        process must not use the thread pools of a model this one may have loaded. Not
+        worth a process for a few new texts. A worker still running when the block ends
+        (an error) is stopped."""
+        from digest.translate import translate_texts
+        from digest.workers import InBackground
+
+        missing = self._known(texts)
+        if len(missing) >= AHEAD_MIN_TEXTS:
+            work = functools.partial(translate_texts, missing, cache_dir, cached_only=True)
+            self._ahead = (missing, InBackground(work, fork=True))
+        try:
+            yield
+        finally:
+            if self._ahead is not None:
+                self._ahead[1].close()
+                self._ahead = None
 
     def translate(
         self, texts: Sequence[str], cache_dir: Path, *, progress: bool = False, prune: bool = True
@@ -395,16 +432,20 @@ class TranslationMemo:
         """
         from digest.translate import TranslationResult, translate_texts
 
-        model = model_stamp()
-        if model != self.model:
-            self.model, self.english, self.unavailable, self.message = model, {}, set(), None
-        missing = [t for t in texts if t not in self.english and t not in self.unavailable]
         result = TranslationResult()
-        if missing:
-            result = translate_texts(missing, cache_dir, progress=progress)
+        sent: set[str] = set()
+        if self._ahead is not None:
+            ahead, work = self._ahead
+            self._ahead = None
+            result = work.result()  # what was cached; the rest is translated next
             self.english.update(result.english)
-            self.unavailable.update(t for t in missing if t not in result.english)
-            self.message = result.message or self.message
+            sent.update(ahead)
+        missing = self._known(texts)
+        if missing:
+            more = translate_texts(missing, cache_dir, progress=progress)
+            self._learn(missing, more)
+            sent.update(missing)
+            result.merge(more)
         if prune:
             self.english = {t: self.english[t] for t in texts if t in self.english}  # page order
             self.unavailable &= set(texts)
@@ -412,7 +453,15 @@ class TranslationMemo:
             self.message = None
         result.english = self.english
         result.message = result.message or self.message
-        return result, len(texts) - len(missing)
+        return result, sum(1 for t in texts if t not in sent)
+
+    def _learn(self, texts: Sequence[str], result: TranslationResult) -> None:
+        self.english.update(result.english)
+        self.unavailable.update(t for t in texts if t not in result.english)
+        self.message = result.message or self.message
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_ahead": None}
 
 
 def page_key(salt: bytes, template: str, path: str, context: Mapping[str, Any]) -> bytes | None:

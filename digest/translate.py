@@ -51,6 +51,16 @@ class TranslationResult:
     cached: int = 0  # sentences taken from the cache
     model: str | None = None  # installed package, e.g. "ar→en 1.0"
     message: str | None = None  # why some text has no English, with the fix
+    sentences: set[bytes] = field(default_factory=set)  # digests of the distinct sentences
+
+    def merge(self, other: TranslationResult) -> None:
+        """Add the result of translating other texts (sentences counted once)."""
+        self.english.update(other.english)
+        self.translated += other.translated
+        self.sentences |= other.sentences
+        self.cached = len(self.sentences) - self.translated
+        self.model = self.model or other.model
+        self.message = self.message or other.message
 
 
 def installed_model() -> ModelInfo | str:
@@ -63,12 +73,14 @@ def installed_model() -> ModelInfo | str:
 
 
 def translate_texts(
-    texts: Sequence[str], cache_dir: Path, *, progress: bool = False
+    texts: Sequence[str], cache_dir: Path, *, progress: bool = False, cached_only: bool = False
 ) -> TranslationResult:
     """Translate each text (a title, heading, paragraph or list item) to English.
 
     A text's sentences are translated one by one and joined with a space; its line breaks
     are kept. Without an installed model, ``english`` is empty and ``message`` says what to run.
+    ``cached_only``: translate nothing, give the texts whose sentences are all in the cache
+    (a worker process that must not load the model does so).
     """
     package = installed_model()
     if isinstance(package, str):
@@ -84,6 +96,14 @@ def translate_texts(
         )
         found = cache.lookup(key, needed)
         missing = [s for s in needed if s not in found]
+        if missing and cached_only:  # leave out the texts with a sentence not cached
+            gaps = set(missing)
+            layout = {
+                text: lines
+                for text, lines in layout.items()
+                if not any(normalise(s) in gaps for line in lines for s in line)
+            }
+            needed, missing = [s for s in needed if s not in gaps], []
         if missing:
             _translate_into(cache, key, str(package.path), missing, found, progress=progress)
             result.translated = len(missing)
@@ -99,8 +119,13 @@ def translate_texts(
     every = split_digests(sentence_digests(needed)).union(
         *(split_digests(digests) for _, digests in known.values())
     )
+    result.sentences = every
     result.cached = len(every) - len(missing)
-    result.english = {text: (known.get(text) or fresh[text])[0] for text in texts}
+    result.english = {
+        text: (known.get(text) or fresh[text])[0]
+        for text in texts
+        if text in known or text in fresh
+    }
     return result
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 # multiprocessing and concurrent.futures are imported when there is work to share, so that a
 # build which finds nothing changed does not pay for them.
@@ -28,6 +28,7 @@ MAX_WORKERS = 8
 WORKERS_VARIABLE = "DIGEST_WORKERS"
 
 _task: tuple[Callable[[Any], Any], Sequence[Any]] | None = None  # inherited by the workers
+_background: Callable[[], Any] | None = None  # inherited by an InBackground worker
 
 
 def worker_count() -> int:
@@ -94,3 +95,80 @@ def _run_chunk(start: int, end: int) -> list[Any]:
     assert _task is not None, "map_in_workers forks its workers after setting the task"
     function, items = _task
     return [function(items[i]) for i in range(start, end)]
+
+
+class InBackground(Generic[R]):
+    """``function()`` computed in a forked worker process while this one goes on, when the
+    caller judges it worth a fork (``fork``) and forking is safe here; otherwise computed
+    here, when :meth:`result` is first asked for. The result is the same either way (it
+    must be picklable). Use it as a context manager: a worker whose result nobody waits
+    for is stopped."""
+
+    def __init__(self, function: Callable[[], R], *, fork: bool) -> None:
+        global _background
+        self._function: Callable[[], R] | None = function
+        self._process: Any = None
+        self._reader: Any = None
+        self.forked = False  # computed in a worker process
+        if not fork or not _can_fork():
+            return
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self._reader, writer = context.Pipe(duplex=False)
+        _background = function
+        try:
+            self._process = context.Process(target=_run_background, args=(writer,), daemon=True)
+            self._process.start()
+            self.forked = True
+        finally:
+            _background = None
+            writer.close()
+
+    def result(self) -> R:
+        """The function's result (raises what it raised)."""
+        if self._process is None:
+            assert self._function is not None, "result() asked for twice"
+            function, self._function = self._function, None
+            return function()
+        try:
+            ok, value = self._reader.recv()
+        except EOFError:
+            raise RuntimeError("a background worker process died") from None
+        finally:
+            self.close()
+        if not ok:
+            raise value
+        return value
+
+    def close(self) -> None:
+        """Stop the worker if it is still working (its result is lost)."""
+        if self._process is not None:
+            if self._process.is_alive():
+                self._process.terminate()
+            self._process.join()
+            self._reader.close()
+            self._process = None
+            self._function = None
+
+    def __enter__(self) -> InBackground[R]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _run_background(writer: Any) -> None:
+    """In an :class:`InBackground` worker: send back the inherited function's result, or
+    the exception it raised."""
+    import pickle
+
+    assert _background is not None, "InBackground forks its worker after setting the function"
+    try:
+        outcome: tuple[bool, Any] = (True, _background())
+    except BaseException as exc:  # the parent raises it
+        outcome = (False, exc)
+    try:
+        writer.send(outcome)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        writer.send((False, RuntimeError(f"{type(outcome[1]).__name__}: {outcome[1]}")))

@@ -278,3 +278,31 @@ def test_a_cache_from_before_text_digests_still_serves(argos_installed, tmp_path
     tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master")}
     db.close()
     assert "text_translations" not in tables and "text_english" in tables
+
+
+def test_articles_translated_in_a_worker_while_grouping_give_the_same_site(
+    argos_installed, tmp_path, monkeypatch
+):
+    """A big build translates the articles' texts in a worker process while it groups the
+    stories (``TranslationMemo.ahead``); the seeds are too few for it, unless told. Same
+    pages, and the same counts, as translating after grouping."""
+    import digest.incremental
+    import digest.workers
+
+    after = build_site(site_copy(tmp_path / "after"))
+    monkeypatch.setattr(digest.incremental, "AHEAD_MIN_TEXTS", 1)
+    started: list[digest.workers.InBackground] = []
+
+    class Recorded(digest.workers.InBackground):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            started.append(self)
+
+    monkeypatch.setattr(digest.workers, "InBackground", Recorded)
+    ahead = build_site(site_copy(tmp_path / "ahead"))
+    assert [work.forked for work in started] == [(os.cpu_count() or 1) > 1]
+    assert ahead.translated == after.translated > 100
+    assert ahead.cached == after.cached
+    assert _english_pages(tmp_path / "ahead") == _english_pages(tmp_path / "after")
+    again = build_site(site_copy(tmp_path / "again", cache_from=tmp_path / "ahead"))
+    assert (again.translated, again.cached) == (0, after.translated + after.cached)

@@ -12,7 +12,7 @@ from preview_support import site_files
 
 from digest.build import Builder, BuildError, Project, build_site
 from digest.incremental import PARALLEL_MIN_FILES
-from digest.workers import WORKERS_VARIABLE, map_in_workers
+from digest.workers import WORKERS_VARIABLE, InBackground, map_in_workers
 
 ROOT = Path(__file__).resolve().parent.parent
 multicore = pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs two cores")
@@ -128,3 +128,39 @@ def test_failed_build_leaves_no_search_run_behind(generated, tmp_path, monkeypat
         build_site(project)
     assert list((tmp_path / "tmp").iterdir()) == []
     assert not project.output.exists()
+
+
+@multicore
+def test_in_background_computes_in_another_process_meanwhile():
+    import time
+
+    started = time.monotonic()
+    with InBackground(lambda: (time.sleep(0.5), os.getpid())[1], fork=True) as work:
+        assert work.forked and time.monotonic() - started < 0.4  # this process went on
+        assert work.result() not in (os.getpid(), None)
+
+
+def test_in_background_without_a_fork_computes_here_when_asked():
+    calls: list[int] = []
+    work = InBackground(lambda: calls.append(os.getpid()) or "done", fork=False)
+    assert not work.forked and calls == []
+    assert work.result() == "done" and calls == [os.getpid()]
+
+
+@multicore
+@pytest.mark.parametrize("fork", [True, False])
+def test_in_background_raises_what_the_function_raised(fork: bool) -> None:
+    def fails() -> None:
+        raise ValueError("no such model")
+
+    with pytest.raises(ValueError, match="no such model"):
+        InBackground(fails, fork=fork).result()
+
+
+@multicore
+def test_in_background_worker_nobody_waits_for_is_stopped():
+    import time
+
+    with InBackground(lambda: time.sleep(60), fork=True) as work:
+        process = work._process
+    assert not process.is_alive()
