@@ -84,10 +84,11 @@ def choose_summary(
     if not found:
         return ()
     scores = centrality + np.array([LEAD_BONUS if p == 0 else 0.0 for _, p, _ in found])
-    overlap = (vectors @ vectors.T).toarray()
+    dense, columns = _dense_rows(vectors)
+    overlap = dense @ dense.T
     if event_columns is not None and event_columns.any():
-        events = (vectors[:, event_columns] > 0).astype(np.float64)
-        same_event = (events @ events.T).toarray() > 0
+        events = (dense[:, event_columns[columns]] > 0).astype(np.float64)
+        same_event = (events @ events.T) > 0
         overlap = np.where(same_event, np.maximum(overlap, 1.0), overlap)
     order = sorted(range(len(found)), key=lambda i: (-scores[i], found[i][0], found[i][1], i))
     limit = MAX_SENTENCES_BIG if n_articles >= 4 else MAX_SENTENCES
@@ -102,6 +103,17 @@ def choose_summary(
                 continue
             chosen.append(i)
     return tuple(found[i][2] for i in chosen)
+
+
+def _dense_rows(vectors: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+    """A few sparse rows as a dense array over just the columns they use, and those
+    columns (a story's sentences: numpy on a small array is ten times faster than
+    scipy's sparse products)."""
+    columns, inverse = np.unique(vectors.indices, return_inverse=True)
+    dense = np.zeros((vectors.shape[0], len(columns)))
+    rows = np.repeat(np.arange(vectors.shape[0]), np.diff(vectors.indptr))
+    np.add.at(dense, (rows, inverse), vectors.data)  # as a sparse product sums repeats
+    return dense, columns
 
 
 def choose_headline(articles: Sequence[Article], centrality: Sequence[float]) -> str:
