@@ -193,8 +193,21 @@ def _marker_pattern(markers: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(rf"{re.escape(m)}(?= |\Z)" for m in markers))
 
 
+_HEAD = 24  # characters whose folded first word is compared with the markers' first words
+
+
+@lru_cache(maxsize=64)
+def _first_words(markers: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(m.split(" ", 1)[0] for m in markers)
+
+
 def starts_with(text: str, markers: tuple[str, ...]) -> str | None:
     """The first of ``markers`` that ``bare(text)`` starts with (as whole words), if any."""
+    # Most lines start with no marker's first word: tell from a short head (folding is
+    # per character, so a word the head completes is the whole text's first word).
+    first, space, _ = bare(text[:_HEAD]).partition(" ")
+    if (space or len(text) <= _HEAD) and first not in _first_words(markers):
+        return None
     plain = bare(text) if len(text) <= 80 else bare(text[:80]) + " …"  # markers are short
     match = _marker_pattern(markers).match(plain)
     return match.group() if match else None
@@ -695,8 +708,12 @@ def derive_headline(lead: str, limit: int = MAX_TITLE) -> str:
 def detect_lang(blocks: list[Block]) -> str:
     """``"ar"`` when Arabic letters outnumber Latin ones, else ``"en"``."""
     text = " ".join(b.plain_text() for b in blocks)
-    arabic = sum(map(len, _ARABIC_RUN.findall(text)))
-    latin = sum(map(len, _LATIN_RUN.findall(text)))
+    latin = sum(map(len, _LATIN_RUN.findall(text)))  # few or none in an Arabic article
+    arabic = 0
+    for run in _ARABIC_RUN.finditer(text):  # counted only as far as needed
+        if arabic >= latin:
+            break
+        arabic += run.end() - run.start()
     return "ar" if arabic >= latin else "en"
 
 

@@ -15,11 +15,18 @@ from hypothesis import strategies as st
 from digest.article import Article, Block, SourceFile
 from digest.build import load_articles
 from digest.clean import (
+    AUTHOR_LABELS,
+    CUT_MARKERS,
+    DATELINE_LABELS,
+    PUBLISHER_LABELS,
+    SOURCE_LABELS,
     CleaningError,
     clean_article,
     derive_headline,
+    detect_lang,
     parsed_markdown_units,
     plain_paragraphs,
+    starts_with,
 )
 from digest.cli import main
 from digest.source import read_sources
@@ -611,3 +618,55 @@ def test_a_file_of_menu_lines_is_not_an_article() -> None:
     menu = "الرئيسية\nأخبار\nرياضة\nاقتصاد\nاقرأ أيضاً:\nجميع الحقوق محفوظة © 2025\n"
     with pytest.raises(CleaningError, match=r"menu\.txt: no article text found"):
         clean_article(SourceFile("menu.txt", menu, "txt"))
+
+
+def _starts_with_as_before(text: str, markers: tuple[str, ...]) -> str | None:
+    """``starts_with`` without its short-head shortcut (how it was written first)."""
+    import re
+
+    from digest.clean import bare
+
+    plain = bare(text) if len(text) <= 80 else bare(text[:80]) + " …"
+    pattern = "|".join(rf"{re.escape(m)}(?= |\Z)" for m in markers)
+    match = re.match(pattern, plain)
+    return match.group() if match else None
+
+
+_MARKER_SETS = (CUT_MARKERS, DATELINE_LABELS, PUBLISHER_LABELS + AUTHOR_LABELS, SOURCE_LABELS)
+_RAW_MARKERS = [m for markers in _MARKER_SETS for m in markers] + [
+    "اقرأ أيضاً:",
+    "إقرأ ايضا",
+    "المصدر :",
+    "كلمات دلالية",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    head=st.sampled_from(["", " ", "«", "- ", "ـ", "\u064b", "**"]),
+    marker=st.sampled_from(_RAW_MARKERS),
+    glue=st.sampled_from(["", " ", ":", ": ", "ـ", "\u0651", "\u200f", "،", "-", "ً "]),
+    rest=st.text(
+        alphabet=st.sampled_from(
+            list("ابتثجحخدذرسشصضطظعغفقكلمنهويىةءأإآ ؤئ ،:.-«»\u064e\u0640AbZ19 ")
+        ),
+        max_size=90,
+    ),
+    cut=st.integers(min_value=0, max_value=120),
+)
+def test_marker_shortcut_finds_what_the_full_comparison_finds(head, marker, glue, rest, cut):
+    """``starts_with`` decides most lines from a short head: the same answer as
+    comparing the whole folded start, for marker-like and other lines of any length."""
+    for text in (head + marker + glue + rest, (head + marker + glue + rest)[:cut], rest):
+        for markers in _MARKER_SETS:
+            assert starts_with(text, markers) == _starts_with_as_before(text, markers)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("ابتث جحخ ab CD 12 .،")), max_size=40)))
+def test_language_is_arabic_when_arabic_letters_are_not_fewer_than_latin(paragraphs):
+    blocks = [Block("paragraph", p) for p in paragraphs]
+    text = " ".join(paragraphs)
+    arabic = sum("\u0600" <= c <= "\u06ff" for c in text)  # letters and the Arabic comma
+    latin = sum(c.isascii() and c.isalpha() for c in text)
+    assert detect_lang(blocks) == ("ar" if arabic >= latin else "en")
