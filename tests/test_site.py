@@ -530,8 +530,10 @@ def test_an_english_article_is_shown_as_written_on_english_pages(tmp_path: Path)
 
 
 def test_story_pages_make_article_views_only_when_rendered(site_root: Path) -> None:
-    """Article views are made lazily (an edit renders two pages of a thousand), but a page's
-    render key still covers them: the lazy list pickles as the list of views."""
+    """Article views are made lazily (an edit renders two pages of a thousand), and a
+    page's render key covers them without making them: the lazy list pickles as what the
+    views are made from, which changes when an article or its English does."""
+    import dataclasses
     import pickle
 
     from digest.build import load_articles
@@ -542,12 +544,22 @@ def test_story_pages_make_article_views_only_when_rendered(site_root: Path) -> N
     articles = stories[0].articles
     loc = Localizer("ar", {})
     lazy = ArticleViews(articles, "ar", loc)
+    key = pickle.dumps(lazy)
     assert lazy._views is None and len(lazy) == len(articles)
+    assert key == pickle.dumps(ArticleViews(articles, "ar", loc))
     plain = [_article_view(a, "ar", loc) for a in articles]
-    assert pickle.loads(pickle.dumps(lazy)) == plain
-    assert pickle.dumps(lazy) == pickle.dumps(ArticleViews(articles, "ar", loc))
     assert list(lazy) == plain and lazy[0] == plain[0]
     assert str(lazy[0]["body_html"].__html__()).startswith("<p>")
+
+    edited = dataclasses.replace(articles[0], title=articles[0].title + "!")
+    assert pickle.dumps(ArticleViews([edited, *articles[1:]], "ar", loc)) != key
+    assert pickle.dumps(ArticleViews(articles, "en", Localizer("en", {}))) != key
+    english = {articles[0].title: "A title"}
+    before = pickle.dumps(ArticleViews(articles, "en", Localizer("en", english)))
+    english[articles[0].title] = "Another title"
+    assert pickle.dumps(ArticleViews(articles, "en", Localizer("en", english))) != before
+    english.pop(articles[0].title)  # the Arabic title (no English) is not what it was
+    assert pickle.dumps(ArticleViews(articles, "en", Localizer("en", english))) != before
 
 
 def test_story_meta_counts_reports_beside_their_outlets(built: Path) -> None:
