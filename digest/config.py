@@ -10,7 +10,7 @@ from typing import Any
 DEFAULT_TITLE = {"ar": "الموجز", "en": "The Digest"}
 DEFAULT_DESCRIPTION = {
     "ar": "أهم الأخبار من الصحافة العربية، مجمّعة حسب الحدث.",
-    "en": "The news from the Arabic press, grouped by event and machine-translated.",
+    "en": "The news from the Arabic press, grouped by event.",
 }
 DEFAULT_BASE_URL = "http://127.0.0.1:8000/"
 LANGS = ("ar", "en")

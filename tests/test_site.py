@@ -570,3 +570,10 @@ def test_story_meta_counts_reports_beside_their_outlets(built: Path) -> None:
     assert "4 تقارير" in front["ar"] and "تقرير واحد" in front["ar"]
     assert "4 reports" in front["en"] and "1 report" in front["en"]
     assert "sources" not in front["en"].split("<main", 1)[1].lower().split("<footer")[0]
+
+
+def test_english_description_claims_no_translation_the_site_lacks(built: Path) -> None:
+    """Built without a model: no English page says it was machine-translated, not even in
+    the default description."""
+    for page in (built / "en").rglob("*.html"):
+        assert "machine-translated" not in page.read_text(encoding="utf-8"), page
