@@ -193,11 +193,25 @@ class Localizer:
 
 def _outlet_view(name: str, loc: Localizer) -> dict[str, Any]:
     """An outlet as pages show it: on English pages by its English name when it has one
-    (see :mod:`digest.outlets`); ``lang`` is ``ar`` when the name shown is in Arabic."""
-    shown = name
-    if loc.lang == "en":
-        shown = loc.outlets.english(name) or name
-    return {"name": shown, "path": outlet_path(loc.lang, name), "lang": script_lang(shown)}
+    (see :mod:`digest.outlets`); ``lang`` is ``ar`` when the name shown is in Arabic. Its
+    page's address, in both languages, comes from that English name (``outlets/al-jazeera/``;
+    names of one outlet, الجزيرة and الجزيرة نت, share it), else from the Arabic one."""
+    english = loc.outlets.english(name)
+    shown = english or name if loc.lang == "en" else name
+    return {
+        "name": shown,
+        "path": outlet_path(loc.lang, english or name),
+        "lang": script_lang(shown),
+    }
+
+
+def _outlet_views(names: Sequence[str], loc: Localizer) -> list[dict[str, Any]]:
+    """Views of these outlets, one per outlet page (the first of an outlet's names)."""
+    views: dict[str, dict[str, Any]] = {}
+    for name in names:
+        view = _outlet_view(name, loc)
+        views.setdefault(view["path"], view)
+    return list(views.values())
 
 
 def _block_view(block: Block, loc: Localizer) -> dict[str, Any]:
@@ -368,7 +382,7 @@ def _story_view(story: Story, lang: str, loc: Localizer, strings: Mapping[str, A
         "date_text": human_date(story.date, lang),
         "day_path": day_path(lang, story.date),
         "rfc822": rfc822(story.date) if story.date else None,
-        "outlets": [_outlet_view(o, loc) for o in outlets],
+        "outlets": _outlet_views(outlets, loc),
         "summary": summary,
         "summary_missing": bool(summary) and all(s.missing for s in summary),
         "article_count": len(story.articles),

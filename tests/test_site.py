@@ -473,8 +473,38 @@ def test_english_pages_name_outlets_in_english(tmp_path: Path) -> None:
     build_site(project)
     html = story.read_text(encoding="utf-8")
     assert "<bdi>Al-Fajr Gate</bdi>" in html and "El Fagr" not in html
-    outlet_page = project.output / "en" / "outlets" / "bwaba-al-fjr" / "index.html"
+    outlet_page = project.output / "en" / "outlets" / "al-fajr-gate" / "index.html"
     assert "Al-Fajr Gate" in outlet_page.read_text(encoding="utf-8")
+    assert not (project.output / "en" / "outlets" / "el-fagr").exists()  # its old address
+
+
+def test_outlet_pages_are_named_by_the_outlets_english_names(tmp_path: Path) -> None:
+    """``outlets/el-fagr/`` in both languages, not a letter-by-letter romanisation of
+    بوابة الفجر; two names of one outlet (الجزيرة, الجزيرة نت) share its page; an outlet
+    with no English name is romanised from its Arabic name."""
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "tests" / "fixtures" / "seeds", content)
+    for name, outlet, title in (
+        ("jazeera.md", "الجزيرة", "وزير الخارجية القطري يزور عمان لبحث التعاون"),
+        ("jazeera-net.md", "الجزيرة نت", "افتتاح معرض الكتاب في الدوحة بمشاركة واسعة"),
+        ("unknown.md", "جريدة المدينة الصغيرة", "مهرجان الزيتون السنوي يعود إلى القرية"),
+    ):
+        body = f"{title} في خبر طويل بما يكفي ليكون فقرة كاملة من المقال.\n"
+        (content / name).write_text(
+            f"---\ntitle: {title}\ndate: 2024-05-01\nsource: {outlet}\n---\n\n{body}",
+            encoding="utf-8",
+        )
+    project = Project.at(tmp_path)
+    build_site(project)
+    for lang in ("ar", "en"):
+        slugs = sorted(p.name for p in (project.output / lang / "outlets").iterdir() if p.is_dir())
+        assert "el-fagr" in slugs and "al-amsar" in slugs and "al-jazeera" in slugs
+        assert "bwaba-al-fjr" not in slugs and not any(s.startswith("al-jzyra") for s in slugs)
+        assert "jryda-al-mdyna-al-sghyra" in slugs
+    jazeera = (project.output / "en" / "outlets" / "al-jazeera" / "index.html").read_text("utf-8")
+    assert "2 stories" in jazeera
+    arabic = (project.output / "ar" / "outlets" / "al-jazeera" / "index.html").read_text("utf-8")
+    assert "الجزيرة نت" in arabic
 
 
 def test_outlet_names_must_be_text(tmp_path: Path) -> None:
