@@ -99,6 +99,7 @@ class DevServer:
         self._stopping = False
         self._threads: list[threading.Thread] = []
         self.last_report: BuildReport | None = None
+        self._warned: set[str] = set()  # warnings already shown
 
     @property
     def url(self) -> str:
@@ -259,6 +260,10 @@ class DevServer:
                 f"{report.pages_deleted} deleted"
                 + ("; regrouping next" if report.provisional else "")
             )
+        for warning in report.warnings:  # each once, while it holds (as `digest build` says)
+            if warning not in self._warned:
+                self.log(f"  warning: {warning}")
+        self._warned = set(report.warnings)
         kept = self.builder.state.articles.entries  # articles whose last good version shows
         for item in report.errors:
             shown = "its last good version is shown" if item.path in kept else "not shown yet"

@@ -291,6 +291,10 @@ def test_links_use_the_preview_address_unless_base_url_is_set(tmp_path: Path) ->
         assert run.url("ar/stories/") in run.get("ar/feed.xml")[2].decode("utf-8")
     finally:
         run.server.stop()
+    # the editor is told, as `digest build` tells, once (not at every rebuild)
+    warned = [line for line in run.lines if "warning: base_url is not set" in line]
+    assert len(warned) == 1 and run.url() in warned[0]
+    assert sum("warning: No Arabic→English translation model" in line for line in run.lines) == 1
     run.project.config_file.write_text('base_url = "https://news.example/"\n', "utf-8")
     run = Running(run.project)
     run.server.start()
@@ -299,6 +303,7 @@ def test_links_use_the_preview_address_unless_base_url_is_set(tmp_path: Path) ->
         assert '<link rel="canonical" href="https://news.example/ar/">' in page
     finally:
         run.server.stop()
+    assert not any("base_url is not set" in line for line in run.lines)
 
 
 def test_preview_after_a_build_uses_its_own_address_and_the_next_build_not(

@@ -607,3 +607,16 @@ def test_english_description_claims_no_translation_the_site_lacks(built: Path) -
     the default description."""
     for page in (built / "en").rglob("*.html"):
         assert "machine-translated" not in page.read_text(encoding="utf-8"), page
+
+
+def test_untranslated_headlines_say_so_on_the_landing_and_search_pages(built: Path) -> None:
+    """Without a model: the landing page's English list marks its Arabic headlines, and
+    the English search page says why it finds nothing, linking to the Arabic search."""
+    landing = (built / "index.html").read_text(encoding="utf-8")
+    english = landing.split('<section lang="en"', 1)[1]
+    assert english.count("not translated yet") == english.count('class="untranslated"') > 0
+    search = (built / "en" / "search" / "index.html").read_text(encoding="utf-8")
+    assert "English search finds translated stories only" in search
+    assert 'href="../../ar/search/"' in search
+    arabic_search = (built / "ar" / "search" / "index.html").read_text(encoding="utf-8")
+    assert 'role="note"' not in arabic_search.split("<main", 1)[1]
