@@ -405,16 +405,18 @@ class TranslationMemo:
         process while the build goes on inside the block (grouping the stories, whose
         summaries are the only texts left); :meth:`translate` then takes them, and
         translates what was not cached. The worker never loads the model: a forked
-        process must not use the thread pools of a model this one may have loaded. Not
-        worth a process for a few new texts. A worker still running when the block ends
-        (an error) is stopped."""
+        process must not use the thread pools of a model this one may have loaded. Only
+        for many new texts, and where a worker process can be forked. A worker still
+        running when the block ends (an error) is stopped."""
         from digest.translate import translate_texts
         from digest.workers import InBackground
 
         missing = self._known(texts)
         if len(missing) >= AHEAD_MIN_TEXTS:
-            work = functools.partial(translate_texts, missing, cache_dir, cached_only=True)
-            self._ahead = (missing, InBackground(work, fork=True))
+            lookup = functools.partial(translate_texts, missing, cache_dir, cached_only=True)
+            work = InBackground(lookup, fork=True)
+            if work.forked:  # else translate() does it all in one pass, as it would here
+                self._ahead = (missing, work)
         try:
             yield
         finally:

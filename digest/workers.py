@@ -8,6 +8,9 @@ and only the results come back. Forking is only safe in a process with no other 
 (``digest serve`` has some; it rebuilds a few pages at a time anyway), so otherwise, with
 few items or with one core, the work runs here. The results are the same either way.
 
+:class:`InBackground` runs one function in a forked worker while this process does
+something else (a build looks up translations while it groups the stories).
+
 ``DIGEST_WORKERS=N`` in the environment caps the number of worker processes (``1``: none).
 """
 
