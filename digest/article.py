@@ -8,6 +8,7 @@ Stages only exchange these frozen dataclasses, so each stage can be tested alone
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -63,6 +64,13 @@ class Article:
     url: str | None = None
     story: str | None = None  # editor's pin: front matter ``story:``
     english: str | None = None  # human translation (Markdown) that replaces machine output
+
+    def texts(self) -> Iterator[str]:
+        """Its texts as pages show them one by one: the title, then each heading,
+        paragraph and list item."""
+        yield self.title
+        for block in self.body:
+            yield from block.items if block.kind == "list" else (block.text,)
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -171,11 +171,8 @@ def article_texts(articles: Sequence[Article]) -> list[str]:
 
 def _shown_texts(article: Article) -> Iterator[str]:
     """An article's texts that its English page shows machine-translated."""
-    if article.english is not None or article.lang != "ar":
-        return
-    yield article.title
-    for block in article.body:
-        yield from block.items if block.kind == "list" else [block.text]
+    if article.english is None and article.lang == "ar":
+        yield from article.texts()
 
 
 @contextmanager

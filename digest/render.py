@@ -329,7 +329,7 @@ class ArticleViews(Sequence[dict[str, Any]]):
     def __reduce__(self) -> tuple[type, tuple[tuple[Any, ...]]]:
         english = self._loc.english if self._lang != "ar" else {}
         made_from = [
-            (article_digest(a), [english.get(t) for t in _article_texts(a)] if english else None)
+            (article_digest(a), [english.get(t) for t in a.texts()] if english else None)
             for a in self._articles
         ]
         return tuple, ((self._lang, made_from),)
@@ -347,13 +347,6 @@ def article_digest(article: Article) -> bytes:
         data = pickle.dumps(article, protocol=5)
         found = _ARTICLE_DIGESTS[id(article)] = (article, hashlib.blake2b(data).digest())
     return found[1]
-
-
-def _article_texts(article: Article) -> Iterator[str]:
-    """The texts a view of the article localizes: title, then each block's text or items."""
-    yield article.title
-    for block in article.body:
-        yield from block.items if block.kind == "list" else (block.text,)
 
 
 def _plain(text: str, limit: int = 200) -> str:
