@@ -620,3 +620,21 @@ def test_untranslated_headlines_say_so_on_the_landing_and_search_pages(built: Pa
     assert 'href="../../ar/search/"' in search
     arabic_search = (built / "ar" / "search" / "index.html").read_text(encoding="utf-8")
     assert 'role="note"' not in arabic_search.split("<main", 1)[1]
+
+
+def test_a_story_page_lists_its_reports_with_links_to_each(built: Path) -> None:
+    """A story of several reports opens its sources with a list of them (title, outlet),
+    each linking to the report below; a single report needs no list."""
+    import re
+
+    for lang in ("ar", "en"):
+        for page in (built / lang / "stories").glob("*/index.html"):
+            html = page.read_text(encoding="utf-8")
+            reports = re.findall(r'<article class="source-article" id="(article-\d+)"', html)
+            index = re.search(r'<ol class="source-index"[^>]*>(.*?)</ol>', html, re.S)
+            if len(reports) < 2:
+                assert index is None, page
+                continue
+            assert index is not None, page
+            links = re.findall(r'<a href="#(article-\d+)"', index.group(1))
+            assert links == reports, page
