@@ -333,8 +333,12 @@ class Builder:
             prime_tokens(state.articles.prefetched())  # tokens made when each was cleaned
             return group_stories(articles, known)
 
-        # The articles' own texts are looked up in the translation cache in a worker meanwhile.
-        ahead = [] if provisional else article_texts(loaded.articles)
+        # The new articles' own texts are looked up in the translation cache in a worker
+        # meanwhile (any others the memo lacks, after a model change, are looked up next).
+        fresh = set(loaded.changed)
+        ahead = (
+            [] if provisional else article_texts([a for a in loaded.articles if a.source in fresh])
+        )
         with state.translations.ahead(ahead, project.cache_dir):
             stories, grouping = state.grouping.group(
                 loaded.articles, known, grouper, provisional=provisional
