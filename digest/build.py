@@ -121,6 +121,21 @@ class Project:
         return self.root / CACHE_DIR
 
     @property
+    def state_tag(self) -> str:
+        """Which saved build state is this output folder's: ``site/`` has the plain one,
+        another folder (``digest serve``'s preview, an ``--output``) its own, so that a
+        build into one never makes the next build into the other start over."""
+        if self.output.absolute() == (self.root / "site").absolute():
+            return ""
+        return hashlib.blake2b(str(self.output.absolute()).encode(), digest_size=4).hexdigest()
+
+    @property
+    def preview(self) -> Path:
+        """Where ``digest serve`` builds unless told otherwise: never ``site/``, which only
+        ``digest build`` writes (for publishing)."""
+        return self.cache_dir / "preview"
+
+    @property
     def static(self) -> Path:
         """Files copied into the site as they are (``CNAME``, ``robots.txt``, ...)."""
         return self.root / "static"
@@ -660,13 +675,15 @@ def build_site(project: Project, *, strict: bool = False, progress: bool = False
         builder = Builder(project)
         stamp, digest = builder.stamp()
         if not stamp.racy:
-            summary = saved_build_summary(project.cache_dir, code_version(), digest, project.output)
+            summary = saved_build_summary(
+                project.cache_dir, code_version(), digest, project.output, project.state_tag
+            )
             if summary is not None:
                 report = restore_report(summary, project.output, strict)
                 report.seconds = time.perf_counter() - start
                 return report
-        builder.state = BuildState.load(project.cache_dir, code_version())
+        builder.state = BuildState.load(project.cache_dir, code_version(), project.state_tag)
         report = builder.build(strict=strict, progress=progress, stamp=stamp)
-        builder.state.save(project.cache_dir)
+        builder.state.save(project.cache_dir, project.state_tag)
     report.seconds = time.perf_counter() - start
     return report

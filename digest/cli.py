@@ -88,15 +88,22 @@ def build(content: Path | None, output: Path | None, strict: bool) -> None:
 
 @main.command()
 @content_option
-@output_option
+@click.option(
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder to build the preview into [default: ./.digest-cache/preview; never ./site].",
+)
 @click.option("--port", type=int, default=8000, show_default=True, help="Port to listen on.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 def serve(content: Path | None, output: Path | None, port: int, host: str) -> None:
-    """Build, serve on http://127.0.0.1:8000/, rebuild and reload on every change."""
+    """Build a preview, serve it on http://127.0.0.1:8000/, rebuild and reload on every
+    change. site/ is left to `digest build`."""
     from digest.serve import serve as run
 
+    project = Project.at(Path.cwd(), content)
     try:
-        run(Project.at(Path.cwd(), content, output), host, port)
+        run(Project.at(project.root, project.content, output or project.preview), host, port)
     except OSError as exc:
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from digest import __version__
-from digest.output import write_atomically
+from digest.output import make_cache_dir, write_atomically
 from digest.source import (
     SIDECAR_SUFFIXES,
     ContentError,
@@ -52,8 +52,8 @@ if TYPE_CHECKING:
 # anything changed stays cheap.
 
 FileStamp = tuple[int, int, int]  # size, mtime_ns, inode
-STATE_FILE = "build-state.pickle"
-STAMP_FILE = "build-stamp.pickle"
+STATE_FILE = "build-state.pickle"  # of the build into site/; another output folder's is
+STAMP_FILE = "build-stamp.pickle"  # tagged (see digest.build.Project.state_tag)
 RACY_NS = 200_000_000  # files modified this recently (ns) are hashed, not trusted by stat
 
 
@@ -520,18 +520,20 @@ class BuildState:
     search_keys: dict[str, bytes] = field(default_factory=dict)  # search shard -> its pages
     summary: dict[str, Any] = field(default_factory=dict)  # what the last build reported
 
-    def save(self, cache_dir: Path) -> None:
-        """Pickle the state (and a small stamp file for no-op checks), atomically."""
-        cache_dir.mkdir(parents=True, exist_ok=True)
+    def save(self, cache_dir: Path, tag: str = "") -> None:
+        """Pickle the state (and a small stamp file for no-op checks), atomically; ``tag``
+        names the output folder's own state."""
+        make_cache_dir(cache_dir)
         stamps = {path: r.stamp for path, r in self.pages.records.items()}
-        _atomic_pickle(cache_dir / STATE_FILE, self)
-        _atomic_pickle(cache_dir / STAMP_FILE, (self.code, self.input_digest, stamps, self.summary))
+        state_file, stamp_file = _tagged(tag)
+        _atomic_pickle(cache_dir / state_file, self)
+        _atomic_pickle(cache_dir / stamp_file, (self.code, self.input_digest, stamps, self.summary))
 
     @classmethod
-    def load(cls, cache_dir: Path, code: str) -> BuildState:
+    def load(cls, cache_dir: Path, code: str, tag: str = "") -> BuildState:
         """The saved state if it was made by this exact code, else an empty one."""
         try:
-            with open(cache_dir / STATE_FILE, "rb") as handle:
+            with open(cache_dir / _tagged(tag)[0], "rb") as handle:
                 state = pickle.load(handle)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
             return cls(code=code)
@@ -542,15 +544,22 @@ class BuildState:
         return state
 
 
+def _tagged(tag: str) -> tuple[str, str]:
+    """Names of the state and stamp files of the output folder tagged ``tag``."""
+    if not tag:
+        return STATE_FILE, STAMP_FILE
+    return f"build-state-{tag}.pickle", f"build-stamp-{tag}.pickle"
+
+
 def saved_build_summary(
-    cache_dir: Path, code: str, digest: str, output: Path
+    cache_dir: Path, code: str, digest: str, output: Path, tag: str = ""
 ) -> dict[str, Any] | None:
     """The saved build's summary if it had these exact inputs and its output is untouched.
 
     Reads only the small stamp file, never the whole state.
     """
     try:
-        with open(cache_dir / STAMP_FILE, "rb") as handle:
+        with open(cache_dir / _tagged(tag)[1], "rb") as handle:
             saved_code, saved_input, files, summary = pickle.load(handle)
     except Exception:
         return None

@@ -26,6 +26,15 @@ class OutputError(RuntimeError):
     """The output folder cannot be (re)placed safely."""
 
 
+def make_cache_dir(folder: Path) -> None:
+    """Create ``.digest-cache/`` (caches, the preview) with a ``.gitignore`` that keeps it
+    out of the site's repository."""
+    folder.mkdir(parents=True, exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# Created by digest: caches and the preview are not content.\n*\n")
+
+
 def check_output_dir(output: Path, protected: list[Path]) -> None:
     """Refuse output folders that would overwrite input or foreign files."""
     out = output.resolve()

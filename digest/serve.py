@@ -87,7 +87,7 @@ class DevServer:
         self.output = project.output.absolute()
         self.host, self.port = host, port
         self.log = log or (lambda line: print(line, file=sys.stderr, flush=True))
-        state = BuildState.load(project.cache_dir, code_version())
+        state = BuildState.load(project.cache_dir, code_version(), project.state_tag)
         self.builder = Builder(project, state, in_place=True, keep_last_good=True)
         self.live = LiveState()
         self.httpd: SiteServer | None = None
@@ -145,7 +145,7 @@ class DevServer:
         if any(thread.is_alive() for thread in self._threads):
             return  # a build is still running: its state is not whole
         try:  # the next `digest build` or `digest serve` starts from here
-            self.builder.state.save(self.project.cache_dir)
+            self.builder.state.save(self.project.cache_dir, self.project.state_tag)
         except OSError as exc:
             self.log(f"warning: could not save the build cache: {exc}")
 

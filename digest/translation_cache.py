@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 
+from digest.output import make_cache_dir
+
 DB_NAME = "translations.sqlite"
 BUSY_TIMEOUT_S = 60.0
 _SQL_CHUNK = 500  # parameters per IN (...) query, well under SQLite's limit
@@ -92,10 +94,7 @@ class TranslationCache:
     """English for (model, sentence) pairs, shared by every build of a site."""
 
     def __init__(self, cache_dir: Path) -> None:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        ignore = cache_dir / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# Created by digest: the translation cache is not content.\n*\n")
+        make_cache_dir(cache_dir)
         self.path = cache_dir / DB_NAME
         self._db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         self._db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")

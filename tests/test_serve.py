@@ -338,7 +338,15 @@ def test_stop_closes_the_port(tmp_path: Path) -> None:
 
 
 def test_cli_serves_and_exits_cleanly_on_ctrl_c(tmp_path: Path) -> None:
+    """``digest serve`` builds its preview apart from ``site/``: what ``digest build`` made
+    for publishing is never touched (no preview address, no provisional state), and the
+    next ``digest build`` still finds nothing to do."""
+    from digest.build import build_site
+
     project = copy_project(tmp_path)
+    build_site(project)
+    published = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in project.output.rglob("*")
+                 if p.is_file()}  # fmt: skip
     process = subprocess.Popen(
         [sys.executable, "-m", "digest", "serve", "--port", "0"],
         cwd=project.root,
@@ -361,6 +369,12 @@ def test_cli_serves_and_exits_cleanly_on_ctrl_c(tmp_path: Path) -> None:
         if process.poll() is None:
             process.kill()
             process.wait()
+    preview = project.cache_dir / "preview"
+    assert url in (preview / "ar" / "feed.xml").read_text(encoding="utf-8")
+    after = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in project.output.rglob("*")
+             if p.is_file()}  # fmt: skip
+    assert after == published
+    assert build_site(project).skipped
 
 
 def test_a_new_theme_folder_is_picked_up_and_watched(tmp_path: Path) -> None:

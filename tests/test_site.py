@@ -638,3 +638,10 @@ def test_a_story_page_lists_its_reports_with_links_to_each(built: Path) -> None:
             assert index is not None, page
             links = re.findall(r'<a href="#(article-\d+)"', index.group(1))
             assert links == reports, page
+
+
+def test_the_cache_folder_keeps_itself_out_of_git(built: Path) -> None:
+    """Even without a model (no translation cache), ``.digest-cache/`` (build state, the
+    preview) ignores itself, so a site's repository never picks it up."""
+    ignore = built.parent / ".digest-cache" / ".gitignore"
+    assert ignore.read_text(encoding="utf-8").splitlines()[-1] == "*"
