@@ -218,7 +218,9 @@ def edit_to_served(root: Path, article: str, runs: int) -> dict[str, object]:
                 return line
 
     try:
-        url = next_line("Serving ").split(" at ")[1].split()[0]
+        serving = next_line("Serving ")  # "Serving <its preview folder> at <url> (...)"
+        folder, _, rest = serving.removeprefix("Serving ").partition(" at ")
+        served, url = Path(folder), rest.split()[0]
         path = root / "content" / article
         latencies, provisional, regroup = [], [], []
         for n in range(runs):
@@ -227,10 +229,10 @@ def edit_to_served(root: Path, article: str, runs: int) -> dict[str, object]:
                 next_line("(stories regrouped)")
                 page = next(
                     p
-                    for p in (root / "site" / "ar" / "stories").glob("*/index.html")
+                    for p in (served / "ar" / "stories").glob("*/index.html")
                     if word.encode() in p.read_bytes()
                 )
-                page_url = url + page.parent.relative_to(root / "site").as_posix() + "/"
+                page_url = url + page.parent.relative_to(served).as_posix() + "/"
                 continue
             with EventStream(url) as events:  # as the page's script: wait for "reload"
                 word = edit_article(path, 1000 + n)
