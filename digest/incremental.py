@@ -531,16 +531,30 @@ class BuildState:
 
     @classmethod
     def load(cls, cache_dir: Path, code: str, tag: str = "") -> BuildState:
-        """The saved state if it was made by this exact code, else an empty one."""
+        """The saved state if it was made by this exact code, else an empty one.
+
+        An output folder with no state of its own yet (a first preview) starts from the
+        ``site/`` build's cleaned articles, grouping and translations: only its pages
+        are new."""
+        state = cls._read(cache_dir / _tagged(tag)[0], code)
+        if state is None and tag:
+            state = cls._read(cache_dir / STATE_FILE, code)
+            if state is not None:
+                state.pages, state.search_keys = PageMemo(), {}
+                state.input_digest, state.summary = None, {}
+        return state or cls(code=code)
+
+    @classmethod
+    def _read(cls, path: Path, code: str) -> BuildState | None:
         try:
-            with open(cache_dir / _tagged(tag)[0], "rb") as handle:
+            with open(path, "rb") as handle:
                 state = pickle.load(handle)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-            return cls(code=code)
+            return None
         except Exception:  # a cache from other code may fail in any way: rebuild it
-            return cls(code=code)
+            return None
         if not isinstance(state, cls) or state.code != code:
-            return cls(code=code)
+            return None
         return state
 
 

@@ -355,13 +355,17 @@ def test_cli_serves_and_exits_cleanly_on_ctrl_c(tmp_path: Path) -> None:
     )
     try:
         url = None
+        printed = []
         deadline = time.monotonic() + 60
         while url is None and time.monotonic() < deadline:
             line = process.stderr.readline()
             assert line, "digest serve exited early"
+            printed.append(line)
             if line.startswith("Serving "):
                 url = line.split(" at ")[1].split()[0]
         assert url and url.startswith("http://127.0.0.1:")
+        # its first preview starts from the build's cleaned articles: only pages are new
+        assert any("(start): rebuilt in" in x and ": 0 article(s) cleaned" in x for x in printed)
         assert fetch(url + "ar/")[0] == 200
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=10) == 0
