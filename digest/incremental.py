@@ -392,7 +392,7 @@ class TranslationMemo:
         self.message: str | None = None
         self._ahead: tuple[list[str], InBackground[TranslationResult]] | None = None
 
-    def _known(self, texts: Iterable[str]) -> list[str]:
+    def _unknown(self, texts: Iterable[str]) -> list[str]:
         """Those of ``texts`` this memo has no answer for (forgets all if models changed)."""
         model = model_stamp()
         if model != self.model:
@@ -409,14 +409,13 @@ class TranslationMemo:
         for many new texts, and where a worker process can be forked. A worker still
         running when the block ends (an error) is stopped."""
         from digest.translate import translate_texts
-        from digest.workers import InBackground
+        from digest.workers import in_background
 
-        missing = self._known(texts)
+        missing = self._unknown(texts)
         if len(missing) >= AHEAD_MIN_TEXTS:
             lookup = functools.partial(translate_texts, missing, cache_dir, cached_only=True)
-            work = InBackground(lookup, fork=True)
-            if work.forked:  # else translate() does it all in one pass, as it would here
-                self._ahead = (missing, work)
+            work = in_background(lookup)  # None: translate() does it all in one pass
+            self._ahead = None if work is None else (missing, work)
         try:
             yield
         finally:
@@ -442,7 +441,7 @@ class TranslationMemo:
             result = work.result()  # what was cached; the rest is translated next
             self.english.update(result.english)
             sent.update(ahead)
-        missing = self._known(texts)
+        missing = self._unknown(texts)
         if missing:
             more = translate_texts(missing, cache_dir, progress=progress)
             self._learn(missing, more)
@@ -461,9 +460,6 @@ class TranslationMemo:
         self.english.update(result.english)
         self.unavailable.update(t for t in texts if t not in result.english)
         self.message = result.message or self.message
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "_ahead": None}
 
 
 def page_key(salt: bytes, template: str, path: str, context: Mapping[str, Any]) -> bytes | None:

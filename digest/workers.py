@@ -8,7 +8,7 @@ and only the results come back. Forking is only safe in a process with no other 
 (``digest serve`` has some; it rebuilds a few pages at a time anyway), so otherwise, with
 few items or with one core, the work runs here. The results are the same either way.
 
-:class:`InBackground` runs one function in a forked worker while this process does
+:func:`in_background` runs one function in a forked worker while this process does
 something else (a build looks up translations while it groups the stories).
 
 ``DIGEST_WORKERS=N`` in the environment caps the number of worker processes (``1``: none).
@@ -101,39 +101,28 @@ def _run_chunk(start: int, end: int) -> list[Any]:
 
 
 class InBackground(Generic[R]):
-    """``function()`` computed in a forked worker process while this one goes on, when the
-    caller judges it worth a fork (``fork``) and forking is safe here; otherwise computed
-    here, when :meth:`result` is first asked for. The result is the same either way (it
-    must be picklable). Use it as a context manager: a worker whose result nobody waits
-    for is stopped."""
+    """``function()`` computing in a forked worker process while this one goes on (see
+    :func:`in_background`). Use it as a context manager: a worker whose result nobody
+    waits for is stopped."""
 
-    def __init__(self, function: Callable[[], R], *, fork: bool) -> None:
+    def __init__(self, function: Callable[[], R]) -> None:
         global _background
-        self._function: Callable[[], R] | None = function
-        self._process: Any = None
-        self._reader: Any = None
-        self.forked = False  # computed in a worker process
-        if not fork or not _can_fork():
-            return
         import multiprocessing
 
         context = multiprocessing.get_context("fork")
         self._reader, writer = context.Pipe(duplex=False)
         _background = function
         try:
-            self._process = context.Process(target=_run_background, args=(writer,), daemon=True)
+            self._process: Any = context.Process(
+                target=_run_background, args=(writer,), daemon=True
+            )
             self._process.start()
-            self.forked = True
         finally:
             _background = None
             writer.close()
 
     def result(self) -> R:
         """The function's result (raises what it raised)."""
-        if self._process is None:
-            assert self._function is not None, "result() asked for twice"
-            function, self._function = self._function, None
-            return function()
         try:
             ok, value = self._reader.recv()
         except EOFError:
@@ -152,13 +141,19 @@ class InBackground(Generic[R]):
             self._process.join()
             self._reader.close()
             self._process = None
-            self._function = None
 
     def __enter__(self) -> InBackground[R]:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def in_background(function: Callable[[], R]) -> InBackground[R] | None:
+    """``function()`` started in a forked worker process, or None where forking is not safe
+    (or one core): the caller then computes it here, when it needs it. The function's
+    result must be picklable."""
+    return InBackground(function) if _can_fork() else None
 
 
 def _run_background(writer: Any) -> None:

@@ -12,7 +12,7 @@ from preview_support import site_files
 
 from digest.build import Builder, BuildError, Project, build_site
 from digest.incremental import PARALLEL_MIN_FILES
-from digest.workers import WORKERS_VARIABLE, InBackground, map_in_workers
+from digest.workers import WORKERS_VARIABLE, in_background, map_in_workers
 
 ROOT = Path(__file__).resolve().parent.parent
 multicore = pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs two cores")
@@ -135,32 +135,39 @@ def test_in_background_computes_in_another_process_meanwhile():
     import time
 
     started = time.monotonic()
-    with InBackground(lambda: (time.sleep(0.5), os.getpid())[1], fork=True) as work:
-        assert work.forked and time.monotonic() - started < 0.4  # this process went on
+    work = in_background(lambda: (time.sleep(0.5), os.getpid())[1])
+    assert work is not None
+    with work:
+        assert time.monotonic() - started < 0.4  # this process went on
         assert work.result() not in (os.getpid(), None)
 
 
-def test_in_background_without_a_fork_computes_here_when_asked():
+def test_in_background_without_a_fork_leaves_the_work_here(monkeypatch):
+    """Where no worker can be forked (one worker allowed, one core), nothing runs: the
+    caller computes the function itself when it needs it."""
     calls: list[int] = []
-    work = InBackground(lambda: calls.append(os.getpid()) or "done", fork=False)
-    assert not work.forked and calls == []
-    assert work.result() == "done" and calls == [os.getpid()]
+    monkeypatch.setenv(WORKERS_VARIABLE, "1")
+    assert in_background(lambda: calls.append(os.getpid()) or "done") is None
+    assert calls == []
 
 
 @multicore
-@pytest.mark.parametrize("fork", [True, False])
-def test_in_background_raises_what_the_function_raised(fork: bool) -> None:
+def test_in_background_raises_what_the_function_raised() -> None:
     def fails() -> None:
         raise ValueError("no such model")
 
+    work = in_background(fails)
+    assert work is not None
     with pytest.raises(ValueError, match="no such model"):
-        InBackground(fails, fork=fork).result()
+        work.result()
 
 
 @multicore
 def test_in_background_worker_nobody_waits_for_is_stopped():
     import time
 
-    with InBackground(lambda: time.sleep(60), fork=True) as work:
+    work = in_background(lambda: time.sleep(60))
+    assert work is not None
+    with work:
         process = work._process
     assert not process.is_alive()
