@@ -12,7 +12,7 @@ import hashlib
 import pickle
 import time
 import tomllib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -163,31 +163,34 @@ def texts_to_translate(stories: list[Story]) -> list[str]:
     """Every distinct Arabic text the English pages need, in page order (an article in
     another language, or with a human translation, needs none; nor does a text without
     Arabic letters)."""
-    from digest.render import script_lang
 
-    seen: dict[str, None] = {}
-    for story in stories:
-        seen.update(dict.fromkeys([story.headline, *story.summary]))
-        for article in story.articles:
-            seen.update(dict.fromkeys(_shown_texts(article)))
-    return [text for text in seen if script_lang(text) == "ar"]
+    def in_page_order() -> Iterator[str]:
+        for story in stories:
+            yield story.headline
+            yield from story.summary
+            for article in story.articles:
+                yield from _shown_texts(article)
+
+    return _arabic(in_page_order())
 
 
 def article_texts(articles: Sequence[Article]) -> list[str]:
     """The texts of :func:`texts_to_translate` that come from these articles as they are
     (all but the story summaries): known before the articles are grouped."""
-    from digest.render import script_lang
-
-    seen: dict[str, None] = {}
-    for article in articles:
-        seen.update(dict.fromkeys(_shown_texts(article)))
-    return [text for text in seen if script_lang(text) == "ar"]
+    return _arabic(text for article in articles for text in _shown_texts(article))
 
 
 def _shown_texts(article: Article) -> Iterator[str]:
     """An article's texts that its English page shows machine-translated."""
     if article.english is None and article.lang == "ar":
         yield from article.texts()
+
+
+def _arabic(texts: Iterable[str]) -> list[str]:
+    """The distinct texts with Arabic letters, in order."""
+    from digest.render import script_lang
+
+    return [text for text in dict.fromkeys(texts) if script_lang(text) == "ar"]
 
 
 @contextmanager

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -103,7 +104,7 @@ def serve(content: Path | None, output: Path | None, port: int, host: str) -> No
 
     project = Project.at(Path.cwd(), content)
     try:
-        run(Project.at(project.root, project.content, output or project.preview), host, port)
+        run(replace(project, output=output or project.preview), host, port)
     except OSError as exc:
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 
