@@ -29,6 +29,7 @@ class SiteConfig:
     base_url: str = DEFAULT_BASE_URL
     base_url_set: bool = False
     feed_items: int = 50
+    page_size: int = 30  # stories on a front page and on each page of an outlet's stories
     search: bool = True  # build the Pagefind search bundle and the search pages
     outlets: dict[str, str] = field(default_factory=dict)  # Arabic name -> English name
 
@@ -50,6 +51,13 @@ def _per_language(value: Any, key: str, default: dict[str, str]) -> dict[str, st
     return {lang: str(value.get(lang, default[lang])) for lang in LANGS}
 
 
+def _positive_int(data: dict[str, Any], key: str, default: int, where: str) -> int:
+    value = data.get(key, default)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ConfigError(f"{where}: {key} must be a positive whole number, got {value!r}")
+    return value
+
+
 def load_config(path: Path) -> SiteConfig:
     """Read ``digest.toml``; a missing file gives the defaults."""
     if not path.is_file():
@@ -58,7 +66,7 @@ def load_config(path: Path) -> SiteConfig:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path.name} is not valid TOML: {exc}") from None
-    known = {"title", "description", "base_url", "feed_items", "search", "outlets"}
+    known = {"title", "description", "base_url", "feed_items", "page_size", "search", "outlets"}
     unknown = set(data) - known
     if unknown:
         raise ConfigError(f"{path.name}: unknown key(s) {sorted(unknown)}; known: {sorted(known)}")
@@ -67,9 +75,8 @@ def load_config(path: Path) -> SiteConfig:
         raise ConfigError(f"{path.name}: base_url must be an http(s) URL, got {base_url!r}")
     if not base_url.endswith("/"):
         base_url += "/"
-    feed_items = data.get("feed_items", 50)
-    if not isinstance(feed_items, int) or feed_items < 1:
-        raise ConfigError(f"{path.name}: feed_items must be a positive whole number")
+    feed_items = _positive_int(data, "feed_items", 50, path.name)
+    page_size = _positive_int(data, "page_size", 30, path.name)
     search = data.get("search", True)
     if not isinstance(search, bool):
         raise ConfigError(f"{path.name}: search must be true or false, got {search!r}")
@@ -88,6 +95,7 @@ def load_config(path: Path) -> SiteConfig:
         base_url=base_url,
         base_url_set="base_url" in data,
         feed_items=feed_items,
+        page_size=page_size,
         search=search,
         outlets={k: v.strip() for k, v in sorted(outlets.items())},
     )

@@ -447,7 +447,11 @@ class SiteRenderer:
             loc = Localizer(lang, english, self.config.outlets)
             views[lang] = [_story_view(s, lang, loc, self.strings[lang]) for s in stories]
             common = {"lang": lang, "translation_note": translation_note}
-            pages.append(_page(f"{lang}/", "front.html", common, stories=views[lang]))
+            front = views[lang][: self.config.page_size]
+            more = len(views[lang]) - len(front)  # older stories: in the archive
+            more_text = self._count(more, "older_count", lang) if more else ""
+            context = {"stories": front, "more_text": more_text}
+            pages.append(_page(f"{lang}/", "front.html", common, **context))
             pages += _story_pages(stories, views[lang], loc, common)
             pages += self._archive_pages(views[lang], common)
             pages += self._outlet_pages(views[lang], common)
@@ -504,9 +508,54 @@ class SiteRenderer:
         ordered = sorted(outlets.values(), key=lambda o: o["path"])
         for outlet in ordered:
             outlet["count_text"] = self._count(len(outlet["stories"]), "story_count", lang)
-        pages = [_page(f"{lang}/outlets/", "outlets.html", common, outlets=ordered)]
-        pages += [_page(o["path"], "outlet.html", common, outlet=o) for o in ordered]
+        index = [{k: v for k, v in o.items() if k != "stories"} for o in ordered]
+        pages = [_page(f"{lang}/outlets/", "outlets.html", common, outlets=index)]
+        for outlet, entry in zip(ordered, index, strict=True):
+            pages += self._paginated(outlet["stories"], entry, "outlet.html", common)
         return pages
+
+    def _paginated(
+        self,
+        stories: list[dict[str, Any]],
+        entry: dict[str, Any],
+        template: str,
+        common: dict[str, Any],
+    ) -> list[Page]:
+        """``entry``'s stories, ``page_size`` a page: ``entry["path"]`` is the first page,
+        ``<path>page/2/`` the next, each with its number and its newer and older pages."""
+        size, lang = self.config.page_size, common["lang"]
+        count = max(1, -(-len(stories) // size))
+        numbers = [
+            {
+                "path": entry["path"] + (f"page/{n}/" if n > 1 else ""),
+                "number": n,
+                "label": self._page_label(n, count, lang),
+            }
+            for n in range(1, count + 1)
+        ]
+        return [
+            _page(
+                number["path"],
+                template,
+                common,
+                outlet=entry,
+                stories=stories[(n - 1) * size : n * size],
+                pagination={
+                    **number,
+                    "count": count,
+                    "newer": numbers[n - 2] if n > 1 else None,
+                    "older": numbers[n] if n < count else None,
+                },
+            )
+            for n, number in enumerate(numbers, start=1)
+        ]
+
+    def _page_label(self, n: int, count: int, lang: str) -> str:
+        """``Page 2 of 5`` in the page's language (the theme's ``page_number``)."""
+        pattern: str = self.strings[lang]["page_number"]
+        return pattern.replace("{n}", format_decimal(n, locale=lang)).replace(
+            "{count}", format_decimal(count, locale=lang)
+        )
 
 
 def static_files(theme: Path) -> dict[str, bytes]:

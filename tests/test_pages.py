@@ -1,0 +1,97 @@
+"""Long lists stay short: the front page shows the newest ``page_size`` stories and links
+the archive for the rest; an outlet's stories are split into pages with a pager."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from digest.build import BuildError, Project, build_site
+from digest.config import ConfigError, load_config
+
+REPO = Path(__file__).resolve().parent.parent
+
+# Three reports of three unrelated events, a month apart, from one outlet (الجزيرة).
+EVENTS = (
+    ("2024-03-01", "افتتاح معرض الكتاب في الدوحة بمشاركة واسعة من دور النشر العربية"),
+    ("2024-04-01", "مهرجان الزيتون السنوي يعود إلى قرى الجليل بعد انقطاع طويل"),
+    ("2024-05-01", "منتخب المغرب يفوز على تونس في نهائي بطولة كرة اليد"),
+)
+
+
+@pytest.fixture()
+def project(tmp_path: Path) -> Project:
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "tests" / "fixtures" / "seeds", content)
+    for n, (day, title) in enumerate(EVENTS):
+        body = f"{title}، في خبر طويل بما يكفي ليكون فقرة كاملة من المقال.\n"
+        (content / f"event-{n}.md").write_text(
+            f"---\ntitle: {title}\ndate: {day}\nsource: الجزيرة\n---\n\n{body}", encoding="utf-8"
+        )
+    (tmp_path / "digest.toml").write_text("page_size = 2\n", encoding="utf-8")
+    return Project.at(tmp_path)
+
+
+def _links(html: str) -> list[str]:
+    return re.findall(r'href="([^"]+)"', html)
+
+
+def test_front_page_shows_the_newest_stories_and_links_the_archive(project: Project) -> None:
+    build_site(project)
+    for lang, older in (("ar", "3 قصص أقدم في الأرشيف"), ("en", "3 older stories in the archive")):
+        front = (project.output / lang / "index.html").read_text(encoding="utf-8")
+        assert front.count('class="story-card"') == 2  # 5 stories, page_size 2
+        assert f'<a href="archive/">{older}</a>' in front
+        # the newest two: the seeds' stories (2025-01-17, 2024-10-11), not the 2024 events
+        assert "stories/2025-01-17-" in front and "stories/2024-10-11-" in front
+        assert not any(title[:20] in front for _, title in EVENTS)
+        archive = (project.output / lang / "archive" / "index.html").read_text(encoding="utf-8")
+        assert archive.count("<li>") >= 5  # every story's day is still one click away
+
+
+def test_an_outlets_stories_are_split_into_pages_with_a_pager(project: Project) -> None:
+    build_site(project)
+    for lang in ("ar", "en"):
+        first = project.output / lang / "outlets" / "al-jazeera" / "index.html"
+        second = project.output / lang / "outlets" / "al-jazeera" / "page" / "2" / "index.html"
+        one, two = first.read_text("utf-8"), second.read_text("utf-8")
+        assert one.count('class="story-card"') == 2 and two.count('class="story-card"') == 1
+        assert not (project.output / lang / "outlets" / "al-jazeera" / "page" / "3").exists()
+        label = "Page 2 of 2" if lang == "en" else "الصفحة 2 من 2"
+        assert label in two and label in one  # page 1 names the next page in its pager
+        assert 'rel="next" href="page/2/"' in one and 'rel="prev"' not in one
+        assert 'rel="prev" href="../../"' in two and 'rel="next"' not in two
+        # the second page links its counterpart's second page, and shows the count of all
+        other = "en" if lang == "ar" else "ar"
+        assert f"/{other}/outlets/al-jazeera/page/2/" in two
+        assert ("3 stories" if lang == "en" else "3 قصص") in two
+        stories = [h for h in _links(one + two) if "/stories/" in h]
+        assert len(set(stories)) == 3, "each story once over the outlet's pages"
+    sitemap = (project.output / "sitemap.xml").read_text(encoding="utf-8")
+    assert "ar/outlets/al-jazeera/page/2/" in sitemap
+
+
+def test_a_page_no_longer_needed_is_removed(project: Project) -> None:
+    build_site(project)
+    second = project.output / "en" / "outlets" / "al-jazeera" / "page" / "2" / "index.html"
+    assert second.is_file()
+    (project.content / "event-0.md").unlink()
+    build_site(project)
+    assert not second.exists() and not second.parent.exists()
+    first = (project.output / "en" / "outlets" / "al-jazeera" / "index.html").read_text("utf-8")
+    assert 'class="pager"' not in first and "Page 1" not in first
+
+
+def test_page_size_must_be_a_positive_whole_number(tmp_path: Path) -> None:
+    config = tmp_path / "digest.toml"
+    for value in ("0", "-3", "true", "'30'", "2.5"):
+        config.write_text(f"page_size = {value}\n", encoding="utf-8")
+        with pytest.raises(ConfigError, match="page_size must be a positive whole number"):
+            load_config(config)
+    shutil.copytree(REPO / "tests" / "fixtures" / "seeds", tmp_path / "content")
+    with pytest.raises(BuildError, match=r"page_size must be a positive whole number, got 2\.5"):
+        build_site(Project.at(tmp_path))
+    assert not (tmp_path / "site").exists()
