@@ -22,8 +22,9 @@ EVENTS = (
 )
 
 
-@pytest.fixture()
-def project(tmp_path: Path) -> Project:
+def paged_project(tmp_path: Path) -> Project:
+    """The seeds and :data:`EVENTS` (five stories, three of them from الجزيرة), with
+    ``page_size = 2``."""
     content = tmp_path / "content"
     shutil.copytree(REPO / "tests" / "fixtures" / "seeds", content)
     for n, (day, title) in enumerate(EVENTS):
@@ -33,6 +34,11 @@ def project(tmp_path: Path) -> Project:
         )
     (tmp_path / "digest.toml").write_text("page_size = 2\n", encoding="utf-8")
     return Project.at(tmp_path)
+
+
+@pytest.fixture()
+def project(tmp_path: Path) -> Project:
+    return paged_project(tmp_path)
 
 
 def _links(html: str) -> list[str]:
