@@ -96,8 +96,9 @@ def clear_build(root: Path) -> None:
     translation cache stays warm)."""
     shutil.rmtree(root / "site", ignore_errors=True)
     shutil.rmtree(root / ".digest-cache" / "search", ignore_errors=True)
-    for name in ("build-state.pickle", "build-stamp.pickle"):
-        (root / ".digest-cache" / name).unlink(missing_ok=True)
+    for pattern in ("build-state*.pickle", "build-stamp*.pickle"):  # of every output folder
+        for path in (root / ".digest-cache").glob(pattern):
+            path.unlink()
 
 
 def full_without_search(root: Path, runs: int) -> list[float]:
@@ -275,6 +276,8 @@ def main() -> None:
     from generate_site import generate
 
     generate(root, args.articles)  # replaces content/, keeps the translation cache
+    (root / "digest.toml").unlink(missing_ok=True)  # the defaults (search on), whatever a
+    clear_build(root)  # stopped run left; and no build state of an earlier run
     age(root)
     article = sorted(p.name for p in (root / "content").iterdir())[args.articles // 2]
     results: dict[str, object] = {"articles": args.articles, "model": not args.no_model}
