@@ -272,6 +272,7 @@ class Builder:
         self.in_place = in_place
         self.keep_last_good = keep_last_good
         self._renderer: tuple[bytes, Any] | None = None  # (salt, SiteRenderer) of the last build
+        self._sidecar_warnings: tuple[frozenset[str], list[str]] | None = None  # of these files
 
     def stamp(self) -> tuple[InputStamp, str]:
         """Stamp of the inputs now: cheap (``stat`` calls), and the full digest."""
@@ -341,7 +342,10 @@ class Builder:
             meanwhile=import_later_stages,
         )
         report.errors, report.cleaned, report.reused = loaded.errors, loaded.cleaned, loaded.reused
-        report.warnings += sidecar_warnings(stamp.content)
+        names = frozenset(stamp.content)
+        if self._sidecar_warnings is None or self._sidecar_warnings[0] != names:
+            self._sidecar_warnings = (names, sidecar_warnings(names))  # same files: same
+        report.warnings += self._sidecar_warnings[1]
         report.changed = [*loaded.changed, *loaded.removed]
         if strict and report.errors:  # with the model's absence, if so: all at once
             raise strict_failure(report.errors, missing_model_hint())
@@ -376,8 +380,7 @@ class Builder:
                 raise strict_failure([], result.message)
             report.warnings.append(result.message)
         lap("translate")
-        only = None if edited is None else {p for s in edited for p in story_paths(s)}
-        files, keys = self._render(stories, result.english, result.message, config, report, only)
+        files, keys = self._render(stories, result.english, result.message, config, report, edited)
         lap("render")
         search_keys = {}
         if config.search:
@@ -430,12 +433,13 @@ class Builder:
         note: str | None,
         config: SiteConfig,
         report: BuildReport,
-        only: set[str] | None = None,
+        edited: list[Story] | None = None,
     ) -> tuple[dict[str, bytes | None], dict[str, bytes | None]]:
         """Every output file: its bytes, or None where the file on disk is still right;
         and the render keys of the pages that were rendered.
 
-        ``only``: render just these page paths (and pages not on disk yet); keep the rest.
+        ``edited`` (a provisional build): plan and render just these stories' pages, and
+        keep every other file as the last build wrote it, until the exact build.
         """
         import jinja2
 
@@ -452,15 +456,19 @@ class Builder:
                 # same theme files and settings: keep Jinja's compiled templates
                 self._renderer = (salt, SiteRenderer(theme, config))
             renderer = self._renderer[1]
-            plan: list[Page] = renderer.plan(stories, english, note)
-            files: dict[str, bytes | None] = dict.fromkeys(page.file for page in plan)
+            files: dict[str, bytes | None]
+            if edited is None:
+                plan: list[Page] = renderer.plan(stories, english, note)
+                files = dict.fromkeys(page.file for page in plan)
+            else:
+                slugs = {story.slug for story in edited}
+                plan = renderer.plan_stories(stories, english, note, slugs)
+                files = dict.fromkeys(memo.records)
             keys: dict[str, bytes | None] = {}
 
             def render(page: Page) -> tuple[bytes | None, bytes] | None:
                 """The page's key and bytes; None if what is on disk is still right."""
                 record = memo.records.get(page.file)
-                if only is not None and page.path not in only and record is not None:
-                    return None  # kept as is until the exact build
                 key = page_key(salt, page.template, page.path, page.context)
                 reusable = key is not None and record is not None and record.key == key
                 if reusable and memo.unchanged_on_disk(output, page.file):
@@ -482,6 +490,8 @@ class Builder:
                 if done is not None:
                     keys[page.file], files[page.file] = done
                     report.rendered += 1
+            if edited is not None:
+                return files, keys  # the theme's and static/ files too are kept as they are
             memo.salt = salt
             files.update(static_files(theme))
             bundle = f"{BUNDLE_DIR}/" if config.search else None  # the search index's folder
@@ -527,8 +537,8 @@ class Builder:
 
         old = self._bundle_records()
         changed = any(data is not None for path, data in files.items() if path.endswith(".html"))
-        if old and (provisional or not changed) and self._on_disk(old):
-            files.update(dict.fromkeys(old))
+        if old and (provisional or (not changed and self._on_disk(old))):
+            files.update(dict.fromkeys(old))  # a provisional build keeps them as they are
             return dict(self.state.search_keys)
         if provisional and not old:
             return {}
@@ -599,7 +609,9 @@ class Builder:
                 changed[path] = data
         gone = sorted(set(memo.records) - set(files))
         if changed or gone or not output.is_dir():
-            deleted = update_site(changed, keep, output, in_place=self.in_place)
+            # a provisional build keeps every file (gone is empty): no need to look for others
+            prune = not report.provisional
+            deleted = update_site(changed, keep, output, in_place=self.in_place, prune=prune)
             report.pages_deleted = len(set(deleted) | set(gone))
             report.files_changed = sorted({*changed, *deleted, *gone})
         report.pages_written = len(changed)
@@ -611,14 +623,6 @@ class Builder:
             record.stamp = file_stamp((output / path).stat())
         for path, key in keys.items():  # only now: these pages are on disk
             memo.records[path].key = key
-
-
-def story_paths(story: Story) -> list[str]:
-    """The site paths of a story's pages, one per language."""
-    from digest.config import LANGS
-    from digest.render import story_path
-
-    return [story_path(lang, story) for lang in LANGS]
 
 
 def summarize(report: BuildReport, translation_note: str | None) -> dict[str, Any]:

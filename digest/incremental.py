@@ -220,10 +220,10 @@ class ArticleCache:
         seen: dict[str, None] = {}
         stale: list[tuple[str, tuple[FileStamp | None, ...]]] = []
         for rel in sorted(stamps):
-            if not is_article_file(Path(rel)):
+            if not is_article_file(rel):
                 continue
             seen[rel] = None  # in path order
-            stem = rel[: -len(Path(rel).suffix)]
+            stem = rel.rsplit(".", 1)[0]  # an article's name has a suffix (.txt, .md)
             stamp = (stamps[rel], *(stamps.get(stem + s) for s in SIDECAR_SUFFIXES))
             old = self.entries.get(rel)
             if old is None or not old.trusted or old.stamp != stamp:

@@ -108,7 +108,7 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 
 def _update_in_place(
-    changed: Mapping[str, bytes], keep: Collection[str], output: Path
+    changed: Mapping[str, bytes], keep: Collection[str], output: Path, prune: bool = True
 ) -> list[str]:
     output.mkdir(parents=True, exist_ok=True)
     if not (output / MARKER).exists():
@@ -118,6 +118,8 @@ def _update_in_place(
         target = output / rel
         _ensure_parent(target, made)
         write_atomically(target, data)
+    if not prune:
+        return []
     wanted = {*changed, *keep, MARKER}
     deleted: list[str] = []
     root = str(output)
@@ -140,15 +142,18 @@ def update_site(
     output: Path,
     *,
     in_place: bool = False,
+    prune: bool = True,
 ) -> list[str]:
     """Make ``output`` hold exactly ``changed`` (written) and ``keep`` (left as they are).
 
     ``keep`` lists site paths whose current file in ``output`` is already right. Returns
     the site paths deleted (in-place mode; a staged update drops them with the old folder).
+    In place, ``prune=False`` writes ``changed`` and deletes nothing (the caller knows
+    that no file went; other files in the folder are left to the next update).
     """
     output = output.absolute()
     output.parent.mkdir(parents=True, exist_ok=True)
     if in_place:
-        return _update_in_place(changed, keep, output)
+        return _update_in_place(changed, keep, output, prune)
     _update_staged(changed, keep, output)
     return []

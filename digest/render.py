@@ -28,7 +28,7 @@ import posixpath
 import re
 import tomllib
 import unicodedata
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -468,6 +468,27 @@ class SiteRenderer:
         pages.append(Page("sitemap.xml", "sitemap.xml", {"pages": _sitemap_entries(html_pages)}))
         return pages
 
+    def plan_stories(
+        self,
+        stories: list[Story],
+        english: Mapping[str, str],
+        translation_note: str | None,
+        slugs: set[str],
+    ) -> list[Page]:
+        """The pages of the stories with these slugs only, as :meth:`plan` gives them (a
+        preview shows an edit so; it makes the views of those stories and their
+        neighbours, not the whole site's)."""
+        english = {**english, **human_titles(stories)}
+        index = {s.id: i for i, s in enumerate(stories)}
+        wanted = [i for i, s in enumerate(stories) if s.slug in slugs]
+        pages = []
+        for lang in LANGS:
+            loc = Localizer(lang, english, self.config.outlets)
+            view = _StoryViews(stories, lang, loc, self.strings[lang])
+            common = {"lang": lang, "translation_note": translation_note}
+            pages += [_story_page(stories, i, view, index, loc, common) for i in wanted]
+        return pages
+
     def _count(self, n: int, noun: str, lang: str) -> str:
         return human_count(n, self.strings[lang][noun], lang)
 
@@ -597,28 +618,51 @@ def _page(path: str, template: str, common: dict[str, Any], **context: Any) -> P
     )
 
 
+class _StoryViews:
+    """``view(j)``: the view of ``stories[j]`` (:func:`_story_view`), made when first asked."""
+
+    def __init__(
+        self, stories: list[Story], lang: str, loc: Localizer, strings: Mapping[str, Any]
+    ) -> None:
+        self.stories, self.lang, self.loc, self.strings = stories, lang, loc, strings
+        self.made: dict[int, dict[str, Any]] = {}
+
+    def __call__(self, j: int) -> dict[str, Any]:
+        if j not in self.made:
+            self.made[j] = _story_view(self.stories[j], self.lang, self.loc, self.strings)
+        return self.made[j]
+
+
 def _story_pages(
     stories: list[Story], views: list[dict[str, Any]], loc: Localizer, common: dict[str, Any]
 ) -> list[Page]:
     """One page per story, with its articles, related stories and newer/older neighbours."""
-    lang = common["lang"]
-    view_by_id = {v["id"]: v for v in views}
-    pages = []
-    for index, (story, view) in enumerate(zip(stories, views, strict=True)):
-        pages.append(
-            _page(
-                view["path"],
-                "story.html",
-                common,
-                og_type="article",
-                story=view,
-                articles=ArticleViews(story.articles, lang, loc),
-                related=[view_by_id[r] for r in story.related if r in view_by_id],
-                newer=views[index - 1] if index > 0 else None,
-                older=views[index + 1] if index + 1 < len(views) else None,
-            )
-        )
-    return pages
+    index = {s.id: i for i, s in enumerate(stories)}
+    return [_story_page(stories, i, views.__getitem__, index, loc, common) for i in index.values()]
+
+
+def _story_page(
+    stories: list[Story],
+    i: int,
+    view: Callable[[int], dict[str, Any]],
+    index: Mapping[str, int],
+    loc: Localizer,
+    common: dict[str, Any],
+) -> Page:
+    """The page of ``stories[i]``; ``view(j)`` is the view of ``stories[j]``, ``index``
+    the position of each story ID."""
+    story = stories[i]
+    return _page(
+        story_path(common["lang"], story),
+        "story.html",
+        common,
+        og_type="article",
+        story=view(i),
+        articles=ArticleViews(story.articles, common["lang"], loc),
+        related=[view(index[r]) for r in story.related if r in index],
+        newer=view(i - 1) if i > 0 else None,
+        older=view(i + 1) if i + 1 < len(stories) else None,
+    )
 
 
 def _newest_first(day: dt.date | None) -> tuple[int, int]:

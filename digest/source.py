@@ -70,9 +70,10 @@ def is_ignored_name(name: str) -> bool:
     return name.startswith(".") or is_editor_temp(name)
 
 
-def is_article_file(path: Path) -> bool:
-    """True for files that are articles (not sidecars, hidden or editor temp files)."""
-    name = path.name
+def is_article_file(path: Path | str) -> bool:
+    """True for files that are articles (not sidecars, hidden or editor temp files); a
+    ``str`` is a content path such as ``2025/news.md``."""
+    name = path.rsplit("/", 1)[-1] if isinstance(path, str) else path.name
     if is_ignored_name(name) or name.endswith(TRANSLATION_SUFFIX):
         return False
     return name.endswith(ARTICLE_SUFFIXES)
@@ -85,7 +86,7 @@ def sidecar_warnings(paths: Iterable[str]) -> list[str]:
     paths = sorted(p for p in paths if not is_ignored_name(p.rsplit("/", 1)[-1]))
     articles: dict[str, list[str]] = {}
     for path in paths:
-        if is_article_file(Path(path)):
+        if is_article_file(path):
             articles.setdefault(path.rsplit(".", 1)[0], []).append(path)
     warnings = []
     for path in paths:

@@ -169,13 +169,47 @@ def test_provisional_preview_build_then_exact_build(tmp_path: Path) -> None:
     project = copy_project(tmp_path, other_event=True)
     builder = Builder(project, in_place=True, keep_last_good=True)
     builder.build()
+    before = site_files(project.output)
     edit_paragraph(project.content / "sport.txt")
     quick = builder.build(provisional=True)
     assert quick.provisional and not quick.regrouped
-    assert any(MARKER_WORD.encode() in data for data in site_files(project.output).values())
+    after = site_files(project.output)
+    # just the edited story's two pages are planned and rendered; the rest waits (its
+    # English page, without a model, says "not translated" as before: only one changed)
+    changed = sorted(path for path in after if after[path] != before.get(path))
+    assert quick.rendered == 2 and after.keys() == before.keys()
+    assert [path.split("/")[:2] for path in changed] == [["ar", "stories"]]
+    assert MARKER_WORD.encode() in after[changed[0]]
     exact = builder.build()
     assert not exact.provisional and exact.regrouped
     assert site_files(project.output) == fresh_build(project, tmp_path)
     title = project.content / "sport.txt"  # a title change cannot be provisional
     title.write_text("عنوان آخر للمقال\n\n" + title.read_text(encoding="utf-8"), encoding="utf-8")
     assert builder.build(provisional=True).regrouped
+
+
+def test_planning_some_stories_gives_their_pages_as_the_whole_plan_does(tmp_path: Path) -> None:
+    """A provisional build plans only the edited stories' pages: the same pages, with the
+    same neighbours and related stories, as planning the whole site gives."""
+    from digest.config import SiteConfig
+    from digest.incremental import page_key
+    from digest.render import SiteRenderer
+
+    project = copy_project(tmp_path, other_event=True)
+    builder = Builder(project)
+    builder.build()
+    stories = builder.state.grouping.stories
+    assert len(stories) >= 3
+    renderer = SiteRenderer(project.theme, SiteConfig())
+    whole = {page.path: page for page in renderer.plan(stories, {}, None)}
+    for story in stories:
+        some = renderer.plan_stories(stories, {}, None, {story.slug})
+        assert sorted(page.path for page in some) == [
+            f"{lang}/stories/{story.slug}/" for lang in ("ar", "en")
+        ]
+        for page in some:
+            twin = whole[page.path]
+            assert page_key(b"", page.template, page.path, page.context) == page_key(
+                b"", twin.template, twin.path, twin.context
+            )
+            assert renderer.render_page(page) == renderer.render_page(twin)
