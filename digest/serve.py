@@ -256,8 +256,8 @@ class DevServer:
         else:
             self.log(
                 f"{_now()} {what}: rebuilt in {seconds:.2f} s: {report.cleaned} article(s) "
-                f"cleaned, {report.rendered} page(s) rendered, {report.pages_written} written, "
-                f"{report.pages_deleted} deleted"
+                f"cleaned, {report.rendered} page(s) and feed(s) rendered, "
+                f"{report.pages_written} file(s) written, {report.pages_deleted} deleted"
                 + ("; regrouping next" if report.provisional else "")
             )
         for warning in report.warnings:  # each once, while it holds (as `digest build` says)

@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
@@ -148,9 +148,12 @@ def parse_meta_date(value: Any, where: str = "front matter") -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
+    text = str(value).strip()
     try:
-        return dt.date.fromisoformat(str(value).strip()[:10])
-    except ValueError:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError as exc:
+        if re.fullmatch(r"\d{4}-\d\d-\d\d", text[:10]):  # the form is right, the day is not
+            raise FrontMatterError(f"{where}: date {text!r} does not exist ({exc})") from None
         raise FrontMatterError(f"{where}: date {value!r} is not YYYY-MM-DD") from None
 
 
@@ -169,13 +172,24 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
 
 # libyaml's safe loader when PyYAML was built with it (several times faster), else Python's.
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+class _MetaLoader(_SAFE_LOADER):  # type: ignore[misc,valid-type]
+    """The safe loader, with dates left as text: :func:`parse_meta_date` reads them, so
+    that an impossible date is reported with its key."""
+
+    yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, Any]]]] = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
+        for first, resolvers in _SAFE_LOADER.yaml_implicit_resolvers.items()
+    }
 
 
 def load_yaml(text: str, where: str, first_line: int = 1) -> Any:
     """Parse YAML, turning every failure (syntax, or a value such as date 2025-02-30 that
     cannot exist) into a :class:`FrontMatterError` that says where, in file lines."""
     try:
-        return yaml.load(text, Loader=_SAFE_LOADER)  # a safe loader (no Python objects)
+        return yaml.load(text, Loader=_MetaLoader)  # a safe loader (no Python objects)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         # an error at the end of the text (libyaml puts it past the last line) is on the last

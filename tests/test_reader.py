@@ -340,3 +340,10 @@ def test_stylesheet_has_dark_mode_print_and_logical_properties() -> None:
     assert "@media print" in css
     assert not re.search(r"(margin|padding)-(left|right)|text-align: (left|right)", css)
     assert css.index('"Noto Naskh Arabic"') < css.index("sans-serif;")
+
+
+def test_no_page_has_an_empty_paragraph(site: Path) -> None:
+    """An article with no outlet, date or link gets no empty meta line."""
+    for page in site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert re.search(r"<p[^>]*>\s*</p>", html) is None, page.relative_to(site)

@@ -369,6 +369,12 @@ def test_with_a_model_english_pages_are_translated_and_say_so(
     ("name", "text", "message"),
     [
         ("bad-date.md", "---\ntitle: x\ndate: 2025-02-30\n---\nنص.\n", "day is out of range"),
+        (
+            "no-month.md",
+            "---\ndate: 2025-13-45\n---\nنص.\n",
+            "front matter: date '2025-13-45' does not exist (month must be in 1..12)",
+        ),
+        ("vague-date.md", "---\ndate: soon\n---\nنص.\n", "date 'soon' is not YYYY-MM-DD"),
         ("bad-yaml.md", "---\ntitle: [x\n---\nنص.\n", "not valid YAML at line 2"),
         ("bad-key.md", "---\ntitel: x\n---\nنص.\n", "unknown key 'titel'"),
         ("list-title.md", "---\ntitle: [a, b]\n---\nنص.\n", "title must be text, not a list"),
