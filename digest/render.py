@@ -84,6 +84,12 @@ def human_date(day: dt.date | None, lang: str) -> str:
 
 
 @lru_cache(maxsize=4096)
+def month_title(day: dt.date | None, lang: str) -> str:
+    """``يناير 2025`` / ``January 2025``; empty for undated (memoized: Babel is slow)."""
+    return format_date(day, "LLLL y", locale=lang) if day else ""
+
+
+@lru_cache(maxsize=4096)
 def _plural_and_number(n: int, lang: str) -> tuple[str, str]:
     """CLDR plural category of ``n`` and ``n`` written per locale (memoized)."""
     return Locale.parse(lang).plural_form(n), format_decimal(n, locale=lang)
@@ -508,7 +514,14 @@ class SiteRenderer:
             }
             for path, group in sorted(days.items(), key=lambda kv: _newest_first(kv[1][0]["date"]))
         ]
-        pages = [_page(f"{lang}/archive/", "archive.html", common, editions=editions)]
+        months: list[dict[str, Any]] = []  # the editions by month, newest first; undated last
+        for edition in editions:
+            title = month_title(edition["date"], lang)
+            if not months or months[-1]["title"] != title:
+                months.append({"title": title, "editions": []})
+            months[-1]["editions"].append(edition)
+        context = {"editions": editions, "months": months}
+        pages = [_page(f"{lang}/archive/", "archive.html", common, **context)]
         for i, edition in enumerate(editions):
             newer = editions[i - 1] if i > 0 else None
             older = editions[i + 1] if i + 1 < len(editions) else None

@@ -101,3 +101,20 @@ def test_page_size_must_be_a_positive_whole_number(tmp_path: Path) -> None:
     with pytest.raises(BuildError, match=r"page_size must be a positive whole number, got 2\.5"):
         build_site(Project.at(tmp_path))
     assert not (tmp_path / "site").exists()
+
+
+def test_the_archive_lists_the_days_by_month_newest_first(project: Project) -> None:
+    build_site(project)
+    for lang, months in (
+        ("en", ["January 2025", "October 2024", "May 2024", "April 2024", "March 2024"]),
+        ("ar", ["يناير 2025", "أكتوبر 2024", "مايو 2024", "أبريل 2024", "مارس 2024"]),
+    ):
+        html = (project.output / lang / "archive" / "index.html").read_text(encoding="utf-8")
+        headings = re.findall(r'<h2 id="month-\d+">([^<]+)</h2>', html)
+        assert headings == months
+        # each day is listed under its own month
+        sections = html.split('<section class="archive-month"')[1:]
+        assert len(sections) == len(months)
+        for section in sections:
+            days = re.findall(r'href="(\d{4}-\d\d)-\d\d/"', section)
+            assert days and len(set(days)) == 1

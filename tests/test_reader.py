@@ -347,3 +347,11 @@ def test_no_page_has_an_empty_paragraph(site: Path) -> None:
     for page in site.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
         assert re.search(r"<p[^>]*>\s*</p>", html) is None, page.relative_to(site)
+
+
+def test_undated_stories_are_the_archives_last_group(site: Path) -> None:
+    for lang, undated in (("en", "Undated stories"), ("ar", "قصص بلا تاريخ")):
+        html = (site / lang / "archive" / "index.html").read_text(encoding="utf-8")
+        headings = re.findall(r'<h2 id="month-\d+">([^<]+)</h2>', html)
+        assert headings[-1] == undated and undated not in headings[:-1]
+        assert html.rindex('href="undated/"') > html.rindex("<h2")
