@@ -545,17 +545,13 @@ class SiteRenderer:
         index = [{k: v for k, v in o.items() if k != "stories"} for o in ordered]
         pages = [_page(f"{lang}/outlets/", "outlets.html", common, outlets=index)]
         for outlet, entry in zip(ordered, index, strict=True):
-            pages += self._paginated(outlet["stories"], entry, "outlet.html", common)
+            pages += self._outlet_story_pages(entry, outlet["stories"], common)
         return pages
 
-    def _paginated(
-        self,
-        stories: list[dict[str, Any]],
-        entry: dict[str, Any],
-        template: str,
-        common: dict[str, Any],
+    def _outlet_story_pages(
+        self, entry: dict[str, Any], stories: list[dict[str, Any]], common: dict[str, Any]
     ) -> list[Page]:
-        """``entry``'s stories, ``page_size`` a page: ``entry["path"]`` is the first page,
+        """An outlet's stories, ``page_size`` a page: ``entry["path"]`` is the first page,
         ``<path>page/2/`` the next, each with its number and its newer and older pages."""
         size, lang = self.config.page_size, common["lang"]
         count = max(1, -(-len(stories) // size))
@@ -570,7 +566,7 @@ class SiteRenderer:
         return [
             _page(
                 number["path"],
-                template,
+                "outlet.html",
                 common,
                 outlet=entry,
                 stories=stories[(n - 1) * size : n * size],
@@ -651,7 +647,8 @@ def _story_pages(
 ) -> list[Page]:
     """One page per story, with its articles, related stories and newer/older neighbours."""
     index = {s.id: i for i, s in enumerate(stories)}
-    return [_story_page(stories, i, views.__getitem__, index, loc, common) for i in index.values()]
+    view = views.__getitem__
+    return [_story_page(stories, i, view, index, loc, common) for i in range(len(stories))]
 
 
 def _story_page(
