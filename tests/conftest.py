@@ -60,10 +60,10 @@ def argos_installed(argos_package: Path, argos_home: Path) -> Path:
     assert len(installed) == 1, installed
     yield installed[0]
     shutil.rmtree(installed[0], ignore_errors=True)
-    _forget_argos_languages()
+    forget_argos_languages()
 
 
-def _forget_argos_languages() -> None:
+def forget_argos_languages() -> None:
     import sys
 
     translate = sys.modules.get("argostranslate.translate")

@@ -149,6 +149,26 @@ def test_second_build_translates_nothing(argos_installed, tmp_path):
     assert _english_pages(tmp_path / "a") == _english_pages(tmp_path / "b")
 
 
+def test_a_model_installed_after_a_build_translates_every_page(argos_package, tmp_path):
+    """Build without a model (English pages say "not available"), install one, build
+    again: everything the last build could not translate is translated now."""
+    from argostranslate import package
+    from conftest import forget_argos_languages
+
+    project = site_copy(tmp_path / "site")
+    assert build_site(project).translated == 0
+    package.install_from_path(argos_package)
+    try:
+        again = build_site(project)
+    finally:
+        forget_argos_languages()  # as the argos_installed fixture does after its test
+    assert again.translated > 0 and not any("model" in w for w in again.warnings)
+    for page in project.output.glob("en/**/*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "Translation not available" not in html, page
+        assert 'class="untranslated"' not in html, page
+
+
 def test_changing_the_model_invalidates_the_cache(argos_installed, other_package, tmp_path):
     from argostranslate import package
 
