@@ -403,13 +403,30 @@ class Page:
         return self.path + "index.html" if self.path == "" or self.path.endswith("/") else self.path
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class _Environment(jinja2.Environment):
+    """Jinja's environment, with ``view.key`` on a plain dict (every view is one) looked
+    up as an item at once when ``key`` is not an attribute of dicts. Jinja gives that item
+    anyway, after a failed attribute lookup that was a quarter of the rendering time."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
 class SiteRenderer:
     """Renders every page of the site from a theme folder."""
 
     def __init__(self, theme: Path, config: SiteConfig) -> None:
         self.theme = theme
         self.config = config
-        self.env = jinja2.Environment(
+        self.env = _Environment(
             loader=jinja2.FileSystemLoader(str(theme)),
             autoescape=jinja2.select_autoescape(["html", "xml"]),
             undefined=jinja2.StrictUndefined,

@@ -651,3 +651,21 @@ def test_the_cache_folder_keeps_itself_out_of_git(built: Path) -> None:
     preview) ignores itself, so a site's repository never picks it up."""
     ignore = built.parent / ".digest-cache" / ".gitignore"
     assert ignore.read_text(encoding="utf-8").splitlines()[-1] == "*"
+
+
+def test_templates_read_dict_keys_as_jinja_does(tmp_path: Path) -> None:
+    """The renderer's quick ``view.key`` lookup gives what Jinja gives: the key's value,
+    a dict's own attribute before a key of that name, and an error for a missing key."""
+    import jinja2
+
+    from digest.config import SiteConfig
+    from digest.render import SiteRenderer
+
+    env = SiteRenderer(REPO / "templates", SiteConfig()).env
+    plain = jinja2.Environment(undefined=jinja2.StrictUndefined)
+    view = {"title": "عنوان", "items": [1, 2], "nested": {"name": "x"}}
+    for source in ("{{ v.title }}", "{{ v.nested.name }}", "{{ v.items is callable }}"):
+        assert env.from_string(source).render(v=view) == plain.from_string(source).render(v=view)
+    assert env.from_string("{{ v.items is callable }}").render(v=view) == "True"
+    with pytest.raises(jinja2.UndefinedError, match="has no attribute 'missing'"):
+        env.from_string("{{ v.missing }}").render(v=view)
