@@ -439,7 +439,8 @@ class Builder:
         and the render keys of the pages that were rendered.
 
         ``edited`` (a provisional build): plan and render just these stories' pages, and
-        keep every other file as the last build wrote it, until the exact build.
+        keep every other file as the last build wrote it, until the exact build; unless
+        there is no last build, or the theme or settings changed since: then every page.
         """
         import jinja2
 
@@ -457,6 +458,8 @@ class Builder:
                 self._renderer = (salt, SiteRenderer(theme, config))
             renderer = self._renderer[1]
             files: dict[str, bytes | None]
+            if edited is not None and not (memo.records and memo.salt == salt):
+                edited = None  # no site yet, or new theme or settings: every page, now
             if edited is None:
                 plan: list[Page] = renderer.plan(stories, english, note)
                 files = dict.fromkeys(page.file for page in plan)
@@ -609,8 +612,8 @@ class Builder:
                 changed[path] = data
         gone = sorted(set(memo.records) - set(files))
         if changed or gone or not output.is_dir():
-            # a provisional build keeps every file (gone is empty): no need to look for others
-            prune = not report.provisional
+            # a provisional build that keeps every file need not look for others to delete
+            prune = bool(gone) or not report.provisional
             deleted = update_site(changed, keep, output, in_place=self.in_place, prune=prune)
             report.pages_deleted = len(set(deleted) | set(gone))
             report.files_changed = sorted({*changed, *deleted, *gone})

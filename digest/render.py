@@ -440,9 +440,16 @@ class SiteRenderer:
 
     @cached_property
     def strings(self) -> dict[str, dict[str, Any]]:
-        """UI labels per language, from the theme's ``strings.toml``."""
+        """UI labels per language, from the theme's ``strings.toml``; a label it lacks (a
+        theme copied from an older digest) is the default theme's."""
+        from digest.build import default_theme
+
         data = tomllib.loads((self.theme / "strings.toml").read_text(encoding="utf-8"))
-        return {lang: data[lang] for lang in LANGS}
+        default = default_theme() / "strings.toml"
+        if self.theme.resolve() == default.parent.resolve() or not default.is_file():
+            return {lang: data[lang] for lang in LANGS}
+        base = tomllib.loads(default.read_text(encoding="utf-8"))
+        return {lang: {**base[lang], **data[lang]} for lang in LANGS}
 
     def render_page(self, page: Page) -> bytes:
         """The bytes of one planned page (see :meth:`plan`)."""
@@ -559,22 +566,21 @@ class SiteRenderer:
         ordered = sorted(outlets.values(), key=lambda o: o["path"])
         for outlet in ordered:
             outlet["count_text"] = self._count(len(outlet["stories"]), "story_count", lang)
-        index = [{k: v for k, v in o.items() if k != "stories"} for o in ordered]
-        pages = [_page(f"{lang}/outlets/", "outlets.html", common, outlets=index)]
-        for outlet, entry in zip(ordered, index, strict=True):
-            pages += self._outlet_story_pages(entry, outlet["stories"], common)
+        pages = [_page(f"{lang}/outlets/", "outlets.html", common, outlets=ordered)]
+        for outlet in ordered:
+            pages += self._outlet_story_pages(outlet, common)
         return pages
 
-    def _outlet_story_pages(
-        self, entry: dict[str, Any], stories: list[dict[str, Any]], common: dict[str, Any]
-    ) -> list[Page]:
-        """An outlet's stories, ``page_size`` a page: ``entry["path"]`` is the first page,
-        ``<path>page/2/`` the next, each with its number and its newer and older pages."""
+    def _outlet_story_pages(self, outlet: dict[str, Any], common: dict[str, Any]) -> list[Page]:
+        """An outlet's stories, ``page_size`` a page: ``outlet["path"]`` is the first page,
+        ``<path>page/2/`` the next, each with its number and its newer and older pages;
+        each page's ``outlet.stories`` are its own."""
+        stories = outlet["stories"]
         size, lang = self.config.page_size, common["lang"]
         count = max(1, -(-len(stories) // size))
         numbers = [
             {
-                "path": entry["path"] + (f"page/{n}/" if n > 1 else ""),
+                "path": outlet["path"] + (f"page/{n}/" if n > 1 else ""),
                 "number": n,
                 "label": self._page_label(n, count, lang),
             }
@@ -585,8 +591,7 @@ class SiteRenderer:
                 number["path"],
                 "outlet.html",
                 common,
-                outlet=entry,
-                stories=stories[(n - 1) * size : n * size],
+                outlet={**outlet, "stories": stories[(n - 1) * size : n * size]},
                 pagination={
                     **number,
                     "count": count,

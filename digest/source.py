@@ -149,12 +149,19 @@ def parse_meta_date(value: Any, where: str = "front matter") -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     text = str(value).strip()
+    found = _DATE_START.match(text)  # what YAML reads as a date: 2025-01-05, 2025-1-5 10:00
+    if found is None:
+        try:
+            return dt.date.fromisoformat(text[:10])  # ISO's other forms, such as 20250105
+        except ValueError:
+            raise FrontMatterError(f"{where}: date {text!r} is not YYYY-MM-DD") from None
     try:
-        return dt.date.fromisoformat(text[:10])
-    except ValueError as exc:
-        if re.fullmatch(r"\d{4}-\d\d-\d\d", text[:10]):  # the form is right, the day is not
-            raise FrontMatterError(f"{where}: date {text!r} does not exist ({exc})") from None
-        raise FrontMatterError(f"{where}: date {value!r} is not YYYY-MM-DD") from None
+        return dt.date(*map(int, found.groups()))
+    except ValueError as exc:  # the form is right, the day is not
+        raise FrontMatterError(f"{where}: date {text!r} does not exist ({exc})") from None
+
+
+_DATE_START = re.compile(r"(\d{4})-(\d\d?)-(\d\d?)(?!\d)")
 
 
 def split_front_matter(text: str) -> tuple[dict[str, Any], str]:

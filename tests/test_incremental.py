@@ -213,3 +213,38 @@ def test_planning_some_stories_gives_their_pages_as_the_whole_plan_does(tmp_path
                 b"", twin.template, twin.path, twin.context
             )
             assert renderer.render_page(page) == renderer.render_page(twin)
+
+
+def test_a_provisional_build_with_no_good_site_yet_renders_every_page(tmp_path: Path) -> None:
+    """A first build that failed leaves no page records: a body edit then is not shown as
+    two lone story pages, but the whole site is rendered (here: failing the same way)."""
+    project = copy_project(tmp_path, theme=True, other_event=True)
+    archive = project.theme / "archive.html"
+    good = archive.read_text(encoding="utf-8")
+    archive.write_text(good.replace("{% endblock %}", "{{ missing() }}{% endblock %}", 1))
+    builder = Builder(project, in_place=True, keep_last_good=True)
+    with pytest.raises(BuildError, match=r"archive\.html"):
+        builder.build()
+    edit_paragraph(project.content / "sport.txt")
+    with pytest.raises(BuildError, match=r"archive\.html"):
+        builder.build(provisional=True)
+    assert not project.output.exists() or not any(project.output.rglob("*.html"))
+    archive.write_text(good, encoding="utf-8")
+    assert builder.build(provisional=True).rendered > 2  # every page, the site is whole
+    assert (project.output / "static" / "style.css").is_file()
+
+
+def test_a_theme_change_with_a_body_edit_renders_every_page_at_once(tmp_path: Path) -> None:
+    """A provisional build in the same batch as a theme change does not serve the edited
+    pages with the old style sheet: with new theme files, every page is rendered."""
+    project = copy_project(tmp_path, theme=True, other_event=True)
+    builder = Builder(project, in_place=True, keep_last_good=True)
+    builder.build()
+    css = project.theme / "static" / "style.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n/* new rule */\n", encoding="utf-8")
+    edit_paragraph(project.content / "sport.txt")
+    quick = builder.build(provisional=True)
+    assert quick.provisional
+    assert b"/* new rule */" in (project.output / "static" / "style.css").read_bytes()
+    builder.build()
+    assert site_files(project.output) == fresh_build(project, tmp_path)

@@ -118,3 +118,22 @@ def test_the_archive_lists_the_days_by_month_newest_first(project: Project) -> N
         for section in sections:
             days = re.findall(r'href="(\d{4}-\d\d)-\d\d/"', section)
             assert days and len(set(days)) == 1
+
+
+def test_a_theme_copied_from_an_older_digest_still_builds(project: Project) -> None:
+    """A site's own templates/ whose strings.toml lacks the labels added since (page
+    numbers, the front page's link to older stories) gets the default theme's."""
+    theme = project.root / "templates"
+    shutil.copytree(REPO / "templates", theme)
+    strings = theme / "strings.toml"
+    text = strings.read_text(encoding="utf-8")
+    for key in ("page_number", "newer_page", "older_page"):
+        text = re.sub(rf"(?m)^{key} = .*\n", "", text)
+    text = re.sub(r"(?ms)^\[(ar|en)\.older_count\].*?(?=^\[|\Z)", "", text)
+    strings.write_text(text, encoding="utf-8")
+    assert "page_number" not in text and "older_count" not in text
+    build_site(project)
+    second = project.output / "en" / "outlets" / "al-jazeera" / "page" / "2" / "index.html"
+    assert "Page 2 of 2" in second.read_text(encoding="utf-8")
+    front = (project.output / "en" / "index.html").read_text(encoding="utf-8")
+    assert "3 older stories in the archive" in front

@@ -669,3 +669,20 @@ def test_templates_read_dict_keys_as_jinja_does(tmp_path: Path) -> None:
     assert env.from_string("{{ v.items is callable }}").render(v=view) == "True"
     with pytest.raises(jinja2.UndefinedError, match="has no attribute 'missing'"):
         env.from_string("{{ v.missing }}").render(v=view)
+
+
+@pytest.mark.parametrize(
+    ("value", "day"),
+    [
+        ("2025-03-25", "2025-03-25"),
+        ('"2025-03-25"', "2025-03-25"),
+        ("2025-03-25T23:30:00+05:00", "2025-03-25"),
+        ("2025-1-5 10:00:00", "2025-01-05"),  # as YAML reads a timestamp
+        ("20250105", "2025-01-05"),
+    ],
+)
+def test_front_matter_dates_in_the_forms_yaml_and_iso_allow(value: str, day: str) -> None:
+    from digest.source import split_front_matter
+
+    meta, _ = split_front_matter(f"---\ndate: {value}\n---\nنص.\n")
+    assert meta["date"].isoformat() == day
