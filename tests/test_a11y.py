@@ -1,4 +1,5 @@
-"""Accessibility: axe-core in headless Chromium on the front and a story page of each language.
+"""Accessibility: axe-core in headless Chromium on the front, a story, the archive and an
+outlet page of each language.
 
 Each page is checked in the light and the dark colour scheme (contrast differs), and the
 keyboard path is checked by hand: the first Tab lands on a visible skip link, and focused
@@ -29,11 +30,13 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _pages(site: Path) -> list[str]:
-    """Front pages and the first story page of each language, as site paths."""
+    """Front pages, the first story page, the archive (by month) and the first outlet page
+    of each language, as site paths."""
     paths = []
     for lang in ("ar", "en"):
         story = story_pages(site, lang)[0].parent.relative_to(site).as_posix()
-        paths += [f"{lang}/", f"{story}/"]
+        outlet = sorted((site / lang / "outlets").glob("*/index.html"))[0].parent
+        paths += [f"{lang}/", f"{story}/", f"{lang}/archive/", f"{outlet.relative_to(site)}/"]
     return paths
 
 
