@@ -533,18 +533,22 @@ class Builder:
         A shard is re-indexed when what Pagefind reads of its pages changed (see
         :mod:`digest.search_index`); the shards that need it are indexed side by side. A
         provisional preview build keeps the last bundles; the exact build that follows
-        re-indexes.
+        re-indexes the shards of the pages it wrote (even if it writes none itself).
         """
         from digest.search_bundle_cache import BundleCache
         from digest.search_index import BackgroundBundle, SearchIndexError, collect, in_shard
 
         old = self._bundle_records()
         changed = any(data is not None for path, data in files.items() if path.endswith(".html"))
-        if old and (provisional or (not changed and self._on_disk(old))):
+        behind = self.state.search_behind  # a provisional build wrote pages since indexing
+        if provisional:
+            self.state.search_behind = behind or changed
+        if old and (provisional or (not changed and not behind and self._on_disk(old))):
             files.update(dict.fromkeys(old))  # a provisional build keeps them as they are
             return dict(self.state.search_keys)
         if provisional and not old:
             return {}
+        self.state.search_behind = False  # each shard is indexed again if its pages changed
         cache = BundleCache(self.project.cache_dir)
         runs = self._index_shards(files, slugs, cache)
         fresh = {

@@ -514,6 +514,7 @@ class BuildState:
     translations: TranslationMemo = field(default_factory=TranslationMemo)
     pages: PageMemo = field(default_factory=PageMemo)
     search_keys: dict[str, bytes] = field(default_factory=dict)  # search shard -> its pages
+    search_behind: bool = False  # a provisional build wrote pages the search has not indexed
     summary: dict[str, Any] = field(default_factory=dict)  # what the last build reported
 
     def save(self, cache_dir: Path, tag: str = "") -> None:
@@ -536,7 +537,7 @@ class BuildState:
         if state is None and tag:
             state = cls._read(cache_dir / STATE_FILE, code)
             if state is not None:
-                state.pages, state.search_keys = PageMemo(), {}
+                state.pages, state.search_keys, state.search_behind = PageMemo(), {}, False
                 state.input_digest, state.summary = None, {}
         return state or cls(code=code)
 

@@ -248,3 +248,18 @@ def test_a_theme_change_with_a_body_edit_renders_every_page_at_once(tmp_path: Pa
     assert b"/* new rule */" in (project.output / "static" / "style.css").read_bytes()
     builder.build()
     assert site_files(project.output) == fresh_build(project, tmp_path)
+
+
+def test_the_exact_build_after_a_provisional_one_indexes_what_that_wrote(
+    tmp_path: Path,
+) -> None:
+    """The provisional build keeps the search bundles; the exact build re-indexes the
+    pages it wrote, even when the exact build itself has no page to write."""
+    project = copy_project(tmp_path, other_event=True)
+    builder = Builder(project, in_place=True, keep_last_good=True)
+    builder.build()
+    edit_paragraph(project.content / "002_ab5b8c60f657b26b.txt")
+    assert builder.build(provisional=True).provisional
+    exact = builder.build()
+    assert exact.pages_written > 0  # the search bundle's files, if no page
+    assert site_files(project.output) == fresh_build(project, tmp_path)
