@@ -12,7 +12,7 @@ import hashlib
 import pickle
 import time
 import tomllib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -273,6 +273,7 @@ class Builder:
         self.keep_last_good = keep_last_good
         self._renderer: tuple[bytes, Any] | None = None  # (salt, SiteRenderer) of the last build
         self._sidecar_warnings: tuple[frozenset[str], list[str]] | None = None  # of these files
+        self._loaded: list[Article] | None = None  # the articles of the last build
 
     def stamp(self) -> tuple[InputStamp, str]:
         """Stamp of the inputs now: cheap (``stat`` calls), and the full digest."""
@@ -342,6 +343,7 @@ class Builder:
             meanwhile=import_later_stages,
         )
         report.errors, report.cleaned, report.reused = loaded.errors, loaded.cleaned, loaded.reused
+        self._loaded = loaded.articles
         names = frozenset(stamp.content)
         if self._sidecar_warnings is None or self._sidecar_warnings[0] != names:
             self._sidecar_warnings = (names, sidecar_warnings(names))  # same files: same
@@ -409,6 +411,37 @@ class Builder:
         state.summary = summarize(report, result.message)
         report.seconds = time.perf_counter() - start
         return report
+
+    def grouping_ahead(self) -> Callable[[], Callable[[], bool]] | None:
+        """After a provisional build: its articles' exact grouping as work for another
+        thread, which returns how to hand the stories to this builder (call that on the
+        builder's own thread: it does so, and says True, if no build came between). The
+        exact build that follows then reuses them instead of grouping now. None if there
+        is nothing to group or the registry cannot be read (the build will say why)."""
+        from digest.group import group_stories, prime_tokens
+
+        articles, state = self._loaded, self.state
+        try:
+            known = load_registry(self.project.registry_file)
+        except ValueError:
+            return None
+        if not articles:
+            return None
+        prefetched = state.articles.prefetched()
+
+        def work() -> Callable[[], bool]:
+            prime_tokens(prefetched)
+            stories = group_stories(articles, known)
+
+            def hand_over() -> bool:
+                if self._loaded is not articles:
+                    return False  # a build came between: these articles are not the latest
+                state.grouping.offer(articles, known, stories)
+                return True
+
+            return hand_over
+
+        return work
 
     def _edited_stories(self, stories: list[Story]) -> list[Story]:
         """For a provisional build: the stories whose articles were edited.

@@ -366,6 +366,15 @@ class GroupingMemo:
             for story in self.stories
         ]
 
+    def offer(
+        self, articles: Sequence[Article], known: Mapping[str, str], stories: list[Story]
+    ) -> None:
+        """Take ``stories`` as the grouping of ``articles`` with ``known`` (worked out on
+        another thread while a preview went on): the next build reuses them if its
+        articles and registry are these."""
+        self.key = (tuple(articles), tuple(sorted(known.items())))
+        self.stories = stories
+
     def registry_saved(self, index: Mapping[str, str]) -> None:
         """The build saved ``index`` as the registry: grouping with it gives these stories.
 

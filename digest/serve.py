@@ -198,10 +198,14 @@ class DevServer:
 
     def _rebuild_loop(self) -> None:
         regroup_due = False  # a provisional build ran: regroup exactly once things are quiet
+        ahead: _GroupingAhead | None = None  # that regrouping, on its own thread
         while True:
             with self._wake:
                 self._wake.wait_for(
-                    lambda: self._pending or self._stopping, DEBOUNCE if regroup_due else None
+                    lambda ahead=ahead: (
+                        self._pending or self._stopping or (ahead is not None and ahead.finished)
+                    ),
+                    DEBOUNCE if regroup_due and ahead is None else None,
                 )
                 if self._stopping:
                     return
@@ -217,10 +221,22 @@ class DevServer:
             self._rewatch_if_moved()  # before building: edits from now on are seen
             if paths:
                 report = self.rebuild(paths, provisional=True)
-                regroup_due = regroup_due or bool(report and report.provisional)
-            elif regroup_due:
+                if report is not None:  # an exact build leaves nothing to regroup
+                    regroup_due = report.provisional
+            elif regroup_due and ahead is None:
+                # Group on another thread: an edit saved meanwhile is shown at once.
+                work = self.builder.grouping_ahead()
+                if work is not None:
+                    ahead = _GroupingAhead(work, self._wake)
+                    continue
                 self.rebuild(["(stories regrouped)"])
                 regroup_due = False
+            elif ahead is not None and ahead.finished:
+                stale = not ahead.hand_over()  # a build came between: group those articles
+                ahead = None
+                if not stale:  # (a grouping that failed is done here, and its error shown)
+                    self.rebuild(["(stories regrouped)"])
+                    regroup_due = False
             self._rewatch_if_moved()
 
     def _rewatch_if_moved(self) -> None:
@@ -280,6 +296,31 @@ class DevServer:
 
 def _now() -> str:
     return time.strftime("%H:%M:%S")
+
+
+class _GroupingAhead:
+    """The work of :meth:`~digest.build.Builder.grouping_ahead` on a thread of its own;
+    ``wake`` is notified when it is finished."""
+
+    def __init__(self, work: Callable[[], Callable[[], bool]], wake: threading.Condition) -> None:
+        self._work, self._wake = work, wake
+        self._hand_over: Callable[[], bool] | None = None
+        self.finished = False
+        threading.Thread(target=self._run, name="digest-serve-grouping", daemon=True).start()
+
+    def _run(self) -> None:
+        try:
+            self._hand_over = self._work()
+        except Exception:  # the exact build then groups on its thread, and says what failed
+            self._hand_over = None
+        with self._wake:
+            self.finished = True
+            self._wake.notify_all()
+
+    def hand_over(self) -> bool:
+        """Hand the stories to the builder (call it on the builder's thread). False if they
+        are stale (a build came between); True if handed over, or if grouping failed."""
+        return self._hand_over() if self._hand_over is not None else True
 
 
 def _describe(paths: list[str], root: Path) -> str:

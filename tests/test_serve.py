@@ -22,7 +22,9 @@ from preview_support import (
     copy_project,
     edit_paragraph,
     fetch,
+    fresh_build,
     longest_line,
+    site_files,
     story_of,
     story_url,
     wait_for,
@@ -396,3 +398,46 @@ def test_a_new_theme_folder_is_picked_up_and_watched(tmp_path: Path) -> None:
         wait_for(lambda: served_text(run, "ar/", "<!--t2-->"), "own theme watched")
     finally:
         run.server.stop()
+
+
+def test_an_edit_saved_while_stories_regroup_is_served_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regrouping after a preview build runs on a thread of its own: an edit saved while
+    it runs (here it is made to take 3 s) is shown at once; the stories are regrouped for
+    the latest articles once things are quiet, and the site is then as a fresh build."""
+    import threading
+
+    import digest.group
+
+    real = digest.group.group_stories
+
+    def slow_on_the_grouping_thread(*args, **kwargs):  # type: ignore[no-untyped-def]
+        if threading.current_thread().name == "digest-serve-grouping":
+            time.sleep(3)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(digest.group, "group_stories", slow_on_the_grouping_thread)
+    project = copy_project(tmp_path, theme=True, other_event=True)
+    project.config_file.write_text('base_url = "https://digest.example.org/"\n', "utf-8")
+    run = Running(project)  # (with its own address, its pages are a fresh build's)
+    run.server.start()
+    try:
+        grouping = lambda: any(  # noqa: E731
+            t.name == "digest-serve-grouping" for t in threading.enumerate()
+        )
+        edit_paragraph(run.project.content / SEED, "كلمةأولى")
+        wait_for(grouping, "the regrouping thread to start")
+        started = time.monotonic()
+        edit_paragraph(run.project.content / SEED, "كلمةثانية")
+        page = story_url(run.project, SEED)
+        wait_for(lambda: served_text(run, page, "كلمةثانية"), "the second edit", timeout=10)
+        assert time.monotonic() - started < 2.5 and grouping(), "served before regrouping ends"
+        wait_for(
+            lambda: any("(stories regrouped)" in line for line in run.lines) and not grouping(),
+            "the regrouping",
+            timeout=30,
+        )
+    finally:
+        run.server.stop()
+    assert site_files(run.project.output) == fresh_build(run.project, tmp_path)
