@@ -9,6 +9,9 @@
 * HTML pages are served with a small script that listens on ``/__digest/events``
   (Server-Sent Events) and reloads the page after a rebuild, or shows an overlay with the
   error when a build fails. The files on disk never contain it.
+* When only article text changed, a provisional build shows it at once; the stories are
+  then regrouped on a thread of their own (:class:`_GroupingAhead`), so a save meanwhile
+  is shown at once too, and the exact build follows with that grouping.
 * A failed build leaves the last good site served; a broken article keeps its last good
   version. The next good save recovers, without a restart.
 * Serving is :mod:`digest.site_server` (only files inside the output folder), the page
