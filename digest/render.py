@@ -605,9 +605,8 @@ class SiteRenderer:
     def _page_label(self, n: int, count: int, lang: str) -> str:
         """``Page 2 of 5`` in the page's language (the theme's ``page_number``)."""
         pattern: str = self.strings[lang]["page_number"]
-        return pattern.replace("{n}", format_decimal(n, locale=lang)).replace(
-            "{count}", format_decimal(count, locale=lang)
-        )
+        number = _plural_and_number(n, lang)[1]  # written as the locale writes numbers
+        return pattern.replace("{n}", number).replace("{count}", _plural_and_number(count, lang)[1])
 
 
 def static_files(theme: Path) -> dict[str, bytes]:
