@@ -272,7 +272,6 @@ class Builder:
         self.in_place = in_place
         self.keep_last_good = keep_last_good
         self._renderer: tuple[bytes, Any] | None = None  # (salt, SiteRenderer) of the last build
-        self._sidecar_warnings: tuple[frozenset[str], list[str]] | None = None  # of these files
         self._loaded: list[Article] | None = None  # the articles of the last build
 
     def stamp(self) -> tuple[InputStamp, str]:
@@ -344,10 +343,7 @@ class Builder:
         )
         report.errors, report.cleaned, report.reused = loaded.errors, loaded.cleaned, loaded.reused
         self._loaded = loaded.articles
-        names = frozenset(stamp.content)
-        if self._sidecar_warnings is None or self._sidecar_warnings[0] != names:
-            self._sidecar_warnings = (names, sidecar_warnings(names))  # same files: same
-        report.warnings += self._sidecar_warnings[1]
+        report.warnings += sidecar_warnings(frozenset(stamp.content))
         report.changed = [*loaded.changed, *loaded.removed]
         if strict and report.errors:  # with the model's absence, if so: all at once
             raise strict_failure(report.errors, missing_model_hint())

@@ -16,8 +16,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -79,17 +79,18 @@ def is_article_file(path: Path | str) -> bool:
     return name.endswith(ARTICLE_SUFFIXES)
 
 
-def sidecar_warnings(paths: Iterable[str]) -> list[str]:
+@lru_cache(maxsize=4)  # a preview asks again on every rebuild, mostly of the same files
+def sidecar_warnings(paths: frozenset[str]) -> tuple[str, ...]:
     """What is odd about the sidecars among these content paths: a sidecar (``NAME.yaml``,
     ``NAME.yml``, ``NAME.en.md``) with no article ``NAME.txt`` or ``NAME.md`` beside it
     (nothing uses it), and articles that share a ``NAME`` (its sidecars apply to both)."""
-    paths = sorted(p for p in paths if not is_ignored_name(p.rsplit("/", 1)[-1]))
+    names = sorted(p for p in paths if not is_ignored_name(p.rsplit("/", 1)[-1]))
     articles: dict[str, list[str]] = {}
-    for path in paths:
+    for path in names:
         if is_article_file(path):
             articles.setdefault(path.rsplit(".", 1)[0], []).append(path)
     warnings = []
-    for path in paths:
+    for path in names:
         stem = next((path[: -len(s)] for s in SIDECAR_SUFFIXES if path.endswith(s)), None)
         if stem is not None and stem not in articles:
             warnings.append(
@@ -101,7 +102,7 @@ def sidecar_warnings(paths: Iterable[str]) -> list[str]:
                 f"{' and '.join(group)} share a name: a sidecar ({stem}.yaml, {stem}.en.md) "
                 "applies to each of them; rename one"
             )
-    return warnings
+    return tuple(warnings)
 
 
 def article_files(content_dir: Path) -> list[Path]:
