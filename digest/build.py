@@ -12,7 +12,7 @@ import hashlib
 import pickle
 import time
 import tomllib
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -157,6 +157,22 @@ def load_articles(content: Path) -> tuple[list[Article], list[ContentError]]:
     """Read and clean every article, as a build does; files that fail are reported."""
     loaded = ArticleCache().load(content, tree_stamps(content))
     return loaded.articles, loaded.errors
+
+
+@dataclass(frozen=True)
+class GroupingJob:
+    """The grouping of these articles with this registry, to run on another thread (it
+    touches no build state); ``prefetched`` are the articles' tokens made when cleaned."""
+
+    articles: list[Article]
+    known: Mapping[str, str]
+    prefetched: list[Any]
+
+    def run(self) -> list[Story]:
+        from digest.group import group_stories, prime_tokens
+
+        prime_tokens(self.prefetched)
+        return group_stories(self.articles, self.known)
 
 
 def texts_to_translate(stories: list[Story]) -> list[str]:
@@ -408,36 +424,25 @@ class Builder:
         report.seconds = time.perf_counter() - start
         return report
 
-    def grouping_ahead(self) -> Callable[[], Callable[[], bool]] | None:
-        """After a provisional build: its articles' exact grouping as work for another
-        thread, which returns how to hand the stories to this builder (call that on the
-        builder's own thread: it does so, and says True, if no build came between). The
-        exact build that follows then reuses them instead of grouping now. None if there
-        is nothing to group or the registry cannot be read (the build will say why)."""
-        from digest.group import group_stories, prime_tokens
-
-        articles, state = self._loaded, self.state
+    def grouping_ahead(self) -> GroupingJob | None:
+        """After a provisional build: the exact grouping of its articles, as a job another
+        thread can run (:meth:`take_grouping` then hands its stories over). None if there
+        is nothing to group or the registry cannot be read (the exact build says why)."""
+        if not self._loaded:
+            return None
         try:
             known = load_registry(self.project.registry_file)
         except ValueError:
             return None
-        if not articles:
-            return None
-        prefetched = state.articles.prefetched()
+        return GroupingJob(self._loaded, known, self.state.articles.prefetched())
 
-        def work() -> Callable[[], bool]:
-            prime_tokens(prefetched)
-            stories = group_stories(articles, known)
-
-            def hand_over() -> bool:
-                if self._loaded is not articles:
-                    return False  # a build came between: these articles are not the latest
-                state.grouping.offer(articles, known, stories)
-                return True
-
-            return hand_over
-
-        return work
+    def take_grouping(self, job: GroupingJob, stories: list[Story]) -> bool:
+        """Let the next build reuse ``job``'s stories; False (and nothing done) if a build
+        came between, so that they are not the latest articles' grouping."""
+        if self._loaded is not job.articles:
+            return False
+        self.state.grouping.offer(job.articles, job.known, stories)
+        return True
 
     def _edited_stories(self, stories: list[Story]) -> list[Story]:
         """For a provisional build: the stories whose articles were edited.

@@ -339,7 +339,7 @@ class GroupingMemo:
         provisional: bool = False,
     ) -> tuple[list[Story], str]:
         """Stories of ``articles``, and ``"reused"``, ``"provisional"`` or ``"grouped"``."""
-        key = (tuple(articles), tuple(sorted(known.items())))
+        key = self._key(articles, known)
         if key == self.key:
             return self.stories, "reused"
         if provisional and self.key is not None and key[1] == self.key[1]:
@@ -372,8 +372,14 @@ class GroupingMemo:
         """Take ``stories`` as the grouping of ``articles`` with ``known`` (worked out on
         another thread while a preview went on): the next build reuses them if its
         articles and registry are these."""
-        self.key = (tuple(articles), tuple(sorted(known.items())))
+        self.key = self._key(articles, known)
         self.stories = stories
+
+    @staticmethod
+    def _key(
+        articles: Sequence[Article], known: Mapping[str, str]
+    ) -> tuple[tuple[Article, ...], tuple[tuple[str, str], ...]]:
+        return tuple(articles), tuple(sorted(known.items()))
 
     def registry_saved(self, index: Mapping[str, str]) -> None:
         """The build saved ``index`` as the registry: grouping with it gives these stories.

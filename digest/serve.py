@@ -32,7 +32,8 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from digest.build import Builder, BuildError, BuildReport, Project, code_version
+from digest.article import Story
+from digest.build import Builder, BuildError, BuildReport, GroupingJob, Project, code_version
 from digest.incremental import BuildState
 from digest.live_reload import EVENTS_PATH, LiveState  # noqa: F401  (re-exported)
 from digest.site_server import SiteServer
@@ -228,16 +229,19 @@ class DevServer:
                     regroup_due = report.provisional
             elif regroup_due and ahead is None:
                 # Group on another thread: an edit saved meanwhile is shown at once.
-                work = self.builder.grouping_ahead()
-                if work is not None:
-                    ahead = _GroupingAhead(work, self._wake)
+                job = self.builder.grouping_ahead()
+                if job is not None:
+                    ahead = _GroupingAhead(job, self._wake)
                     continue
                 self.rebuild(["(stories regrouped)"])
                 regroup_due = False
             elif ahead is not None and ahead.finished:
-                stale = not ahead.hand_over()  # a build came between: group those articles
+                # False if a build came between: its articles are grouped next
+                taken = ahead.stories is None or self.builder.take_grouping(
+                    ahead.job, ahead.stories
+                )
                 ahead = None
-                if not stale:  # (a grouping that failed is done here, and its error shown)
+                if taken:  # (a grouping that failed is done here, and its error shown)
                     self.rebuild(["(stories regrouped)"])
                     regroup_due = False
             self._rewatch_if_moved()
@@ -302,28 +306,23 @@ def _now() -> str:
 
 
 class _GroupingAhead:
-    """The work of :meth:`~digest.build.Builder.grouping_ahead` on a thread of its own;
-    ``wake`` is notified when it is finished."""
+    """A :class:`~digest.build.GroupingJob` run on a thread of its own; ``wake`` is
+    notified when it is finished."""
 
-    def __init__(self, work: Callable[[], Callable[[], bool]], wake: threading.Condition) -> None:
-        self._work, self._wake = work, wake
-        self._hand_over: Callable[[], bool] | None = None
+    def __init__(self, job: GroupingJob, wake: threading.Condition) -> None:
+        self.job, self._wake = job, wake
+        self.stories: list[Story] | None = None  # None: the grouping failed
         self.finished = False
         threading.Thread(target=self._run, name="digest-serve-grouping", daemon=True).start()
 
     def _run(self) -> None:
         try:
-            self._hand_over = self._work()
+            self.stories = self.job.run()
         except Exception:  # the exact build then groups on its thread, and says what failed
-            self._hand_over = None
+            self.stories = None
         with self._wake:
             self.finished = True
             self._wake.notify_all()
-
-    def hand_over(self) -> bool:
-        """Hand the stories to the builder (call it on the builder's thread). False if they
-        are stale (a build came between); True if handed over, or if grouping failed."""
-        return self._hand_over() if self._hand_over is not None else True
 
 
 def _describe(paths: list[str], root: Path) -> str:
