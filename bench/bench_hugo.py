@@ -10,6 +10,9 @@ and each language has its RSS feeds (Hugo's built-in template).
 Measured with the installed ``hugo`` (wall clock, median of --runs):
 
 * full build: ``public/`` and ``resources/`` deleted, then ``hugo --quiet``;
+* full build with search: the same, then Pagefind (the binary digest runs) over
+  ``public/``, as a Hugo site with search is built; its article pages mark their
+  ``<article>`` as ``data-pagefind-body``, as digest's story pages do;
 * no-op build: ``hugo --quiet`` again, nothing changed (Hugo renders everything again);
 * edit->served: with ``hugo server`` on a loopback port (fast render, served from memory),
   the time from writing one Arabic article to its page over HTTP containing the new text.
@@ -34,6 +37,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # digest, for Pagefind
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate_site import edit_article
 
@@ -93,7 +97,7 @@ LAYOUTS = {
 """,
     "single.html": """\
 {{ define "main" }}
-<article>
+<article data-pagefind-body>
 <h1>{{ .Title }}</h1>
 <p><time datetime="{{ .Date.Format "2006-01-02" }}">{{ .Date.Format "2006-01-02" }}</time>
 {{ with .Params.source }} · {{ . }}{{ end }}</p>
@@ -236,6 +240,24 @@ def hugo_build(site: Path, quiet: bool = True) -> tuple[float, str]:
     return seconds, done.stdout
 
 
+def pagefind_index(site: Path) -> float:
+    """Index ``site/public`` with Pagefind, as digest does: wall seconds."""
+    from digest.search_index import pagefind_binary
+
+    start = time.perf_counter()
+    done = subprocess.run(
+        [str(pagefind_binary()), "--site", "public", "--quiet"],
+        cwd=site,
+        capture_output=True,
+        text=True,
+        timeout=BUILD_TIMEOUT,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"pagefind failed:\n{done.stdout}\n{done.stderr}")
+    return time.perf_counter() - start
+
+
 def clear_build(site: Path) -> None:
     for name in ("public", "resources"):
         shutil.rmtree(site / name, ignore_errors=True)
@@ -328,12 +350,16 @@ def measure_hugo(out: Path, articles: int, runs: int) -> dict:
     article = paths[0]  # has an English translation
     if not (out / "public" / "posts" / article.stem / "index.html").exists():
         raise RuntimeError(f"hugo did not render {article.name} to posts/{article.stem}/")
-    full, noop = [], []
+    full, noop, searched = [], [], []
     for _ in range(runs):
         clear_build(out)
         full.append(hugo_build(out)[0])
         noop.append(hugo_build(out)[0])
+        clear_build(out)
+        seconds = hugo_build(out)[0]
+        searched.append(seconds + pagefind_index(out))
     record("full_build", round(statistics.median(full), 3))
+    record("full_build_with_pagefind", round(statistics.median(searched), 3))
     record("noop_build", round(statistics.median(noop), 3))
     served = edit_to_served(out, article, runs)
     record(
