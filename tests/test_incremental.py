@@ -89,15 +89,18 @@ def test_delete_and_rename_leave_no_stale_page(tmp_path: Path) -> None:
     assert site == fresh_build(project, tmp_path)
 
 
-def test_failed_build_leaves_the_previous_site_whole(tmp_path: Path) -> None:
+@pytest.mark.parametrize("template", ["story.html", "_macros.html"])
+def test_failed_build_leaves_the_previous_site_whole(tmp_path: Path, template: str) -> None:
+    """A template broken with an article edit (templates are compiled while articles are
+    cleaned) fails the build, naming the template, and leaves the last site whole."""
     project = copy_project(tmp_path, theme=True)
     build_site(project)
     before = site_files(project.output)
-    story = project.root / "templates" / "story.html"
+    story = project.root / "templates" / template
     good = story.read_text(encoding="utf-8")
     story.write_text(good + "\n{% if %}\n", encoding="utf-8")
     edit_paragraph(project.content / "000_9062e53052813c90.txt")
-    with pytest.raises(BuildError, match=r"story\.html"):
+    with pytest.raises(BuildError, match=template.replace(".", r"\.")):
         build_site(project)
     assert site_files(project.output) == before
     story.write_text(good, encoding="utf-8")
