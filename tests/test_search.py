@@ -159,6 +159,15 @@ def test_search_page_reads_the_query_from_the_url(site: Path) -> None:
         page.goto(f"{base}ar/search/?q=تركمانستان")
         page.wait_for_selector(".pagefind-ui__result-link", timeout=15_000)
         assert page.input_value(".pagefind-ui__search-input") == "تركمانستان"
+        # the theme's Arabic count, not Pagefind's ungrammatical "1 نتيجة ل تركمانستان"
+        message = page.inner_text(".pagefind-ui__message")
+        assert message == "نتيجة واحدة للبحث عن «تركمانستان»"
+        page.fill(".pagefind-ui__search-input", "زززز")
+        page.wait_for_function(
+            "() => document.querySelector('.pagefind-ui__message')?.innerText"
+            " === 'لا نتائج للبحث عن «زززز»'",
+            timeout=15_000,
+        )
         page.close()
 
 
