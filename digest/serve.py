@@ -104,6 +104,7 @@ class DevServer:
         self._threads: list[threading.Thread] = []
         self.last_report: BuildReport | None = None
         self._warned: set[str] = set()  # warnings already shown
+        self._failing = False  # the last build failed or had a file it could not use
 
     @property
     def url(self) -> str:
@@ -291,9 +292,13 @@ class DevServer:
         for item in report.errors:
             shown = "its last good version is shown" if item.path in kept else "not shown yet"
             self.log(f"  error: {item} ({shown})")
+        if self._failing and not report.errors:
+            self.log("  fixed: no errors now")
+        self._failing = bool(report.errors)
         return report
 
     def _failed(self, message: str, what: str, start: float) -> None:
+        self._failing = True
         self.live.publish(rebuilt=False, error=message)
         seconds = time.perf_counter() - start
         self.log(f"{_now()} {what}: build failed ({seconds:.2f} s); serving the last good site")

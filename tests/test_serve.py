@@ -114,6 +114,7 @@ def test_template_error_shows_overlay_until_fixed(running: Running) -> None:
     assert b"<main" in body  # the last good page is still served under it
     story.write_text(good, encoding="utf-8")
     wait_for(lambda: served_text(running, page, "<main") and not overlay_body(running, page), "")
+    wait_for(lambda: "  fixed: no errors now" in running.lines, "a line saying it is fixed")
 
 
 def test_broken_article_keeps_its_last_good_version(running: Running) -> None:
@@ -130,6 +131,7 @@ def test_broken_article_keeps_its_last_good_version(running: Running) -> None:
     )
     path.write_bytes(good)
     wait_for(lambda: not overlay_body(running, page), "recovery")
+    wait_for(lambda: "  fixed: no errors now" in running.lines, "a line saying it is fixed")
     new = running.project.content / "new.txt"  # broken from the start: nothing to fall back on
     new.write_bytes(b"\xff not utf-8")
     wait_for(
