@@ -34,7 +34,7 @@ from digest.incremental import (
     tree_stamps,
 )
 from digest.output import MARKER, check_output_dir, update_site
-from digest.source import ContentError, sidecar_warnings
+from digest.source import ContentError, content_warnings
 from digest.story_registry import REGISTRY_FILE, load_registry, save_registry
 from digest.workers import worker_count
 
@@ -107,6 +107,15 @@ class Project:
     @classmethod
     def at(cls, root: Path, content: Path | None = None, output: Path | None = None) -> Project:
         return cls(root=root, content=content or root / "content", output=output or root / "site")
+
+    def missing_content(self) -> str:
+        """What to tell a user whose content folder does not exist, and what to do."""
+        message = f"content folder {self.content} does not exist"
+        if self.content != self.root / "content":
+            return message
+        if self.root.name == "content":
+            return f"{message}: you are in the content folder; run digest from {self.root.parent}"
+        return f"{message}: run digest in the site's folder (the one holding content/)"
 
     @property
     def config_file(self) -> Path:
@@ -344,7 +353,7 @@ class Builder:
         except (ValueError, RuntimeError) as exc:
             raise BuildError(str(exc)) from None
         if not project.content.is_dir():
-            raise BuildError(f"content folder {project.content} does not exist")
+            raise BuildError(project.missing_content())
         lap("check")
         # Imported before cleaning workers are forked, so that they have it too: they
         # tokenise the articles they clean for the grouper (token_prefetch).
@@ -359,7 +368,7 @@ class Builder:
         )
         report.errors, report.cleaned, report.reused = loaded.errors, loaded.cleaned, loaded.reused
         self._loaded = loaded.articles
-        report.warnings += sidecar_warnings(frozenset(stamp.content))
+        report.warnings += content_warnings(frozenset(stamp.content))
         report.changed = [*loaded.changed, *loaded.removed]
         if strict and report.errors:  # with the model's absence, if so: all at once
             raise strict_failure(report.errors, missing_model_hint())

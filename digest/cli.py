@@ -45,7 +45,7 @@ def _load(content: Path | None) -> tuple[list, bool]:
     """The cleaned articles, and whether any file was skipped (reported on stderr)."""
     project = _project(content)
     if not project.content.is_dir():
-        raise click.ClickException(f"content folder {project.content} does not exist")
+        raise click.ClickException(project.missing_content())
     articles, errors = load_articles(project.content)
     for error in errors:
         err.print(f"[yellow]skipped[/] {error}")

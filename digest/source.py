@@ -79,23 +79,36 @@ def is_article_file(path: Path | str) -> bool:
     return name.endswith(ARTICLE_SUFFIXES)
 
 
+MAX_OTHER_FILES_NAMED = 10  # files that are not articles named one by one, then counted
+
+
 @lru_cache(maxsize=4)  # a preview asks again on every rebuild, mostly of the same files
-def sidecar_warnings(paths: frozenset[str]) -> tuple[str, ...]:
-    """What is odd about the sidecars among these content paths: a sidecar (``NAME.yaml``,
-    ``NAME.yml``, ``NAME.en.md``) with no article ``NAME.txt`` or ``NAME.md`` beside it
-    (nothing uses it), and articles that share a ``NAME`` (its sidecars apply to both)."""
+def content_warnings(paths: frozenset[str]) -> tuple[str, ...]:
+    """What is odd about these content paths: no article at all; files that are neither
+    articles nor sidecars (``a.TXT``, ``b.markdown``, ``c.html``: nothing reads them); a
+    sidecar (``NAME.yaml``, ``NAME.yml``, ``NAME.en.md``) with no article ``NAME.txt`` or
+    ``NAME.md`` beside it; and articles that share a ``NAME`` (its sidecars apply to both)."""
     names = sorted(p for p in paths if not is_ignored_name(p.rsplit("/", 1)[-1]))
     articles: dict[str, list[str]] = {}
     for path in names:
         if is_article_file(path):
             articles.setdefault(path.rsplit(".", 1)[0], []).append(path)
     warnings = []
+    if not articles:
+        warnings.append("the content folder has no articles (NAME.txt or NAME.md files)")
+    others = []
     for path in names:
         stem = next((path[: -len(s)] for s in SIDECAR_SUFFIXES if path.endswith(s)), None)
-        if stem is not None and stem not in articles:
+        if stem is None and not is_article_file(path):
+            others.append(path)
+        elif stem is not None and stem not in articles:
             warnings.append(
                 f"{path} is ignored: there is no article {stem}.txt or {stem}.md beside it"
             )
+    warnings += [_other_file_warning(path) for path in others[:MAX_OTHER_FILES_NAMED]]
+    if len(others) > MAX_OTHER_FILES_NAMED:
+        more = len(others) - MAX_OTHER_FILES_NAMED
+        warnings.append(f"{more} more file(s) in the content folder are not articles: ignored")
     for stem, group in articles.items():
         if len(group) > 1:
             warnings.append(
@@ -103,6 +116,20 @@ def sidecar_warnings(paths: frozenset[str]) -> tuple[str, ...]:
                 "applies to each of them; rename one"
             )
     return tuple(warnings)
+
+
+_RENAMES = {".markdown": ".md", ".mdown": ".md", ".text": ".txt"}
+
+
+def _other_file_warning(path: str) -> str:
+    """Why a content file that is not an article is ignored, and the rename that would
+    make it one where its suffix says it is text (``a.TXT``, ``b.markdown``)."""
+    stem, dot, suffix = path.rpartition(".")
+    if dot and "/" not in suffix:
+        wanted = _RENAMES.get("." + suffix.lower(), "." + suffix.lower())
+        if wanted in ARTICLE_SUFFIXES:
+            return f"{path} is ignored: articles end in .txt or .md; rename it to {stem}{wanted}"
+    return f"{path} is ignored: not an article (articles are .txt and .md files)"
 
 
 def article_files(content_dir: Path) -> list[Path]:
@@ -193,17 +220,34 @@ class _MetaLoader(_SAFE_LOADER):  # type: ignore[misc,valid-type]
     }
 
 
+def _yaml_problem(exc: yaml.MarkedYAMLError, text: str, first_line: int) -> str:
+    """`` at line N: what is wrong`` in file lines, in an editor's words for the usual
+    mistakes: a quote never closed (YAML finds that at the end of the text, so the line is
+    where the quote opened) and a colon inside an unquoted value."""
+    last = text.rstrip("\n").count("\n")  # libyaml puts an error at the end past the last line
+
+    def at(mark: yaml.Mark | None) -> str:
+        return f" at line {min(mark.line, last) + first_line}" if mark else ""
+
+    problem = exc.problem or ""
+    if "quoted scalar" in (exc.context or "") and "end of stream" in problem:
+        return f"{at(exc.context_mark)}: a quote opened there is never closed"
+    if "mapping values are not allowed" in problem:
+        return (
+            f"{at(exc.problem_mark)}: a value holds ': ' (put the whole value in quotes) "
+            "or the line is indented"
+        )
+    return f"{at(exc.problem_mark or exc.context_mark)}: {problem}"
+
+
 def load_yaml(text: str, where: str, first_line: int = 1) -> Any:
     """Parse YAML, turning every failure (syntax, or a value such as date 2025-02-30 that
     cannot exist) into a :class:`FrontMatterError` that says where, in file lines."""
     try:
         return yaml.load(text, Loader=_MetaLoader)  # a safe loader (no Python objects)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        # an error at the end of the text (libyaml puts it past the last line) is on the last
-        last = text.rstrip("\n").count("\n")
-        line = f" at line {min(mark.line, last) + first_line}" if mark else ""
-        raise FrontMatterError(f"{where} is not valid YAML{line}: {exc.problem}") from None
+        problem = _yaml_problem(exc, text, first_line)
+        raise FrontMatterError(f"{where} is not valid YAML{problem}") from None
     except yaml.YAMLError as exc:
         raise FrontMatterError(f"{where} is not valid YAML: {exc}") from None
     except ValueError as exc:  # raised by YAML's constructors, e.g. for impossible dates

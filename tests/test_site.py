@@ -309,6 +309,21 @@ def test_cli_build_prints_a_summary(site_root: Path, monkeypatch: pytest.MonkeyP
     assert (site_root / "public" / "ar" / "index.html").is_file()
 
 
+def test_cli_run_from_the_wrong_folder_says_where_to_run_it(
+    site_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(site_root / "content")
+    for command in (["build"], ["articles"]):
+        result = CliRunner().invoke(main, command)
+        assert result.exit_code == 1
+        assert f"you are in the content folder; run digest from {site_root}" in result.output
+    monkeypatch.chdir(site_root.parent)
+    result = CliRunner().invoke(main, ["build"])
+    assert result.exit_code == 1
+    assert "run digest in the site's folder (the one holding content/)" in result.output
+    assert not (site_root.parent / "site").exists()
+
+
 def test_cli_reports_bad_files_and_builds_the_rest(
     site_root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -376,6 +391,16 @@ def test_with_a_model_english_pages_are_translated_and_say_so(
         ),
         ("vague-date.md", "---\ndate: soon\n---\nنص.\n", "date 'soon' is not YYYY-MM-DD"),
         ("bad-yaml.md", "---\ntitle: [x\n---\nنص.\n", "not valid YAML at line 2"),
+        (
+            "open-quote.md",
+            '---\ntitle: "قمة عربية\ndate: 2025-03-04\nsource: الأهرام\nurl: https://x.org\n---\nنص.\n',
+            "not valid YAML at line 2: a quote opened there is never closed",
+        ),
+        (
+            "colon-title.md",
+            "---\ndate: 2025-03-04\ntitle: القمة: بيان ختامي\n---\nنص.\n",
+            "not valid YAML at line 3: a value holds ': ' (put the whole value in quotes)",
+        ),
         ("bad-key.md", "---\ntitel: x\n---\nنص.\n", "unknown key 'titel'"),
         ("list-title.md", "---\ntitle: [a, b]\n---\nنص.\n", "title must be text, not a list"),
         ("bool-source.md", "---\nsource: yes\n---\nنص.\n", "source must be text, not a yes/no"),
@@ -409,6 +434,30 @@ def test_human_translation_title_becomes_the_english_headline(site_root: Path) -
     assert ">Emergency Arab summit in Cairo</h1>" in page.read_text(encoding="utf-8")
     feed = feedparser.parse((site / "en/feed.xml").read_bytes())
     assert "Emergency Arab summit in Cairo" in [e.title for e in feed.entries]
+
+
+def test_files_that_are_not_articles_are_named_in_warnings(tmp_path: Path) -> None:
+    """A file digest does not read is named, with the rename that makes an article of it."""
+    content = tmp_path / "content"
+    content.mkdir()
+    report = build_site(Project.at(tmp_path))
+    assert "the content folder has no articles (NAME.txt or NAME.md files)" in report.warnings
+    seed = next((REPO / "tests" / "fixtures" / "seeds").glob("000_*.txt")).read_bytes()
+    (content / "a.TXT").write_bytes(seed)
+    (content / "b.markdown").write_bytes(seed)
+    (content / "c.html").write_bytes(b"<p>x</p>")
+    (content / ".notes.txt").write_bytes(seed)  # hidden: never content, never named
+    report = build_site(Project.at(tmp_path))
+    assert report.articles == 0
+    assert [w for w in report.warnings if "ignored" in w] == [
+        "a.TXT is ignored: articles end in .txt or .md; rename it to a.txt",
+        "b.markdown is ignored: articles end in .txt or .md; rename it to b.md",
+        "c.html is ignored: not an article (articles are .txt and .md files)",
+    ]
+    (content / "a.TXT").rename(content / "a.txt")
+    report = build_site(Project.at(tmp_path))
+    assert report.articles == 1
+    assert not any("no articles" in w or "a.TXT" in w for w in report.warnings)
 
 
 def test_sidecar_without_an_article_is_a_warning(tmp_path: Path) -> None:
