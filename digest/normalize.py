@@ -12,6 +12,27 @@ import unicodedata
 ARABIC_LETTERS = "[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]"
 
 
+# Persian, Urdu and Maghrebi letters that Arabic names are also written with -> the nearest
+# Arabic letter (پيزشكيان -> بيزشكيان). The search index folds these too (Pagefind's Arabic
+# stemming does not).
+VARIANT_LETTERS = {
+    "ی": "ي",
+    "ې": "ي",
+    "ۍ": "ي",
+    "ێ": "ي",
+    "ۀ": "ه",
+    "ە": "ه",
+    "ھ": "ه",
+    "ک": "ك",
+    "ڪ": "ك",
+    "گ": "ك",
+    "پ": "ب",
+    "چ": "ج",
+    "ژ": "ز",
+    "ڤ": "ف",
+    "ڨ": "ق",
+}
+
 _FOLD = str.maketrans(
     {
         # alef forms -> bare alef
@@ -25,26 +46,10 @@ _FOLD = str.maketrans(
         "ؤ": "و",
         "ئ": "ي",
         "ء": None,
-        # alef maqsura and Persian/Urdu ya -> ya
+        # alef maqsura -> ya, ta marbuta -> ha
         "ى": "ي",
-        "ی": "ي",
-        "ې": "ي",
-        "ۍ": "ي",
-        "ێ": "ي",
-        # ta marbuta -> ha
         "ة": "ه",
-        "ۀ": "ه",
-        "ە": "ه",
-        "ھ": "ه",
-        # Persian letters -> nearest Arabic
-        "ک": "ك",
-        "ڪ": "ك",
-        "گ": "ك",
-        "پ": "ب",
-        "چ": "ج",
-        "ژ": "ز",
-        "ڤ": "ف",
-        "ڨ": "ق",
+        **VARIANT_LETTERS,
         # quotes of every style -> plain double quote; guillemets too
         "“": '"',
         "”": '"',

@@ -44,7 +44,7 @@ from markupsafe import Markup, escape
 
 from digest.article import Article, Block, Story
 from digest.config import LANGS, SiteConfig
-from digest.normalize import ARABIC_LETTERS
+from digest.normalize import ARABIC_LETTERS, VARIANT_LETTERS
 from digest.outlets import OutletNames
 from digest.search_index import merged_shards
 from digest.source import is_editor_temp, split_front_matter
@@ -487,7 +487,15 @@ class SiteRenderer:
             pages += self._outlet_pages(views[lang], common)
             if self.config.search:
                 merge = merged_shards([story.slug for story in stories])
-                pages.append(_page(f"{lang}/search/", "search.html", common, search_merge=merge))
+                pages.append(
+                    _page(
+                        f"{lang}/search/",
+                        "search.html",
+                        common,
+                        search_merge=merge,
+                        search_folds=VARIANT_LETTERS,
+                    )
+                )
             last_date = max((s["date"] for s in views[lang] if s["date"]), default=None)
             feed = {"stories": views[lang][: self.config.feed_items], "last_date": last_date}
             pages.append(Page(f"{lang}/feed.xml", "feed.xml", {**common, **feed, "rfc822": rfc822}))

@@ -13,6 +13,11 @@ page merges them (Pagefind's ``mergeIndex``, which searches every shard with the
 bundle's code and ranks all results together). Editing one story re-indexes its shard
 only, and a full build runs the shards side by side.
 
+Pagefind reads the pages with the letters Arabic names are also written with in Persian
+or Urdu folded to Arabic ones (:data:`~digest.normalize.VARIANT_LETTERS`: پيزشكيان is
+indexed as بيزشكيان); the search page folds the reader's query the same way, so either
+spelling finds both. Pagefind's Arabic stemming already folds hamza and alef forms.
+
 The binary comes from the ``pagefind`` PyPI package (``pagefind_bin``). Set
 ``PAGEFIND_BINARY_PATH`` to use another one.
 """
@@ -29,6 +34,8 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO
+
+from digest.normalize import VARIANT_LETTERS
 
 BUNDLE_DIR = "pagefind"
 ENTRY_FILE = "pagefind-entry.json"
@@ -229,11 +236,23 @@ def indexed_part(html: bytes) -> bytes:
     return b"\0".join([*head, html[open_at:end]])
 
 
+_FOLDS = [(variant.encode(), letter.encode()) for variant, letter in VARIANT_LETTERS.items()]
+
+
+def fold_variant_letters(html: bytes) -> bytes:
+    """A page as Pagefind reads it: variant letters folded (see the module's docstring)."""
+    for variant, letter in _FOLDS:
+        if variant in html:
+            html = html.replace(variant, letter)
+    return html
+
+
 def shard_key(pages: Mapping[str, bytes]) -> bytes:
     """What a shard's bundle is made from: its pages' paths and indexed parts
-    (:func:`indexed_part`), and the Pagefind binary (a new version may write another
-    format)."""
+    (:func:`indexed_part`), the letters folded for Pagefind, and the Pagefind binary (a new
+    version may write another format)."""
     digest = hashlib.blake2b(digest_size=16)
+    digest.update(repr(_FOLDS).encode() + b"\n")
     try:
         binary = pagefind_binary()
         stat = binary.stat()
@@ -294,14 +313,14 @@ def scratch_folder() -> str | None:
 
 
 def _write_pages(pages: Mapping[str, bytes], parent: str | None) -> Path:
-    """A new temporary folder (in ``parent``) holding these pages; removed again if a page
-    cannot be written."""
+    """A new temporary folder (in ``parent``) holding these pages as Pagefind reads them
+    (:func:`fold_variant_letters`); removed again if a page cannot be written."""
     root = Path(tempfile.mkdtemp(prefix="digest-search-", dir=parent))
     try:
         for rel, data in sorted(pages.items()):  # one order: see scratch_folder
             path = root / rel
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
+            path.write_bytes(fold_variant_letters(data))
     except OSError:
         shutil.rmtree(root, ignore_errors=True)
         raise

@@ -151,6 +151,41 @@ def test_search_box_finds_the_story(site: Path, lang: str, query: str, word: str
     assert {link.split("#")[0] for link in links} == expected
 
 
+def test_pagefind_reads_persian_letters_folded_to_arabic() -> None:
+    page = "<html lang=ar><h1>پيزشكيان وگروسي</h1></html>".encode()
+    assert search_index.fold_variant_letters(page).decode() == (
+        "<html lang=ar><h1>بيزشكيان وكروسي</h1></html>"
+    )
+    assert search_index.fold_variant_letters(b"<p>plain</p>") == b"<p>plain</p>"
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_a_name_in_persian_letters_finds_its_arabic_spelling(site: Path) -> None:
+    """پيزشكيان (Persian pe) and بيزشكيان find the same stories: both are indexed folded."""
+    expected = _pages_with(site, "ar", "بيزشكيان") | _pages_with(site, "ar", "پيزشكيان")
+    assert len(expected) == 2
+    found = {}
+    with serve(site) as base, chromium() as browser:
+        page = browser.new_page()
+        for query in ("پيزشكيان", "بيزشكيان"):
+            page.goto(f"{base}ar/search/?q={query}")
+            page.wait_for_selector(".pagefind-ui__result-link", timeout=15_000)
+            page.wait_for_function(
+                "n => document.querySelectorAll('.pagefind-ui__result').length == n",
+                arg=len(expected),
+                timeout=15_000,
+            )
+            found[query] = {
+                link.split("#")[0]
+                for link in page.eval_on_selector_all(
+                    ".pagefind-ui__result-link", "ls => ls.map(a => a.getAttribute('href'))"
+                )
+            }
+        page.close()
+    assert found == {"پيزشكيان": expected, "بيزشكيان": expected}
+
+
 @pytest.mark.browser
 @pytest.mark.slow
 def test_search_page_reads_the_query_from_the_url(site: Path) -> None:
