@@ -39,9 +39,22 @@ def split_sentences(paragraph: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_END.split(paragraph) if s.strip()]
 
 
+# A sentence opening with a connective or a pronoun that points back ("so the alliance ...",
+# "therefore", "but", "and it ...", "this ...") needs the sentence before it: not one for a
+# summary, which quotes it alone.
+_DEPENDENT_OPENER = re.compile(
+    r"(?:ف(?:ال|إن|ان|قد|هو|هي|هذا|هذه|ذلك|تلك)\S*|لذلك|لهذا|ولذلك|ولهذا|وبالتالي|وعليه"
+    r"|لكن|ولكن|لكنه|لكنها|ولكنه|ولكنها|بل|إذ|اذ"
+    r"|و?(?:هو|هي|هما|هم|هن|هذا|هذه|ذلك|تلك|هؤلاء))(?=[\s،,])"
+)
+
+
 def is_summary_sentence(sentence: str) -> bool:
-    """Complete, of reasonable length, and Arabic (not a photo credit or a stray heading)."""
+    """Complete, of reasonable length, Arabic (not a photo credit or a stray heading), and
+    understood alone (not opening with a connective that points back)."""
     if not MIN_CHARS <= len(sentence) <= MAX_CHARS or not _ENDS_SENTENCE.search(sentence):
+        return False
+    if _DEPENDENT_OPENER.match(sentence):
         return False
     return len(_LATIN.findall(sentence)) * 5 < len(sentence)
 

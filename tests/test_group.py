@@ -23,6 +23,7 @@ from digest.cli import main
 from digest.group import group_stories, story_index
 from digest.story_features import Analyzer, raw_tokens
 from digest.story_ids import slugify
+from digest.summarize import is_summary_sentence
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "tests" / "fixtures" / "seeds"
@@ -119,6 +120,25 @@ def test_headline_and_summary_come_from_the_member_articles(seeds):
     kinds = [{event_kind(t) for t in raw_tokens(s)} - {None} for s in moscow.summary]
     assert {"sign", "visit"} <= set().union(*kinds)
     assert all(not (a & b) for i, a in enumerate(kinds) for b in kinds[i + 1 :])
+
+
+@pytest.mark.parametrize(
+    ("sentence", "alone"),
+    [
+        ("فالتحالف الروسي الإيراني بات يشكل أحد أركان المواجهة في ساحات المعارك.", False),
+        ("فقد أكد الوزير أن المحادثات ستستمر خلال الأسبوع المقبل في الدوحة.", False),
+        ("لكن الاتفاق لم يتضمن بندا للدفاع المشترك كما كان متوقعا من قبل.", False),
+        ("وهي نسجت علاقات وطيدة في عدّة مجالات وتتقارب مواقفها في ملفات كثيرة.", False),
+        ("في السنوات الأخيرة، توطّد التحالف القائم بين روسيا وإيران الخاضعتين لعقوبات.", True),
+        ("فلسطين تطالب مجلس الأمن بعقد جلسة طارئة لبحث التصعيد في الضفة الغربية.", True),
+        ("فرنسا تعلن عن مساعدات جديدة للبنان بقيمة مئة مليون يورو خلال العام.", True),
+        ("وتسعى طهران وموسكو، إلى جانب بكين، إلى التصدّي للنفوذ الأميركي.", True),
+    ],
+)
+def test_summary_sentences_are_understood_alone(sentence: str, alone: bool) -> None:
+    """A summary quotes sentences one by one: none that opens by pointing back ("so the
+    alliance", "but", "and it"); ف or و that belongs to the word (فلسطين, وتسعى) is fine."""
+    assert is_summary_sentence(sentence) is alone
 
 
 def test_ids_stay_when_an_article_joins_and_unrelated_ones_are_added(seeds):
