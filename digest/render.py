@@ -73,8 +73,11 @@ def day_path(lang: str, day: dt.date | None) -> str:
 
 
 def rfc822(day: dt.date) -> str:
-    """RFC 822 date for RSS (midnight UTC of the event day)."""
-    return email.utils.format_datetime(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC))
+    """RFC 822 date for RSS. A story has a day but no time: noon UTC, so that a feed reader
+    anywhere from UTC-11 to UTC+11 shows that day (midnight UTC shows the day before in
+    the Americas)."""
+    noon = dt.datetime(day.year, day.month, day.day, 12, tzinfo=dt.UTC)
+    return email.utils.format_datetime(noon)
 
 
 @lru_cache(maxsize=4096)

@@ -243,7 +243,11 @@ def test_feeds_are_valid_rss_2(site: Path) -> None:
             date = item.findtext("pubDate")
             if date is not None:
                 assert rss822.fullmatch(date), date
-                assert email.utils.parsedate_to_datetime(date).tzinfo is not None
+                published = email.utils.parsedate_to_datetime(date)
+                assert published.tzinfo is not None
+                for hours in (-11, 0, 11):  # the story's day wherever its reader is
+                    local = published.astimezone(dt.timezone(dt.timedelta(hours=hours)))
+                    assert local.strftime("%d %b %Y") in date
                 dated += 1
         assert dated >= 1, "no item has a pubDate"
         last = channel.findtext("lastBuildDate")
