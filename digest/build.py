@@ -34,7 +34,7 @@ from digest.incremental import (
     tree_stamps,
 )
 from digest.output import MARKER, check_output_dir, update_site
-from digest.source import ContentError, content_warnings
+from digest.source import ContentError, content_warnings, is_article_file
 from digest.story_registry import REGISTRY_FILE, load_registry, save_registry
 from digest.workers import worker_count
 
@@ -96,6 +96,14 @@ class _Laps:
         self.last = now
 
 
+def _holds_articles(folder: Path) -> bool:
+    """Does ``folder`` itself hold article files (is it a content folder)?"""
+    try:
+        return any(p.is_file() and is_article_file(p.name) for p in folder.iterdir())
+    except OSError:
+        return False
+
+
 @dataclass(frozen=True)
 class Project:
     """Where a site's inputs and outputs live."""
@@ -113,7 +121,7 @@ class Project:
         message = f"content folder {self.content} does not exist"
         if self.content != self.root / "content":
             return message
-        if self.root.name == "content":
+        if self.root.name == "content" and _holds_articles(self.root):
             return f"{message}: you are in the content folder; run digest from {self.root.parent}"
         return f"{message}: run digest in the site's folder (the one holding content/)"
 

@@ -1,7 +1,8 @@
 """Search bundles kept by what they were made from, so the same pages are never indexed twice.
 
 Pagefind takes seconds on a big site, and a shard's bundle depends only on what its key says
-(:func:`digest.search_index.shard_key`: the pages, what Pagefind reads of them, the binary).
+(:func:`digest.search_index.shard_key`: the pages, what Pagefind reads of them, the letters
+folded for it, the binary).
 So each shard's bundle files are kept in ``.digest-cache/search/``, under the shard's folder
 and key: a deleted site folder, or a fresh checkout in CI with ``.digest-cache/`` restored,
 gets its bundles back without running Pagefind. Only the current shards' bundles are kept.

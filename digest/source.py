@@ -70,25 +70,37 @@ def is_ignored_name(name: str) -> bool:
     return name.startswith(".") or is_editor_temp(name)
 
 
+def is_ignored_path(path: str) -> bool:
+    """A content path (``2025/news.md``) that is hidden or a temp file, or inside a hidden
+    folder (``.git/``, ``.obsidian/``): never content."""
+    return any(is_ignored_name(part) for part in path.split("/"))
+
+
 def is_article_file(path: Path | str) -> bool:
     """True for files that are articles (not sidecars, hidden or editor temp files); a
-    ``str`` is a content path such as ``2025/news.md``."""
-    name = path.rsplit("/", 1)[-1] if isinstance(path, str) else path.name
-    if is_ignored_name(name) or name.endswith(TRANSLATION_SUFFIX):
+    ``str`` is a content path such as ``2025/news.md`` (not in a hidden folder either)."""
+    if isinstance(path, str):
+        if is_ignored_path(path):
+            return False
+        name = path.rsplit("/", 1)[-1]
+    else:
+        name = path.name
+        if is_ignored_name(name):
+            return False
+    if name.lower().endswith(TRANSLATION_SUFFIX):  # b.EN.md is a misnamed sidecar
         return False
     return name.endswith(ARTICLE_SUFFIXES)
 
 
-MAX_OTHER_FILES_NAMED = 10  # files that are not articles named one by one, then counted
-
-
 @lru_cache(maxsize=4)  # a preview asks again on every rebuild, mostly of the same files
 def content_warnings(paths: frozenset[str]) -> tuple[str, ...]:
-    """What is odd about these content paths: no article at all; files that are neither
-    articles nor sidecars (``a.TXT``, ``b.markdown``, ``c.html``: nothing reads them); a
-    sidecar (``NAME.yaml``, ``NAME.yml``, ``NAME.en.md``) with no article ``NAME.txt`` or
-    ``NAME.md`` beside it; and articles that share a ``NAME`` (its sidecars apply to both)."""
-    names = sorted(p for p in paths if not is_ignored_name(p.rsplit("/", 1)[-1]))
+    """What is odd about these content paths: no article at all; files named almost like
+    articles or sidecars (``a.TXT``, ``b.markdown``, ``c.html``, ``d.EN.md``: nothing reads
+    them; images and other files are left alone); a sidecar (``NAME.yaml``, ``NAME.yml``,
+    ``NAME.en.md``) with no article ``NAME.txt`` or ``NAME.md`` beside it (nothing uses it);
+    and articles that share a ``NAME`` (its sidecars apply to both). Hidden files and
+    folders (``.git/``) are not content and never named."""
+    names = sorted(p for p in paths if not is_ignored_path(p))
     articles: dict[str, list[str]] = {}
     for path in names:
         if is_article_file(path):
@@ -96,19 +108,15 @@ def content_warnings(paths: frozenset[str]) -> tuple[str, ...]:
     warnings = []
     if not articles:
         warnings.append("the content folder has no articles (NAME.txt or NAME.md files)")
-    others = []
     for path in names:
         stem = next((path[: -len(s)] for s in SIDECAR_SUFFIXES if path.endswith(s)), None)
-        if stem is None and not is_article_file(path):
-            others.append(path)
-        elif stem is not None and stem not in articles:
-            warnings.append(
-                f"{path} is ignored: there is no article {stem}.txt or {stem}.md beside it"
-            )
-    warnings += [_other_file_warning(path) for path in others[:MAX_OTHER_FILES_NAMED]]
-    if len(others) > MAX_OTHER_FILES_NAMED:
-        more = len(others) - MAX_OTHER_FILES_NAMED
-        warnings.append(f"{more} more file(s) in the content folder are not articles: ignored")
+        if stem is not None:
+            if stem not in articles:
+                warnings.append(
+                    f"{path} is ignored: there is no article {stem}.txt or {stem}.md beside it"
+                )
+        elif not is_article_file(path) and (misnamed := _misnamed(path)):
+            warnings.append(misnamed)
     for stem, group in articles.items():
         if len(group) > 1:
             warnings.append(
@@ -118,24 +126,42 @@ def content_warnings(paths: frozenset[str]) -> tuple[str, ...]:
     return tuple(warnings)
 
 
-_RENAMES = {".markdown": ".md", ".mdown": ".md", ".text": ".txt"}
+# Suffixes of files meant as articles or sidecars, as spelled otherwise -> the right one.
+_RENAMES = {
+    ".markdown": ".md",
+    ".mdown": ".md",
+    ".text": ".txt",
+    ".yml": ".yml",
+    ".yaml": ".yaml",
+    ".txt": ".txt",
+    ".md": ".md",
+}
+_WEB_PAGES = (".html", ".htm")
 
 
-def _other_file_warning(path: str) -> str:
-    """Why a content file that is not an article is ignored, and the rename that would
-    make it one where its suffix says it is text (``a.TXT``, ``b.markdown``)."""
+def _misnamed(path: str) -> str | None:
+    """Why a file that looks meant as an article or a sidecar is ignored, and the name
+    that would make it one (``a.TXT`` -> ``a.txt``, ``d.EN.md`` -> ``d.en.md``); None for
+    other files (images and such)."""
+    if path.lower().endswith(TRANSLATION_SUFFIX):
+        return f"{path} is ignored: name an English translation {path[:-6]}{TRANSLATION_SUFFIX}"
     stem, dot, suffix = path.rpartition(".")
-    if dot and "/" not in suffix:
-        wanted = _RENAMES.get("." + suffix.lower(), "." + suffix.lower())
-        if wanted in ARTICLE_SUFFIXES:
-            return f"{path} is ignored: articles end in .txt or .md; rename it to {stem}{wanted}"
-    return f"{path} is ignored: not an article (articles are .txt and .md files)"
+    wanted = _RENAMES.get("." + suffix.lower()) if dot and "/" not in suffix else None
+    if wanted:
+        return f"{path} is ignored: rename it to {stem}{wanted}"
+    if path.lower().endswith(_WEB_PAGES):
+        return f"{path} is ignored: digest reads articles as .txt or .md (save the page as text)"
+    return None
 
 
 def article_files(content_dir: Path) -> list[Path]:
     """All article files below ``content_dir``, in a stable order."""
     return sorted(
-        (p for p in content_dir.rglob("*") if p.is_file() and is_article_file(p)),
+        (
+            p
+            for p in content_dir.rglob("*")
+            if p.is_file() and is_article_file(p.relative_to(content_dir).as_posix())
+        ),
         key=lambda p: p.relative_to(content_dir).as_posix(),
     )
 
@@ -223,7 +249,8 @@ class _MetaLoader(_SAFE_LOADER):  # type: ignore[misc,valid-type]
 def _yaml_problem(exc: yaml.MarkedYAMLError, text: str, first_line: int) -> str:
     """`` at line N: what is wrong`` in file lines, in an editor's words for the usual
     mistakes: a quote never closed (YAML finds that at the end of the text, so the line is
-    where the quote opened) and a colon inside an unquoted value."""
+    where the quote opened, or a later line where the next quote closes it), a quote inside
+    a quoted value, and a colon inside an unquoted value."""
     last = text.rstrip("\n").count("\n")  # libyaml puts an error at the end past the last line
 
     def at(mark: yaml.Mark | None) -> str:
@@ -236,6 +263,12 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, text: str, first_line: int) -> str:
         return (
             f"{at(exc.problem_mark)}: a value holds ': ' (put the whole value in quotes) "
             "or the line is indented"
+        )
+    if "expected key" in problem or "expected <block end>" in problem:
+        return (
+            f"{at(exc.problem_mark)}: {problem}; check the quotes on this line and the "
+            "lines above (a quote inside a quoted value ends it: write '' for ' or use the "
+            "other quote)"
         )
     return f"{at(exc.problem_mark or exc.context_mark)}: {problem}"
 

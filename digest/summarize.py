@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from digest.article import Article
+from digest.normalize import normalize_arabic
 from digest.story_features import body_paragraphs
 
 if TYPE_CHECKING:  # scipy is imported where it is used: a build imports it while workers clean
@@ -41,12 +42,17 @@ def split_sentences(paragraph: str) -> list[str]:
 
 # A sentence opening with a connective or a pronoun that points back ("so the alliance ...",
 # "therefore", "but", "and it ...", "this ...") needs the sentence before it: not one for a
-# summary, which quotes it alone.
+# summary, which quotes it alone. Matched on the folded first words (no diacritics: لكنّ is
+# لكن; hamza folded: فإن is فان, هؤلاء is هولا); ف and و that belong to the word (فقدت,
+# فلسطين, وتسعى) do not count.
+_PRONOUNS = "هو|هي|هما|هم|هن|هذا|هذه|هذان|هاتان|ذلك|تلك|هولا|اوليك"
 _DEPENDENT_OPENER = re.compile(
-    r"(?:ف(?:ال|إن|ان|قد|هو|هي|هذا|هذه|ذلك|تلك)\S*|لذلك|لهذا|ولذلك|ولهذا|وبالتالي|وعليه"
-    r"|لكن|ولكن|لكنه|لكنها|ولكنه|ولكنها|بل|إذ|اذ"
-    r"|و?(?:هو|هي|هما|هم|هن|هذا|هذه|ذلك|تلك|هؤلاء))(?=[\s،,])"
+    rf"(?:ف(?:ال\S+|ان(?:ه|ها|هم|هما|هن)?|قد|{_PRONOUNS})"
+    r"|و?(?:لذلك|لهذا|لذا|بالتالي|عليه)"
+    r"|و?لكن(?:ه|ها|هم|هما|هن|ني|نا)?|بل|اذ"
+    rf"|و?(?:{_PRONOUNS}))(?=[\s,]|$)"
 )
+_OPENER_CHARS = 40  # enough of a sentence to hold its first word
 
 
 def is_summary_sentence(sentence: str) -> bool:
@@ -54,7 +60,7 @@ def is_summary_sentence(sentence: str) -> bool:
     understood alone (not opening with a connective that points back)."""
     if not MIN_CHARS <= len(sentence) <= MAX_CHARS or not _ENDS_SENTENCE.search(sentence):
         return False
-    if _DEPENDENT_OPENER.match(sentence):
+    if _DEPENDENT_OPENER.match(normalize_arabic(sentence[:_OPENER_CHARS])):
         return False
     return len(_LATIN.findall(sentence)) * 5 < len(sentence)
 

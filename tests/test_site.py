@@ -397,6 +397,11 @@ def test_with_a_model_english_pages_are_translated_and_say_so(
             "not valid YAML at line 2: a quote opened there is never closed",
         ),
         (
+            "quote-in-quotes.md",
+            "---\ntitle: 'Assad's fall'\n---\nنص.\n",
+            "not valid YAML at line 2: did not find expected key; check the quotes",
+        ),
+        (
             "colon-title.md",
             "---\ndate: 2025-03-04\ntitle: القمة: بيان ختامي\n---\nنص.\n",
             "not valid YAML at line 3: a value holds ': ' (put the whole value in quotes)",
@@ -446,13 +451,19 @@ def test_files_that_are_not_articles_are_named_in_warnings(tmp_path: Path) -> No
     (content / "a.TXT").write_bytes(seed)
     (content / "b.markdown").write_bytes(seed)
     (content / "c.html").write_bytes(b"<p>x</p>")
+    (content / "d.EN.md").write_text("# Title\n", encoding="utf-8")  # not an Arabic article
     (content / ".notes.txt").write_bytes(seed)  # hidden: never content, never named
+    (content / ".git" / "hooks").mkdir(parents=True)  # a content folder kept in git
+    (content / ".git" / "HEAD").write_bytes(b"ref: refs/heads/main\n")
+    (content / ".git" / "hooks" / "README.md").write_bytes(seed)
+    (content / "photo.jpg").write_bytes(b"\xff\xd8\xff")  # other files: left alone
     report = build_site(Project.at(tmp_path))
     assert report.articles == 0
     assert [w for w in report.warnings if "ignored" in w] == [
-        "a.TXT is ignored: articles end in .txt or .md; rename it to a.txt",
-        "b.markdown is ignored: articles end in .txt or .md; rename it to b.md",
-        "c.html is ignored: not an article (articles are .txt and .md files)",
+        "a.TXT is ignored: rename it to a.txt",
+        "b.markdown is ignored: rename it to b.md",
+        "c.html is ignored: digest reads articles as .txt or .md (save the page as text)",
+        "d.EN.md is ignored: name an English translation d.en.md",
     ]
     (content / "a.TXT").rename(content / "a.txt")
     report = build_site(Project.at(tmp_path))
