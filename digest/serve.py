@@ -21,6 +21,7 @@
 from __future__ import annotations
 
 import gc
+import os
 import signal
 import sys
 import threading
@@ -37,7 +38,7 @@ from digest.build import Builder, BuildError, BuildReport, GroupingJob, Project,
 from digest.incremental import BuildState
 from digest.live_reload import EVENTS_PATH, LiveState  # noqa: F401  (re-exported)
 from digest.site_server import SiteServer
-from digest.source import is_ignored_name
+from digest.source import is_ignored_name, is_ignored_path
 
 DEBOUNCE = 0.05  # seconds of quiet before a rebuild starts
 MAX_DELAY = 1.0  # ... unless events keep coming for this long
@@ -50,11 +51,20 @@ def is_temp_file(path: str) -> bool:
 
 
 class _Watch(FileSystemEventHandler):
-    """Forwards relevant file events to the server; ignores temp files and reads."""
+    """Forwards relevant file events to the server; ignores temp files and reads, and in
+    the content folder (``content``), hidden folders such as ``.git/``."""
 
-    def __init__(self, dev: DevServer, only: set[str] | None = None) -> None:
+    def __init__(
+        self, dev: DevServer, only: set[str] | None = None, content: Path | None = None
+    ) -> None:
         self.dev = dev
         self.only = only  # for the root folder: just these names
+        self.content = str(content) + os.sep if content is not None else None  # as watched
+
+    def _in_hidden_folder(self, path: str) -> bool:
+        if self.content is None or not path.startswith(self.content):
+            return False
+        return is_ignored_path(Path(path[len(self.content) :]).as_posix())
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type not in WATCHED_EVENTS:
@@ -66,7 +76,9 @@ class _Watch(FileSystemEventHandler):
         relevant = [
             p
             for p in paths
-            if not is_temp_file(p) and (self.only is None or Path(p).name in self.only)
+            if not is_temp_file(p)
+            and not self._in_hidden_folder(p)
+            and (self.only is None or Path(p).name in self.only)
         ]
         if relevant:
             self.dev.notice(relevant)
@@ -182,7 +194,7 @@ class DevServer:
         p = self.project
         self.watched = self._watch_targets()
         if p.content.is_dir():
-            self.observer.schedule(_Watch(self), str(p.content), recursive=True)
+            self.observer.schedule(_Watch(self, content=p.content), str(p.content), recursive=True)
         if p.theme.is_dir():
             self.observer.schedule(_Watch(self), str(p.theme), recursive=True)
         if p.static.is_dir():
