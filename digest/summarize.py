@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -52,7 +53,12 @@ _DEPENDENT_OPENER = re.compile(
     r"|و?لكن(?:ه|ها|هم|هما|هن|ني|نا)?|بل|اذ"
     rf"|و?(?:{_PRONOUNS}))(?=[\s,]|$)"
 )
-_OPENER_CHARS = 40  # enough of a sentence to hold its first word
+
+
+@lru_cache(maxsize=8192)  # sentences open with the same few hundred words
+def points_back(first_word: str) -> bool:
+    """Is this a sentence's first word that points back (see ``_DEPENDENT_OPENER``)?"""
+    return _DEPENDENT_OPENER.match(normalize_arabic(first_word)) is not None
 
 
 def is_summary_sentence(sentence: str) -> bool:
@@ -60,7 +66,7 @@ def is_summary_sentence(sentence: str) -> bool:
     understood alone (not opening with a connective that points back)."""
     if not MIN_CHARS <= len(sentence) <= MAX_CHARS or not _ENDS_SENTENCE.search(sentence):
         return False
-    if _DEPENDENT_OPENER.match(normalize_arabic(sentence[:_OPENER_CHARS])):
+    if points_back(sentence.split(maxsplit=1)[0]):
         return False
     return len(_LATIN.findall(sentence)) * 5 < len(sentence)
 
