@@ -313,9 +313,10 @@ class ArticleViews(Sequence[dict[str, Any]]):
     every build plans every page, and an edit renders two of them.
 
     Pickles (for a page key) as what the views are made from: each article's digest, the
-    language, and on English pages the English of each article's texts; the rest (outlet
-    names, date formats) is in every page key's salt. That is a tenth of the views' bytes,
-    and an article is pickled once, not once per page."""
+    language, and on English pages a digest of the English of each article's texts
+    (:func:`english_digest`); the rest (outlet names, date formats) is in every page key's
+    salt. That is a few bytes an article, and an article is pickled once, not once per
+    page."""
 
     def __init__(self, articles: Sequence[Article], lang: str, loc: Localizer) -> None:
         self._articles, self._lang, self._loc = articles, lang, loc
@@ -338,7 +339,7 @@ class ArticleViews(Sequence[dict[str, Any]]):
     def __reduce__(self) -> tuple[type, tuple[tuple[Any, ...]]]:
         english = self._loc.english if self._lang != "ar" else {}
         made_from = [
-            (article_digest(a), [english.get(t) for t in a.texts()] if english else None)
+            (article_digest(a), english_digest(a, english) if english else None)
             for a in self._articles
         ]
         return tuple, ((self._lang, made_from),)
@@ -358,6 +359,26 @@ def article_digest(article: Article) -> bytes:
     return found[1]
 
 
+_ENGLISH_DIGESTS: dict[tuple[bytes, tuple[str | None, ...]], bytes] = {}
+
+
+def english_digest(article: Article, english: Mapping[str, str]) -> bytes:
+    """Digest of the English of an article's texts (None where there is none yet).
+
+    Remembered by the English itself: its strings are the translation memo's own, so a
+    rebuild that translated nothing new (``digest serve`` after an edit, with thousands of
+    story pages to key) finds each article's digest without pickling its English again."""
+    texts = tuple(english.get(t) for t in article.texts())
+    key = (article_digest(article), texts)
+    found = _ENGLISH_DIGESTS.get(key)
+    if found is None:
+        if len(_ENGLISH_DIGESTS) >= 100_000:
+            _ENGLISH_DIGESTS.clear()
+        data = pickle.dumps(texts, protocol=5)
+        found = _ENGLISH_DIGESTS[key] = hashlib.blake2b(data, digest_size=16).digest()
+    return found
+
+
 def _plain(text: str, limit: int = 200) -> str:
     """One-line text for meta descriptions, cut at a word boundary."""
     text = " ".join(text.split())
@@ -366,30 +387,50 @@ def _plain(text: str, limit: int = 200) -> str:
     return text[:limit].rsplit(" ", 1)[0] + "…"
 
 
-def _story_view(story: Story, lang: str, loc: Localizer, strings: Mapping[str, Any]) -> dict:
+class StoryView(dict[str, Any]):
+    """A story as pages show it (:func:`_story_view`): a dict to the templates.
+
+    One story's view is on many pages (its own, its day's, its outlets', its neighbours'
+    and related stories'), so for page keys it pickles as a digest of its items, worked
+    out once: the views are never changed once made."""
+
+    __slots__ = ("_digest",)
+
+    def __reduce__(self) -> tuple[type, tuple[tuple[str, bytes]]]:
+        try:
+            digest = self._digest
+        except AttributeError:
+            data = pickle.dumps(dict(self), protocol=5)
+            digest = self._digest = hashlib.blake2b(data, digest_size=16).digest()
+        return tuple, (("story view", digest),)
+
+
+def _story_view(story: Story, lang: str, loc: Localizer, strings: Mapping[str, Any]) -> StoryView:
     outlets = sorted({a.outlet for a in story.articles if a.outlet})
     summary = [loc(s) for s in story.summary]
     headline = loc(story.headline)
     shown = [s.value for s in summary if not s.missing]
-    return {
-        "id": story.id,
-        "slug": story.slug,
-        "path": story_path(lang, story),
-        "counterpart": story_path(OTHER[lang], story),
-        "headline": headline,
-        "headline_ar": story.headline,
-        "title": str(headline),  # plain text for <title>, feeds and cards
-        "description": _plain(" ".join(shown)) if shown else "",
-        "date": story.date,
-        "date_text": human_date(story.date, lang),
-        "day_path": day_path(lang, story.date),
-        "rfc822": rfc822(story.date) if story.date else None,
-        "outlets": _outlet_views(outlets, loc),
-        "summary": summary,
-        "summary_missing": bool(summary) and all(s.missing for s in summary),
-        "article_count": len(story.articles),
-        "count_text": human_count(len(story.articles), strings["source_count"], lang),
-    }
+    return StoryView(
+        {
+            "id": story.id,
+            "slug": story.slug,
+            "path": story_path(lang, story),
+            "counterpart": story_path(OTHER[lang], story),
+            "headline": headline,
+            "headline_ar": story.headline,
+            "title": str(headline),  # plain text for <title>, feeds and cards
+            "description": _plain(" ".join(shown)) if shown else "",
+            "date": story.date,
+            "date_text": human_date(story.date, lang),
+            "day_path": day_path(lang, story.date),
+            "rfc822": rfc822(story.date) if story.date else None,
+            "outlets": _outlet_views(outlets, loc),
+            "summary": summary,
+            "summary_missing": bool(summary) and all(s.missing for s in summary),
+            "article_count": len(story.articles),
+            "count_text": human_count(len(story.articles), strings["source_count"], lang),
+        }
+    )
 
 
 @dataclass
@@ -407,6 +448,7 @@ class Page:
 
 
 _DICT_ATTRIBUTES = frozenset(dir(dict))
+_VIEW_TYPES = frozenset((dict, StoryView))  # plain dicts to the templates
 
 
 class _Environment(jinja2.Environment):
@@ -415,7 +457,7 @@ class _Environment(jinja2.Environment):
     anyway, after a failed attribute lookup that was a quarter of the rendering time."""
 
     def getattr(self, obj: Any, attribute: str) -> Any:
-        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+        if type(obj) in _VIEW_TYPES and attribute not in _DICT_ATTRIBUTES:
             try:
                 return obj[attribute]
             except KeyError:

@@ -218,6 +218,36 @@ def test_planning_some_stories_gives_their_pages_as_the_whole_plan_does(tmp_path
             assert renderer.render_page(page) == renderer.render_page(twin)
 
 
+def test_page_keys_change_exactly_where_a_story_shows(tmp_path: Path) -> None:
+    """A story's view is keyed by a digest wherever it shows (its page, its day, its
+    outlets, the front page, its neighbours and related stories): the English of its
+    headline changes the keys of the English pages that show it, and no other key."""
+    from digest.config import SiteConfig
+    from digest.incremental import page_key
+    from digest.render import SiteRenderer
+
+    project = copy_project(tmp_path, other_event=True)
+    builder = Builder(project)
+    builder.build()
+    stories = builder.state.grouping.stories
+    renderer = SiteRenderer(project.theme, SiteConfig())
+    story = stories[-1]
+
+    def keys(english: dict[str, str]) -> dict[str, tuple[bytes | None, bytes]]:
+        return {
+            p.path: (page_key(b"", p.template, p.path, p.context), renderer.render_page(p))
+            for p in renderer.plan(stories, english, None)
+        }
+
+    before, after = keys({}), keys({story.headline: "A headline in English"})
+    changed = {path for path in before if before[path][0] != after[path][0]}
+    shown = {path for path in before if before[path][1] != after[path][1]}
+    assert shown <= changed  # every page that changes has a new key (keys may be cautious)
+    assert f"en/stories/{story.slug}/" in changed and "en/feed.xml" in changed
+    assert not any(path.startswith("ar/") for path in changed)
+    assert len(changed) < len([p for p in before if p.startswith("en/")])
+
+
 def test_a_provisional_build_with_no_good_site_yet_renders_every_page(tmp_path: Path) -> None:
     """A first build that failed leaves no page records: a body edit then is not shown as
     two lone story pages, but the whole site is rendered (here: failing the same way)."""
