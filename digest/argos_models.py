@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -121,14 +122,43 @@ def check_archive(path: Path) -> str:
 
 
 def install_file(path: Path) -> ModelInfo:
-    """Install a local ``.argosmodel`` after checking it; nothing is installed if it is bad."""
+    """Install a local ``.argosmodel`` after checking it; nothing is installed if it is bad.
+
+    A package already installed in the same folder (another version) is replaced whole:
+    Argos unpacks over a folder, which would leave the old version's files in it. If the
+    install fails, the old package is put back."""
     from argostranslate import package as argos_package
     from argostranslate import settings
 
     top = check_archive(path)
-    Path(settings.package_data_dir).mkdir(parents=True, exist_ok=True)
-    argos_package.install_from_path(path)
-    return _info(argos_package.Package(Path(settings.package_data_dir) / top))
+    target = Path(settings.package_data_dir) / top
+    target.parent.mkdir(parents=True, exist_ok=True)
+    aside = target.with_name(f".{top}.replaced")
+    shutil.rmtree(aside, ignore_errors=True)
+    if target.exists():
+        target.rename(aside)
+    try:
+        argos_package.install_from_path(path)
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)
+        if aside.exists():
+            aside.rename(target)
+        raise
+    shutil.rmtree(aside, ignore_errors=True)
+    return _info(argos_package.Package(target))
+
+
+def installed_version(path: Path) -> str | None:
+    """The version of the package an ``.argosmodel`` would replace, if one is installed."""
+    from argostranslate import settings
+
+    try:
+        top = check_archive(path)
+        meta = json.loads((Path(settings.package_data_dir) / top / "metadata.json").read_text())
+    except (ModelError, OSError, ValueError):
+        return None
+    version = meta.get("package_version") if isinstance(meta, dict) else None
+    return str(version) if version is not None else None
 
 
 def install_from_index(*, progress: bool = False) -> ModelInfo:

@@ -20,6 +20,7 @@ under ``.digest-cache/`` by ``digest build``. It remembers
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import io
@@ -97,19 +98,33 @@ def code_stamp() -> str:
     return __version__ + ":" + _hash_files(package, modules)
 
 
+_MODEL_FILES = ("metadata.json", "sentencepiece.model")  # and every file in model/
+
+
 def model_stamp() -> str:
-    """Cheap stamp of the installed Argos Translate packages (names and mtimes), in the
-    folders Argos itself searches (its settings and environment variables)."""
+    """Cheap stamp of the installed Argos Translate packages, in the folders Argos itself
+    searches (its settings and environment variables): each package folder's name, and the
+    size and mtime of the files that make its translations (a new version unpacked into
+    the same folder changes them, not the folder's own mtime)."""
     from digest.argos_models import packages_dirs
 
-    entries = []
+    entries: list[tuple[str, str, int, int]] = []
     for folder in packages_dirs():
         try:
-            entries += sorted(
-                (str(folder), e.name, e.stat().st_mtime_ns) for e in os.scandir(folder)
-            )
+            packages = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError:
             continue
+        for package in packages:
+            files = [Path(package.path, name) for name in _MODEL_FILES]
+            with contextlib.suppress(OSError):
+                files += sorted(Path(package.path, "model").iterdir())
+            for path in files:
+                try:
+                    stat = path.stat()
+                except OSError:
+                    continue
+                rel = f"{package.name}/{path.relative_to(package.path).as_posix()}"
+                entries.append((str(folder), rel, stat.st_size, stat.st_mtime_ns))
     return repr(entries) if entries else "none"
 
 

@@ -16,6 +16,7 @@ from digest.argos_models import (
     human_size,
     install_file,
     install_from_index,
+    installed_version,
     packages_dirs,
 )
 
@@ -32,6 +33,7 @@ def model() -> None:
 def install(file: Path | None) -> None:
     """Install the ar→en package from FILE (.argosmodel), or from the Argos index if online."""
     try:
+        replaced = installed_version(file) if file is not None else None
         if file is not None:
             info = install_file(file)
         else:
@@ -39,7 +41,8 @@ def install(file: Path | None) -> None:
         active = find_package()
     except ModelError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"Installed {info.name} {info.version} into {info.path}")
+    was = f" (replacing version {replaced})" if replaced and replaced != info.version else ""
+    click.echo(f"Installed {info.name} {info.version} into {info.path}{was}")
     if active is not None and active.path != info.path:
         err.print(
             f"[yellow]warning:[/] {active.path} has a higher version ({active.version}) "

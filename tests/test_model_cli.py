@@ -124,3 +124,51 @@ def test_newer_version_is_installed_alongside(argos_package, argos_home, tmp_pat
     assert older.exit_code == 0
     assert "higher version (2.0)" in older.output
     assert "version 2.0" in run("status").output
+
+
+def test_a_new_version_in_the_same_folder_translates_the_site_again(
+    argos_package, argos_home, tmp_path
+):
+    """Installing another version of the package into the same folder is a new model: the
+    next build translates again (the folder's own mtime does not change), and no file of
+    the old version is left in the folder."""
+    import shutil
+
+    from argos_fixture import build_argos_package
+
+    from digest.build import Project, build_site
+
+    site = tmp_path / "site-root"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "seeds", site / "content")
+    assert run("install", str(argos_package)).exit_code == 0
+    first = build_site(Project.at(site))
+    assert first.translated > 0
+    english = {p: p.read_bytes() for p in sorted((site / "site" / "en").rglob("*.html"))}
+    (argos_home / "translate-ar_en-test" / "left-over.txt").write_text("old", encoding="utf-8")
+    newer = build_argos_package(tmp_path / "v1.1", seed=1, version="1.1")
+    result = run("install", str(newer))
+    assert result.exit_code == 0, result.output
+    assert "Installed Arabic → English 1.1" in result.output
+    assert "(replacing version 1.0)" in result.output
+    assert installed(argos_home) == ["translate-ar_en-test"]
+    assert not (argos_home / "translate-ar_en-test" / "left-over.txt").exists()
+    again = build_site(Project.at(site))
+    assert again.translated > 0
+    assert english != {p: p.read_bytes() for p in sorted((site / "site" / "en").rglob("*.html"))}
+
+
+def test_model_stamp_sees_a_model_file_replaced_in_place(argos_package, argos_home):
+    """A new version unpacked over the old folder by hand changes the model's files, not
+    the folder's mtime: the stamp that tells builds the model changed sees the files."""
+    import os
+
+    from digest.incremental import model_stamp
+
+    assert run("install", str(argos_package)).exit_code == 0
+    folder = argos_home / "translate-ar_en-test"
+    before = model_stamp()
+    folder_times = (folder.stat().st_atime_ns, folder.stat().st_mtime_ns)
+    model_bin = folder / "model" / "model.bin"
+    model_bin.write_bytes(model_bin.read_bytes() + b"\0")
+    os.utime(folder, ns=folder_times)
+    assert model_stamp() != before
