@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import pickle
+import re
 import time
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -39,8 +40,6 @@ from digest.story_registry import REGISTRY_FILE, load_registry, save_registry
 from digest.workers import worker_count
 
 if TYPE_CHECKING:
-    import jinja2
-
     from digest.search_bundle_cache import BundleCache
     from digest.search_index import BackgroundBundle
 
@@ -245,23 +244,51 @@ def code_version() -> str:
     return code_stamp()
 
 
-def template_error(exc: jinja2.TemplateError, theme: Path) -> str:
-    """``templates/story.html, line 12: 'x' is undefined`` from a Jinja error."""
+def template_error(exc: Exception, theme: Path) -> str | None:
+    """``templates/story.html, line 12: 'x' is undefined`` from an error raised while a
+    template rendered: Jinja's own, or one from the template's code (``date + 1``); None
+    when no template line is to blame (a bug of digest's: let it raise)."""
     import jinja2
 
     if isinstance(exc, jinja2.TemplateSyntaxError):
-        where = f"{exc.filename or exc.name}, line {exc.lineno}"
-    elif isinstance(exc, jinja2.TemplateNotFound):
-        return f"template {exc.name!r} not found in {theme}"
+        return f"template error in {exc.filename or exc.name}, line {exc.lineno}: {exc.message}"
+    where = None
+    tb = exc.__traceback__
+    while tb is not None:  # Jinja rewrites frames to point at template lines
+        name = tb.tb_frame.f_code.co_filename
+        if name.startswith(str(theme)):
+            where = (name, tb.tb_lineno)
+        tb = tb.tb_next
+    if isinstance(exc, jinja2.TemplateNotFound):
+        asked = f" ({where[0]}, line {where[1]}, asks for it)" if where else ""
+        default = default_theme() / str(exc.name)
+        copy = f"; the default theme has one: {default}" if default.is_file() else ""
+        return f"template {exc.name!r} not found in {theme}{asked}{copy}"
+    if where is None:
+        return None if not isinstance(exc, jinja2.TemplateError) else f"{theme}: {exc}"
+    if isinstance(exc, jinja2.TemplateError):
+        message = exc.message or type(exc).__name__
     else:
-        where = str(theme)
-        tb = exc.__traceback__
-        while tb is not None:  # Jinja rewrites frames to point at template lines
-            name = tb.tb_frame.f_code.co_filename
-            if name.startswith(str(theme)):
-                where = f"{name}, line {tb.tb_lineno}"
-            tb = tb.tb_next
-    return f"template error in {where}: {exc.message or type(exc).__name__}"
+        message = f"{type(exc).__name__}: {exc}"
+    return f"template error in {where[0]}, line {where[1]}: {message}{_label_hint(exc, *where)}"
+
+
+_MISSING_ATTRIBUTE = re.compile(r"'dict object' has no attribute '(\w+)'")
+
+
+def _label_hint(exc: Exception, path: str, line: int) -> str:
+    """For ``t.label`` where the theme's strings.toml has no such label: say so."""
+    found = _MISSING_ATTRIBUTE.search(str(exc))
+    if found is None:
+        return ""
+    try:
+        source = Path(path).read_text(encoding="utf-8").splitlines()[line - 1]
+    except (OSError, IndexError, UnicodeDecodeError):
+        return ""
+    label = found.group(1)
+    if f"t.{label}" not in source:
+        return ""
+    return f" (a label: add {label} to the theme's strings.toml, under [ar] and [en])"
 
 
 def _salt(theme: Path, config: SiteConfig) -> bytes:
@@ -495,7 +522,7 @@ class Builder:
         """
         import jinja2
 
-        from digest.render import Page, SiteRenderer, passthrough_files, static_files
+        from digest.render import Page, SiteRenderer, ThemeError, passthrough_files, static_files
         from digest.search_index import BUNDLE_DIR
         from digest.workers import map_in_workers
 
@@ -529,8 +556,11 @@ class Builder:
                     return None
                 try:
                     return key, renderer.render_page(page)
-                except jinja2.TemplateError as exc:  # its message, while it has its traceback
-                    raise BuildError(template_error(exc, theme)) from None
+                except Exception as exc:  # its message, while it has its traceback
+                    message = template_error(exc, theme)
+                    if message is None:
+                        raise
+                    raise BuildError(message) from None
 
             # Forking a big process costs more than a few renders: use workers when many pages
             # will surely be rendered (new theme or settings, pages not on disk).
@@ -556,7 +586,9 @@ class Builder:
                     )
                 files[path] = data
         except jinja2.TemplateError as exc:
-            raise BuildError(template_error(exc, theme)) from None
+            raise BuildError(template_error(exc, theme) or f"theme {theme}: {exc}") from None
+        except ThemeError as exc:
+            raise BuildError(str(exc)) from None
         except (tomllib.TOMLDecodeError, KeyError, OSError) as exc:
             raise BuildError(f"theme {theme}: {type(exc).__name__}: {exc}") from None
         return files, keys

@@ -465,6 +465,23 @@ class _Environment(jinja2.Environment):
         return super().getattr(obj, attribute)
 
 
+class ThemeError(ValueError):
+    """A theme file that cannot be used; the message names it and says why."""
+
+
+def _read_strings(path: Path) -> dict[str, Any]:
+    """A theme's ``strings.toml`` (labels per language)."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ThemeError(f"{path} is not valid TOML: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ThemeError(f"{path} cannot be read: {exc}") from None
+    if any(not isinstance(data.get(lang, {}), dict) for lang in LANGS):
+        raise ThemeError(f"{path}: [ar] and [en] must be tables of labels")
+    return data
+
+
 class SiteRenderer:
     """Renders every page of the site from a theme folder."""
 
@@ -489,12 +506,13 @@ class SiteRenderer:
         theme copied from an older digest) is the default theme's."""
         from digest.build import default_theme
 
-        data = tomllib.loads((self.theme / "strings.toml").read_text(encoding="utf-8"))
+        own = self.theme / "strings.toml"
         default = default_theme() / "strings.toml"
+        data = _read_strings(own) if own.is_file() or not default.is_file() else {}
         if self.theme.resolve() == default.parent.resolve() or not default.is_file():
             return {lang: data[lang] for lang in LANGS}
-        base = tomllib.loads(default.read_text(encoding="utf-8"))
-        return {lang: {**base[lang], **data[lang]} for lang in LANGS}
+        base = _read_strings(default)
+        return {lang: {**base[lang], **data.get(lang, {})} for lang in LANGS}
 
     def render_page(self, page: Page) -> bytes:
         """The bytes of one planned page (see :meth:`plan`)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -106,6 +107,65 @@ def test_failed_build_leaves_the_previous_site_whole(tmp_path: Path, template: s
     story.write_text(good, encoding="utf-8")
     build_site(project)
     assert site_files(project.output) == fresh_build(project, tmp_path)
+
+
+def _break(theme: Path, name: str, old: str, new: str) -> None:
+    path = theme / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (name, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("mistake", "message"),
+    [
+        (  # an error in the template's own code: file and line, not a traceback
+            lambda t: _break(
+                t, "_macros.html", "view.date.isoformat()", "view.date.isoformat() + 1"
+            ),
+            r"template error in .*_macros\.html, line 5: TypeError: can only concatenate str",
+        ),
+        (  # a label the theme's strings.toml lacks
+            lambda t: _break(t, "base.html", "{{ t.footer }}", "{{ t.made_by }}"),
+            r"base\.html, line \d+: .*made_by.* \(a label: add made_by to the theme's "
+            r"strings\.toml, under \[ar\] and \[en\]\)",
+        ),
+        (
+            lambda t: _break(t, "strings.toml", 'search = "البحث"', 'search = "البحث'),
+            r"strings\.toml is not valid TOML: ",
+        ),
+        (  # a template that extends one the theme does not have
+            lambda t: _break(
+                t, "story.html", '{% extends "base.html" %}', '{% extends "x.html" %}'
+            ),
+            r"template 'x\.html' not found in .*templates \(.*story\.html, line 1, asks for it\)",
+        ),
+        (  # a page template the theme lacks: templates do not fall back
+            lambda t: (t / "day.html").unlink(),
+            r"template 'day\.html' not found in .*; the default theme has one: .*day\.html",
+        ),
+    ],
+    ids=["code", "label", "strings-toml", "extends", "missing-page"],
+)
+def test_theme_mistakes_say_which_file_and_what_to_do(
+    tmp_path: Path, mistake: Callable[[Path], None], message: str
+) -> None:
+    project = copy_project(tmp_path, theme=True)
+    build_site(project)
+    before = site_files(project.output)
+    mistake(project.root / "templates")
+    with pytest.raises(BuildError, match=message):
+        build_site(project)
+    assert site_files(project.output) == before
+
+
+def test_a_theme_without_strings_toml_uses_the_default_labels(tmp_path: Path) -> None:
+    project = copy_project(tmp_path, theme=True)
+    (project.root / "templates" / "strings.toml").unlink()
+    build_site(project)
+    default = copy_project(tmp_path / "default")  # no templates/: the default theme
+    build_site(default)
+    assert site_files(project.output) == site_files(default.output)
 
 
 def test_preview_builder_keeps_the_last_good_article(tmp_path: Path) -> None:
