@@ -58,8 +58,8 @@ OVERLAY_STYLE = (
     "#c00;font:14px/1.5 ui-monospace,monospace;text-align:left;box-shadow:0 -4px 16px #0003"
 )
 OVERLAY = (
-    '<div id="digest-error" role="alert" dir="ltr" style="%s"><strong>digest: the last '
-    'build failed; this is the last good site.</strong><pre style="white-space:pre-wrap">'
+    '<div id="digest-error" role="alert" dir="ltr" style="%s"><strong>digest: the build '
+    'failed; fix it and save.</strong><pre style="white-space:pre-wrap">'
     "%s</pre></div>\n"
 )
 

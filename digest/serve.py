@@ -21,6 +21,7 @@
 from __future__ import annotations
 
 import gc
+import logging
 import os
 import signal
 import sys
@@ -152,8 +153,16 @@ class DevServer:
         self.live.close()
         gc.unfreeze()
         if self.observer is not None:
-            self.observer.stop()
-            self.observer.join(timeout=5)
+            # watchdog's inotify thread may log "queue_events() called when the thread is
+            # inactive" as it stops: a race of its own, not an error of the preview's
+            inotify = logging.getLogger("watchdog.observers.inotify")
+            level = inotify.level
+            inotify.setLevel(logging.CRITICAL)
+            try:
+                self.observer.stop()
+                self.observer.join(timeout=5)
+            finally:
+                inotify.setLevel(level)
         if self.httpd is not None:
             self.httpd.shutdown()
             self.httpd.server_close()
@@ -313,7 +322,8 @@ class DevServer:
         self._failing = True
         self.live.publish(rebuilt=False, error=message)
         seconds = time.perf_counter() - start
-        self.log(f"{_now()} {what}: build failed ({seconds:.2f} s); serving the last good site")
+        shown = "serving the last good site" if self.builder.state.pages.records else "no site yet"
+        self.log(f"{_now()} {what}: build failed ({seconds:.2f} s); {shown}")
         self.log("  " + message.replace("\n", "\n  "))
         return None
 

@@ -279,7 +279,7 @@ def test_temp_files_are_ignored(running: Running) -> None:
     assert not is_temp_file("content/a.txt")
     assert is_temp_file("content/sedb7kaQX") and not is_temp_file("content/sedation.txt")
     before = len(running.lines)
-    for name in (".#draft.txt", "draft.txt~", ".draft.txt.swp", "4913", ".git/objects/ab"):
+    for name in (".#draft.txt", "draft.txt~", ".draft.txt.swp", "4913", ".git/index"):
         (running.project.content / name).parent.mkdir(parents=True, exist_ok=True)
         (running.project.content / name).write_text("x", encoding="utf-8")
     time.sleep(0.5)  # nothing to wait for: no rebuild may start
