@@ -110,6 +110,22 @@ def serve(content: Path | None, output: Path | None, port: int, host: str) -> No
 
 
 @main.command()
+def theme() -> None:
+    """Copy the default theme into ./templates to make it the site's own (edit it there)."""
+    import shutil
+
+    from digest.build import default_theme
+
+    target = Path.cwd() / "templates"
+    if target.exists():
+        raise click.ClickException(
+            f"{target} exists already; remove or rename it to copy the default theme afresh"
+        )
+    shutil.copytree(default_theme(), target, ignore=shutil.ignore_patterns("__pycache__"))
+    click.echo(f"Copied the default theme into {target}; builds use it from now on")
+
+
+@main.command()
 @content_option
 @json_option
 def articles(content: Path | None, as_json: bool) -> None:

@@ -324,6 +324,27 @@ def test_cli_run_from_the_wrong_folder_says_where_to_run_it(
     assert not (site_root.parent / "site").exists()
 
 
+def test_cli_theme_copies_the_default_theme_once(
+    site_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(site_root)
+    result = CliRunner().invoke(main, ["theme"])
+    assert result.exit_code == 0, result.output
+    own = site_root / "templates"
+    assert sorted(p.relative_to(own) for p in own.rglob("*")) == sorted(
+        p.relative_to(REPO / "templates") for p in (REPO / "templates").rglob("*")
+    )
+    (own / "base.html").write_text(
+        (own / "base.html").read_text(encoding="utf-8").replace("</footer>", "<p>OWN</p></footer>"),
+        encoding="utf-8",
+    )
+    assert CliRunner().invoke(main, ["build"]).exit_code == 0
+    assert "<p>OWN</p>" in (site_root / "site" / "ar" / "index.html").read_text(encoding="utf-8")
+    again = CliRunner().invoke(main, ["theme"])
+    assert again.exit_code == 1 and "exists already" in again.output
+    assert "<p>OWN</p>" in (own / "base.html").read_text(encoding="utf-8")
+
+
 def test_cli_reports_bad_files_and_builds_the_rest(
     site_root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
