@@ -13,7 +13,7 @@ import json
 import logging
 import shutil
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 FROM_CODE, TO_CODE = "ar", "en"
@@ -37,6 +37,7 @@ class ModelInfo:
     name: str  # e.g. "Arabic → English"
     version: str
     size: int  # bytes on disk
+    replaced: str | None = None  # the version an install replaced in the same folder
 
     @property
     def label(self) -> str:
@@ -135,6 +136,7 @@ def install_file(path: Path) -> ModelInfo:
     target.parent.mkdir(parents=True, exist_ok=True)
     aside = target.with_name(f".{top}.replaced")
     shutil.rmtree(aside, ignore_errors=True)
+    replaced = _version(target)
     if target.exists():
         target.rename(aside)
     try:
@@ -145,17 +147,15 @@ def install_file(path: Path) -> ModelInfo:
             aside.rename(target)
         raise
     shutil.rmtree(aside, ignore_errors=True)
-    return _info(argos_package.Package(target))
+    info = _info(argos_package.Package(target))
+    return replace(info, replaced=replaced) if replaced != info.version else info
 
 
-def installed_version(path: Path) -> str | None:
-    """The version of the package an ``.argosmodel`` would replace, if one is installed."""
-    from argostranslate import settings
-
+def _version(package: Path) -> str | None:
+    """The version in an installed package folder's metadata, if it has one."""
     try:
-        top = check_archive(path)
-        meta = json.loads((Path(settings.package_data_dir) / top / "metadata.json").read_text())
-    except (ModelError, OSError, ValueError):
+        meta = json.loads((package / "metadata.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
         return None
     version = meta.get("package_version") if isinstance(meta, dict) else None
     return str(version) if version is not None else None

@@ -16,7 +16,6 @@ from digest.argos_models import (
     human_size,
     install_file,
     install_from_index,
-    installed_version,
     packages_dirs,
 )
 
@@ -33,7 +32,6 @@ def model() -> None:
 def install(file: Path | None) -> None:
     """Install the ar→en package from FILE (.argosmodel), or from the Argos index if online."""
     try:
-        replaced = installed_version(file) if file is not None else None
         if file is not None:
             info = install_file(file)
         else:
@@ -41,7 +39,7 @@ def install(file: Path | None) -> None:
         active = find_package()
     except ModelError as exc:
         raise click.ClickException(str(exc)) from None
-    was = f" (replacing version {replaced})" if replaced and replaced != info.version else ""
+    was = f" (replacing version {info.replaced})" if info.replaced else ""
     click.echo(f"Installed {info.name} {info.version} into {info.path}{was}")
     if active is not None and active.path != info.path:
         err.print(
