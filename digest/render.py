@@ -508,11 +508,10 @@ class SiteRenderer:
 
         own = self.theme / "strings.toml"
         default = default_theme() / "strings.toml"
-        data = _read_strings(own) if own.is_file() or not default.is_file() else {}
-        if self.theme.resolve() == default.parent.resolve() or not default.is_file():
-            return {lang: data[lang] for lang in LANGS}
-        base = _read_strings(default)
-        return {lang: {**base[lang], **data.get(lang, {})} for lang in LANGS}
+        fallback = default.is_file() and default.resolve() != own.resolve()
+        base = _read_strings(default) if fallback else {}
+        data = _read_strings(own) if own.is_file() or not fallback else {}
+        return {lang: {**base.get(lang, {}), **data.get(lang, {})} for lang in LANGS}
 
     def render_page(self, page: Page) -> bytes:
         """The bytes of one planned page (see :meth:`plan`)."""

@@ -126,16 +126,8 @@ def content_warnings(paths: frozenset[str]) -> tuple[str, ...]:
     return tuple(warnings)
 
 
-# Suffixes of files meant as articles or sidecars, as spelled otherwise -> the right one.
-_RENAMES = {
-    ".markdown": ".md",
-    ".mdown": ".md",
-    ".text": ".txt",
-    ".yml": ".yml",
-    ".yaml": ".yaml",
-    ".txt": ".txt",
-    ".md": ".md",
-}
+# Other suffixes of files meant as articles (case aside, as for any suffix digest reads).
+_RENAMES = {".markdown": ".md", ".mdown": ".md", ".text": ".txt"}
 _WEB_PAGES = (".html", ".htm")
 
 
@@ -146,8 +138,8 @@ def _misnamed(path: str) -> str | None:
     if path.lower().endswith(TRANSLATION_SUFFIX):
         return f"{path} is ignored: name an English translation {path[:-6]}{TRANSLATION_SUFFIX}"
     stem, dot, suffix = path.rpartition(".")
-    wanted = _RENAMES.get("." + suffix.lower()) if dot and "/" not in suffix else None
-    if wanted:
+    wanted = _RENAMES.get("." + suffix.lower(), "." + suffix.lower())
+    if dot and "/" not in suffix and wanted in (*ARTICLE_SUFFIXES, *META_SUFFIXES):
         return f"{path} is ignored: rename it to {stem}{wanted}"
     if path.lower().endswith(_WEB_PAGES):
         return f"{path} is ignored: digest reads articles as .txt or .md (save the page as text)"
