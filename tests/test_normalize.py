@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from digest import normalize
 from digest.normalize import normalize_arabic
 
 PEZESHKIAN = ["بيزشكيان", "بزشكيان", "پيزشكيان", "بيزشكیان"]
@@ -61,3 +64,15 @@ def test_latin_is_lowercased() -> None:
 def test_idempotent(text: str) -> None:
     once = normalize_arabic(text)
     assert normalize_arabic(once) == once
+
+
+_TABLE_CHARS = st.sampled_from(sorted(chr(code) for code in normalize._TABLE))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.text(max_size=5), _TABLE_CHARS), max_size=60).map("".join))
+def test_folding_is_the_table(text: str) -> None:
+    """The one-regex folding pass changes exactly what the table says, as str.translate
+    would apply it."""
+    nfkc = unicodedata.normalize("NFKC", text).translate(normalize._TABLE)
+    assert normalize_arabic(text) == " ".join(nfkc.split()).lower()
