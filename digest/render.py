@@ -454,7 +454,10 @@ _VIEW_TYPES = frozenset((dict, StoryView))  # plain dicts to the templates
 class _Environment(jinja2.Environment):
     """Jinja's environment, with ``view.key`` on a plain dict (every view is one) looked
     up as an item at once when ``key`` is not an attribute of dicts. Jinja gives that item
-    anyway, after a failed attribute lookup that was a quarter of the rendering time."""
+    anyway, after a failed attribute lookup that was a quarter of the rendering time.
+    ``asset_versions`` are the theme's static files' versions, for ``url()``."""
+
+    asset_versions: Mapping[str, str] = {}
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         if type(obj) in _VIEW_TYPES and attribute not in _DICT_ATTRIBUTES:
@@ -496,6 +499,7 @@ class SiteRenderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
+        self.env.asset_versions = asset_versions(static_files(theme))
         self.env.globals.update(
             url=_relative_url, absolute=config.absolute, text=display_text, dir_of=text_direction
         )
@@ -689,6 +693,12 @@ def static_files(theme: Path) -> dict[str, bytes]:
     }
 
 
+def asset_versions(files: Mapping[str, bytes]) -> dict[str, str]:
+    """A version of each static file: the first 10 hex digits of a digest of its bytes,
+    which change when it does (the same bytes give the same site)."""
+    return {path: hashlib.blake2b(data, digest_size=5).hexdigest() for path, data in files.items()}
+
+
 def passthrough_files(folder: Path) -> dict[str, bytes]:
     """The files of a project's ``static/`` folder, copied to the site root as they are
     (``CNAME``, ``robots.txt``, ``.well-known/...``), keyed by site path; editor backup
@@ -796,15 +806,20 @@ def _relative_url(context: jinja2.runtime.Context, target: str) -> str:
 
     Relative links keep the site working under any base path and from a plain folder.
     The 404 page is served at arbitrary URLs, so it links from the site root instead.
+    A theme's static file gets ``?v=`` and a digest of its bytes: a browser that cached
+    last week's ``style.css`` fetches the new one when the theme changes (see
+    :func:`asset_versions`).
     """
     page: str = context["page_path"]
+    version = context.environment.asset_versions.get(target)  # type: ignore[attr-defined]
+    query = f"?v={version}" if version else ""
     if page == "404.html":
-        return urlsplit(context["site"].base_url).path + target
+        return urlsplit(context["site"].base_url).path + target + query
     base = page if (page == "" or page.endswith("/")) else posixpath.dirname(page)
     rel = _relpath(target or ".", base or ".")
     if (target == "" or target.endswith("/")) and not rel.endswith("/"):
         rel += "/"
-    return rel
+    return rel + query
 
 
 @lru_cache(maxsize=65536)  # a page links the same few hundred paths as its neighbours

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -343,6 +344,40 @@ def test_cli_theme_copies_the_default_theme_once(
     again = CliRunner().invoke(main, ["theme"])
     assert again.exit_code == 1 and "exists already" in again.output
     assert "<p>OWN</p>" in (own / "base.html").read_text(encoding="utf-8")
+
+
+def test_stylesheet_links_carry_the_version_of_its_bytes(
+    site_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reader whose browser cached last week's style.css gets the new one: every page
+    links it as ``style.css?v=<digest of its bytes>``, which changes with the theme."""
+    monkeypatch.chdir(site_root)
+    assert CliRunner().invoke(main, ["theme"]).exit_code == 0
+    css = site_root / "templates" / "static" / "style.css"
+
+    def stylesheets() -> set[str]:
+        pages = (site_root / "site").rglob("*.html")
+        return {
+            link["href"] or ""
+            for page in pages
+            for link in parse(page).links
+            if link.get("rel") == "stylesheet" and "pagefind" not in (link["href"] or "")
+        }
+
+    build_site(Project.at(site_root))
+    before = stylesheets()
+    version = hashlib.blake2b(css.read_bytes(), digest_size=5).hexdigest()
+    assert {href.rsplit("/", 1)[-1] for href in before} == {f"style.css?v={version}"}
+    story = story_pages(site_root / "site", "ar")[0]
+    href = next(
+        link["href"] or "" for link in parse(story).links if link.get("rel") == "stylesheet"
+    )
+    assert (story.parent / href.split("?")[0]).resolve().read_bytes() == css.read_bytes()
+
+    css.write_text(css.read_text(encoding="utf-8") + "\nbody { margin: 0; }\n", encoding="utf-8")
+    build_site(Project.at(site_root))
+    after = stylesheets()
+    assert not before & after and all("style.css?v=" in href for href in after)
 
 
 def test_cli_reports_bad_files_and_builds_the_rest(
