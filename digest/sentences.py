@@ -22,6 +22,7 @@ ABBREVIATIONS = frozenset(
     {"هـ", "ص.ب", "Mr", "Mrs", "Ms", "Dr", "Prof", "St", "Jr", "Sr", "No", "vs", "Gen", "Col"}
 )
 _BOUNDARY = re.compile(r"[.؟!؛?]+[»”\"')\]’]*(?=\s|$)")
+_FULL_STOP = re.compile(r"[.؟!?]+[»”\"')\]’]*(?=\s|$)")  # not ؛: it joins two clauses
 _INITIALS = re.compile(r"^(?:\w\.)+\w$")
 
 
@@ -33,16 +34,23 @@ def split_sentences(text: str) -> list[str]:
     return sentences
 
 
+def split_full_sentences(paragraph: str) -> list[str]:
+    """Whole sentences, to be quoted alone (a story's summary): as :func:`split_sentences`
+    (not inside quotes, numbers or after abbreviations), but ``؛`` does not end one: the
+    clause after it ("مما يعكس ...") leans on the one before."""
+    return [s for line in paragraph.splitlines() for s in _split_line(line, _FULL_STOP)]
+
+
 def split_lines_and_sentences(text: str) -> list[list[str]]:
     """Sentences grouped by line (empty lines dropped), so line breaks can be kept."""
     return [s for s in (_split_line(line) for line in text.splitlines()) if s]
 
 
-def _split_line(line: str) -> list[str]:
+def _split_line(line: str, boundary: re.Pattern[str] = _BOUNDARY) -> list[str]:
     quoted = _quoted_spans(line)
     sentences: list[str] = []
     start = 0
-    for match in _BOUNDARY.finditer(line):
+    for match in boundary.finditer(line):
         end = match.end()
         if _inside(quoted, end) or not _ends_sentence(line, match.start(), start):
             continue

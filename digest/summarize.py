@@ -19,6 +19,7 @@ import numpy as np
 
 from digest.article import Article
 from digest.normalize import normalize_arabic
+from digest.sentences import split_full_sentences
 from digest.story_features import body_paragraphs
 
 if TYPE_CHECKING:  # scipy is imported where it is used: a build imports it while workers clean
@@ -31,14 +32,8 @@ MAX_SENTENCES_BIG = 4  # for stories with at least four articles
 NEAR_DUPLICATE = 0.5  # cosine above which two sentences say the same thing
 LEAD_BONUS = 0.05  # small preference for sentences from the first paragraph
 
-_SENTENCE_END = re.compile(r"(?<=[.!?؟…])[\"”»']?\s+(?=\S)")
 _LATIN = re.compile(r"[A-Za-z]")
 _ENDS_SENTENCE = re.compile(r"[.!?؟…][\"”»')]*$")
-
-
-def split_sentences(paragraph: str) -> list[str]:
-    """Sentences of a paragraph, split after . ! ? ؟ …"""
-    return [s.strip() for s in _SENTENCE_END.split(paragraph) if s.strip()]
 
 
 # A sentence opening with a connective or a pronoun that points back ("so the alliance ...",
@@ -79,13 +74,13 @@ def candidates(articles: Sequence[Article]) -> list[tuple[int, int, str]]:
     found = []
     for a, article in enumerate(articles):
         for p, paragraph in enumerate(body_paragraphs(article)[:SUMMARY_PARAGRAPHS]):
-            for sentence in split_sentences(paragraph):
+            for sentence in split_full_sentences(paragraph):
                 if is_summary_sentence(sentence):
                     found.append((a, p, sentence))
     if not found:  # short or unpunctuated articles: their first sentences, as they are
         for a, article in enumerate(articles):
             first = next(iter(body_paragraphs(article)), "")
-            sentences = split_sentences(first)
+            sentences = split_full_sentences(first)
             if sentences and sentences[0] != article.title:
                 found.append((a, 0, sentences[0]))
     return found

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from digest.sentences import split_lines_and_sentences, split_sentences
+from digest.sentences import split_full_sentences, split_lines_and_sentences, split_sentences
 
 SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"
 
@@ -40,6 +40,24 @@ def test_semicolon_ends_a_sentence_but_the_comma_and_colon_do_not():
     assert split_sentences(comma) == [comma]
     colon = seed_line("مجلس التحرير:")
     assert split_sentences(colon) == [colon]
+
+
+def test_summary_sentences_are_whole_sentences():
+    """A story's summary quotes sentences alone: the clause after ؛ stays with the one it
+    leans on ("... العقوبات الغربية؛ مما يعكس ..."), and a quote is never cut in two."""
+    line = seed_line("ضغوطًا شديدة من العقوبات الغربية؛ مما يعكس")
+    whole = split_full_sentences(line)
+    assert any("الغربية؛ مما يعكس رغبة البلدين" in s for s in whole)
+    assert not any(s.startswith("مما ") for s in whole)
+    assert " ".join(whole).split() == line.split()
+    quoted = seed_line("هي خطوة نحو عالم أكثر عدلا وتوازنا.") + seed_line(
+        "ريخية، ترسيان أسس نظام جديد"
+    )
+    assert not any(s.endswith("وتوازنا.") for s in split_full_sentences(quoted))
+    assert split_full_sentences("قال د. أحمد إن الاتفاق تاريخي. وأضاف أنه سيوقع.") == [
+        "قال د. أحمد إن الاتفاق تاريخي.",
+        "وأضاف أنه سيوقع.",
+    ]
 
 
 def test_never_inside_straight_quotes():
