@@ -41,6 +41,7 @@ from markdown_it.token import Token
 from digest.article import Article, Block, SourceFile
 from digest.dates import MONTHS, WEEKDAYS, find_dates, find_event_date
 from digest.normalize import ARABIC_LETTERS, normalize_arabic
+from digest.sentences import split_full_sentences
 
 MAX_TITLE = 110  # characters in a derived headline
 
@@ -678,7 +679,7 @@ def derive_headline(lead: str, limit: int = MAX_TITLE) -> str:
     Framing clauses (``في خضم ...``, ``في خطوة ...``) are skipped for the first clause
     that reports something; a long clause is cut before a preposition or relative word.
     """
-    sentence = re.split(r"(?<=[.!?؟])\s", lead, maxsplit=1)[0]
+    sentence = (split_full_sentences(lead) or [lead])[0]
     clauses = [c.strip(" ،,؛;.") for c in re.split(r"[،,؛;]\s", sentence)]
     clauses = [c for c in clauses if words(c) >= 3] or [sentence.strip(" .")]
     clause = next(

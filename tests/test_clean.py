@@ -670,3 +670,14 @@ def test_language_is_arabic_when_arabic_letters_are_not_fewer_than_latin(paragra
     arabic = sum("\u0600" <= c <= "\u06ff" for c in text)  # letters and the Arabic comma
     latin = sum(c.isascii() and c.isalpha() for c in text)
     assert detect_lang(blocks) == ("ar" if arabic >= latin else "en")
+
+
+def test_derived_headline_reads_past_an_abbreviation() -> None:
+    """A lead that opens "قال د. ..." gives a headline of its first whole sentence, not "قال د"."""
+    lead = (
+        "قال د. محمد العبدالله وزير الطاقة إن الاتفاق النووي سيوقع الأسبوع المقبل. وأضاف أنه مهم."
+    )
+    assert (
+        derive_headline(lead)
+        == "قال د. محمد العبدالله وزير الطاقة إن الاتفاق النووي سيوقع الأسبوع المقبل"
+    )
