@@ -741,7 +741,15 @@ def clean_article(source: SourceFile) -> Article:
     """Turn a source file into an :class:`Article`. Raises :class:`CleaningError`."""
     units = markdown_units(source.text) if source.format == "md" else text_units(source.text)
     if not units:
-        raise CleaningError(f"{source.path}: no article text found (the file is empty)")
+        where = "after the front matter" if source.meta and source.format == "md" else ""
+        raise CleaningError(
+            f"{source.path}: no article text found "
+            + (
+                f"({where}: write the article below the closing ---)"
+                if where
+                else "(the file is empty)"
+            )
+        )
     units = cut_end(units)
     top = read_top(units)
     detected_title = top.title

@@ -410,6 +410,8 @@ def _story_view(story: Story, lang: str, loc: Localizer, strings: Mapping[str, A
     summary = [loc(s) for s in story.summary]
     headline = loc(story.headline)
     shown = [s.value for s in summary if not s.missing]
+    # An Arabic page shows a story reported only in English as written: marked as English.
+    source_lang = "ar" if any(a.lang == "ar" for a in story.articles) else story.articles[0].lang
     return StoryView(
         {
             "id": story.id,
@@ -429,6 +431,8 @@ def _story_view(story: Story, lang: str, loc: Localizer, strings: Mapping[str, A
             "summary_missing": bool(summary) and all(s.missing for s in summary),
             "article_count": len(story.articles),
             "count_text": human_count(len(story.articles), strings["source_count"], lang),
+            "source_lang": source_lang,
+            "text_lang": source_lang if source_lang not in (lang, "ar") else None,
         }
     )
 

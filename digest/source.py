@@ -315,12 +315,30 @@ def read_source(path: Path, content_dir: Path) -> SourceFile:
     )
 
 
+_ARABIC_LETTER = re.compile("[\u0621-\u064a]")
+
+
+def _encoding_hint(exc: UnicodeDecodeError) -> str:
+    """Which encoding the bytes seem to be in, when that can be told: UTF-16 from its
+    byte-order mark (Notepad's "Unicode"), Windows-1256 (Arabic Windows) when the bytes
+    read as mostly Arabic in it; else where the first byte that is not UTF-8 is."""
+    data = exc.object if isinstance(exc.object, bytes) else b""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "it is UTF-16: it starts with UTF-16's byte-order mark"
+    try:
+        text = data.decode("cp1256")
+    except UnicodeDecodeError:
+        text = ""
+    letters = sum(ch.isalpha() for ch in text)
+    if letters and len(_ARABIC_LETTER.findall(text)) * 2 > letters:
+        return f"invalid byte at offset {exc.start}; it reads as Windows-1256 (Arabic Windows)"
+    return f"invalid byte at offset {exc.start}"
+
+
 def read_error(rel: str, exc: Exception) -> ContentError:
     """What the editor is told about a content file that could not be read."""
     if isinstance(exc, UnicodeDecodeError):
-        return ContentError(
-            rel, f"not UTF-8 text (invalid byte at offset {exc.start}); save the file as UTF-8"
-        )
+        return ContentError(rel, f"not UTF-8 text ({_encoding_hint(exc)}); save the file as UTF-8")
     return ContentError(rel, str(exc))
 
 

@@ -217,6 +217,10 @@ def test_only_story_content_is_indexed(site: Path) -> None:
             # the masthead comes before the indexed article; its metadata lines are ignored
             assert html.index('class="masthead"') < html.index("data-pagefind-body")
             assert '<p class="meta" data-pagefind-ignore>' in html
+            # section labels are not story text: a result's excerpt never runs one into it
+            indexed = _indexed_text(page)
+            labels = {"ar": ("الملخص", "المصادر"), "en": ("Summary", "Sources")}[lang]
+            assert all(label not in indexed for label in labels), page
 
 
 def test_build_reindexes_only_when_pages_change(tmp_path: Path) -> None:

@@ -802,3 +802,50 @@ def test_front_matter_dates_in_the_forms_yaml_and_iso_allow(value: str, day: str
 
     meta, _ = split_front_matter(f"---\ndate: {value}\n---\nنص.\n")
     assert meta["date"].isoformat() == day
+
+
+@pytest.mark.parametrize(
+    ("data", "hint"),
+    [
+        ("خبر عاجل من القاهرة".encode("utf-16"), "it is UTF-16"),
+        ("انعقدت القمة العربية في القاهرة اليوم.".encode("cp1256"), "Windows-1256"),
+        (b"caf\xe9 au lait", "invalid byte at offset 3)"),
+    ],
+)
+def test_a_file_in_another_encoding_is_named_with_the_encoding_it_seems_to_be_in(
+    site_root: Path, data: bytes, hint: str
+) -> None:
+    (site_root / "content" / "windows.txt").write_bytes(data)
+    report = build_site(Project.at(site_root))
+    [error] = report.errors
+    assert error.path == "windows.txt" and error.message.startswith("not UTF-8 text (")
+    assert hint in error.message and error.message.endswith("save the file as UTF-8")
+    assert report.articles == len(SEEDS)
+
+
+def test_front_matter_without_text_says_so(site_root: Path) -> None:
+    (site_root / "content" / "only-meta.md").write_text("---\ntitle: فقط\n---\n", "utf-8")
+    (site_root / "content" / "blank.txt").write_text("\n \n", "utf-8")
+    errors = {e.path: e.message for e in build_site(Project.at(site_root)).errors}
+    assert "after the front matter" in errors["only-meta.md"]
+    assert "(the file is empty)" in errors["blank.txt"]
+
+
+def test_a_story_reported_in_english_is_marked_english_on_arabic_pages(site_root: Path) -> None:
+    (site_root / "content" / "english.md").write_text(
+        "---\ntitle: Oil prices rise after the Gulf summit\nlang: en\ndate: 2025-03-02\n---\n\n"
+        "Oil prices rose on Monday after the leaders of the Gulf states met in Doha.\n",
+        encoding="utf-8",
+    )
+    build_site(Project.at(site_root))
+    site = site_root / "site"
+    [ar] = [p for p in story_pages(site, "ar") if "Oil prices rose" in p.read_text("utf-8")]
+    html = ar.read_text(encoding="utf-8")
+    assert '<h1 dir="auto" lang="en">Oil prices rise after the Gulf summit</h1>' in html
+    assert '<p dir="auto" lang="en">Oil prices rose on Monday' in html  # the summary
+    en = site / "en" / ar.relative_to(site / "ar")
+    assert 'class="original-link"' not in en.read_text(encoding="utf-8")
+    front = (site / "ar" / "index.html").read_text(encoding="utf-8")
+    assert '<p class="summary" dir="auto" lang="en">Oil prices rose' in front
+    arabic_story = next(p for p in story_pages(site, "en") if p != en)
+    assert 'class="original-link"' in arabic_story.read_text(encoding="utf-8")
