@@ -11,6 +11,7 @@ import gc
 import hashlib
 import pickle
 import re
+import shutil
 import time
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -533,7 +534,7 @@ class Builder:
             salt = _salt(theme, config)
             if self._renderer is None or self._renderer[0] != salt:
                 # same theme files and settings: keep Jinja's compiled templates
-                self._renderer = (salt, SiteRenderer(theme, config))
+                self._renderer = (salt, SiteRenderer(theme, config, self._compiled_templates()))
             renderer = self._renderer[1]
             files: dict[str, bytes | None]
             if edited is not None and not (memo.records and memo.salt == salt):
@@ -603,6 +604,24 @@ class Builder:
         from digest.search_index import BUNDLE_DIR
 
         return [path for path in self.state.pages.records if path.startswith(BUNDLE_DIR + "/")]
+
+    def _compiled_templates(self) -> Path | None:
+        """The folder of this digest's compiled templates in the cache (those of another
+        version of digest or Jinja are removed: its code may compile them otherwise); None
+        if it cannot be made."""
+        import jinja2
+
+        cache = self.project.cache_dir
+        folder = cache / f"templates-{hashlib.sha256(code_version().encode()).hexdigest()[:12]}"
+        folder = folder.with_name(f"{folder.name}-jinja{jinja2.__version__}")
+        for old in cache.glob("templates-*"):
+            if old != folder:
+                shutil.rmtree(old, ignore_errors=True)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return None
+        return folder
 
     def _search(
         self,

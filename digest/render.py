@@ -20,6 +20,7 @@ Pages of each language (``<lang>`` is ``ar`` or ``en``; every page links its cou
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import email.utils
 import hashlib
@@ -36,6 +37,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
+import jinja2.bccache
 from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal
@@ -489,13 +491,29 @@ def _read_strings(path: Path) -> dict[str, Any]:
     return data
 
 
-class SiteRenderer:
-    """Renders every page of the site from a theme folder."""
+class CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Jinja's compiled templates, kept in a folder between builds (a template is compiled
+    again when its source changes); a folder that cannot be read or written is no cache."""
 
-    def __init__(self, theme: Path, config: SiteConfig) -> None:
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().load_bytecode(bucket)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+class SiteRenderer:
+    """Renders every page of the site from a theme folder; ``compiled`` is a folder that
+    keeps the compiled templates for the next build (compiling them costs a fifth of a
+    second in every process that renders)."""
+
+    def __init__(self, theme: Path, config: SiteConfig, compiled: Path | None = None) -> None:
         self.theme = theme
         self.config = config
         self.env = _Environment(
+            bytecode_cache=CompiledTemplates(str(compiled)) if compiled else None,
             loader=jinja2.FileSystemLoader(str(theme)),
             autoescape=jinja2.select_autoescape(["html", "xml"]),
             undefined=jinja2.StrictUndefined,
