@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import mimetypes
 import socket
+import sys
 import urllib.parse
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -76,6 +77,13 @@ class SiteServer(ThreadingHTTPServer):
         self.output = output
         self.live = live
         super().__init__(address, SiteRequestHandler)
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A browser that went away mid-answer (a reload during a burst of saves) is
+        nobody's error; anything else is printed as the standard server prints it."""
+        if isinstance(sys.exception(), ConnectionError):
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 class SiteRequestHandler(BaseHTTPRequestHandler):

@@ -444,3 +444,39 @@ def test_an_edit_saved_while_stories_regroup_is_served_at_once(
     finally:
         run.server.stop()
     assert site_files(run.project.output) == fresh_build(run.project, tmp_path)
+
+
+def test_a_browser_leaving_mid_answer_prints_no_traceback(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """A reload during a burst of saves drops the connection the server is writing to:
+    that is no error to print (it was a BrokenPipeError traceback in the terminal)."""
+    import struct
+    import threading
+
+    from digest.live_reload import LiveState
+    from digest.site_server import SiteServer
+
+    (tmp_path / "big.html").write_bytes(b"<p>" + b"x" * 20_000_000)
+    server = SiteServer(("127.0.0.1", 0), tmp_path, LiveState())
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        for _ in range(3):
+            client = socket.create_connection(server.server_address[:2], timeout=5)
+            client.sendall(b"GET /big.html HTTP/1.1\r\nHost: x\r\n\r\n")
+            client.recv(1024)  # the answer has started
+            client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            client.close()  # reset: the server's next write fails
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(
+            "process_request" in t.name for t in threading.enumerate()
+        ):
+            time.sleep(0.05)
+        status, _, _ = fetch(f"http://127.0.0.1:{server.server_address[1]}/no-such-page")
+        assert status == 404  # still serving
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+    assert "Traceback" not in capfd.readouterr().err
