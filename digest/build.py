@@ -382,7 +382,7 @@ class Builder:
             config: SiteConfig = load_config(project.config_file)
             if self.base_url and not config.base_url_set:
                 config = replace(config, base_url=self.base_url)
-            known = load_registry(project.registry_file)
+            registry = load_registry(project.registry_file)
             inputs = [project.content, project.root / "templates", project.static]
             check_output_dir(project.output, inputs)
             worker_count()  # a bad DIGEST_WORKERS setting stops the build here
@@ -408,6 +408,7 @@ class Builder:
         report.changed = [*loaded.changed, *loaded.removed]
         if strict and report.errors:  # with the model's absence, if so: all at once
             raise strict_failure(report.errors, missing_model_hint())
+        known = registry.known(loaded.articles)  # a renamed file keeps its story's id
         lap("read+clean")
 
         def grouper(articles: Sequence[Article], known: Mapping[str, str]) -> list[Story]:
@@ -451,7 +452,7 @@ class Builder:
         lap("write")
         if not report.provisional:
             index = story_index(stories)
-            save_registry(project.registry_file, index)
+            save_registry(project.registry_file, index, loaded.articles)
             state.grouping.registry_saved(index)
         report.articles = len(loaded.articles)
         report.stories = len(stories)
@@ -476,7 +477,7 @@ class Builder:
         if not self._loaded:
             return None
         try:
-            known = load_registry(self.project.registry_file)
+            known = load_registry(self.project.registry_file).known(self._loaded)
         except ValueError:
             return None
         return GroupingJob(self._loaded, known, self.state.articles.prefetched())

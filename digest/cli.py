@@ -150,11 +150,11 @@ def stories(content: Path | None, as_json: bool) -> None:
     from digest.group import group_stories  # SciPy: slow to import, only here
 
     try:
-        known = load_registry(_project(content).registry_file)
+        registry = load_registry(_project(content).registry_file)
     except RegistryError as exc:
         raise click.ClickException(str(exc)) from None
     items, skipped = _load(content)
-    grouped = group_stories(items, known)
+    grouped = group_stories(items, registry.known(items))
     if as_json:
         _dump([s.to_json() for s in grouped])
     else:

@@ -2,14 +2,22 @@
 
 Stored as ``digest-stories.json`` at the site root and meant to be committed with the
 content (like a lockfile), it is what keeps story IDs, URLs and feed GUIDs stable when
-articles join a story or unrelated articles are added.
+articles join a story or unrelated articles are added. It also keeps each article's
+identity (a digest of its folded title and first paragraph), so that a file renamed or
+moved to a subfolder is known as the article it was and keeps its story's ID.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from digest.article import Article
+from digest.normalize import normalize_arabic
 from digest.output import write_atomically
 
 REGISTRY_FILE = "digest-stories.json"
@@ -19,10 +27,49 @@ class RegistryError(ValueError):
     """The registry file exists but cannot be used."""
 
 
-def load_registry(path: Path) -> dict[str, str]:
-    """Article source path -> story id; empty when there is no registry yet."""
+def article_identity(article: Article) -> str:
+    """What tells an article from others whatever its file is called: a digest of its
+    folded title and first paragraph (an edit further down keeps it)."""
+    lead = article.body[0].plain_text() if article.body else ""
+    text = normalize_arabic(article.title) + "\n" + normalize_arabic(lead)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Registry:
+    """Article source path -> story id, and source path -> identity (see
+    :func:`article_identity`), as the last build left them."""
+
+    articles: Mapping[str, str] = field(default_factory=dict)
+    identities: Mapping[str, str] = field(default_factory=dict)
+
+    def known(self, articles: Sequence[Article]) -> dict[str, str]:
+        """Source -> the story id each of these articles had: a renamed or moved file (a
+        new path, whose identity is that of exactly one path that is gone) has the id its
+        old path had."""
+        known = {a.source: self.articles[a.source] for a in articles if a.source in self.articles}
+        present = {a.source for a in articles}
+        gone = [s for s in self.articles if s not in present and s in self.identities]
+        gone_by_identity = _unique(self.identities[s] for s in gone)
+        new = [a for a in articles if a.source not in self.articles]
+        identities = {a.source: article_identity(a) for a in new}
+        new_by_identity = _unique(identities.values())
+        old_source = {self.identities[s]: s for s in gone}
+        for source, identity in identities.items():
+            if identity in gone_by_identity and identity in new_by_identity:
+                known[source] = self.articles[old_source[identity]]
+        return known
+
+
+def _unique(values: Iterable[str]) -> set[str]:
+    """The values that occur once."""
+    return {value for value, n in Counter(values).items() if n == 1}
+
+
+def load_registry(path: Path) -> Registry:
+    """The registry in ``path``; empty when there is none yet."""
     if not path.is_file():
-        return {}
+        return Registry()
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
@@ -30,18 +77,27 @@ def load_registry(path: Path) -> dict[str, str]:
             f"{path.name} is not valid JSON ({exc}); fix it or restore it from version control"
         ) from None
     stories = data.get("articles") if isinstance(data, dict) else None
-    if not isinstance(stories, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in stories.items()
+    identities = data.get("identities", {}) if isinstance(data, dict) else None
+    if not all(
+        isinstance(table, dict)
+        and all(isinstance(k, str) and isinstance(v, str) for k, v in table.items())
+        for table in (stories, identities)
     ):
-        raise RegistryError(f'{path.name} must hold {{"articles": {{source: story id}}}}')
-    return stories
+        raise RegistryError(
+            f'{path.name} must hold {{"articles": {{source: story id}}, '
+            '"identities": {source: identity}}'
+        )
+    return Registry(stories, identities)  # type: ignore[arg-type]
 
 
-def save_registry(path: Path, index: dict[str, str]) -> None:
-    """Write the registry atomically, only if it changed."""
-    text = (
-        json.dumps({"articles": dict(sorted(index.items()))}, ensure_ascii=False, indent=1) + "\n"
-    )
+def save_registry(path: Path, stories: Mapping[str, str], articles: Sequence[Article]) -> None:
+    """Write the registry (``stories``: source -> story id) atomically, only if it changed."""
+    identities = {a.source: article_identity(a) for a in articles if a.source in stories}
+    data = {
+        "articles": dict(sorted(stories.items())),
+        "identities": dict(sorted(identities.items())),
+    }
+    text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
     if path.is_file() and path.read_text(encoding="utf-8") == text:
         return
     write_atomically(path, text.encode("utf-8"))

@@ -112,7 +112,7 @@ def fresh_build(project: Project, tmp_path: Path) -> dict[str, bytes]:
 def story_of(project: Project, source: str):
     """The story the article file ``source`` belongs to, as digest groups it now."""
     articles, _ = load_articles(project.content)
-    for story in group_stories(articles, load_registry(project.registry_file)):
+    for story in group_stories(articles, load_registry(project.registry_file).known(articles)):
         if any(a.source == source for a in story.articles):
             return story
     return None

@@ -341,7 +341,7 @@ def test_build_keeps_story_urls_and_guids_when_articles_are_added(tmp_path):
         assert after[guid] == link  # same guid, same URL
     for slug in pages:
         assert (root / "site/ar/stories" / slug / "index.html").is_file()
-    registry = load_registry(root / "digest-stories.json")
+    registry = load_registry(root / "digest-stories.json").articles
     moscow = registry["000_9062e53052813c90.txt"]
     assert registry["005_moscow_signing.md"] == moscow and moscow in pages
     assert registry["006_morocco_quake.md"] not in pages
@@ -411,3 +411,50 @@ def test_prefetched_tokens_are_the_ones_grouping_computes(seeds):
     expected = group_stories(seeds)
     prime_tokens(prefetched)
     assert group_stories(seeds) == expected
+
+
+def test_a_renamed_or_moved_article_keeps_its_story_url(tmp_path, monkeypatch):
+    """A story of one article keeps its ID (URL, feed GUID) when its file is renamed or
+    moved to a subfolder: the registry knows the article by its title and first paragraph,
+    in a fresh clone too (no build cache). An old registry without identities still loads."""
+    from click.testing import CliRunner
+
+    from digest.build import Project, build_site
+    from digest.cli import main
+    from digest.story_registry import load_registry
+
+    root = tmp_path / "root"
+    shutil.copytree(CONTENT, root / "content")
+    (root / "content/006_morocco_quake.md").write_text(
+        "---\ndate: 2023-09-09\n---\n"
+        + "\n\n".join([UNRELATED.title, *(b.text for b in UNRELATED.body)]),
+        encoding="utf-8",
+    )
+    build_site(Project.at(root))
+    registry = root / "digest-stories.json"
+    before = load_registry(registry).articles
+    quake = before["006_morocco_quake.md"]
+    assert sum(1 for story in before.values() if story == quake) == 1  # a story of its own
+
+    (root / "content/2023").mkdir()
+    (root / "content/006_morocco_quake.md").rename(root / "content/2023/morocco-quake.md")
+    shutil.rmtree(root / ".digest-cache")  # as in a fresh clone: only the registry is kept
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(main, ["stories", "--json"])
+    [listed] = [s for s in json.loads(result.output) if "2023/morocco-quake.md" in s["articles"]]
+    assert listed["id"] == quake
+    build_site(Project.at(root))
+    assert load_registry(registry).articles["2023/morocco-quake.md"] == quake
+    assert (root / "site/ar/stories" / quake / "index.html").is_file()
+
+    # Two copies of one article under new names: neither can say it is the old file.
+    shutil.copy(root / "content/2023/morocco-quake.md", root / "content/2023/copy.md")
+    (root / "content/2023/morocco-quake.md").rename(root / "content/2023/renamed.md")
+    build_site(Project.at(root))
+    assert load_registry(registry).articles["2023/renamed.md"] != quake
+
+    # A registry written before identities were kept.
+    data = json.loads(registry.read_text(encoding="utf-8"))
+    registry.write_text(json.dumps({"articles": data["articles"]}), encoding="utf-8")
+    assert load_registry(registry).identities == {}
+    assert build_site(Project.at(root)).stories >= 3
