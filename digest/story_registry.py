@@ -3,7 +3,7 @@
 Stored as ``digest-stories.json`` at the site root and meant to be committed with the
 content (like a lockfile), it is what keeps story IDs, URLs and feed GUIDs stable when
 articles join a story or unrelated articles are added. It also keeps each article's
-identity (a digest of its folded title and first paragraph), so that a file renamed or
+identity (a digest of its title and first paragraph), so that a file renamed or
 moved to a subfolder is known as the article it was and keeps its story's ID.
 """
 
@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from digest.article import Article
-from digest.normalize import normalize_arabic
 from digest.output import write_atomically
 
 REGISTRY_FILE = "digest-stories.json"
@@ -29,10 +28,9 @@ class RegistryError(ValueError):
 
 def article_identity(article: Article) -> str:
     """What tells an article from others whatever its file is called: a digest of its
-    folded title and first paragraph (an edit further down keeps it)."""
+    title and first paragraph (an edit further down keeps it)."""
     lead = article.body[0].plain_text() if article.body else ""
-    text = normalize_arabic(article.title) + "\n" + normalize_arabic(lead)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    return hashlib.sha256(f"{article.title}\n{lead}".encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
