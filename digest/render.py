@@ -241,6 +241,27 @@ def _human_translation(article: Article) -> tuple[str | None, str]:
     return meta.get("title"), markdown_to_html(body)
 
 
+def _human_summary(story: Story) -> tuple[str, ...]:
+    """The first sentences (two at most) of the first paragraph of the story's first
+    editor's English translation: an English page's summary when none of the summary
+    sentences has its English (they are the Arabic articles' own sentences)."""
+    from digest.clean import markdown_units
+    from digest.sentences import split_full_sentences
+
+    for article in story.articles:
+        if article.english is None:
+            continue
+        try:
+            body = split_front_matter(article.english)[1]
+        except ValueError:
+            body = article.english
+        lead = next((u.text for u in markdown_units(body) if u.kind == "paragraph"), "")
+        sentences = split_full_sentences(lead)
+        if sentences:
+            return tuple(sentences[:2])
+    return ()
+
+
 def human_titles(stories: list[Story]) -> dict[str, str]:
     """Arabic title -> an editor's English title, from human translation sidecars.
 
@@ -410,6 +431,8 @@ class StoryView(dict[str, Any]):
 def _story_view(story: Story, lang: str, loc: Localizer, strings: Mapping[str, Any]) -> StoryView:
     outlets = sorted({a.outlet for a in story.articles if a.outlet})
     summary = [loc(s) for s in story.summary]
+    if lang != "ar" and all(s.missing for s in summary):
+        summary = [Text(s) for s in _human_summary(story)] or summary
     headline = loc(story.headline)
     shown = [s.value for s in summary if not s.missing]
     # An Arabic page shows a story reported only in English as written: marked as English.
