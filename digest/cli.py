@@ -103,6 +103,12 @@ def serve(content: Path | None, output: Path | None, port: int, host: str) -> No
     from digest.serve import serve as run
 
     project = Project.at(Path.cwd(), content)
+    if output is not None and output.resolve() == project.output.resolve():
+        raise click.ClickException(
+            f"the preview is not built into {project.output}, the folder you publish: its "
+            "pages link to the preview's address. Leave out --output (or name another "
+            "folder), and run `digest build` to update the site."
+        )
     try:
         run(replace(project, output=output or project.preview), host, port)
     except OSError as exc:
