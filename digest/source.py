@@ -251,6 +251,12 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, text: str, first_line: int) -> str:
     problem = exc.problem or ""
     if "quoted scalar" in (exc.context or "") and "end of stream" in problem:
         return f"{at(exc.context_mark)}: a quote opened there is never closed"
+    if "flow sequence" in (exc.context or "") or "flow mapping" in (exc.context or ""):
+        bracket, kind = ("[", "list") if "sequence" in (exc.context or "") else ("{", "mapping")
+        return (
+            f"{at(exc.context_mark)}: a value starting with {bracket} is read as a {kind} "
+            "that is never closed (put the whole value in quotes)"
+        )
     if "mapping values are not allowed" in problem:
         return (
             f"{at(exc.problem_mark)}: a value holds ': ' (put the whole value in quotes) "

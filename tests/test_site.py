@@ -448,6 +448,11 @@ def test_with_a_model_english_pages_are_translated_and_say_so(
         ("vague-date.md", "---\ndate: soon\n---\nنص.\n", "date 'soon' is not YYYY-MM-DD"),
         ("bad-yaml.md", "---\ntitle: [x\n---\nنص.\n", "not valid YAML at line 2"),
         (
+            "open-bracket.md",  # YAML finds the missing ] on the next line: named where it opened
+            "---\ntitle: x\nsource: [الأهرام\ndate: 2025-03-04\n---\nنص.\n",
+            "at line 3: a value starting with [ is read as a list that is never closed",
+        ),
+        (
             "open-quote.md",
             '---\ntitle: "قمة عربية\ndate: 2025-03-04\nsource: الأهرام\nurl: https://x.org\n---\nنص.\n',
             "not valid YAML at line 2: a quote opened there is never closed",
