@@ -34,7 +34,7 @@ LIVE_SCRIPT = """<script id="digest-live-reload">
       box.style.cssText = %(style)s;
       document.body.appendChild(box);
     }
-    box.innerHTML = "<strong>digest: build error (the site shows its last good version)</strong>";
+    box.innerHTML = "<strong>digest: build error; fix it and save.</strong>";
     const pre = document.createElement("pre");
     pre.style.whiteSpace = "pre-wrap";
     pre.textContent = message;
@@ -58,8 +58,8 @@ OVERLAY_STYLE = (
     "#c00;font:14px/1.5 ui-monospace,monospace;text-align:left;box-shadow:0 -4px 16px #0003"
 )
 OVERLAY = (
-    '<div id="digest-error" role="alert" dir="ltr" style="%s"><strong>digest: the build '
-    'failed; fix it and save.</strong><pre style="white-space:pre-wrap">'
+    '<div id="digest-error" role="alert" dir="ltr" style="%s"><strong>digest: build '
+    'error; fix it and save.</strong><pre style="white-space:pre-wrap">'
     "%s</pre></div>\n"
 )
 

@@ -293,11 +293,17 @@ class DevServer:
             return self._failed(detail, what, start)
         self.last_report = report
         rebuilt = bool(report.pages_written or report.pages_deleted)
-        error = "\n".join(map(str, report.errors)) or None
+        kept = self.builder.state.articles.entries  # articles whose last good version shows
+        errors = [
+            f"{item} ({'its last good version is shown' if item.path in kept else 'not shown yet'})"
+            for item in report.errors
+        ]
+        error = "\n".join(errors) or None
         self.live.publish(rebuilt=rebuilt, error=error, files=report.files_changed)
         seconds = time.perf_counter() - start
         if report.skipped or not (rebuilt or report.cleaned or report.changed):
-            self.log(f"{_now()} {what}: nothing to rebuild ({seconds:.2f} s)")
+            status = f"{len(errors)} error(s), below" if errors else "nothing to rebuild"
+            self.log(f"{_now()} {what}: {status} ({seconds:.2f} s)")
         else:
             self.log(
                 f"{_now()} {what}: rebuilt in {seconds:.2f} s: {report.cleaned} article(s) "
@@ -309,10 +315,8 @@ class DevServer:
             if warning not in self._warned:
                 self.log(f"  warning: {warning}")
         self._warned = set(report.warnings)
-        kept = self.builder.state.articles.entries  # articles whose last good version shows
-        for item in report.errors:
-            shown = "its last good version is shown" if item.path in kept else "not shown yet"
-            self.log(f"  error: {item} ({shown})")
+        for line in errors:
+            self.log(f"  error: {line}")
         if self._failing and not report.errors:
             self.log("  fixed: no errors now")
         self._failing = bool(report.errors)
@@ -320,9 +324,9 @@ class DevServer:
 
     def _failed(self, message: str, what: str, start: float) -> None:
         self._failing = True
-        self.live.publish(rebuilt=False, error=message)
-        seconds = time.perf_counter() - start
         shown = "serving the last good site" if self.builder.state.pages.records else "no site yet"
+        self.live.publish(rebuilt=False, error=f"{message}\n({shown})")
+        seconds = time.perf_counter() - start
         self.log(f"{_now()} {what}: build failed ({seconds:.2f} s); {shown}")
         self.log("  " + message.replace("\n", "\n  "))
         return None

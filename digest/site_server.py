@@ -67,6 +67,15 @@ def locate(output: Path, url_path: str) -> Path | str | None:
     return target if target.is_file() else None
 
 
+def wanted_file(url_path: str) -> str:
+    """The site file a URL asks for (``ar/stories/x/`` -> ``ar/stories/x/index.html``; a
+    last segment without a dot is a folder asked without its slash)."""
+    path = urllib.parse.unquote(url_path).lstrip("/")
+    if path == "" or path.endswith("/"):
+        return path + "index.html"
+    return path if "." in path.rsplit("/", 1)[-1] else path + "/index.html"
+
+
 class SiteServer(ThreadingHTTPServer):
     """Serves ``output``; ``live`` is the live-reload state shared with the builder."""
 
@@ -125,8 +134,8 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
                 found = None
         if found is None or data is None:
             status = HTTPStatus.NOT_FOUND
-            page = None  # the 404 page: reload after any change (the page may come back)
-            _, build, error = self.server.live.snapshot()
+            page = wanted_file(url_path)  # the 404 page reloads when this file comes (back)
+            _, build, error = self.server.live.snapshot(page)
             found = self.server.output / "404.html"
             try:
                 data = found.read_bytes()

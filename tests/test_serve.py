@@ -99,6 +99,8 @@ def test_deleted_article_disappears(running: Running) -> None:
         site_404 = (project.output / "404.html").read_bytes()
         assert headers["Content-Type"] == "text/html; charset=utf-8"
         assert site_404.split(b"</body>")[0] in body
+        # it reloads when this page comes back, not on every rebuild
+        assert f'encodeURIComponent("{page}index.html")'.encode() in body
     else:  # grouped with others: its text goes
         wait_for(lambda: not served_text(running, page, text), "text gone after delete")
 
@@ -125,6 +127,7 @@ def test_broken_article_keeps_its_last_good_version(running: Running) -> None:
     path.write_bytes(good[:200] + b"\xff half-written")
     body = wait_for(lambda: overlay_body(running, page), "")
     assert SEED.encode() in body and text.encode() in body
+    assert b"(its last good version is shown)</pre>" in body  # as the terminal says
     wait_for(  # printed just after the overlay is published
         lambda: any(SEED in x and "last good version is shown" in x for x in running.lines),
         "a line saying the last good version is shown",
@@ -137,6 +140,9 @@ def test_broken_article_keeps_its_last_good_version(running: Running) -> None:
     wait_for(
         lambda: any("new.txt" in line and "not shown yet" in line for line in running.lines), ""
     )
+    body = wait_for(lambda: overlay_body(running, page), "")
+    assert b"new.txt: not UTF-8" in body and b"(not shown yet)</pre>" in body
+    assert not any("nothing to rebuild" in line for line in running.lines[-3:])
 
 
 def test_bad_config_overlay_then_recovery(running: Running) -> None:
@@ -488,3 +494,13 @@ def test_a_browser_leaving_mid_answer_prints_no_traceback(
         server.server_close()
         thread.join(timeout=5)
     assert "Traceback" not in capfd.readouterr().err
+
+
+def test_a_404_page_waits_for_the_file_its_url_asks_for() -> None:
+    from digest.site_server import wanted_file
+
+    assert wanted_file("/ar/stories/x/") == "ar/stories/x/index.html"
+    assert wanted_file("/ar/stories/x") == "ar/stories/x/index.html"
+    assert wanted_file("/") == "index.html"
+    assert wanted_file("/en/feed.xml") == "en/feed.xml"
+    assert wanted_file("/ar/outlets/%D8%A7/") == "ar/outlets/ا/index.html"
