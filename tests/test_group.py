@@ -458,3 +458,31 @@ def test_a_renamed_or_moved_article_keeps_its_story_url(tmp_path, monkeypatch):
     registry.write_text(json.dumps({"articles": data["articles"]}), encoding="utf-8")
     assert load_registry(registry).identities == {}
     assert build_site(Project.at(root)).stories >= 3
+
+
+def test_a_quake_and_a_flood_on_one_day_are_two_stories(tmp_path):
+    """Short reports of two disasters the same day share little but the kind of event and
+    a word (الطوارئ): an earthquake in Turkey and floods in Aswan are not one story."""
+    from digest.build import load_articles
+
+    shutil.copytree(CONTENT, tmp_path / "content")
+    (tmp_path / "content/quake.md").write_text(
+        "---\ntitle: زلزال بقوة 5.3 درجة يضرب جنوب تركيا\ndate: 2025-03-12\nsource: مصراوي\n"
+        "---\nضرب زلزال بقوة 5.3 درجة على مقياس ريختر ولاية ملاطية جنوب شرق تركيا صباح "
+        "الثلاثاء، دون أنباء فورية عن إصابات، بحسب هيئة إدارة الكوارث والطوارئ التركية (آفاد).\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "content/flood.md").write_text(
+        "---\ntitle: سيول جارفة تجتاح محافظة أسوان\ndate: 2025-03-12\nsource: الشروق\n---\n"
+        "اجتاحت سيول جارفة قرى محافظة أسوان بعد أمطار غزيرة غير مسبوقة، وأعلنت المحافظة "
+        "رفع حالة الطوارئ.\n",
+        encoding="utf-8",
+    )
+    articles, errors = load_articles(tmp_path / "content")
+    assert not errors
+    stories = {frozenset(a.source for a in s.articles) for s in group_stories(articles, {})}
+    assert stories == {
+        frozenset({"quake.md"}),
+        frozenset({"flood.md"}),
+        *map(frozenset, (MOSCOW, ASHGABAT)),
+    }
