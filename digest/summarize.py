@@ -1,8 +1,8 @@
 """A story's headline and summary, chosen from its articles (extractive, Arabic).
 
-* Headline: the title of the most central article (highest cosine to the story's
-  centroid), preferring titles that were written as titles over titles the cleaner
-  derived from a first sentence.
+* Headline: the title of the first report among the most central articles (cosine to
+  the story's centroid within ``HEADLINE_MARGIN`` of the best), preferring titles that
+  were written as titles over titles the cleaner derived from a first sentence.
 * Summary: up to ``MAX_SENTENCES`` complete sentences from the lead paragraphs of the
   member articles, most central first, at most one per article while other articles
   still have candidates, skipping near-duplicates of sentences already chosen.
@@ -31,6 +31,7 @@ MAX_SENTENCES = 3
 MAX_SENTENCES_BIG = 4  # for stories with at least four articles
 NEAR_DUPLICATE = 0.5  # cosine above which two sentences say the same thing
 LEAD_BONUS = 0.05  # small preference for sentences from the first paragraph
+HEADLINE_MARGIN = 0.05  # centrality below the best at which a report can still headline
 
 _LATIN = re.compile(r"[A-Za-z]")
 _ENDS_SENTENCE = re.compile(r"[.!?؟…][\"”»')]*$")
@@ -137,9 +138,18 @@ def _dense_rows(vectors: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
 
 
 def choose_headline(articles: Sequence[Article], centrality: Sequence[float]) -> str:
-    """Title of the most central article, written titles before derived ones."""
-    best = min(
-        range(len(articles)),
-        key=lambda i: (articles[i].title_derived, -centrality[i], articles[i].source),
+    """Title of the first report (earliest date, then file name) among the articles as
+    central as the most central one, less ``HEADLINE_MARGIN``; written titles before
+    derived ones.
+
+    The margin keeps a story's headline when a later report joins or an article is edited
+    a little: two articles are exactly as central as each other (their centroid is halfway),
+    and rounding then decided which headline showed."""
+    written = [i for i, a in enumerate(articles) if not a.title_derived]
+    pool = written or list(range(len(articles)))
+    best = max(centrality[i] for i in pool)
+    near = [i for i in pool if centrality[i] >= best - HEADLINE_MARGIN]
+    first = min(
+        near, key=lambda i: (articles[i].date is None, articles[i].date, articles[i].source)
     )
-    return articles[best].title
+    return articles[first].title

@@ -486,3 +486,26 @@ def test_a_quake_and_a_flood_on_one_day_are_two_stories(tmp_path):
         frozenset({"flood.md"}),
         *map(frozenset, (MOSCOW, ASHGABAT)),
     }
+
+
+def test_the_headline_is_the_first_report_among_the_most_central(tmp_path):
+    """Two reports are exactly as central as each other: the earlier one headlines the
+    story whatever the files are called, and a small edit of either does not flip it."""
+    from digest.build import load_articles
+
+    content = tmp_path / "content"
+    content.mkdir()
+    first, later = (CONTENT / "001_aa6171b58bcd83fd.txt"), (CONTENT / "003_12a0ae8c2fa6360b.txt")
+
+    def write(name: str, source: Path, title: str, date: str, extra: str = "") -> None:
+        body = source.read_text(encoding="utf-8").split("\n", 1)[1]  # without its headline
+        text = f"---\ntitle: {title}\ndate: {date}\n---\n{body}{extra}"
+        (content / name).write_text(text, encoding="utf-8")
+
+    write("z-first.md", first, "العنوان الأول", "2025-01-16")
+    write("a-later.md", later, "العنوان الثاني", "2025-01-17")
+    for extra in ("", "\nوأضاف المتحدث أن الاتفاق سيدخل حيز التنفيذ قريبا.\n"):
+        write("a-later.md", later, "العنوان الثاني", "2025-01-17", extra)
+        articles, _ = load_articles(content)
+        [story] = group_stories(articles, {})
+        assert story.headline == "العنوان الأول"
