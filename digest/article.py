@@ -48,6 +48,7 @@ class SourceFile:
     meta: dict[str, Any] = field(default_factory=dict)
     fingerprint: str = ""
     english: str | None = None  # human translation sidecar (<stem>.en.md), raw Markdown
+    front_matter: bool = False  # the Markdown file opens with a front matter block
 
 
 @dataclass(frozen=True)

@@ -741,7 +741,7 @@ def clean_article(source: SourceFile) -> Article:
     """Turn a source file into an :class:`Article`. Raises :class:`CleaningError`."""
     units = markdown_units(source.text) if source.format == "md" else text_units(source.text)
     if not units:
-        where = "after the front matter" if source.meta and source.format == "md" else ""
+        where = "after the front matter" if source.front_matter else ""
         raise CleaningError(
             f"{source.path}: no article text found "
             + (

@@ -103,7 +103,7 @@ def serve(content: Path | None, output: Path | None, port: int, host: str) -> No
     from digest.serve import serve as run
 
     project = Project.at(Path.cwd(), content)
-    if output is not None and output.resolve() == project.output.resolve():
+    if output is not None and output.resolve().is_relative_to(project.output.resolve()):
         raise click.ClickException(
             f"the preview is not built into {project.output}, the folder you publish: its "
             "pages link to the preview's address. Leave out --output (or name another "

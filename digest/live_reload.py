@@ -4,8 +4,8 @@ The dev server injects :data:`LIVE_SCRIPT` before ``</body>`` of every HTML page
 (never into the files on disk). The script opens an ``EventSource`` on :data:`EVENTS_PATH`;
 the server sends ``hello`` on connect, then ``reload`` after a build that changed the page,
 ``error`` when a build fails and ``ok`` when the error is gone. Each event carries the
-page's build number (the build that last changed its file; for a page that is not a file
-of the site, such as a 404, the last build that changed anything) and the error: a page
+page's build number (the build that last changed its file; for a 404, the file its URL
+asks for, so that it reloads when that file comes) and the error: a page
 reloads when that number is not the one it was served with, else shows or hides the
 error overlay. So an edit reloads the pages it changed, not every open tab.
 """

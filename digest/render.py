@@ -519,8 +519,10 @@ class CompiledTemplates(jinja2.FileSystemBytecodeCache):
     again when its source changes); a folder that cannot be read or written is no cache."""
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        with contextlib.suppress(OSError):
+        try:
             super().load_bytecode(bucket)
+        except Exception:  # a cut or garbled file: pickle's and marshal's errors
+            bucket.reset()  # compiled again
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         with contextlib.suppress(OSError):

@@ -114,6 +114,8 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
 
     def _respond(self, *, head: bool) -> None:
         url_path = urllib.parse.urlsplit(self.path).path
+        wanted = wanted_file(url_path)
+        missing = self.server.live.snapshot(wanted)  # before looking: see LIVE_SCRIPT
         found = locate(self.server.output, url_path)
         page = None
         if isinstance(found, Path):
@@ -134,8 +136,8 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
                 found = None
         if found is None or data is None:
             status = HTTPStatus.NOT_FOUND
-            page = wanted_file(url_path)  # the 404 page reloads when this file comes (back)
-            _, build, error = self.server.live.snapshot(page)
+            page = wanted  # the 404 page reloads when this file comes (back)
+            _, build, error = missing
             found = self.server.output / "404.html"
             try:
                 data = found.read_bytes()

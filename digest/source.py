@@ -251,7 +251,8 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, text: str, first_line: int) -> str:
     problem = exc.problem or ""
     if "quoted scalar" in (exc.context or "") and "end of stream" in problem:
         return f"{at(exc.context_mark)}: a quote opened there is never closed"
-    if "flow sequence" in (exc.context or "") or "flow mapping" in (exc.context or ""):
+    ran_on = exc.context_mark and exc.problem_mark and exc.problem_mark.line > exc.context_mark.line
+    if ran_on and ("flow sequence" in (exc.context or "") or "flow mapping" in (exc.context or "")):
         bracket, kind = ("[", "list") if "sequence" in (exc.context or "") else ("{", "mapping")
         return (
             f"{at(exc.context_mark)}: a value starting with {bracket} is read as a {kind} "
@@ -302,6 +303,7 @@ def read_source(path: Path, content_dir: Path) -> SourceFile:
     text = _decode(data)
     fmt = "md" if path.suffix == ".md" else "txt"
     meta: dict[str, Any] = {}
+    front_matter = fmt == "md" and text.startswith("---\n")
     if fmt == "md":
         meta, text = split_front_matter(text)
     meta_file = _sidecar(path, META_SUFFIXES)
@@ -317,7 +319,13 @@ def read_source(path: Path, content_dir: Path) -> SourceFile:
         digest.update(b"\0en\0" + raw)
         english = _decode(raw)
     return SourceFile(
-        path=rel, text=text, format=fmt, meta=meta, fingerprint=digest.hexdigest(), english=english
+        path=rel,
+        text=text,
+        format=fmt,
+        meta=meta,
+        fingerprint=digest.hexdigest(),
+        english=english,
+        front_matter=front_matter,
     )
 
 
@@ -331,6 +339,8 @@ def _encoding_hint(exc: UnicodeDecodeError) -> str:
     data = exc.object if isinstance(exc.object, bytes) else b""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "it is UTF-16: it starts with UTF-16's byte-order mark"
+    if not data[: exc.start].isascii():  # UTF-8 letters before it: a stray byte in UTF-8
+        return f"invalid byte at offset {exc.start}"
     try:
         text = data.decode("cp1256")
     except UnicodeDecodeError:

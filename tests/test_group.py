@@ -509,3 +509,22 @@ def test_the_headline_is_the_first_report_among_the_most_central(tmp_path):
         articles, _ = load_articles(content)
         [story] = group_stories(articles, {})
         assert story.headline == "العنوان الأول"
+
+
+def test_headline_margin_keeps_the_first_report_unless_another_is_clearly_more_central(seeds):
+    from dataclasses import replace
+
+    from digest.summarize import HEADLINE_MARGIN, choose_headline
+
+    first, second, third = (replace(a, title_derived=False) for a in seeds[:3])
+    first = replace(first, date=dt.date(2025, 1, 15), title="first report")
+    second = replace(second, date=dt.date(2025, 1, 16), title="second report")
+    third = replace(third, date=dt.date(2025, 1, 17), title="third report")
+    articles = [third, second, first]
+    # within the margin of the most central: the first report
+    assert choose_headline(articles, [0.80, 0.79, 0.80 - HEADLINE_MARGIN / 2]) == "first report"
+    # clearly less central than the best: the most central among the near ones
+    assert choose_headline(articles, [0.80, 0.79, 0.80 - 2 * HEADLINE_MARGIN]) == "second report"
+    # a derived title only when no article has a written one
+    derived = replace(first, title_derived=True)
+    assert choose_headline([derived, third], [0.9, 0.5]) == "third report"

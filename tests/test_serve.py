@@ -389,7 +389,7 @@ def test_cli_serves_and_exits_cleanly_on_ctrl_c(tmp_path: Path) -> None:
     after = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in project.output.rglob("*")
              if p.is_file()}  # fmt: skip
     assert after == published
-    for output in ("site", "./site/", str(project.output)):  # nor when asked to
+    for output in ("site", "./site/", str(project.output), "site/preview"):  # nor if asked
         refused = subprocess.run(
             [sys.executable, "-m", "digest", "serve", "--port", "0", "--output", output],
             cwd=project.root, capture_output=True, text=True, timeout=60, check=False,

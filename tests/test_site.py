@@ -453,6 +453,11 @@ def test_with_a_model_english_pages_are_translated_and_say_so(
             "at line 3: a value starting with [ is read as a list that is never closed",
         ),
         (
+            "bad-list.md",  # closed, but not a list YAML can read: not called unclosed
+            '---\ntitle: [a, "b" c]\n---\nنص.\n',
+            "at line 2: did not find expected ',' or ']'",
+        ),
+        (
             "open-quote.md",
             '---\ntitle: "قمة عربية\ndate: 2025-03-04\nsource: الأهرام\nurl: https://x.org\n---\nنص.\n',
             "not valid YAML at line 2: a quote opened there is never closed",
@@ -821,6 +826,7 @@ def test_front_matter_dates_in_the_forms_yaml_and_iso_allow(value: str, day: str
         ("خبر عاجل من القاهرة".encode("utf-16"), "it is UTF-16"),
         ("انعقدت القمة العربية في القاهرة اليوم.".encode("cp1256"), "Windows-1256"),
         (b"caf\xe9 au lait", "invalid byte at offset 3)"),
+        ("خبر عاجل".encode() + b"\xa0", "invalid byte at offset 15)"),  # a stray byte in UTF-8
     ],
 )
 def test_a_file_in_another_encoding_is_named_with_the_encoding_it_seems_to_be_in(
@@ -837,9 +843,12 @@ def test_a_file_in_another_encoding_is_named_with_the_encoding_it_seems_to_be_in
 def test_front_matter_without_text_says_so(site_root: Path) -> None:
     (site_root / "content" / "only-meta.md").write_text("---\ntitle: فقط\n---\n", "utf-8")
     (site_root / "content" / "blank.txt").write_text("\n \n", "utf-8")
+    (site_root / "content" / "blank.md").write_text("", "utf-8")  # with a sidecar's meta
+    (site_root / "content" / "blank.yaml").write_text("title: فقط\n", "utf-8")
     errors = {e.path: e.message for e in build_site(Project.at(site_root)).errors}
     assert "after the front matter" in errors["only-meta.md"]
     assert "(the file is empty)" in errors["blank.txt"]
+    assert "(the file is empty)" in errors["blank.md"]
 
 
 def test_a_story_reported_in_english_is_marked_english_on_arabic_pages(site_root: Path) -> None:
