@@ -458,6 +458,10 @@ def _story_view(story: Story, lang: str, loc: Localizer, strings: Mapping[str, A
             "count_text": human_count(len(story.articles), strings["source_count"], lang),
             "source_lang": source_lang,
             "text_lang": source_lang if source_lang not in (lang, "ar") else None,
+            # an English page shows machine translation (a report in Arabic without an
+            # editor's translation), as its notice says
+            "machine_translated": lang != "ar"
+            and any(a.lang == "ar" and a.english is None for a in story.articles),
         }
     )
 

@@ -428,12 +428,29 @@ def test_wheel_ships_the_default_theme(tmp_path: Path) -> None:
 def test_with_a_model_english_pages_are_translated_and_say_so(
     site_root: Path, argos_installed: Path
 ) -> None:
+    content = site_root / "content"
     report = build_site(Project.at(site_root))
     assert report.translated > 0 and not report.warnings[:-1]
     for page in [site_root / "site/en/index.html", *story_pages(site_root / "site", "en")]:
         html = page.read_text(encoding="utf-8")
         assert "This page was machine-translated" in html, page
         assert "Translation not available yet" not in html, page
+    # a story reported in English, and one with an editor's translation: nothing machine-made
+    (content / "oil.md").write_text(
+        "---\ntitle: Oil prices rise\nlang: en\ndate: 2023-03-02\n---\n\n"
+        "Oil prices rose on Monday after the Gulf summit.\n",
+        encoding="utf-8",
+    )
+    (content / "summit.md").write_text(
+        "---\ntitle: قمة عربية طارئة في القاهرة\ndate: 2023-05-04\n---\n\n"
+        "انعقدت القمة العربية الطارئة في القاهرة اليوم بحضور القادة العرب.\n",
+        encoding="utf-8",
+    )
+    (content / "summit.en.md").write_text("The Arab summit met in Cairo today.\n", "utf-8")
+    build_site(Project.at(site_root))
+    for text in ("Oil prices rose on Monday", "The Arab summit met in Cairo today."):
+        [page] = [p for p in story_pages(site_root / "site", "en") if text in p.read_text("utf-8")]
+        assert "This page was machine-translated" not in page.read_text(encoding="utf-8"), page
 
 
 @pytest.mark.parametrize(
