@@ -46,7 +46,7 @@ from markupsafe import Markup, escape
 
 from digest.article import Article, Block, Story
 from digest.config import LANGS, SiteConfig
-from digest.normalize import ARABIC_LETTERS, VARIANT_LETTERS
+from digest.normalize import ARABIC_LETTERS, VARIANT_LETTERS, normalize_arabic
 from digest.outlets import OutletNames
 from digest.search_index import merged_shards
 from digest.source import is_editor_temp, split_front_matter
@@ -123,6 +123,18 @@ _ROMAN = {
 def script_lang(text: str) -> str | None:
     """``ar`` if ``text`` is written in Arabic script, else None (direction unknown)."""
     return "ar" if _ARABIC_LETTERS.search(text) else None
+
+
+def outlet_sort_key(name: str) -> str:
+    """Where an outlet's name sorts in a list, in its own script: folded, letters and
+    digits only, an Arabic name without its article (الجزيرة under ج, as Arabic indexes
+    file it)."""
+    folded = normalize_arabic(name)
+    folded = folded[2:] if folded.startswith("ال") and len(folded) > 3 else folded
+    return _NOT_LETTERS.sub("", folded) or folded  # Al-Ahram before Al Jazeera
+
+
+_NOT_LETTERS = re.compile(r"[\W_]+")
 
 
 @lru_cache(maxsize=4096)
@@ -688,7 +700,7 @@ class SiteRenderer:
                 if outlet["name"] not in entry["names"]:
                     entry["names"].append(outlet["name"])
                 entry["stories"].append(view)
-        ordered = sorted(outlets.values(), key=lambda o: o["path"])
+        ordered = sorted(outlets.values(), key=lambda o: (outlet_sort_key(o["name"]), o["path"]))
         for outlet in ordered:
             outlet["count_text"] = self._count(len(outlet["stories"]), "story_count", lang)
         pages = [_page(f"{lang}/outlets/", "outlets.html", common, outlets=ordered)]

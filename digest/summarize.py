@@ -100,7 +100,8 @@ def choose_summary(
     ``centrality`` their cosines to the story's centroid (same order). Two sentences that
     name the same kind of event (``event_columns``: the columns of features such as
     ``~sign``, ``~visit``) report the same thing in other words ("arrived in Russia" /
-    "arrived in Moscow"), so a summary keeps only the first of them.
+    "arrived in Moscow"), and so do two that give the same figure ("340 families were
+    evacuated" / "340 families were moved"): a summary keeps only the first of them.
     """
     if not found:
         return ()
@@ -111,6 +112,11 @@ def choose_summary(
         events = (dense[:, event_columns[columns]] > 0).astype(np.float64)
         same_event = (events @ events.T) > 0
         overlap = np.where(same_event, np.maximum(overlap, 1.0), overlap)
+    figures = [_figures(sentence) for _, _, sentence in found]
+    for i, mine in enumerate(figures):  # the same figure is the same fact (340 families)
+        for j in range(i + 1, len(found)):
+            if mine & figures[j]:
+                overlap[i, j] = overlap[j, i] = max(overlap[i, j], 1.0)
     order = sorted(range(len(found)), key=lambda i: (-scores[i], found[i][0], found[i][1], i))
     limit = MAX_SENTENCES_BIG if n_articles >= 4 else MAX_SENTENCES
     chosen: list[int] = []
@@ -124,6 +130,19 @@ def choose_summary(
                 continue
             chosen.append(i)
     return tuple(found[i][2] for i in chosen)
+
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def _figures(sentence: str) -> frozenset[str]:
+    """The figures a sentence gives (340, 600, 1.5): numbers of two digits or more that are
+    not years, which say little about the fact."""
+    numbers = _NUMBER.findall(normalize_arabic(sentence))
+    return frozenset(n for n in numbers if len(n) >= 2 and not _YEAR.fullmatch(n))
+
+
+_YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 def _dense_rows(vectors: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:

@@ -528,3 +528,35 @@ def test_headline_margin_keeps_the_first_report_unless_another_is_clearly_more_c
     # a derived title only when no article has a written one
     derived = replace(first, title_derived=True)
     assert choose_headline([derived, third], [0.9, 0.5]) == "third report"
+
+
+def test_a_summary_does_not_give_the_same_figure_twice(tmp_path):
+    """Two outlets say "340 families were evacuated" in other words: the summary keeps one."""
+    from digest.build import load_articles
+
+    reports = {
+        "flood-arabiya.md": (
+            "إجلاء مئات العائلات في صفاقس إثر فيضانات مفاجئة",
+            "العربية",
+            "أجلت السلطات التونسية مئات العائلات في صفاقس، الإثنين، بعد فيضانات مفاجئة تسببت "
+            "فيها أمطار غزيرة تجاوزت 120 ملم.\n\nوأوضح والي صفاقس محمد الحجري أن 340 عائلة "
+            "نُقلت إلى مراكز إيواء مؤقتة، وأن الدروس عُلّقت في عشرات المدارس.",
+        ),
+        "flood-jazeera.md": (
+            "فيضانات تغمر أحياء في صفاقس بعد أمطار غزيرة",
+            "الجزيرة نت",
+            "غمرت مياه الأمطار الغزيرة أحياء واسعة في مدينة صفاقس التونسية، الإثنين، بعد أن "
+            "هطل أكثر من 120 ملم خلال ست ساعات فقط.\n\nوقال والي صفاقس محمد الحجري إن فرق "
+            "الحماية المدنية أجلت 340 عائلة من المناطق المنخفضة، مشيرا إلى أن الدراسة عُلّقت "
+            "في 45 مدرسة.",
+        ),
+    }
+    for name, (title, outlet, body) in reports.items():
+        (tmp_path / name).write_text(
+            f"---\ntitle: {title}\ndate: 2025-01-20\nsource: {outlet}\n---\n{body}\n", "utf-8"
+        )
+    articles, _ = load_articles(tmp_path)
+    [story] = group_stories(articles, {})
+    assert len(story.summary) >= 1
+    assert sum("340" in s for s in story.summary) <= 1
+    assert sum("120 ملم" in s for s in story.summary) <= 1

@@ -203,6 +203,11 @@ def test_search_page_reads_the_query_from_the_url(site: Path) -> None:
             " === 'لا نتائج للبحث عن «زززز»'",
             timeout=15_000,
         )
+        # the language switch opens the other search page with the same query
+        page.fill(".pagefind-ui__search-input", "بوتين")
+        page.click(".lang-switch")
+        page.wait_for_url("**/en/search/?q=*", timeout=15_000)
+        assert page.input_value(".pagefind-ui__search-input") == "بوتين"
         page.close()
 
 
@@ -221,6 +226,7 @@ def test_only_story_content_is_indexed(site: Path) -> None:
             indexed = _indexed_text(page)
             labels = {"ar": ("الملخص", "المصادر"), "en": ("Summary", "Sources")}[lang]
             assert all(label not in indexed for label in labels), page
+            assert "Translation not available" not in indexed, page  # (built without a model)
 
 
 def test_build_reindexes_only_when_pages_change(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -660,6 +661,15 @@ def test_outlet_pages_are_named_by_the_outlets_english_names(tmp_path: Path) -> 
     assert "2 stories" in jazeera
     arabic = (project.output / "ar" / "outlets" / "al-jazeera" / "index.html").read_text("utf-8")
     assert "الجزيرة نت" in arabic
+    # each index in its own language's order (an Arabic name filed without its article)
+    for lang, expected in (
+        ("ar", ["الأمصار", "بوابة الفجر", "جريدة المدينة الصغيرة", "الجزيرة"]),  # ر before ز
+        ("en", ["Al-Amsar", "Al Jazeera", "El Fagr", "جريدة المدينة الصغيرة"]),
+    ):
+        index = (project.output / lang / "outlets" / "index.html").read_text("utf-8")
+        shown = re.findall(r'class="outlet-index">(.*?)</ul>', index, re.S)[0]
+        names = re.findall(r"<bdi[^>]*>([^<]+)</bdi>", shown)
+        assert names == expected, names
 
 
 def test_outlet_names_must_be_text(tmp_path: Path) -> None:
