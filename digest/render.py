@@ -30,7 +30,7 @@ import re
 import tomllib
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
@@ -166,12 +166,14 @@ class Text:
     """A piece of display text; ``missing`` when its translation is not available.
 
     A missing translation keeps the Arabic ``original`` so a page can show it, marked up
-    as Arabic, instead of nothing.
+    as Arabic, instead of nothing. ``lang`` is the text's own language where it is not the
+    page's (a story reported in English, on an Arabic page).
     """
 
     value: str
     missing: bool = False
     original: str = ""
+    lang: str | None = None
 
     def __str__(self) -> str:
         return self.value if not self.missing else self.original
@@ -187,9 +189,12 @@ def display_text(value: Text | str) -> Markup:
 
 def text_direction(value: Text | str) -> Markup:
     """The ``lang``/``dir`` attributes of an element showing ``value`` (the theme's
-    ``dir_of(value)``): its own direction (auto), or Arabic when not translated yet."""
+    ``dir_of(value)``): its own direction (auto) and language if not the page's, or Arabic
+    when not translated yet."""
     if isinstance(value, Text) and value.missing:
         return Markup(' lang="ar" dir="rtl"')
+    if isinstance(value, Text) and value.lang:
+        return Markup(' dir="auto" lang="%s"') % value.lang
     return Markup(' dir="auto"')
 
 
@@ -449,6 +454,9 @@ def _story_view(story: Story, lang: str, loc: Localizer, strings: Mapping[str, A
     shown = [s.value for s in summary if not s.missing]
     # An Arabic page shows a story reported only in English as written: marked as English.
     source_lang = "ar" if any(a.lang == "ar" for a in story.articles) else story.articles[0].lang
+    if source_lang not in (lang, "ar"):
+        headline = replace(headline, lang=source_lang)
+        summary = [replace(s, lang=source_lang) for s in summary]
     return StoryView(
         {
             "id": story.id,
@@ -469,7 +477,6 @@ def _story_view(story: Story, lang: str, loc: Localizer, strings: Mapping[str, A
             "article_count": len(story.articles),
             "count_text": human_count(len(story.articles), strings["source_count"], lang),
             "source_lang": source_lang,
-            "text_lang": source_lang if source_lang not in (lang, "ar") else None,
             # an English page shows machine translation (a report in Arabic without an
             # editor's translation), as its notice says
             "machine_translated": lang != "ar"
