@@ -524,7 +524,7 @@ class Builder:
         """
         import jinja2
 
-        from digest.render import Page, SiteRenderer, ThemeError, passthrough_files, static_files
+        from digest.render import Page, SiteRenderer, ThemeError, passthrough_files
         from digest.search_index import BUNDLE_DIR
         from digest.workers import map_in_workers
 
@@ -579,7 +579,7 @@ class Builder:
             if edited is not None:
                 return files, keys  # the theme's and static/ files too are kept as they are
             memo.salt = salt
-            files.update(static_files(theme))
+            files.update(renderer.static_files)
             bundle = f"{BUNDLE_DIR}/" if config.search else None  # the search index's folder
             for path, data in passthrough_files(self.project.static).items():
                 if path in files or path == MARKER or (bundle and path.startswith(bundle)):

@@ -248,14 +248,20 @@ def _block_view(block: Block, loc: Localizer) -> dict[str, Any]:
     return {"kind": block.kind, "text": loc(block.text)}
 
 
-def _human_translation(article: Article) -> tuple[str | None, str]:
-    """Title (from front matter, if any) and HTML body of an editor's English sidecar."""
+def _english_sidecar(article: Article) -> tuple[str | None, str]:
+    """Title (from front matter, if any) and Markdown body of an editor's English sidecar."""
     assert article.english is not None
     try:
         meta, body = split_front_matter(article.english)
     except ValueError:
         meta, body = {}, article.english
-    return meta.get("title"), markdown_to_html(body)
+    return meta.get("title"), body
+
+
+def _human_translation(article: Article) -> tuple[str | None, str]:
+    """Title (from front matter, if any) and HTML body of an editor's English sidecar."""
+    title, body = _english_sidecar(article)
+    return title, markdown_to_html(body)
 
 
 def _human_summary(story: Story) -> tuple[str, ...]:
@@ -268,10 +274,7 @@ def _human_summary(story: Story) -> tuple[str, ...]:
     for article in story.articles:
         if article.english is None:
             continue
-        try:
-            body = split_front_matter(article.english)[1]
-        except ValueError:
-            body = article.english
+        body = _english_sidecar(article)[1]
         lead = next((u.text for u in markdown_units(body) if u.kind == "paragraph"), "")
         sentences = split_full_sentences(lead)
         if sentences:
@@ -569,7 +572,8 @@ class SiteRenderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
-        self.env.asset_versions = asset_versions(static_files(theme))
+        self.static_files = static_files(theme)  # written with the pages; read once
+        self.env.asset_versions = asset_versions(self.static_files)
         self.env.globals.update(
             url=_relative_url, absolute=config.absolute, text=display_text, dir_of=text_direction
         )
