@@ -108,15 +108,12 @@ def choose_summary(
     scores = centrality + np.array([LEAD_BONUS if p == 0 else 0.0 for _, p, _ in found])
     dense, columns = _dense_rows(vectors)
     overlap = dense @ dense.T
+    figures = [_figures(sentence) for _, _, sentence in found]
+    same_fact = np.array([[bool(a & b) for b in figures] for a in figures])
     if event_columns is not None and event_columns.any():
         events = (dense[:, event_columns[columns]] > 0).astype(np.float64)
-        same_event = (events @ events.T) > 0
-        overlap = np.where(same_event, np.maximum(overlap, 1.0), overlap)
-    figures = [_figures(sentence) for _, _, sentence in found]
-    for i, mine in enumerate(figures):  # the same figure is the same fact (340 families)
-        for j in range(i + 1, len(found)):
-            if mine & figures[j]:
-                overlap[i, j] = overlap[j, i] = max(overlap[i, j], 1.0)
+        same_fact |= (events @ events.T) > 0
+    overlap = np.where(same_fact, np.maximum(overlap, 1.0), overlap)
     order = sorted(range(len(found)), key=lambda i: (-scores[i], found[i][0], found[i][1], i))
     limit = MAX_SENTENCES_BIG if n_articles >= 4 else MAX_SENTENCES
     chosen: list[int] = []
@@ -132,17 +129,16 @@ def choose_summary(
     return tuple(found[i][2] for i in chosen)
 
 
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_NUMBER = re.compile(r"\d+(?:[.,٫٬]\d+)*")  # in any digits (٣٤٠ is 340)
+_YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 def _figures(sentence: str) -> frozenset[str]:
     """The figures a sentence gives (340, 600, 1.5): numbers of two digits or more that are
-    not years, which say little about the fact."""
-    numbers = _NUMBER.findall(normalize_arabic(sentence))
+    not years, which say little about the fact; folded as :func:`normalize_arabic` folds
+    them (only the numbers are)."""
+    numbers = (normalize_arabic(n) for n in _NUMBER.findall(sentence))
     return frozenset(n for n in numbers if len(n) >= 2 and not _YEAR.fullmatch(n))
-
-
-_YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 def _dense_rows(vectors: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
