@@ -47,21 +47,21 @@ class Registry:
         old path had."""
         known = {a.source: self.articles[a.source] for a in articles if a.source in self.articles}
         present = {a.source for a in articles}
-        gone = [s for s in self.articles if s not in present and s in self.identities]
-        gone_by_identity = _unique(self.identities[s] for s in gone)
-        new = [a for a in articles if a.source not in self.articles]
-        identities = {a.source: article_identity(a) for a in new}
-        new_by_identity = _unique(identities.values())
-        old_source = {self.identities[s]: s for s in gone}
-        for source, identity in identities.items():
-            if identity in gone_by_identity and identity in new_by_identity:
-                known[source] = self.articles[old_source[identity]]
+        old = [s for s in self.articles if s not in present and s in self.identities]
+        gone = _by_identity((self.identities[s], s) for s in old)
+        unknown = [a for a in articles if a.source not in known]
+        new = _by_identity((article_identity(a), a.source) for a in unknown)
+        for identity, source in new.items():
+            if identity in gone:
+                known[source] = self.articles[gone[identity]]
         return known
 
 
-def _unique(values: Iterable[str]) -> set[str]:
-    """The values that occur once."""
-    return {value for value, n in Counter(values).items() if n == 1}
+def _by_identity(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Identity -> source, for the identities that one source alone has."""
+    pairs = list(pairs)
+    count = Counter(identity for identity, _ in pairs)
+    return {identity: source for identity, source in pairs if count[identity] == 1}
 
 
 def load_registry(path: Path) -> Registry:
