@@ -613,8 +613,8 @@ class Builder:
         import jinja2
 
         cache = self.project.cache_dir
-        folder = cache / f"templates-{hashlib.sha256(code_version().encode()).hexdigest()[:12]}"
-        folder = folder.with_name(f"{folder.name}-jinja{jinja2.__version__}")
+        version = hashlib.sha256(f"{code_version()} {jinja2.__version__}".encode()).hexdigest()
+        folder = cache / f"templates-{version[:12]}"
         for old in cache.glob("templates-*"):
             if old != folder:
                 shutil.rmtree(old, ignore_errors=True)

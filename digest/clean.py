@@ -741,15 +741,12 @@ def clean_article(source: SourceFile) -> Article:
     """Turn a source file into an :class:`Article`. Raises :class:`CleaningError`."""
     units = markdown_units(source.text) if source.format == "md" else text_units(source.text)
     if not units:
-        where = "after the front matter" if source.front_matter else ""
-        raise CleaningError(
-            f"{source.path}: no article text found "
-            + (
-                f"({where}: write the article below the closing ---)"
-                if where
-                else "(the file is empty)"
-            )
+        detail = (
+            "after the front matter: write the article below the closing ---"
+            if source.front_matter
+            else "the file is empty"
         )
+        raise CleaningError(f"{source.path}: no article text found ({detail})")
     units = cut_end(units)
     top = read_top(units)
     detected_title = top.title
