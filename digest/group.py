@@ -63,7 +63,13 @@ from digest.story_features import (
     text_tokens,
 )
 from digest.story_ids import Group, assign_ids, slugify
-from digest.summarize import candidates, choose_headline, choose_summary
+from digest.summarize import (
+    candidates,
+    choose_headline,
+    choose_summary,
+    lead_sentences,
+    summary_lead,
+)
 
 if TYPE_CHECKING:  # scipy is imported where it is used: a build imports it while workers clean
     import scipy.sparse as sp
@@ -313,27 +319,35 @@ def cluster(
 # ---------------------------------------------------------------- stories
 
 # text -> its tokens joined by spaces (one string pickles ten times faster than a tuple of
-# small ones; tokens never contain spaces), and the lede principals.
-TokenPrefetch = tuple[dict[str, str], dict[tuple[str, str], LedePrincipals]]
+# small ones; tokens never contain spaces), the lede principals, and the usable sentences
+# of the summary lead.
+TokenPrefetch = tuple[
+    dict[str, str],
+    dict[tuple[str, str], LedePrincipals],
+    dict[tuple[str, ...], tuple[tuple[int, str], ...]],
+]
 
 
 def token_prefetch(article: Article) -> TokenPrefetch:
-    """The tokens :func:`group_stories` will want of this article's texts (feature texts,
-    summary candidate sentences) and its lede principals, computed ahead: a cleaning worker
-    process does this, the build cache keeps it, and :func:`prime_tokens` hands it to the
-    grouping process."""
+    """What :func:`group_stories` will want of this article, computed ahead: the tokens of
+    its texts (feature texts, summary candidate sentences), its lede principals and its
+    summary candidates. A cleaning worker process does this, the build cache keeps it, and
+    :func:`prime_tokens` hands it to the grouping process."""
     lead, rest = feature_blocks(article)
+    summary = summary_lead(article)
+    sentences = {summary: lead_sentences(summary)}
     texts = [article.title, *lead, *rest, *(s for _, _, s in candidates([article]))]
     first = lead[0] if lead else ""
     principals = {(article.title, first): principals_of_lede((article.title, first))}
-    return {text: " ".join(text_tokens(text)) for text in texts}, principals
+    return {text: " ".join(text_tokens(text)) for text in texts}, principals, sentences
 
 
 def prime_tokens(prefetched: Sequence[TokenPrefetch]) -> None:
     """Use :func:`token_prefetch` results in the next :func:`group_stories` call."""
-    for tokens, principals in prefetched:
+    for tokens, principals, sentences in prefetched:
         text_tokens.remember({text: tuple(joined.split()) for text, joined in tokens.items()})
         principals_of_lede.remember(principals)
+        lead_sentences.remember(sentences)
 
 
 def group_stories(

@@ -20,7 +20,7 @@ import numpy as np
 from digest.article import Article
 from digest.normalize import normalize_arabic
 from digest.sentences import split_full_sentences
-from digest.story_features import body_paragraphs
+from digest.story_features import Memo, body_paragraphs
 
 if TYPE_CHECKING:  # scipy is imported where it is used: a build imports it while workers clean
     import scipy.sparse as sp
@@ -67,17 +67,36 @@ def is_summary_sentence(sentence: str) -> bool:
     return len(_LATIN.findall(sentence)) * 5 < len(sentence)
 
 
+def _lead_sentences(lead: tuple[str, ...]) -> tuple[tuple[int, str], ...]:
+    """(paragraph index, sentence) of every usable sentence of these lead paragraphs."""
+    return tuple(
+        (p, sentence)
+        for p, paragraph in enumerate(lead)
+        for sentence in split_full_sentences(paragraph)
+        if is_summary_sentence(sentence)
+    )
+
+
+lead_sentences: Memo[tuple[str, ...], tuple[tuple[int, str], ...]] = Memo(_lead_sentences, 100_000)
+"""Usable sentences of an article's lead paragraphs (``summary_lead``), cached per lead: the
+cleaning workers find them for the grouper (:func:`digest.group.token_prefetch`)."""
+
+
+def summary_lead(article: Article) -> tuple[str, ...]:
+    """The paragraphs an article's summary sentences come from."""
+    return tuple(body_paragraphs(article)[:SUMMARY_PARAGRAPHS])
+
+
 def candidates(articles: Sequence[Article]) -> list[tuple[int, int, str]]:
     """(article index, paragraph index, sentence) for every usable lead sentence.
 
     When no sentence qualifies, the first sentence of each article stands in.
     """
-    found = []
-    for a, article in enumerate(articles):
-        for p, paragraph in enumerate(body_paragraphs(article)[:SUMMARY_PARAGRAPHS]):
-            for sentence in split_full_sentences(paragraph):
-                if is_summary_sentence(sentence):
-                    found.append((a, p, sentence))
+    found = [
+        (a, p, sentence)
+        for a, article in enumerate(articles)
+        for p, sentence in lead_sentences(summary_lead(article))
+    ]
     if not found:  # short or unpunctuated articles: their first sentences, as they are
         for a, article in enumerate(articles):
             first = next(iter(body_paragraphs(article)), "")
