@@ -574,9 +574,11 @@ class SiteRenderer:
         )
         self.static_files = static_files(theme)  # written with the pages; read once
         self.env.asset_versions = asset_versions(self.static_files)
-        self.env.globals.update(
-            url=_relative_url, absolute=config.absolute, text=display_text, dir_of=text_direction
-        )
+        # Also filters (``path|url``, ``value|text``, ``value|dir_of``): Jinja calls a filter
+        # directly, a global function through its context (twice the cost, on every link).
+        helpers = {"url": _relative_url, "text": display_text, "dir_of": text_direction}
+        self.env.globals.update(helpers, absolute=config.absolute)
+        self.env.filters.update(helpers)
 
     @cached_property
     def strings(self) -> dict[str, dict[str, Any]]:

@@ -404,7 +404,6 @@ def test_prefetched_tokens_are_the_ones_grouping_computes(seeds):
     """What cleaning workers hand over (token_prefetch: tokens, summary sentences) is what
     the grouper would compute, and grouping with it primed gives the same stories."""
     from digest.group import prime_tokens, token_prefetch
-
     from digest.summarize import _lead_sentences, summary_lead
 
     prefetched = [token_prefetch(article) for article in seeds]

@@ -120,6 +120,24 @@ def test_the_archive_lists_the_days_by_month_newest_first(project: Project) -> N
             assert days and len(set(days)) == 1
 
 
+def test_a_theme_may_call_url_text_and_dir_of_as_functions(project: Project) -> None:
+    """Themes written before they were filters (``url(path)``, ``text(value)``,
+    ``dir_of(value)``) render the very same pages as the filter forms."""
+    build_site(project)
+    before = {p: p.read_bytes() for p in sorted(project.output.rglob("*.html"))}
+    theme = project.root / "templates"
+    shutil.copytree(REPO / "templates", theme)
+    calls = 0
+    for path in theme.glob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        html, n = re.subn(r"\{\{ ([\w.\[\]0-9']+)\|(url|text|dir_of) \}\}", r"{{ \2(\1) }}", html)
+        path.write_text(html, encoding="utf-8")
+        calls += n
+    assert calls > 20
+    build_site(project)
+    assert {p: p.read_bytes() for p in sorted(project.output.rglob("*.html"))} == before
+
+
 def test_a_theme_copied_from_an_older_digest_still_builds(project: Project) -> None:
     """A site's own templates/ whose strings.toml lacks the labels added since (page
     numbers, the front page's link to older stories) gets the default theme's."""
