@@ -15,7 +15,9 @@ Measured, each as a fresh ``python -m digest build`` process (wall clock, median
   restored: every page is rendered and written; cleaned articles, the grouping and the
   search bundles come from the cache);
 * no-op: nothing changed since the last build;
-* one edit: one article's paragraph changed since the last build;
+* one edit: one article's longest paragraph changed since the last build (further down than
+  grouping reads: the stories are not grouped again); and one edit in the lead (the
+  first paragraph: the stories are grouped again);
 
 and in-process: the stage times of a full build, staged vs in-place writing of one edit,
 and with ``digest serve`` on a loopback port, edit->served: the time from writing an article
@@ -129,12 +131,13 @@ def stage_times(root: Path) -> dict[str, float]:
     return times
 
 
-def one_edit_stages(root: Path, article: Path) -> dict[str, object]:
-    """``build_site`` after one edit, in this process, stage by stage."""
+def one_edit_stages(root: Path, article: Path, *, lead: bool = False) -> dict[str, object]:
+    """``build_site`` after one edit (``lead``: in the first paragraph), in this process,
+    stage by stage."""
     from digest.build import Project, build_site
 
     build_site(Project.at(root))
-    edit_article(article, 99)
+    edit_article(article, 99, lead=lead)
     report = build_site(Project.at(root))
     times: dict[str, object] = {k: round(v, 3) for k, v in report.timings.items()}
     times["total"] = round(report.seconds, 3)
@@ -295,13 +298,15 @@ def main() -> None:
         record("edit_to_served", edit_to_served(root, article, args.runs + 1))
         print(json.dumps(results, ensure_ascii=False, indent=2))
         return
-    full, noop, one_edit, every_page = [], [], [], []
+    full, noop, one_edit, lead_edit, every_page = [], [], [], [], []
     for n in range(args.runs):
         clear_build(root)
         full.append(digest_build(root)[0])
         noop.append(digest_build(root)[0])
         edit_article(root / "content" / article, n)
         one_edit.append(digest_build(root)[0])
+        edit_article(root / "content" / article, n, lead=True)
+        lead_edit.append(digest_build(root)[0])
         shutil.rmtree(root / "site")
         every_page.append(digest_build(root)[0])
     record("full_build", round(statistics.median(full), 3))
@@ -311,8 +316,13 @@ def main() -> None:
     )
     record("noop_build", round(statistics.median(noop), 3))
     record("one_edit_build", round(statistics.median(one_edit), 3))
+    record("one_edit_in_the_lead_build", round(statistics.median(lead_edit), 3))
     record("stages_full_build", stage_times(root))
     record("stages_one_edit_build", one_edit_stages(root, root / "content" / article))
+    record(
+        "stages_one_edit_in_the_lead_build",
+        one_edit_stages(root, root / "content" / article, lead=True),
+    )
     record("write_one_edit", write_modes(root, root / "content" / article, args.runs))
     record("edit_to_served", edit_to_served(root, article, args.runs + 1))
     results["hugo_issue"] = HUGO_ISSUE

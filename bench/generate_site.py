@@ -132,12 +132,16 @@ def generate(target: Path, articles: int, seed: int = 7) -> Path:
 EDIT_WORD = "قياس"
 
 
-def edit_article(path: Path, n: int) -> str:
-    """Change the longest paragraph of ``path`` (a word appended; the last edit's replaced);
-    return the word, which only this edit's text has. Benchmarks time edits so."""
+def edit_article(path: Path, n: int, *, lead: bool = False) -> str:
+    """Change the longest paragraph of ``path`` (a word appended; the last edit's replaced),
+    or with ``lead`` its first paragraph (which grouping reads: the stories are grouped
+    again); return the word, which only this edit's text has. Benchmarks time edits so."""
     word = f"{EDIT_WORD}{'ا' * (n % 7)}{n}"
     lines = path.read_text(encoding="utf-8").split("\n")
-    index = max(range(len(lines)), key=lambda i: len(lines[i]))
+    if lead:  # the first paragraph after the front matter
+        index = next(i for i in range(lines.index("---", 1) + 1, len(lines)) if lines[i])
+    else:
+        index = max(range(len(lines)), key=lambda i: len(lines[i]))
     lines[index] = lines[index].split(f" {EDIT_WORD}")[0] + f" {word}."
     path.write_text("\n".join(lines), encoding="utf-8")
     return word

@@ -43,6 +43,7 @@ only the text can tell events apart, needs at least 0.22); the defaults sit insi
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import heapq
 from collections import defaultdict
@@ -58,6 +59,7 @@ from digest.story_features import (
     LedePrincipals,
     article_dates,
     feature_blocks,
+    feature_end,
     l2_normalize,
     principals_of_lede,
     text_tokens,
@@ -68,6 +70,7 @@ from digest.summarize import (
     choose_headline,
     choose_summary,
     lead_sentences,
+    summary_end,
     summary_lead,
 )
 
@@ -350,11 +353,32 @@ def prime_tokens(prefetched: Sequence[TokenPrefetch]) -> None:
         lead_sentences.remember(sentences)
 
 
+def grouping_view(article: Article) -> Article:
+    """The article as grouping reads it: its body cut after the last block that features
+    (:func:`~digest.story_features.feature_blocks`) or the summary (first paragraphs) read,
+    unless it is undated (its dates then come from its whole text).
+
+    :func:`group_stories` groups these views, so articles with the same views give the same
+    stories: an edit further down an article keeps the last grouping
+    (:class:`~digest.incremental.GroupingMemo`), with the edited article swapped in."""
+    if article.date is None:
+        return article
+    end = max(feature_end(article), summary_end(article))
+    return (
+        article
+        if end >= len(article.body)
+        else dataclasses.replace(article, body=article.body[:end])
+    )
+
+
 def group_stories(
     articles: Sequence[Article], known: Mapping[str, str] | None = None
 ) -> list[Story]:
-    """Stories, newest first (undated last, ties by id); ``known`` = previous source -> id."""
-    articles = sorted(articles, key=lambda a: a.source)
+    """Stories, newest first (undated last, ties by id); ``known`` = previous source -> id.
+
+    Only each article's :func:`grouping_view` is read; the stories hold the articles."""
+    whole = {a.source: a for a in articles}
+    articles = sorted((grouping_view(a) for a in articles), key=lambda a: a.source)
     if not articles:
         return []
     vectors = ArticleVectors(articles)
@@ -393,6 +417,7 @@ def group_stories(
     for k, (g, ms) in enumerate(zip(groups, members, strict=True)):
         end = start + len(found[k])
         ordered = sorted(ms, key=lambda a: (a.date is None, a.date or dt.date.min, a.source))
+        ordered = [whole[a.source] for a in ordered]
         stories.append(
             Story(
                 id=ids[k],

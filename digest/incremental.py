@@ -333,7 +333,10 @@ def read_and_clean_all(
 
 
 class GroupingMemo:
-    """The last grouping, reused while the articles and the registry are the same.
+    """The last grouping, reused while the articles as grouping reads them
+    (:func:`~digest.group.grouping_view`) and the registry are the same: an edit further
+    down an article (past the paragraphs grouping reads) swaps the edited article into the
+    last stories instead of grouping again, which gives the very same stories.
 
     For a live preview, :meth:`group` can also answer *provisionally* when only article
     bodies changed: the last stories with the edited articles swapped in (membership,
@@ -341,7 +344,9 @@ class GroupingMemo:
     """
 
     def __init__(self) -> None:
+        # the articles' grouping views and the registry, as (source, id) pairs
         self.key: tuple[tuple[Article, ...], tuple[tuple[str, str], ...]] | None = None
+        self.articles: tuple[Article, ...] = ()  # the articles of self.stories
         self.stories: list[Story] = []
         self.swapped: set[str] = set()  # sources swapped in by the last provisional answer
 
@@ -355,15 +360,30 @@ class GroupingMemo:
     ) -> tuple[list[Story], str]:
         """Stories of ``articles``, and ``"reused"``, ``"provisional"`` or ``"grouped"``."""
         key = self._key(articles, known)
-        if key == self.key:
+        if key == self.key:  # the same sources in the same order: only text further down
+            edited = {a.source for a, b in zip(articles, self.articles, strict=True) if a is not b}
+            self.stories = self._swapped_in(articles, edited)
+            self.articles = tuple(articles)
             return self.stories, "reused"
         if provisional and self.key is not None and key[1] == self.key[1]:
-            stories = self._swap_bodies(self.key[0], articles)
+            stories = self._swap_bodies(self.articles, articles)
             if stories is not None:
                 return stories, "provisional"
         self.stories = grouper(articles, known)
-        self.key = key
+        self.key, self.articles = key, tuple(articles)
         return self.stories, "grouped"
+
+    def _swapped_in(self, articles: Sequence[Article], edited: set[str]) -> list[Story]:
+        """The last stories with ``articles`` in place of those of the ``edited`` sources."""
+        if not edited:
+            return self.stories
+        by_source = {a.source: a for a in articles if a.source in edited}
+        return [
+            replace(story, articles=tuple(by_source.get(a.source, a) for a in story.articles))
+            if any(a.source in edited for a in story.articles)
+            else story
+            for story in self.stories
+        ]
 
     def _swap_bodies(self, old: Sequence[Article], new: Sequence[Article]) -> list[Story] | None:
         """The last stories with ``new`` articles, if they differ from ``old`` only in text."""
@@ -387,14 +407,16 @@ class GroupingMemo:
         """Take ``stories`` as the grouping of ``articles`` with ``known`` (worked out on
         another thread while a preview went on): the next build reuses them if its
         articles and registry are these."""
-        self.key = self._key(articles, known)
+        self.key, self.articles = self._key(articles, known), tuple(articles)
         self.stories = stories
 
     @staticmethod
     def _key(
         articles: Sequence[Article], known: Mapping[str, str]
     ) -> tuple[tuple[Article, ...], tuple[tuple[str, str], ...]]:
-        return tuple(articles), tuple(sorted(known.items()))
+        from digest.group import grouping_view
+
+        return tuple(map(grouping_view, articles)), tuple(sorted(known.items()))
 
     def registry_saved(self, index: Mapping[str, str]) -> None:
         """The build saved ``index`` as the registry: grouping with it gives these stories.

@@ -248,21 +248,31 @@ def feature_blocks(article: Article) -> tuple[list[str], list[str]]:
     """The lead paragraphs, and the texts after them that grouping reads (paragraphs and
     headings in order, up to ``FEATURE_WORDS`` body words in all): a report says what
     happened, where and when early on; later paragraphs are mostly background."""
+    lead, rest, _ = _feature_window(article)
+    return lead, rest
+
+
+def feature_end(article: Article) -> int:
+    """How many of the article's body blocks :func:`feature_blocks` reads (the first ones)."""
+    return _feature_window(article)[2]
+
+
+def _feature_window(article: Article) -> tuple[list[str], list[str], int]:
     lead: list[str] = []
     rest: list[str] = []
     words = 0
-    for block in article.body:
+    for index, block in enumerate(article.body):
         text = block.plain_text()
         if not text:
             continue
         if block.kind != "heading" and len(lead) < LEAD_PARAGRAPHS:
             lead.append(text)
         elif words >= FEATURE_WORDS:
-            break
+            return lead, rest, index
         else:
             rest.append(text)
         words += text.count(" ") + 1
-    return lead, rest
+    return lead, rest, len(article.body)
 
 
 def _article_tokens(article: Article) -> tuple[np.ndarray, np.ndarray, LedePrincipals]:

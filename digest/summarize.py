@@ -87,6 +87,17 @@ def summary_lead(article: Article) -> tuple[str, ...]:
     return tuple(body_paragraphs(article)[:SUMMARY_PARAGRAPHS])
 
 
+def summary_end(article: Article) -> int:
+    """How many of the article's body blocks :func:`candidates` reads (the first ones)."""
+    paragraphs = 0
+    for index, block in enumerate(article.body):
+        if block.kind != "heading" and block.plain_text():
+            paragraphs += 1
+            if paragraphs == SUMMARY_PARAGRAPHS:
+                return index + 1
+    return len(article.body)
+
+
 def candidates(articles: Sequence[Article]) -> list[tuple[int, int, str]]:
     """(article index, paragraph index, sentence) for every usable lead sentence.
 

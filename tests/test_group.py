@@ -416,6 +416,46 @@ def test_prefetched_tokens_are_the_ones_grouping_computes(seeds):
     assert group_stories(seeds) == expected
 
 
+def test_an_edit_past_what_grouping_reads_keeps_the_grouping(seeds):
+    """Grouping reads an article's title, dates and first blocks only (grouping_view): an
+    edit further down gives the same stories with the edited article in, which the memo
+    hands back without grouping again; an edit to the lead groups again."""
+    from digest.group import grouping_view
+    from digest.incremental import GroupingMemo
+
+    long = next(a for a in seeds if len(grouping_view(a).body) < len(a.body))
+    assert long.date is not None
+    undated = next(a for a in seeds if a.date is None)
+    assert grouping_view(undated) is undated  # its dates come from its whole text
+
+    def edited(article: Article, index: int) -> list[Article]:
+        block = article.body[index]
+        body = list(article.body)
+        body[index] = dataclasses.replace(block, text=block.text + " وأضاف المراسل تفاصيل أخرى.")
+        return [dataclasses.replace(a, body=tuple(body)) if a is article else a for a in seeds]
+
+    late = edited(long, len(long.body) - 1)
+    stories = group_stories(late)
+    assert stories == [
+        dataclasses.replace(
+            s, articles=tuple(next(x for x in late if x.source == a.source) for a in s.articles)
+        )
+        for s in group_stories(seeds)
+    ]
+    memo = GroupingMemo()
+    calls = []
+
+    def grouper(articles, known):
+        calls.append(len(articles))
+        return group_stories(articles, known)
+
+    assert memo.group(seeds, {}, grouper)[1] == "grouped"
+    again, how = memo.group(late, {}, grouper)
+    assert (how, again, len(calls)) == ("reused", stories, 1)
+    lead = edited(long, next(i for i, b in enumerate(long.body) if b.kind == "paragraph"))
+    assert memo.group(lead, {}, grouper) == (group_stories(lead), "grouped")
+
+
 def test_a_renamed_or_moved_article_keeps_its_story_url(tmp_path, monkeypatch):
     """A story of one article keeps its ID (URL, feed GUID) when its file is renamed or
     moved to a subfolder: the registry knows the article by its title and first paragraph,

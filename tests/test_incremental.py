@@ -53,6 +53,29 @@ def test_one_edit_recleans_one_article_and_matches_a_clean_build(tmp_path: Path)
     assert site == fresh_build(project, tmp_path)
 
 
+def test_an_edit_past_what_grouping_reads_does_not_regroup(tmp_path: Path) -> None:
+    """An edit to an article's last paragraph (grouping reads the first ones) re-renders its
+    story without grouping again, and gives the site a clean build gives."""
+    from digest.group import grouping_view
+    from digest.incremental import read_and_clean
+
+    project = copy_project(tmp_path)
+    name = "002_ab5b8c60f657b26b.txt"
+    build_site(project)
+    article = read_and_clean(project.content, name, None)[1]
+    assert article is not None and len(grouping_view(article).body) < len(article.body)
+    path = project.content / name
+    last = article.body[-1].text
+    text = path.read_text(encoding="utf-8")
+    assert text.count(last) == 1
+    path.write_text(text.replace(last, f"{last} وأضاف أن {MARKER_WORD} ورد."), encoding="utf-8")
+    second = build_site(project)
+    assert (second.cleaned, second.regrouped, second.rendered) == (1, False, 2)
+    site = site_files(project.output)
+    assert any(MARKER_WORD.encode() in data for data in site.values())
+    assert site == fresh_build(project, tmp_path)
+
+
 def test_template_change_rerenders_and_translates_nothing(
     tmp_path: Path, argos_installed: Path
 ) -> None:
