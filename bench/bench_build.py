@@ -192,7 +192,9 @@ class EventStream:
 
 
 def edit_to_served(root: Path, article: str, runs: int) -> dict[str, object]:
-    """Latency from writing an article to its new text being served by ``digest serve``.
+    """Latency from writing an article to its new text being served by ``digest serve``:
+    an edit further down the article (the stories stay as they are), and an edit in its
+    first paragraph (shown at once; the stories are regrouped right after).
 
     The server runs as its own process, as for an editor; each edit is made once the
     server is idle (the previous edit's regrouping done). Like the page's script, the
@@ -227,36 +229,39 @@ def edit_to_served(root: Path, article: str, runs: int) -> dict[str, object]:
         folder, _, rest = serving.removeprefix("Serving ").partition(" at ")
         served, url = Path(folder), rest.split()[0]
         path = root / "content" / article
-        latencies, provisional, regroup = [], [], []
-        for n in range(runs):
-            if n == 0:  # find the story page that shows this article
-                word = edit_article(path, 1000)
-                next_line("(stories regrouped)")
-                page = next(
-                    p
-                    for p in (served / "ar" / "stories").glob("*/index.html")
-                    if word.encode() in p.read_bytes()
-                )
-                page_url = url + page.parent.relative_to(served).as_posix() + "/"
-                continue
-            with EventStream(url) as events:  # as the page's script: wait for "reload"
-                word = edit_article(path, 1000 + n)
-                start = time.perf_counter()
-                while True:
-                    events.wait_for_reload(deadline=start + 120)
-                    with urllib.request.urlopen(page_url, timeout=30) as response:
-                        if word.encode() in response.read():
-                            break
-            latencies.append(time.perf_counter() - start)
-            provisional.append(next_line(": rebuilt in "))
-            regroup.append(next_line("(stories regrouped)"))
+        word = edit_article(path, 1000)  # find the story page that shows this article
+        next_line(": rebuilt in ")
+        page = next(
+            p
+            for p in (served / "ar" / "stories").glob("*/index.html")
+            if word.encode() in p.read_bytes()
+        )
+        page_url = url + page.parent.relative_to(served).as_posix() + "/"
+        latencies: dict[bool, list[float]] = {False: [], True: []}
+        rebuilds: list[str] = []
+        for n in range(1, runs):
+            for lead in (False, True):
+                with EventStream(url) as events:  # as the page's script: wait for "reload"
+                    word = edit_article(path, 1000 + n, lead=lead)
+                    start = time.perf_counter()
+                    while True:
+                        events.wait_for_reload(deadline=start + 120)
+                        with urllib.request.urlopen(page_url, timeout=30) as response:
+                            if word.encode() in response.read():
+                                break
+                latencies[lead].append(time.perf_counter() - start)
+                rebuilds.append(next_line(": rebuilt in "))
+                if lead:
+                    rebuilds.append(next_line("(stories regrouped)"))
     finally:  # SIGTERM: a background job (nohup ... &) ignores SIGINT
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
     return {
-        "median": round(statistics.median(latencies), 3),
-        "all": [round(x, 3) for x in latencies],
-        "rebuild_lines": provisional + regroup,
+        "median": round(statistics.median(latencies[False]), 3),
+        "all": [round(x, 3) for x in latencies[False]],
+        "lead_edit_median": round(statistics.median(latencies[True]), 3),
+        "lead_edit_all": [round(x, 3) for x in latencies[True]],
+        "rebuild_lines": rebuilds,
     }
 
 

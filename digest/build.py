@@ -473,14 +473,27 @@ class Builder:
     def grouping_ahead(self) -> GroupingJob | None:
         """After a provisional build: the exact grouping of its articles, as a job another
         thread can run (:meth:`take_grouping` then hands its stories over). None if there
-        is nothing to group or the registry cannot be read (the exact build says why)."""
+        is nothing to group (the edits were past what grouping reads: the last stories
+        hold) or the registry cannot be read (the exact build says why)."""
         if not self._loaded:
             return None
         try:
             known = load_registry(self.project.registry_file).known(self._loaded)
         except ValueError:
             return None
+        if self.state.grouping.holds(self._loaded, known):
+            return None
         return GroupingJob(self._loaded, known, self.state.articles.prefetched())
+
+    def grouping_holds(self) -> bool:
+        """Are the last stories the exact grouping of the last build's articles (its edits
+        were past what grouping reads)? Then the exact build after a provisional one only
+        indexes the search (see :meth:`GroupingMemo.holds`)."""
+        try:
+            known = load_registry(self.project.registry_file).known(self._loaded)
+        except ValueError:
+            return False
+        return bool(self._loaded) and self.state.grouping.holds(self._loaded, known)
 
     def take_grouping(self, job: GroupingJob, stories: list[Story]) -> bool:
         """Let the next build reuse ``job``'s stories; False (and nothing done) if a build

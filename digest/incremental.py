@@ -340,7 +340,8 @@ class GroupingMemo:
 
     For a live preview, :meth:`group` can also answer *provisionally* when only article
     bodies changed: the last stories with the edited articles swapped in (membership,
-    headline, summary and related stories as before). The exact grouping must follow.
+    headline, summary and related stories as before). The exact build must follow (and
+    groups again unless the edits were past what grouping reads: :meth:`holds`).
     """
 
     def __init__(self) -> None:
@@ -362,6 +363,9 @@ class GroupingMemo:
         key = self._key(articles, known)
         if key == self.key:  # the same sources in the same order: only text further down
             edited = {a.source for a, b in zip(articles, self.articles, strict=True) if a is not b}
+            if provisional and edited:  # the same stories; the exact build indexes search
+                self.swapped = edited
+                return self._swapped_in(articles, edited), "provisional"
             self.stories = self._swapped_in(articles, edited)
             self.articles = tuple(articles)
             return self.stories, "reused"
@@ -372,6 +376,10 @@ class GroupingMemo:
         self.stories = grouper(articles, known)
         self.key, self.articles = key, tuple(articles)
         return self.stories, "grouped"
+
+    def holds(self, articles: Sequence[Article], known: Mapping[str, str]) -> bool:
+        """Are the last stories those of ``articles`` (as grouping reads them) and ``known``?"""
+        return self.key is not None and self._key(articles, known) == self.key
 
     def _swapped_in(self, articles: Sequence[Article], edited: set[str]) -> list[Story]:
         """The last stories with ``articles`` in place of those of the ``edited`` sources."""

@@ -11,7 +11,9 @@
   error when a build fails. The files on disk never contain it.
 * When only article text changed, a provisional build shows it at once; the stories are
   then regrouped on a thread of their own (:class:`_GroupingAhead`), so a save meanwhile
-  is shown at once too, and the exact build follows with that grouping.
+  is shown at once too, and the exact build follows with that grouping. An edit past what
+  grouping reads (the first paragraphs) needs no regrouping: the exact build that follows
+  only indexes the search.
 * A failed build leaves the last good site served; a broken article keeps its last good
   version. The next good save recovers, without a restart.
 * Serving is :mod:`digest.site_server` (only files inside the output folder), the page
@@ -41,6 +43,9 @@ from digest.live_reload import EVENTS_PATH, LiveState  # noqa: F401  (re-exporte
 from digest.site_server import SiteServer
 from digest.source import is_ignored_name, is_ignored_path
 
+REGROUPED = "(stories regrouped)"  # how the log names the exact build after a provisional one
+SEARCH_UPDATED = "(search index updated)"  # ... when the edits left the grouping as it was
+UP_TO_DATE = "(edit settled)"  # ... and there is no search index
 DEBOUNCE = 0.05  # seconds of quiet before a rebuild starts
 MAX_DELAY = 1.0  # ... unless events keep coming for this long
 WATCHED_EVENTS = {"created", "modified", "deleted", "moved", "closed"}
@@ -255,7 +260,7 @@ class DevServer:
                 if job is not None:
                     ahead = _GroupingAhead(job, self._wake)
                     continue
-                self.rebuild(["(stories regrouped)"])
+                self.rebuild([self._follow_up()])
                 regroup_due = False
             elif ahead is not None and ahead.finished:
                 # False if a build came between: its articles are grouped next
@@ -264,7 +269,7 @@ class DevServer:
                 )
                 ahead = None
                 if taken:  # (a grouping that failed is done here, and its error shown)
-                    self.rebuild(["(stories regrouped)"])
+                    self.rebuild([REGROUPED])
                     regroup_due = False
             self._rewatch_if_moved()
 
@@ -309,7 +314,7 @@ class DevServer:
                 f"{_now()} {what}: rebuilt in {seconds:.2f} s: {report.cleaned} article(s) "
                 f"cleaned, {report.rendered} page(s) and feed(s) rendered, "
                 f"{report.pages_written} file(s) written, {report.pages_deleted} deleted"
-                + ("; regrouping next" if report.provisional else "")
+                + (self._next_step() if report.provisional else "")
             )
         for warning in report.warnings:  # each once, while it holds (as `digest build` says)
             if warning not in self._warned:
@@ -321,6 +326,18 @@ class DevServer:
             self.log("  fixed: no errors now")
         self._failing = bool(report.errors)
         return report
+
+    def _next_step(self) -> str:
+        """What the exact build after this provisional one will do, for the log line."""
+        if not self.builder.grouping_holds():
+            return "; regrouping next"
+        return "; search index next" if self.builder.state.search_behind else ""
+
+    def _follow_up(self) -> str:
+        """How the log names the exact build after a provisional one: what it does."""
+        if not self.builder.grouping_holds():
+            return REGROUPED
+        return SEARCH_UPDATED if self.builder.state.search_behind else UP_TO_DATE
 
     def _failed(self, message: str, what: str, start: float) -> None:
         self._failing = True

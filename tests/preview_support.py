@@ -83,6 +83,19 @@ def edit_paragraph(path: Path, addition: str = MARKER_WORD) -> str:
     return new
 
 
+def edit_last_paragraph(path: Path, addition: str = MARKER_WORD) -> None:
+    """Add a sentence with ``addition`` to the article's last paragraph, as cleaned: past
+    what grouping reads of it (if it is dated and long enough; see grouping_view)."""
+    from digest.incremental import read_and_clean
+
+    article = read_and_clean(path.parent, path.name, None)[1]
+    assert article is not None
+    last = article.body[-1].text
+    text = path.read_text(encoding="utf-8")
+    assert text.count(last) == 1
+    path.write_text(text.replace(last, f"{last} وأضاف أن {addition} ورد."), encoding="utf-8")
+
+
 def site_files(output: Path) -> dict[str, bytes]:
     """Every file of a built site (but the marker), by site path."""
     return {

@@ -11,6 +11,7 @@ import pytest
 from preview_support import (
     MARKER_WORD,
     copy_project,
+    edit_last_paragraph,
     edit_paragraph,
     fresh_build,
     longest_line,
@@ -64,11 +65,7 @@ def test_an_edit_past_what_grouping_reads_does_not_regroup(tmp_path: Path) -> No
     build_site(project)
     article = read_and_clean(project.content, name, None)[1]
     assert article is not None and len(grouping_view(article).body) < len(article.body)
-    path = project.content / name
-    last = article.body[-1].text
-    text = path.read_text(encoding="utf-8")
-    assert text.count(last) == 1
-    path.write_text(text.replace(last, f"{last} وأضاف أن {MARKER_WORD} ورد."), encoding="utf-8")
+    edit_last_paragraph(project.content / name)
     second = build_site(project)
     assert (second.cleaned, second.regrouped, second.rendered) == (1, False, 2)
     site = site_files(project.output)

@@ -20,6 +20,7 @@ from preview_support import (
     MARKER_WORD,
     REPO,
     copy_project,
+    edit_last_paragraph,
     edit_paragraph,
     fetch,
     fresh_build,
@@ -32,7 +33,7 @@ from preview_support import (
 
 from digest.build import Project
 from digest.render import story_path
-from digest.serve import EVENTS_PATH, DevServer, is_temp_file
+from digest.serve import EVENTS_PATH, REGROUPED, SEARCH_UPDATED, DevServer, is_temp_file
 
 SEED = "002_ab5b8c60f657b26b.txt"
 OVERLAY = b'<div id="digest-error"'
@@ -265,6 +266,19 @@ def test_only_pages_an_edit_changed_are_told_to_reload(running: Running) -> None
     assert b"event: reload\n" not in seen
     story_connection.close()
     other_connection.close()
+
+
+def test_an_edit_past_what_grouping_reads_is_shown_then_indexed_without_regrouping(
+    running: Running,
+) -> None:
+    """An edit to the last paragraph is shown at once; the exact build that follows only
+    indexes the search: the stories are not grouped again."""
+    project = running.project
+    edit_last_paragraph(project.content / SEED)
+    wait_for(lambda: served_text(running, story_url(project, SEED), MARKER_WORD), "edit")
+    wait_for(lambda: any(SEARCH_UPDATED in line for line in running.lines), "search indexed")
+    assert any(SEED in line and "; search index next" in line for line in running.lines)
+    assert not any(REGROUPED in line or "regrouping" in line for line in running.lines)
 
 
 def test_burst_of_saves_gives_few_rebuilds_and_the_final_state(running: Running) -> None:
