@@ -230,7 +230,7 @@ def edit_to_served(root: Path, article: str, runs: int) -> dict[str, object]:
         served, url = Path(folder), rest.split()[0]
         path = root / "content" / article
         word = edit_article(path, 1000)  # find the story page that shows this article
-        next_line(": rebuilt in ")
+        next_line("(search index")
         page = next(
             p
             for p in (served / "ar" / "stories").glob("*/index.html")
@@ -251,8 +251,7 @@ def edit_to_served(root: Path, article: str, runs: int) -> dict[str, object]:
                                 break
                 latencies[lead].append(time.perf_counter() - start)
                 rebuilds.append(next_line(": rebuilt in "))
-                if lead:
-                    rebuilds.append(next_line("(stories regrouped)"))
+                rebuilds.append(next_line("(stories regrouped)" if lead else "(search index"))
     finally:  # SIGTERM: a background job (nohup ... &) ignores SIGINT
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)

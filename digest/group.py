@@ -360,15 +360,23 @@ def grouping_view(article: Article) -> Article:
 
     :func:`group_stories` groups these views, so articles with the same views give the same
     stories: an edit further down an article keeps the last grouping
-    (:class:`~digest.incremental.GroupingMemo`), with the edited article swapped in."""
-    if article.date is None:
-        return article
-    end = max(feature_end(article), summary_end(article))
-    return (
-        article
-        if end >= len(article.body)
-        else dataclasses.replace(article, body=article.body[:end])
-    )
+    (:class:`~digest.incremental.GroupingMemo`), with the edited article swapped in. Made
+    once per article object (a preview compares a thousand of them after every save)."""
+    found = _VIEWS.get(id(article))
+    if found is not None and found[0] is article:
+        return found[1]
+    view = article
+    if article.date is not None:
+        end = max(feature_end(article), summary_end(article))
+        if end < len(article.body):
+            view = dataclasses.replace(article, body=article.body[:end])
+    if len(_VIEWS) >= 100_000:
+        _VIEWS.clear()
+    _VIEWS[id(article)] = (article, view)
+    return view
+
+
+_VIEWS: dict[int, tuple[Article, Article]] = {}  # id -> (article, its view)
 
 
 def group_stories(
