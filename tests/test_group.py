@@ -16,6 +16,8 @@ from pathlib import Path
 import feedparser
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from digest.article import Article, Block, Story
 from digest.build import load_articles
@@ -454,6 +456,35 @@ def test_an_edit_past_what_grouping_reads_keeps_the_grouping(seeds):
     assert (how, again, len(calls)) == ("reused", stories, 1)
     lead = edited(long, next(i for i, b in enumerate(long.body) if b.kind == "paragraph"))
     assert memo.group(lead, {}, grouper) == (group_stories(lead), "grouped")
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.integers(min_value=0, max_value=4),
+    st.floats(min_value=0, max_value=1),
+    st.sampled_from(["append", "drop", "heading"]),
+)
+def test_whatever_an_edit_does_the_memo_gives_what_grouping_gives(
+    seeds, which: int, where: float, how: str
+) -> None:
+    """Edit any block of any seed (add a sentence, drop the block, turn it into a heading):
+    what the grouping memo answers is what grouping the edited articles gives."""
+    from digest.incremental import GroupingMemo
+
+    article = sorted(seeds, key=lambda a: a.source)[which]
+    index = min(int(where * len(article.body)), len(article.body) - 1)
+    body = list(article.body)
+    block = body[index]
+    if how == "append":
+        body[index] = dataclasses.replace(block, text=block.text + " وأضاف المراسل تفاصيل أخرى.")
+    elif how == "drop":
+        del body[index]
+    else:
+        body[index] = dataclasses.replace(block, kind="heading")
+    edited = [dataclasses.replace(a, body=tuple(body)) if a is article else a for a in seeds]
+    memo = GroupingMemo()
+    memo.group(seeds, {}, group_stories)
+    assert memo.group(edited, {}, group_stories)[0] == group_stories(edited)
 
 
 def test_a_renamed_or_moved_article_keeps_its_story_url(tmp_path, monkeypatch):
