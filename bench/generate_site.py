@@ -17,7 +17,8 @@ import re
 import shutil
 from pathlib import Path
 
-SEEDS = Path(__file__).resolve().parent.parent / "content"
+# the vocabulary: the seed articles as committed (not content/, which an editor may be trying)
+SEEDS = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "seeds"
 OUTLETS = ["الجزيرة", "العربية", "الشرق الأوسط", "الأهرام", "القدس العربي", "سكاي نيوز عربية"]
 ACTORS = [
     "الرئيس الروسي",
