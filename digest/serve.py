@@ -299,10 +299,8 @@ class DevServer:
         self.last_report = report
         rebuilt = bool(report.pages_written or report.pages_deleted)
         kept = self.builder.state.articles.entries  # articles whose last good version shows
-        errors = [
-            f"{item} ({'its last good version is shown' if item.path in kept else 'not shown yet'})"
-            for item in report.errors
-        ]
+        shown = ("its last good version is shown", "not shown until it is fixed")
+        errors = [f"{item} ({shown[item.path not in kept]})" for item in report.errors]
         error = "\n".join(errors) or None
         self.live.publish(rebuilt=rebuilt, error=error, files=report.files_changed)
         seconds = time.perf_counter() - start

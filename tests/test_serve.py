@@ -139,10 +139,13 @@ def test_broken_article_keeps_its_last_good_version(running: Running) -> None:
     new = running.project.content / "new.txt"  # broken from the start: nothing to fall back on
     new.write_bytes(b"\xff not utf-8")
     wait_for(
-        lambda: any("new.txt" in line and "not shown yet" in line for line in running.lines), ""
+        lambda: any(
+            "new.txt" in line and "not shown until it is fixed" in line for line in running.lines
+        ),
+        "",
     )
     body = wait_for(lambda: overlay_body(running, page), "")
-    assert b"new.txt: not UTF-8" in body and b"(not shown yet)</pre>" in body
+    assert b"new.txt: not UTF-8" in body and b"(not shown until it is fixed)</pre>" in body
     assert not any("nothing to rebuild" in line for line in running.lines[-3:])
 
 
