@@ -144,7 +144,7 @@ def _break(theme: Path, name: str, old: str, new: str) -> None:
             lambda t: _break(
                 t, "_macros.html", "view.date.isoformat()", "view.date.isoformat() + 1"
             ),
-            r"template error in .*_macros\.html, line 5: TypeError: can only concatenate str",
+            r"template error in .*_macros\.html, line 6: TypeError: can only concatenate str",
         ),
         (  # a label the theme's strings.toml lacks
             lambda t: _break(t, "base.html", "{{ t.footer }}", "{{ t.made_by }}"),
