@@ -45,7 +45,7 @@ from digest.source import is_ignored_name, is_ignored_path
 
 REGROUPED = "(stories regrouped)"  # how the log names the exact build after a provisional one
 SEARCH_UPDATED = "(search index updated)"  # ... when the edits left the grouping as it was
-UP_TO_DATE = "(edit settled)"  # ... and there is no search index
+UP_TO_DATE = "(edit settled)"  # ... and there is no search index (said only if it did more)
 DEBOUNCE = 0.05  # seconds of quiet before a rebuild starts
 MAX_DELAY = 1.0  # ... unless events keep coming for this long
 WATCHED_EVENTS = {"created", "modified", "deleted", "moved", "closed"}
@@ -305,8 +305,9 @@ class DevServer:
         self.live.publish(rebuilt=rebuilt, error=error, files=report.files_changed)
         seconds = time.perf_counter() - start
         if report.skipped or not (rebuilt or report.cleaned or report.changed):
-            status = f"{len(errors)} error(s), below" if errors else "nothing to rebuild"
-            self.log(f"{_now()} {what}: {status} ({seconds:.2f} s)")
+            if errors or changed != [UP_TO_DATE]:  # (the edit shown already: nothing to say)
+                status = f"{len(errors)} error(s), below" if errors else "nothing to rebuild"
+                self.log(f"{_now()} {what}: {status} ({seconds:.2f} s)")
         else:
             self.log(
                 f"{_now()} {what}: rebuilt in {seconds:.2f} s: {report.cleaned} article(s) "

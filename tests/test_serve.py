@@ -284,6 +284,29 @@ def test_an_edit_past_what_grouping_reads_is_shown_then_indexed_without_regroupi
     assert not any(REGROUPED in line or "regrouping" in line for line in running.lines)
 
 
+def test_without_search_an_edit_past_what_grouping_reads_is_one_line(tmp_path: Path) -> None:
+    """With ``search = false`` such an edit leaves nothing to follow: one line, no
+    "regrouping", no "search index", and no "nothing to rebuild" after it."""
+    run = Running(copy_project(tmp_path, theme=True))
+    run.project.config_file.write_text("search = false\n", encoding="utf-8")
+    run.server.start()
+    try:
+        edit_last_paragraph(run.project.content / SEED)
+        wait_for(lambda: served_text(run, story_url(run.project, SEED), MARKER_WORD), "edit")
+        wait_for(lambda: any(SEED in line for line in run.lines), "the edit's line")
+        assert run.server.last_report.provisional  # shown at once, search or no search
+        wait_for(lambda: not run.server.last_report.provisional, "the exact build after it")
+        time.sleep(0.5)  # what it would print comes right after it
+        edits = [line for line in run.lines if SEED in line]
+        assert len(edits) == 1 and edits[0].endswith(" 0 deleted")
+        assert not any(
+            "regroup" in line or "search index" in line or "nothing to rebuild" in line
+            for line in run.lines
+        )
+    finally:
+        run.server.stop()
+
+
 def test_burst_of_saves_gives_few_rebuilds_and_the_final_state(running: Running) -> None:
     path = running.project.content / SEED
     before = running.rebuilds()
