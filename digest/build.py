@@ -446,6 +446,8 @@ class Builder:
         if config.search:
             slugs = [story.slug for story in stories]
             search_keys = self._search(files, slugs, provisional=report.provisional)
+        else:
+            state.search_behind = False  # no index to bring up to date
         lap("search")
         self._write(files, keys, report)
         state.search_keys = search_keys
@@ -489,11 +491,13 @@ class Builder:
         """Are the last stories the exact grouping of the last build's articles (its edits
         were past what grouping reads)? Then the exact build after a provisional one only
         indexes the search (see :meth:`GroupingMemo.holds`)."""
+        if not self._loaded:
+            return False
         try:
             known = load_registry(self.project.registry_file).known(self._loaded)
-        except ValueError:
+        except (ValueError, OSError):  # the exact build says why
             return False
-        return bool(self._loaded) and self.state.grouping.holds(self._loaded, known)
+        return self.state.grouping.holds(self._loaded, known)
 
     def take_grouping(self, job: GroupingJob, stories: list[Story]) -> bool:
         """Let the next build reuse ``job``'s stories; False (and nothing done) if a build
@@ -664,7 +668,6 @@ class Builder:
             return dict(self.state.search_keys)
         if provisional and not old:
             return {}
-        self.state.search_behind = False  # each shard is indexed again if its pages changed
         cache = BundleCache(self.project.cache_dir)
         runs = self._index_shards(files, slugs, cache)
         fresh = {
@@ -682,6 +685,9 @@ class Builder:
         for folder, (key, run) in fresh.items():
             cache.put(folder, key, run.result())
         cache.keep_only((folder, key) for folder, (key, _) in runs.items())
+        # Indexed: each shard is indexed again when its pages change. (A failed run leaves
+        # this set, so that the next exact build indexes what a provisional one wrote.)
+        self.state.search_behind = False
         return {folder: key for folder, (key, _) in runs.items()}
 
     def _index_shards(

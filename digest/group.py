@@ -354,29 +354,18 @@ def prime_tokens(prefetched: Sequence[TokenPrefetch]) -> None:
 
 
 def grouping_view(article: Article) -> Article:
-    """The article as grouping reads it: its body cut after the last block that features
-    (:func:`~digest.story_features.feature_blocks`) or the summary (first paragraphs) read,
-    unless it is undated (its dates then come from its whole text).
+    """The article as grouping reads it: its title, date, pin, language and the first body
+    blocks, those that features (:func:`~digest.story_features.feature_blocks`) and the
+    summary (first paragraphs) read; all of the body when it is undated (its dates then
+    come from its whole text); no outlet, URL or English sidecar, which grouping never reads.
 
     :func:`group_stories` groups these views, so articles with the same views give the same
-    stories: an edit further down an article keeps the last grouping
-    (:class:`~digest.incremental.GroupingMemo`), with the edited article swapped in. Made
-    once per article object (a preview compares a thousand of them after every save)."""
-    found = _VIEWS.get(id(article))
-    if found is not None and found[0] is article:
-        return found[1]
-    view = article
+    stories: an edit further down an article, or to its outlet or English, keeps the last
+    grouping (:class:`~digest.incremental.GroupingMemo`), with the edited article in."""
+    body = article.body
     if article.date is not None:
-        end = max(feature_end(article), summary_end(article))
-        if end < len(article.body):
-            view = dataclasses.replace(article, body=article.body[:end])
-    if len(_VIEWS) >= 100_000:
-        _VIEWS.clear()
-    _VIEWS[id(article)] = (article, view)
-    return view
-
-
-_VIEWS: dict[int, tuple[Article, Article]] = {}  # id -> (article, its view)
+        body = body[: max(feature_end(article), summary_end(article))]
+    return dataclasses.replace(article, body=body, outlet=None, url=None, english=None)
 
 
 def group_stories(

@@ -418,13 +418,17 @@ class GroupingMemo:
         self.key, self.articles = self._key(articles, known), tuple(articles)
         self.stories = stories
 
-    @staticmethod
     def _key(
-        articles: Sequence[Article], known: Mapping[str, str]
+        self, articles: Sequence[Article], known: Mapping[str, str]
     ) -> tuple[tuple[Article, ...], tuple[tuple[str, str], ...]]:
+        """The views of ``articles`` (those of the last articles taken from the last key: a
+        preview compares a thousand after every save) and the registry's pairs."""
         from digest.group import grouping_view
 
-        return tuple(map(grouping_view, articles)), tuple(sorted(known.items()))
+        # ids of the last articles are theirs alone: self.articles keeps them alive
+        last = dict(zip(map(id, self.articles), self.key[0], strict=True)) if self.key else {}
+        views = tuple(last.get(id(a)) or grouping_view(a) for a in articles)
+        return views, tuple(sorted(known.items()))
 
     def registry_saved(self, index: Mapping[str, str]) -> None:
         """The build saved ``index`` as the registry: grouping with it gives these stories.

@@ -73,6 +73,34 @@ def test_an_edit_past_what_grouping_reads_does_not_regroup(tmp_path: Path) -> No
     assert site == fresh_build(project, tmp_path)
 
 
+def test_a_failed_search_index_is_made_by_the_next_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When Pagefind fails in the build that follows a provisional one, the next build
+    indexes what the provisional one wrote (the search is not left behind the pages)."""
+    import digest.search_index as search_index
+
+    project = copy_project(tmp_path)
+    builder = Builder(project, in_place=True, keep_last_good=True)
+    builder.build()
+    edit_last_paragraph(project.content / "002_ab5b8c60f657b26b.txt")
+    assert builder.build(provisional=True).provisional
+    collect = search_index.collect
+
+    def crash(runs: list[search_index.BackgroundBundle]) -> dict[str, bytes]:
+        collect(runs)
+        raise search_index.SearchIndexError("Pagefind crashed")
+
+    monkeypatch.setattr(search_index, "collect", crash)
+    with pytest.raises(BuildError, match="Pagefind crashed"):
+        builder.build()
+    monkeypatch.setattr(search_index, "collect", collect)
+    builder.build()
+    bundle = {p: d for p, d in site_files(project.output).items() if p.startswith("pagefind/")}
+    fresh = fresh_build(project, tmp_path)
+    assert bundle == {p: d for p, d in fresh.items() if p.startswith("pagefind/")}
+
+
 def test_template_change_rerenders_and_translates_nothing(
     tmp_path: Path, argos_installed: Path
 ) -> None:
