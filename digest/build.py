@@ -75,6 +75,7 @@ class BuildReport:
     changed: list[str] = field(default_factory=list)  # content files added, edited or removed
     regrouped: bool = False  # the grouper ran (some article or the registry changed)
     provisional: bool = False  # edited articles swapped into the last grouping, not regrouped
+    regroup_next: bool = False  # provisional, and grouping reads what changed: regroup next
     translations_reused: int = 0  # texts whose English this builder already had
     rendered: int = 0  # pages rendered (their context changed)
     pages_written: int = 0  # files written to the output folder
@@ -426,7 +427,8 @@ class Builder:
                 loaded.articles, known, grouper, provisional=provisional
             )
             report.regrouped = grouping == "grouped"
-            report.provisional = grouping == "provisional"
+            report.provisional = grouping in ("provisional", "held")
+            report.regroup_next = grouping == "provisional"
             lap("group")
             edited = self._edited_stories(stories) if report.provisional else None
             result, report.translations_reused = state.translations.translate(
@@ -475,29 +477,14 @@ class Builder:
     def grouping_ahead(self) -> GroupingJob | None:
         """After a provisional build: the exact grouping of its articles, as a job another
         thread can run (:meth:`take_grouping` then hands its stories over). None if there
-        is nothing to group (the edits were past what grouping reads: the last stories
-        hold) or the registry cannot be read (the exact build says why)."""
+        is nothing to group or the registry cannot be read (the exact build says why)."""
         if not self._loaded:
             return None
         try:
             known = load_registry(self.project.registry_file).known(self._loaded)
         except ValueError:
             return None
-        if self.state.grouping.holds(self._loaded, known):
-            return None
         return GroupingJob(self._loaded, known, self.state.articles.prefetched())
-
-    def grouping_holds(self) -> bool:
-        """Are the last stories the exact grouping of the last build's articles (its edits
-        were past what grouping reads)? Then the exact build after a provisional one only
-        indexes the search (see :meth:`GroupingMemo.holds`)."""
-        if not self._loaded:
-            return False
-        try:
-            known = load_registry(self.project.registry_file).known(self._loaded)
-        except (ValueError, OSError):  # the exact build says why
-            return False
-        return self.state.grouping.holds(self._loaded, known)
 
     def take_grouping(self, job: GroupingJob, stories: list[Story]) -> bool:
         """Let the next build reuse ``job``'s stories; False (and nothing done) if a build

@@ -341,7 +341,7 @@ class GroupingMemo:
     For a live preview, :meth:`group` can also answer *provisionally* when only article
     bodies changed: the last stories with the edited articles swapped in (membership,
     headline, summary and related stories as before). The exact build must follow (and
-    groups again unless the edits were past what grouping reads: :meth:`holds`).
+    groups again unless the edits were past what grouping reads).
     """
 
     def __init__(self) -> None:
@@ -359,13 +359,16 @@ class GroupingMemo:
         *,
         provisional: bool = False,
     ) -> tuple[list[Story], str]:
-        """Stories of ``articles``, and ``"reused"``, ``"provisional"`` or ``"grouped"``."""
+        """Stories of ``articles``, and how they came: ``"reused"`` (the last grouping, the
+        edited articles swapped in), ``"held"`` (the same, answered provisionally: the exact
+        build only has the search to index), ``"provisional"`` (the same, though grouping
+        reads what changed: the exact build regroups) or ``"grouped"``."""
         key = self._key(articles, known)
         if key == self.key:  # the same sources in the same order: only text further down
             edited = {a.source for a, b in zip(articles, self.articles, strict=True) if a is not b}
-            if provisional and edited:  # the same stories; the exact build indexes search
+            if provisional and edited:
                 self.swapped = edited
-                return self._swapped_in(articles, edited), "provisional"
+                return self._swapped_in(articles, edited), "held"
             self.stories = self._swapped_in(articles, edited)
             self.articles = tuple(articles)
             return self.stories, "reused"
@@ -376,10 +379,6 @@ class GroupingMemo:
         self.stories = grouper(articles, known)
         self.key, self.articles = key, tuple(articles)
         return self.stories, "grouped"
-
-    def holds(self, articles: Sequence[Article], known: Mapping[str, str]) -> bool:
-        """Are the last stories those of ``articles`` (as grouping reads them) and ``known``?"""
-        return self.key is not None and self._key(articles, known) == self.key
 
     def _swapped_in(self, articles: Sequence[Article], edited: set[str]) -> list[Story]:
         """The last stories with ``articles`` in place of those of the ``edited`` sources."""
@@ -397,17 +396,14 @@ class GroupingMemo:
         """The last stories with ``new`` articles, if they differ from ``old`` only in text."""
         if [a.source for a in old] != [a.source for a in new]:
             return None
-        swapped = {}
+        edited = set()
         for before, after in zip(old, new, strict=True):
             if before is not after and before != after:
                 if replace(after, body=before.body, english=before.english) != before:
                     return None  # title, date, outlet, pin ... changed: regroup now
-                swapped[after.source] = after
-        self.swapped = set(swapped)
-        return [
-            replace(story, articles=tuple(swapped.get(a.source, a) for a in story.articles))
-            for story in self.stories
-        ]
+                edited.add(after.source)
+        self.swapped = edited
+        return self._swapped_in(new, edited)
 
     def offer(
         self, articles: Sequence[Article], known: Mapping[str, str], stories: list[Story]

@@ -45,7 +45,7 @@ from digest.source import is_ignored_name, is_ignored_path
 
 REGROUPED = "(stories regrouped)"  # how the log names the exact build after a provisional one
 SEARCH_UPDATED = "(search index updated)"  # ... when the edits left the grouping as it was
-UP_TO_DATE = "(edit settled)"  # ... and there is no search index (said only if it did more)
+SETTLED = "(edit settled)"  # ... and there is no search index (said only if it did more)
 DEBOUNCE = 0.05  # seconds of quiet before a rebuild starts
 MAX_DELAY = 1.0  # ... unless events keep coming for this long
 WATCHED_EVENTS = {"created", "modified", "deleted", "moved", "closed"}
@@ -228,7 +228,7 @@ class DevServer:
             self._wake.notify_all()
 
     def _rebuild_loop(self) -> None:
-        regroup_due = False  # a provisional build ran: regroup exactly once things are quiet
+        exact_due = False  # a provisional build ran: build exactly once things are quiet
         ahead: _GroupingAhead | None = None  # that regrouping, on its own thread
         while True:
             with self._wake:
@@ -236,7 +236,7 @@ class DevServer:
                     lambda ahead=ahead: (
                         self._pending or self._stopping or (ahead is not None and ahead.finished)
                     ),
-                    DEBOUNCE if regroup_due and ahead is None else None,
+                    DEBOUNCE if exact_due and ahead is None else None,
                 )
                 if self._stopping:
                     return
@@ -252,16 +252,19 @@ class DevServer:
             self._rewatch_if_moved()  # before building: edits from now on are seen
             if paths:
                 report = self.rebuild(paths, provisional=True)
-                if report is not None:  # an exact build leaves nothing to regroup
-                    regroup_due = report.provisional
-            elif regroup_due and ahead is None:
-                # Group on another thread: an edit saved meanwhile is shown at once.
-                job = self.builder.grouping_ahead()
-                if job is not None:
-                    ahead = _GroupingAhead(job, self._wake)
-                    continue
-                self.rebuild([self._follow_up()])
-                regroup_due = False
+                if report is not None:  # an exact build leaves nothing to do
+                    exact_due = report.provisional
+            elif exact_due and ahead is None:
+                if self.last_report is None or self.last_report.regroup_next:
+                    # Group on another thread: an edit saved meanwhile is shown at once.
+                    job = self.builder.grouping_ahead()
+                    if job is not None:
+                        ahead = _GroupingAhead(job, self._wake)
+                        continue
+                    self.rebuild([REGROUPED])
+                else:  # the stories hold: only the search is behind, if there is one
+                    self.rebuild([SEARCH_UPDATED if self.builder.state.search_behind else SETTLED])
+                exact_due = False
             elif ahead is not None and ahead.finished:
                 # False if a build came between: its articles are grouped next
                 taken = ahead.stories is None or self.builder.take_grouping(
@@ -270,7 +273,7 @@ class DevServer:
                 ahead = None
                 if taken:  # (a grouping that failed is done here, and its error shown)
                     self.rebuild([REGROUPED])
-                    regroup_due = False
+                    exact_due = False
             self._rewatch_if_moved()
 
     def _rewatch_if_moved(self) -> None:
@@ -305,7 +308,7 @@ class DevServer:
         self.live.publish(rebuilt=rebuilt, error=error, files=report.files_changed)
         seconds = time.perf_counter() - start
         if report.skipped or not (rebuilt or report.cleaned or report.changed):
-            if errors or changed != [UP_TO_DATE]:  # (the edit shown already: nothing to say)
+            if errors or changed != [SETTLED]:  # (the edit shown already: nothing to say)
                 status = f"{len(errors)} error(s), below" if errors else "nothing to rebuild"
                 self.log(f"{_now()} {what}: {status} ({seconds:.2f} s)")
         else:
@@ -313,7 +316,7 @@ class DevServer:
                 f"{_now()} {what}: rebuilt in {seconds:.2f} s: {report.cleaned} article(s) "
                 f"cleaned, {report.rendered} page(s) and feed(s) rendered, "
                 f"{report.pages_written} file(s) written, {report.pages_deleted} deleted"
-                + (self._next_step() if report.provisional else "")
+                + (self._next_step(report) if report.provisional else "")
             )
         for warning in report.warnings:  # each once, while it holds (as `digest build` says)
             if warning not in self._warned:
@@ -326,17 +329,11 @@ class DevServer:
         self._failing = bool(report.errors)
         return report
 
-    def _next_step(self) -> str:
+    def _next_step(self, report: BuildReport) -> str:
         """What the exact build after this provisional one will do, for the log line."""
-        if not self.builder.grouping_holds():
+        if report.regroup_next:
             return "; regrouping next"
         return "; search index next" if self.builder.state.search_behind else ""
-
-    def _follow_up(self) -> str:
-        """How the log names the exact build after a provisional one: what it does."""
-        if not self.builder.grouping_holds():
-            return REGROUPED
-        return SEARCH_UPDATED if self.builder.state.search_behind else UP_TO_DATE
 
     def _failed(self, message: str, what: str, start: float) -> None:
         self._failing = True

@@ -83,8 +83,10 @@ cleaning workers find them for the grouper (:func:`digest.group.token_prefetch`)
 
 
 def summary_lead(article: Article) -> tuple[str, ...]:
-    """The paragraphs an article's summary sentences come from."""
-    return tuple(body_paragraphs(article)[:SUMMARY_PARAGRAPHS])
+    """The paragraphs an article's summary sentences come from: its first
+    ``SUMMARY_PARAGRAPHS`` paragraphs and lists (headings left out)."""
+    blocks = article.body[: summary_end(article)]
+    return tuple(b.plain_text() for b in blocks if b.kind != "heading" and b.plain_text())
 
 
 def summary_end(article: Article) -> int:
