@@ -261,7 +261,7 @@ class DevServer:
                     if job is not None:
                         ahead = _GroupingAhead(job, self._wake)
                         continue
-                    self.rebuild([REGROUPED])
+                    self.rebuild(self._regrouped())
                 else:  # the stories hold: only the search is behind, if there is one
                     self.rebuild([SEARCH_UPDATED if self.builder.state.search_behind else SETTLED])
                 exact_due = False
@@ -272,7 +272,7 @@ class DevServer:
                 )
                 ahead = None
                 if taken:  # (a grouping that failed is done here, and its error shown)
-                    self.rebuild([REGROUPED])
+                    self.rebuild(self._regrouped())
                     exact_due = False
             self._rewatch_if_moved()
 
@@ -328,6 +328,11 @@ class DevServer:
             self.log("  fixed: no errors now")
         self._failing = bool(report.errors)
         return report
+
+    def _regrouped(self) -> list[str]:
+        """How the log names the exact build that regroups: with the search index too when
+        it is behind (that build brings it up to date as well)."""
+        return [REGROUPED, SEARCH_UPDATED] if self.builder.state.search_behind else [REGROUPED]
 
     def _next_step(self, report: BuildReport) -> str:
         """What the exact build after this provisional one will do, for the log line."""

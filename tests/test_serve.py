@@ -14,6 +14,7 @@ import time
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from preview_support import (
@@ -31,7 +32,7 @@ from preview_support import (
     wait_for,
 )
 
-from digest.build import Project
+from digest.build import BuildReport, Project
 from digest.render import story_path
 from digest.serve import EVENTS_PATH, REGROUPED, SEARCH_UPDATED, DevServer, is_temp_file
 
@@ -262,6 +263,8 @@ def test_only_pages_an_edit_changed_are_told_to_reload(running: Running) -> None
     while (line := story.readline()) != b"event: reload\n":
         assert line and time.monotonic() < deadline, "no reload event for the story page"
     wait_for(lambda: any("(stories regrouped)" in line for line in running.lines), "regroup")
+    # that build indexes the edit for search too, and says so
+    assert any(f"{REGROUPED}, {SEARCH_UPDATED}" in line for line in running.lines)
     seen = []
     with contextlib.suppress(TimeoutError):
         while line := other.readline():
@@ -289,13 +292,22 @@ def test_without_search_an_edit_past_what_grouping_reads_is_one_line(tmp_path: P
     "regrouping", no "search index", and no "nothing to rebuild" after it."""
     run = Running(copy_project(tmp_path, theme=True))
     run.project.config_file.write_text("search = false\n", encoding="utf-8")
+    reports: list[BuildReport | None] = []  # every build's, in order (the exact one follows
+    rebuild = run.server.rebuild  # the edit's within the debounce: too soon to poll for it)
+
+    def recording(*args: Any, **kwargs: Any) -> BuildReport | None:
+        reports.append(rebuild(*args, **kwargs))
+        return reports[-1]
+
+    run.server.rebuild = recording  # type: ignore[method-assign]
     run.server.start()
     try:
         edit_last_paragraph(run.project.content / SEED)
         wait_for(lambda: served_text(run, story_url(run.project, SEED), MARKER_WORD), "edit")
         wait_for(lambda: any(SEED in line for line in run.lines), "the edit's line")
-        assert run.server.last_report.provisional  # shown at once, search or no search
         wait_for(lambda: not run.server.last_report.provisional, "the exact build after it")
+        provisional = [bool(r and r.provisional) for r in reports]
+        assert provisional[-2:] == [True, False]  # shown at once, search or no search
         time.sleep(0.5)  # what it would print comes right after it
         edits = [line for line in run.lines if SEED in line]
         assert len(edits) == 1 and edits[0].endswith(" 0 deleted")
