@@ -456,7 +456,8 @@ class Builder:
         lap("write")
         if not report.provisional:
             index = story_index(stories)
-            save_registry(project.registry_file, index, loaded.articles)
+            unreadable = registry.only(error.path for error in loaded.errors)
+            save_registry(project.registry_file, index, loaded.articles, unreadable)
             state.grouping.registry_saved(index)
         report.articles = len(loaded.articles)
         report.stories = len(stories)

@@ -56,6 +56,14 @@ class Registry:
                 known[source] = self.articles[gone[identity]]
         return known
 
+    def only(self, sources: Iterable[str]) -> Registry:
+        """The entries of these sources alone."""
+        wanted = [s for s in sources if s in self.articles]
+        return Registry(
+            {s: self.articles[s] for s in wanted},
+            {s: self.identities[s] for s in wanted if s in self.identities},
+        )
+
 
 def _by_identity(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
     """Identity -> source, for the identities that one source alone has."""
@@ -88,9 +96,21 @@ def load_registry(path: Path) -> Registry:
     return Registry(stories, identities)  # type: ignore[arg-type]
 
 
-def save_registry(path: Path, stories: Mapping[str, str], articles: Sequence[Article]) -> None:
-    """Write the registry (``stories``: source -> story id) atomically, only if it changed."""
+def save_registry(
+    path: Path,
+    stories: Mapping[str, str],
+    articles: Sequence[Article],
+    kept: Registry | None = None,
+) -> None:
+    """Write the registry (``stories``: source -> story id) atomically, only if it changed.
+
+    ``kept``: entries of the last registry to carry over as they were, for articles that
+    are still there but could not be read this time (a broken file keeps its story's id
+    until it is fixed)."""
     identities = {a.source: article_identity(a) for a in articles if a.source in stories}
+    if kept is not None:
+        stories = {**kept.articles, **stories}
+        identities = {**kept.identities, **identities}
     data = {
         "articles": dict(sorted(stories.items())),
         "identities": dict(sorted(identities.items())),

@@ -543,6 +543,35 @@ def test_a_renamed_or_moved_article_keeps_its_story_url(tmp_path, monkeypatch):
     assert build_site(Project.at(root)).stories >= 3
 
 
+def test_an_article_broken_for_one_build_keeps_its_story_url(tmp_path):
+    """A file that cannot be read for a build (a front matter quote left open) is left
+    out of that build, but its registry entry is kept: fixed, it is the story it was."""
+    from digest.build import Project, build_site
+    from digest.story_registry import load_registry
+
+    root = tmp_path / "root"
+    shutil.copytree(CONTENT, root / "content")
+    path = root / "content/006_morocco_quake.md"
+    good = "---\ndate: 2023-09-09\n---\n" + "\n\n".join(
+        [UNRELATED.title, *(b.text for b in UNRELATED.body)]
+    )
+    path.write_text(good, encoding="utf-8")
+    build_site(Project.at(root))
+    registry = root / "digest-stories.json"
+    quake = load_registry(registry).articles["006_morocco_quake.md"]
+
+    path.write_text(good.replace("date: 2023-09-09", 'title: "زلزال'), encoding="utf-8")
+    report = build_site(Project.at(root))
+    assert [e.path for e in report.errors] == ["006_morocco_quake.md"]
+    assert not (root / "site/ar/stories" / quake).exists()  # not shown while broken
+    assert load_registry(registry).articles["006_morocco_quake.md"] == quake
+
+    path.write_text(good, encoding="utf-8")
+    assert not build_site(Project.at(root)).errors
+    assert load_registry(registry).articles["006_morocco_quake.md"] == quake
+    assert (root / "site/ar/stories" / quake / "index.html").is_file()
+
+
 def test_a_quake_and_a_flood_on_one_day_are_two_stories(tmp_path):
     """Short reports of two disasters the same day share little but the kind of event and
     a word (الطوارئ): an earthquake in Turkey and floods in Aswan are not one story."""
