@@ -132,7 +132,9 @@ class Project:
 
     @property
     def registry_file(self) -> Path:
-        return self.root / REGISTRY_FILE
+        """The story registry of the articles in ``content``: beside that folder (so that
+        building another folder, ``--content other/``, never rewrites this one's)."""
+        return self.content.parent / REGISTRY_FILE
 
     @property
     def cache_dir(self) -> Path:

@@ -572,6 +572,29 @@ def test_an_article_broken_for_one_build_keeps_its_story_url(tmp_path):
     assert (root / "site/ar/stories" / quake / "index.html").is_file()
 
 
+def test_building_another_content_folder_leaves_the_projects_registry_alone(tmp_path, monkeypatch):
+    """``digest build --content other/ --output out/`` in a project keeps its registry
+    beside ``other/``: the project's story ids are still there for its next build."""
+    from click.testing import CliRunner
+
+    from digest.cli import main
+
+    root = tmp_path / "root"
+    shutil.copytree(CONTENT, root / "content")
+    monkeypatch.chdir(root)
+    assert CliRunner().invoke(main, ["build"]).exit_code == 0
+    registry = root / "digest-stories.json"
+    before = registry.read_bytes()
+
+    other = tmp_path / "elsewhere" / "other"
+    other.mkdir(parents=True)
+    shutil.copy(sorted((root / "content").glob("*.txt"))[0], other)
+    result = CliRunner().invoke(main, ["build", "--content", str(other), "--output", "out"])
+    assert result.exit_code == 0, result.output
+    assert registry.read_bytes() == before
+    assert (tmp_path / "elsewhere" / "digest-stories.json").is_file()
+
+
 def test_a_quake_and_a_flood_on_one_day_are_two_stories(tmp_path):
     """Short reports of two disasters the same day share little but the kind of event and
     a word (الطوارئ): an earthquake in Turkey and floods in Aswan are not one story."""
