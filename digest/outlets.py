@@ -10,7 +10,8 @@ Names are matched after :func:`digest.normalize.normalize_arabic`, so spelling v
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping
 
 from digest.normalize import normalize_arabic
 
@@ -90,12 +91,24 @@ _KNOWN = {normalize_arabic(arabic): english for arabic, english in KNOWN_OUTLETS
 
 class OutletNames:
     """English names of outlets: ``configured`` (from ``digest.toml``) first, then
-    :data:`KNOWN_OUTLETS`."""
+    :data:`KNOWN_OUTLETS`; and one spelling per outlet of the names ``seen`` on the site
+    (see :meth:`spelling`)."""
 
-    def __init__(self, configured: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, configured: Mapping[str, str] | None = None, seen: Iterable[str] = ()
+    ) -> None:
         self._index = {**_KNOWN}
         self._index.update((normalize_arabic(a), name) for a, name in (configured or {}).items())
+        self._spelling: dict[str, str] = {}
+        for name, _ in sorted(Counter(seen).items(), key=lambda item: (-item[1], item[0])):
+            self._spelling.setdefault(normalize_arabic(name), name)
 
     def english(self, name: str) -> str | None:
         """The outlet's English name, or None."""
         return self._index.get(normalize_arabic(name))
+
+    def spelling(self, name: str) -> str:
+        """The one spelling of this outlet's name that its page is named after: names that
+        differ only in how Arabic is spelled (العربي, العربى) are one outlet, called by
+        the spelling the site's articles use most (then the first in code-point order)."""
+        return self._spelling.get(normalize_arabic(name), name)

@@ -29,7 +29,7 @@ import posixpath
 import re
 import tomllib
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -202,11 +202,16 @@ class Localizer:
     """Gives each Arabic text in the wanted language (English from the translations)."""
 
     def __init__(
-        self, lang: str, english: Mapping[str, str], outlets: Mapping[str, str] | None = None
+        self,
+        lang: str,
+        english: Mapping[str, str],
+        outlets: Mapping[str, str] | None = None,
+        seen_outlets: Iterable[str] = (),
     ) -> None:
         self.lang = lang
         self.english = english
-        self.outlets = OutletNames(outlets)  # with the English names from digest.toml
+        # with the English names from digest.toml, and the spellings the articles use
+        self.outlets = OutletNames(outlets, seen_outlets)
 
     def __call__(self, arabic: str) -> Text:
         if self.lang == "ar":
@@ -224,6 +229,7 @@ def _outlet_view(name: str, loc: Localizer) -> dict[str, Any]:
     (see :mod:`digest.outlets`); ``lang`` is ``ar`` when the name shown is in Arabic. Its
     page's address, in both languages, comes from that English name (``outlets/al-jazeera/``;
     names of one outlet, الجزيرة and الجزيرة نت, share it), else from the Arabic one."""
+    name = loc.outlets.spelling(name)  # العربى as العربي, when the site spells it so most
     english = loc.outlets.english(name)
     shown = english or name if loc.lang == "en" else name
     return {
@@ -231,6 +237,11 @@ def _outlet_view(name: str, loc: Localizer) -> dict[str, Any]:
         "path": outlet_path(loc.lang, english or name),
         "lang": script_lang(shown),
     }
+
+
+def _outlet_names(stories: Sequence[Story]) -> list[str]:
+    """The outlet of every article on the site (one per article)."""
+    return [a.outlet for story in stories for a in story.articles if a.outlet]
 
 
 def _outlet_views(names: Sequence[str], loc: Localizer) -> list[dict[str, Any]]:
@@ -616,7 +627,7 @@ class SiteRenderer:
         pages: list[Page] = []
         views: dict[str, list[dict[str, Any]]] = {}
         for lang in LANGS:
-            loc = Localizer(lang, english, self.config.outlets)
+            loc = Localizer(lang, english, self.config.outlets, _outlet_names(stories))
             views[lang] = [_story_view(s, lang, loc, self.strings[lang]) for s in stories]
             common = {"lang": lang, "translation_note": translation_note}
             front = views[lang][: self.config.page_size]
@@ -663,7 +674,7 @@ class SiteRenderer:
         wanted = [i for i, s in enumerate(stories) if s.slug in slugs]
         pages = []
         for lang in LANGS:
-            loc = Localizer(lang, english, self.config.outlets)
+            loc = Localizer(lang, english, self.config.outlets, _outlet_names(stories))
             view = _StoryViews(stories, lang, loc, self.strings[lang])
             common = {"lang": lang, "translation_note": translation_note}
             pages += [_story_page(stories, i, view, index, loc, common) for i in wanted]

@@ -155,3 +155,27 @@ def test_a_theme_copied_from_an_older_digest_still_builds(project: Project) -> N
     assert "Page 2 of 2" in second.read_text(encoding="utf-8")
     front = (project.output / "en" / "index.html").read_text(encoding="utf-8")
     assert "3 older stories in the archive" in front
+
+
+def test_spellings_of_one_outlet_share_its_page(tmp_path: Path) -> None:
+    """العربى and العربي (ى/ي) are one outlet: one page, named as most articles spell it,
+    that every story and article of either spelling links to."""
+    content = tmp_path / "content"
+    content.mkdir()
+    spellings = ("العربي", "العربى", "العربي")
+    for n, ((day, title), outlet) in enumerate(zip(EVENTS, spellings, strict=True)):
+        body = f"{title}، في خبر طويل بما يكفي ليكون فقرة كاملة من المقال.\n"
+        (content / f"event-{n}.md").write_text(
+            f"---\ntitle: {title}\ndate: {day}\nsource: {outlet}\n---\n\n{body}", encoding="utf-8"
+        )
+    project = Project.at(tmp_path)
+    build_site(project)
+    for lang in ("ar", "en"):
+        outlets = project.output / lang / "outlets"
+        assert sorted(p.name for p in outlets.iterdir() if p.is_dir()) == ["al-rby"]
+        page = (outlets / "al-rby" / "index.html").read_text(encoding="utf-8")
+        assert page.count('class="story-card"') == 3
+        assert "العربى" not in page and "العربي" in page
+        for story in (project.output / lang / "stories").glob("*/index.html"):
+            html = story.read_text(encoding="utf-8")
+            assert "outlets/al-rby/" in html and "outlets/al-rba/" not in html
