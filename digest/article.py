@@ -12,24 +12,41 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-BlockKind = Literal["heading", "paragraph", "list"]
+BlockKind = Literal["heading", "paragraph", "list", "quote", "table"]
 
 
 @dataclass(frozen=True)
 class Block:
-    """One block of an article body: a subheading, a paragraph, or a list of items."""
+    """One block of an article body: a subheading, a paragraph, a quotation (a Markdown
+    ``>`` paragraph), a list of items (numbered when ``ordered``) or a table (``rows`` of
+    cells, the first row its header)."""
 
     kind: BlockKind
     text: str = ""
     items: tuple[str, ...] = ()
+    ordered: bool = False
+    rows: tuple[tuple[str, ...], ...] = ()
+
+    def texts(self) -> tuple[str, ...]:
+        """Its texts as a page shows them one by one: the text, each item or each cell."""
+        if self.kind == "list":
+            return self.items
+        if self.kind == "table":
+            return tuple(cell for row in self.rows for cell in row if cell)
+        return (self.text,)
 
     def plain_text(self) -> str:
-        """The block's text, list items joined by newlines."""
+        """The block's text: list items, table rows, joined by newlines."""
+        if self.kind == "table":
+            return "\n".join(" | ".join(row) for row in self.rows)
         return "\n".join(self.items) if self.kind == "list" else self.text
 
     def to_json(self) -> dict[str, Any]:
         if self.kind == "list":
-            return {"type": "list", "items": list(self.items)}
+            numbered = {"ordered": True} if self.ordered else {}
+            return {"type": "list", **numbered, "items": list(self.items)}
+        if self.kind == "table":
+            return {"type": "table", "rows": [list(row) for row in self.rows]}
         return {"type": self.kind, "text": self.text}
 
 
@@ -68,10 +85,10 @@ class Article:
 
     def texts(self) -> Iterator[str]:
         """Its texts as pages show them one by one: the title, then each heading,
-        paragraph and list item."""
+        paragraph, quotation, list item and table cell."""
         yield self.title
         for block in self.body:
-            yield from block.items if block.kind == "list" else (block.text,)
+            yield from block.texts()
 
     def to_json(self) -> dict[str, Any]:
         return {

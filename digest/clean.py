@@ -50,7 +50,7 @@ class CleaningError(ValueError):
     """The file holds no article text at all (only furniture, or nothing)."""
 
 
-UnitKind = Literal["line", "heading", "paragraph", "list"]
+UnitKind = Literal["line", "heading", "paragraph", "list", "quote", "table"]
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,8 @@ class Unit:
     text: str = ""
     items: tuple[str, ...] = ()
     group: int = 0  # blank-line separated group (text files)
+    ordered: bool = False  # a numbered list
+    rows: tuple[tuple[str, ...], ...] = ()  # a table's cells, its header row first
 
 
 # --- vocabulary (folded with normalize_arabic, so one spelling per word) ----------------
@@ -244,7 +246,8 @@ def text_units(text: str) -> list[Unit]:
     return units
 
 
-_markdown = MarkdownIt("commonmark", {"html": False})  # raw HTML stays literal text
+# raw HTML stays literal text; GitHub-style pipe tables are read as tables
+_markdown = MarkdownIt("commonmark", {"html": False}).enable("table")
 
 
 def inline_text(token: Token) -> str:
@@ -261,9 +264,9 @@ def inline_text(token: Token) -> str:
 # Anything that can make a Markdown body more than plain paragraphs: a character with
 # inline meaning (emphasis, code, links, escapes, entities, raw HTML) or a line break that
 # markdown-it reads otherwise than ``\n`` (``\r``, NUL); a line that can open a block
-# (heading, quote, list, rule, fence, setext underline, indented code).
+# (heading, quote, list, rule, fence, setext underline, table, indented code).
 _INLINE_SYNTAX = re.compile(r"[\\`*_\[\]<>!&\r\0]")
-_BLOCK_START = re.compile(r"\n(?: {0,3}(?:[#>+=~-]|[0-9]{1,9}[.)])| {4}|\t)")
+_BLOCK_START = re.compile(r"\n(?: {0,3}(?:[#>+=~|-]|[0-9]{1,9}[.)])| {4}|\t)")
 _BLANK_LINES = re.compile(r"\n(?:[ \t]*\n)+")  # markdown-it's blank lines: spaces, tabs
 
 
@@ -285,23 +288,41 @@ def markdown_units(text: str) -> list[Unit]:
 
 
 def parsed_markdown_units(text: str) -> list[Unit]:
-    """:func:`markdown_units` by parsing with markdown-it (any Markdown)."""
+    """:func:`markdown_units` by parsing with markdown-it (any Markdown): headings,
+    paragraphs, quotations (``>``), lists (numbered or not; nested items flattened) and
+    tables (GitHub's pipe tables)."""
     units: list[Unit] = []
     items: list[str] = []
-    depth = 0
+    rows: list[list[str]] = []
+    depth = 0  # of lists
+    quoted = 0  # depth of block quotes
+    ordered = False
     new_item = False
     tokens = _markdown.parse(text)
     for index, token in enumerate(tokens):
         if token.type in ("bullet_list_open", "ordered_list_open"):
             if depth == 0:
-                items = []
+                items, ordered = [], token.type == "ordered_list_open"
             depth += 1
         elif token.type in ("bullet_list_close", "ordered_list_close"):
             depth -= 1
             if depth == 0 and items:
-                units.append(Unit("list", items=tuple(items)))
+                units.append(Unit("list", items=tuple(items), ordered=ordered))
         elif token.type == "list_item_open":
             new_item = True
+        elif token.type == "blockquote_open":
+            quoted += 1
+        elif token.type == "blockquote_close":
+            quoted -= 1
+        elif token.type == "table_open":
+            rows = []
+        elif token.type == "tr_open":
+            rows.append([])
+        elif token.type == "table_close":
+            if any(any(row) for row in rows):
+                units.append(Unit("table", rows=tuple(tuple(row) for row in rows)))
+        elif token.type == "inline" and tokens[index - 1].type in ("th_open", "td_open"):
+            rows[-1].append(inline_text(token))
         elif token.type == "inline":
             line = inline_text(token)
             if not line:
@@ -315,10 +336,10 @@ def parsed_markdown_units(text: str) -> list[Unit]:
             elif tokens[index - 1].type == "heading_open":
                 units.append(Unit("heading", line))
             else:
-                units.append(Unit("paragraph", line))
+                units.append(Unit("quote" if quoted else "paragraph", line))
         elif token.type in ("fence", "code_block"):
             units.extend(Unit("paragraph", squash(c)) for c in token.content.split("\n\n"))
-    return [u for u in units if u.text or u.items]
+    return [u for u in units if u.text or u.items or u.rows]
 
 
 # --- pass 1: cut-off ----------------------------------------------------------------------
@@ -326,7 +347,7 @@ def parsed_markdown_units(text: str) -> list[Unit]:
 
 def cut_marker(unit: Unit) -> str | None:
     """``"cut"`` if the unit starts the end furniture, ``"drop"`` for a lone teaser line."""
-    if unit.kind == "list":
+    if unit.kind in ("list", "table"):
         return None
     marker = starts_with(unit.text, CUT_MARKERS)
     if marker is None:
@@ -441,7 +462,11 @@ def read_byline(units: list[Unit], index: int, top: Top) -> int | None:
 def top_end(units: list[Unit]) -> int:
     """Index of the first unit that is article text (long, or ending like a sentence)."""
     for index, unit in enumerate(units):
-        if unit.kind == "list" or not is_headline_like(unit.text) or LIST_MARKER.match(unit.text):
+        if (
+            unit.kind in ("list", "table")
+            or not is_headline_like(unit.text)
+            or LIST_MARKER.match(unit.text)
+        ):
             return index
     return len(units)
 
@@ -553,7 +578,7 @@ def body_text_units(units: list[Unit], top: Top) -> list[Unit]:
     kept: list[Unit] = []
     for unit in units:
         text = unit.text
-        if unit.kind == "list":
+        if unit.kind in ("list", "table"):
             kept.append(unit)
         elif is_caption(text) or is_teaser(text) or is_noise(text):
             continue
@@ -624,8 +649,10 @@ def to_blocks(units: list[Unit]) -> list[Block]:
     while index < len(units):
         unit = units[index]
         if unit.kind == "list":
-            blocks.append(Block("list", items=unit.items))
-        elif unit.kind in ("heading", "paragraph"):
+            blocks.append(Block("list", items=unit.items, ordered=unit.ordered))
+        elif unit.kind == "table":
+            blocks.append(Block("table", rows=unit.rows))
+        elif unit.kind in ("heading", "paragraph", "quote"):
             blocks.append(Block(unit.kind, unit.text))
         elif LIST_MARKER.match(unit.text):
             items = []
@@ -731,7 +758,7 @@ def is_prose(block: Block) -> bool:
     Menus and section links ("الرئيسية", "أخبار", "رياضة") are neither, so a file made of
     them alone holds no article.
     """
-    texts = block.items if block.kind == "list" else (block.text,)
+    texts = block.texts()
     return block.kind != "heading" and any(
         len(t.split()) >= 4 or t.rstrip().endswith(_SENTENCE_END) for t in texts
     )

@@ -56,7 +56,9 @@ OTHER = {"ar": "en", "en": "ar"}
 OG_LOCALE = {"ar": "ar_AR", "en": "en_US"}
 UNDATED = "undated"  # archive page of stories without a date
 
-_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+_markdown = MarkdownIt(
+    "commonmark", {"html": False, "linkify": False, "typographer": False}
+).enable("table")  # an editor's English may have tables, as articles may
 
 
 def markdown_to_html(text: str) -> str:
@@ -255,8 +257,19 @@ def _outlet_views(names: Sequence[str], loc: Localizer) -> list[dict[str, Any]]:
 
 def _block_view(block: Block, loc: Localizer) -> dict[str, Any]:
     if block.kind == "list":
-        return {"kind": "list", "items": [loc(i) for i in block.items]}
+        return {"kind": "list", "items": [loc(i) for i in block.items], "ordered": block.ordered}
+    if block.kind == "table":
+        return {"kind": "table", "rows": [[loc(cell) for cell in row] for row in block.rows]}
     return {"kind": block.kind, "text": loc(block.text)}
+
+
+def _block_texts(block: dict[str, Any]) -> list[Text]:
+    """A block view's texts: its text, each item or each cell."""
+    if block["kind"] == "list":
+        return block["items"]
+    if block["kind"] == "table":
+        return [cell for row in block["rows"] for cell in row]
+    return [block["text"]]
 
 
 def _english_sidecar(article: Article) -> tuple[str | None, str]:
@@ -327,19 +340,43 @@ class BodyHtml:
 def body_html(blocks: list[dict[str, Any]]) -> Markup:
     """The HTML of body blocks (see :class:`BodyHtml`)."""
     parts: list[str] = []
-    for block in blocks:
-        if block["kind"] == "list":
+    for index, block in enumerate(blocks):
+        kind = block["kind"]
+        if kind == "list":
             items = "".join(f"<li>{display_text(item)}</li>" for item in block["items"])
-            parts.append(f"<ul>{items}</ul>")
+            tag = "ol" if block.get("ordered") else "ul"
+            parts.append(f"<{tag}>{items}</{tag}>")
+        elif kind == "table":
+            parts.append(_table_html(block["rows"]))
+        elif kind == "quote":  # a run of quoted paragraphs is one quotation
+            quoted = f"<p>{display_text(block['text'])}</p>"
+            if index == 0 or blocks[index - 1]["kind"] != "quote":
+                quoted = "<blockquote>" + quoted
+            if index + 1 == len(blocks) or blocks[index + 1]["kind"] != "quote":
+                quoted += "</blockquote>"
+            parts.append(quoted)
         else:
-            tag = "h4" if block["kind"] == "heading" else "p"
+            tag = "h4" if kind == "heading" else "p"
             parts.append(f"<{tag}>{display_text(block['text'])}</{tag}>")
     return Markup("\n".join(parts))
 
 
+def _table_html(rows: list[list[Text]]) -> str:
+    """A table: its first row the header; wide tables scroll on their own, not the page."""
+    head, *body = rows
+    header = "".join(f'<th scope="col">{display_text(cell)}</th>' for cell in head)
+    lines = "".join(
+        "<tr>" + "".join(f"<td>{display_text(cell)}</td>" for cell in row) + "</tr>" for row in body
+    )
+    return (
+        f'<div class="table-scroll" tabindex="0"><table><thead><tr>{header}</tr></thead>'
+        f"<tbody>{lines}</tbody></table></div>"
+    )
+
+
 def _article_view(article: Article, lang: str, loc: Localizer) -> dict[str, Any]:
     blocks = [_block_view(b, loc) for b in article.body]
-    texts = [t for b in blocks for t in (b["items"] if b["kind"] == "list" else [b["text"]])]
+    texts = [t for b in blocks for t in _block_texts(b)]
     view: dict[str, Any] = {
         "source": article.source,
         "url": article.url,

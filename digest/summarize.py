@@ -82,18 +82,21 @@ lead_sentences: Memo[tuple[str, ...], tuple[tuple[int, str], ...]] = Memo(_lead_
 cleaning workers find them for the grouper (:func:`digest.group.token_prefetch`)."""
 
 
+SUMMARY_KINDS = ("paragraph", "list")  # not headings, quotations (whose?) or tables
+
+
 def summary_lead(article: Article) -> tuple[str, ...]:
     """The paragraphs an article's summary sentences come from: its first
-    ``SUMMARY_PARAGRAPHS`` paragraphs and lists (headings left out)."""
+    ``SUMMARY_PARAGRAPHS`` paragraphs and lists (headings, quotations and tables left out)."""
     blocks = article.body[: summary_end(article)]
-    return tuple(b.plain_text() for b in blocks if b.kind != "heading" and b.plain_text())
+    return tuple(b.plain_text() for b in blocks if b.kind in SUMMARY_KINDS and b.plain_text())
 
 
 def summary_end(article: Article) -> int:
     """How many of the article's body blocks :func:`candidates` reads (the first ones)."""
     paragraphs = 0
     for index, block in enumerate(article.body):
-        if block.kind != "heading" and block.plain_text():
+        if block.kind in SUMMARY_KINDS and block.plain_text():
             paragraphs += 1
             if paragraphs == SUMMARY_PARAGRAPHS:
                 return index + 1

@@ -427,8 +427,40 @@ def test_markdown_body_is_parsed_into_blocks(tmp_path: Path) -> None:
         {"type": "paragraph", "text": "<script>alert(1)</script> نص بعد الوسم."},
         {"type": "heading", "text": "البرنامج"},
         {"type": "list", "items": ["ندوات يومية", "أمسيات شعرية تقام في الحديقة."]},
-        {"type": "list", "items": ["الافتتاح"]},
+        {"type": "list", "ordered": True, "items": ["الافتتاح"]},
     ]
+
+
+def test_markdown_quotations_numbered_lists_and_tables_keep_their_shape() -> None:
+    """A ``>`` quotation, a ``1.`` list and a pipe table stay what they are (not plain
+    paragraphs, a bulleted list, and one paragraph of pipes); the summary reads neither a
+    quotation (whose words?) nor a table."""
+    from digest.summarize import summary_lead
+
+    text = (
+        "---\ntitle: نتائج الانتخابات البلدية\n---\n"
+        "أعلنت الهيئة العليا للانتخابات النتائج الأولية للانتخابات البلدية مساء الأحد.\n\n"
+        "> هذه الانتخابات هي الأنزه في تاريخ البلاد.\n>\n> ونشكر كل من شارك فيها.\n\n"
+        "1. فرز الأصوات\n2. إعلان النتائج\n\n"
+        "| الحزب | المقاعد |\n|---|---|\n| حزب الأمل | 12 |\n| حزب **الغد** | 9 |\n\n"
+        "وقال رئيس الهيئة إن نسبة المشاركة بلغت ستين في المئة.\n"
+    )
+    article = clean_article(SourceFile("n.md", text, "md", front_matter=True))
+    assert [b.to_json() for b in article.body] == [
+        {
+            "type": "paragraph",
+            "text": "أعلنت الهيئة العليا للانتخابات النتائج الأولية للانتخابات البلدية مساء الأحد.",
+        },
+        {"type": "quote", "text": "هذه الانتخابات هي الأنزه في تاريخ البلاد."},
+        {"type": "quote", "text": "ونشكر كل من شارك فيها."},
+        {"type": "list", "ordered": True, "items": ["فرز الأصوات", "إعلان النتائج"]},
+        {"type": "table", "rows": [["الحزب", "المقاعد"], ["حزب الأمل", "12"], ["حزب الغد", "9"]]},
+        {"type": "paragraph", "text": "وقال رئيس الهيئة إن نسبة المشاركة بلغت ستين في المئة."},
+    ]
+    assert "حزب الأمل" in article.texts() and "المقاعد" in article.texts()
+    lead = summary_lead(article)
+    assert not any("الأنزه" in p or "حزب الأمل" in p for p in lead)
+    assert any("نسبة المشاركة" in p for p in lead)
 
 
 def test_markdown_without_heading_derives_a_title() -> None:
