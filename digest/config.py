@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 DEFAULT_TITLE = {"ar": "الموجز", "en": "The Digest"}
 DEFAULT_DESCRIPTION = {
@@ -38,17 +41,79 @@ class SiteConfig:
         return self.base_url + path.lstrip("/")
 
 
-def _per_language(value: Any, key: str, default: dict[str, str]) -> dict[str, str]:
+def _described(value: Any) -> str:
+    """A TOML value and its type, for an error: ``5 (an integer)``."""
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a true/false value)"
+    if isinstance(value, dict):
+        return "a table"
+    kinds = [(int, "an integer"), (float, "a number"), (list, "a list")]
+    kinds += [(dt.datetime, "a date and time"), (dt.date, "a date"), (dt.time, "a time")]
+    kind = next((name for cls, name in kinds if isinstance(value, cls)), type(value).__name__)
+    shown = value.isoformat() if isinstance(value, (dt.date, dt.time)) else repr(value)
+    return f"{shown} ({kind})"
+
+
+def _per_language(value: Any, key: str, default: dict[str, str], where: str) -> dict[str, str]:
     if isinstance(value, str):
         return {lang: value for lang in LANGS}
     if not isinstance(value, dict):
-        raise ConfigError(f"digest.toml: {key} must be a string or a table with ar and en")
+        raise ConfigError(
+            f"{where}: {key} must be text or a table with ar and en, not {_described(value)}"
+        )
     unknown = set(value) - set(LANGS)
     if unknown:
         raise ConfigError(
-            f"digest.toml: {key} has unknown language(s) {sorted(unknown)}; use {list(LANGS)}"
+            f"{where}: {key} has unknown language(s) {sorted(unknown)}; use {list(LANGS)}"
         )
-    return {lang: str(value.get(lang, default[lang])) for lang in LANGS}
+    for lang, text in value.items():
+        if not isinstance(text, str):
+            raise ConfigError(f"{where}: {key}.{lang} must be text, not {_described(text)}")
+    return {lang: value.get(lang, default[lang]) for lang in LANGS}
+
+
+def _outlets(value: Any, where: str) -> dict[str, str]:
+    """``[outlets]``: Arabic outlet names to English ones, each English name some text."""
+    usage = f'{where}: [outlets] maps Arabic outlet names to English ones, "الفجر" = "El Fagr"'
+    if not isinstance(value, dict):
+        raise ConfigError(f"{usage}; it is {_described(value)}")
+    for name, english in value.items():
+        if not isinstance(english, str):
+            raise ConfigError(f'{usage}; outlets."{name}" must be text, not {_described(english)}')
+        if not english.strip():
+            raise ConfigError(f'{usage}; outlets."{name}" is empty')
+    return {k: v.strip() for k, v in sorted(value.items())}
+
+
+# File names at the end of a URL's path; a base URL names the site's folder instead.
+_FILE_NAME = re.compile(r"[^/]+\.(?:s?html?|xhtml|php\d?|aspx?|jsp|cgi|xml|json|txt)", re.I)
+
+
+def _base_url(value: Any, where: str) -> str:
+    """The site's folder URL, ending in ``/``; a URL that cannot be one is a :class:`ConfigError`
+    saying why and the URL to give instead."""
+    if not isinstance(value, str) or not value.startswith(("http://", "https://")):
+        raise ConfigError(f"{where}: base_url must be an http(s) URL, got {value!r}")
+    if re.search(r"\s", value):
+        raise ConfigError(
+            f"{where}: base_url must not contain spaces ({value!r}): remove them, or write "
+            "a space in a folder name as %20"
+        )
+    parts = urlsplit(value)
+    if not parts.netloc:
+        raise ConfigError(f"{where}: base_url has no host name, got {value!r}")
+    file_name = _FILE_NAME.fullmatch(parts.path.rsplit("/", 1)[-1])
+    if "?" in value:
+        problem = f"must not have a query (?{parts.query})"
+    elif "#" in value:
+        problem = f"must not have a fragment (#{parts.fragment})"
+    elif file_name is not None:
+        problem = f"must name a folder, not a file ({file_name.group()})"
+    else:
+        return value if value.endswith("/") else value + "/"
+    folder = parts.path.removesuffix(file_name.group()) if file_name else parts.path
+    like = urlunsplit((parts.scheme, parts.netloc, folder.rstrip("/") + "/", "", ""))
+    raise ConfigError(f"{where}: base_url {problem}: give the site's folder URL, like {like}")
 
 
 def _positive_int(data: dict[str, Any], key: str, default: int, where: str) -> int:
@@ -70,32 +135,25 @@ def load_config(path: Path) -> SiteConfig:
     unknown = set(data) - known
     if unknown:
         raise ConfigError(f"{path.name}: unknown key(s) {sorted(unknown)}; known: {sorted(known)}")
-    base_url = data.get("base_url", DEFAULT_BASE_URL)
-    if not isinstance(base_url, str) or not base_url.startswith(("http://", "https://")):
-        raise ConfigError(f"{path.name}: base_url must be an http(s) URL, got {base_url!r}")
-    if not base_url.endswith("/"):
-        base_url += "/"
+    base_url = _base_url(data.get("base_url", DEFAULT_BASE_URL), path.name)
     feed_items = _positive_int(data, "feed_items", 50, path.name)
     page_size = _positive_int(data, "page_size", 30, path.name)
     search = data.get("search", True)
     if not isinstance(search, bool):
         raise ConfigError(f"{path.name}: search must be true or false, got {search!r}")
-    outlets = data.get("outlets", {})
-    if not isinstance(outlets, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in outlets.items()
-    ):
-        raise ConfigError(
-            f'{path.name}: [outlets] maps Arabic outlet names to English ones, "الفجر" = "El Fagr"'
-        )
+    outlets = _outlets(data.get("outlets", {}), path.name)
     return SiteConfig(
-        title=_per_language(data.get("title", DEFAULT_TITLE), "title", DEFAULT_TITLE),
+        title=_per_language(data.get("title", DEFAULT_TITLE), "title", DEFAULT_TITLE, path.name),
         description=_per_language(
-            data.get("description", DEFAULT_DESCRIPTION), "description", DEFAULT_DESCRIPTION
+            data.get("description", DEFAULT_DESCRIPTION),
+            "description",
+            DEFAULT_DESCRIPTION,
+            path.name,
         ),
         base_url=base_url,
         base_url_set="base_url" in data,
         feed_items=feed_items,
         page_size=page_size,
         search=search,
-        outlets={k: v.strip() for k, v in sorted(outlets.items())},
+        outlets=outlets,
     )

@@ -158,9 +158,30 @@ def article_files(content_dir: Path) -> list[Path]:
     )
 
 
+# Characters XML cannot hold (C0 controls but tab and line ends, U+FFFE, U+FFFF), and those
+# HTML and YAML refuse too (DEL, C1 controls, noncharacters): scraped text carries some.
+_NOT_TEXT = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufdd0-\ufdef\ufffe\uffff]")
+# Vertical tab (Word's line break), form feed (a page break) and NEL end a line.
+_LINE_ENDS = re.compile("\r\n?|[\x0b\x0c\x85]")
+# Bytes of the control characters in UTF-8 (all but tab and newline): most files have
+# none, and bytes.translate finds them many times faster than a regex.
+_CONTROL_BYTES = bytes([*range(0x09), *range(0x0B, 0x20), 0x7F])
+
+
 def _decode(data: bytes) -> str:
-    text = data.decode("utf-8-sig")  # raises UnicodeDecodeError
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    """UTF-8 text (without a byte-order mark) with ``\\n`` line ends and no control
+    characters. Raises ``UnicodeDecodeError``, also for binary data (:func:`_binary_kind`)
+    and UTF-16 without a byte-order mark, which can be valid UTF-8."""
+    if _binary_kind(data) is not None or (b"\0" in data and _utf16_hint(data)):
+        at = max(data.find(b"\0"), 0)
+        raise UnicodeDecodeError("utf-8", data, at, at + 1, "binary data, not text")
+    text = data.decode("utf-8-sig")
+    controls = len(data.translate(None, _CONTROL_BYTES)) != len(data)
+    if controls or "\x85" in text:
+        text = _LINE_ENDS.sub("\n", text)
+    if controls or b"\xc2" in data or b"\xef" in data:  # C1 controls, noncharacters
+        text = _NOT_TEXT.sub("", text)
+    return text
 
 
 def _check_meta(meta: Any, where: str) -> dict[str, Any]:
@@ -295,6 +316,16 @@ def _sidecar(path: Path, suffixes: tuple[str, ...]) -> Path | None:
     return None
 
 
+def _read_sidecar(path: Path) -> tuple[bytes, str]:
+    """A sidecar's bytes and text; one that is not UTF-8 text is a :class:`FrontMatterError`
+    that names it (the error is reported under its article's name)."""
+    raw = path.read_bytes()
+    try:
+        return raw, _decode(raw)
+    except UnicodeDecodeError as exc:
+        raise FrontMatterError(f"{path.name}: {_undecodable(exc, 'file')}") from None
+
+
 def read_source(path: Path, content_dir: Path) -> SourceFile:
     """Read one article and its sidecars. Raises ``UnicodeDecodeError``/``FrontMatterError``."""
     rel = path.relative_to(content_dir).as_posix()
@@ -308,16 +339,15 @@ def read_source(path: Path, content_dir: Path) -> SourceFile:
         meta, text = split_front_matter(text)
     meta_file = _sidecar(path, META_SUFFIXES)
     if meta_file is not None:
-        raw = meta_file.read_bytes()
+        raw, meta_text = _read_sidecar(meta_file)
         digest.update(b"\0meta\0" + raw)
-        sidecar = load_yaml(_decode(raw), meta_file.name)
+        sidecar = load_yaml(meta_text, meta_file.name)
         meta = {**meta, **_check_meta(sidecar, meta_file.name)}
     english = None
     en_file = _sidecar(path, (TRANSLATION_SUFFIX,))
     if en_file is not None:
-        raw = en_file.read_bytes()
+        raw, english = _read_sidecar(en_file)
         digest.update(b"\0en\0" + raw)
-        english = _decode(raw)
     return SourceFile(
         path=rel,
         text=text,
@@ -332,13 +362,76 @@ def read_source(path: Path, content_dir: Path) -> SourceFile:
 _ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 
 
-def _encoding_hint(exc: UnicodeDecodeError) -> str:
-    """Which encoding the bytes seem to be in, when that can be told: UTF-16 from its
-    byte-order mark (Notepad's "Unicode"), Windows-1256 (Arabic Windows) when the bytes
-    read as mostly Arabic in it; else where the first byte that is not UTF-8 is."""
-    data = exc.object if isinstance(exc.object, bytes) else b""
+# How binary files that get named .txt or .md start, and what they are.
+_SIGNATURES = {
+    b"\x89PNG\r\n\x1a\n": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF87a": "a GIF image",
+    b"GIF89a": "a GIF image",
+    b"RIFF": "a WebP image, or WAV or AVI media",
+    b"%PDF-": "a PDF document",
+    b"PK\x03\x04": "a zip archive, such as a Word .docx file",
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1": "an old Word .doc or other Office file",
+    b"\x1f\x8b": "a gzip archive",
+    b"7z\xbc\xaf\x27\x1c": "a 7-Zip archive",
+    b"Rar!": "a RAR archive",
+}
+
+
+def _signature(data: bytes) -> str | None:
+    """The binary format the bytes start like (``a PNG image``), if any."""
+    return next((kind for sig, kind in _SIGNATURES.items() if data.startswith(sig)), None)
+
+
+def _binary_kind(data: bytes) -> str | None:
+    """``binary data, looks like a PNG image`` for a file that starts like a known binary
+    format and holds NUL bytes or is not UTF-8; ``binary data`` for one with more NUL bytes
+    than one in a hundred (UTF-16 too: :func:`_utf16_hint` tells it apart); None for text,
+    in UTF-8 or another encoding."""
+    kind = _signature(data)
+    nuls = data.count(0)
+    if kind is not None:
+        return f"binary data, looks like {kind}" if nuls or not _is_utf8(data) else None
+    # text keeps a stray NUL or two (UTF-8 drops them, as other control characters)
+    return "binary data" if nuls > len(data) // 100 + 1 else None
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _utf16_hint(data: bytes) -> str | None:
+    """Why the bytes are UTF-16 (Notepad's "Unicode"): its byte-order mark, or without one,
+    the bytes of Arabic and Latin text in UTF-16: every other byte 0 or 6 (the high byte of
+    ASCII and of Arabic letters), some 0, and the bytes between them hardly ever 0."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "it is UTF-16: it starts with UTF-16's byte-order mark"
+    if len(data) % 2 or b"\0" not in data:
+        return None
+    even, odd = data[0::2], data[1::2]
+    little_endian = odd.count(0) > even.count(0)
+    high, low = (odd, even) if little_endian else (even, odd)
+    if (high.count(0) + high.count(6)) * 10 < len(high) * 9 or low.count(0) * 10 > len(low):
+        return None
+    try:
+        data.decode("utf-16-le" if little_endian else "utf-16-be")
+    except UnicodeDecodeError:
+        return None
+    return "it reads as UTF-16 without a byte-order mark"
+
+
+def _encoding_hint(exc: UnicodeDecodeError) -> str:
+    """Which encoding the bytes seem to be in, when that can be told: UTF-16
+    (:func:`_utf16_hint`), Windows-1256 (Arabic Windows) when the bytes read as mostly
+    Arabic in it; else where the first byte that is not UTF-8 is."""
+    data = exc.object if isinstance(exc.object, bytes) else b""
+    utf16 = _utf16_hint(data)
+    if utf16 is not None:
+        return utf16
     if not data[: exc.start].isascii():  # UTF-8 letters before it: a stray byte in UTF-8
         return f"invalid byte at offset {exc.start}"
     try:
@@ -351,10 +444,19 @@ def _encoding_hint(exc: UnicodeDecodeError) -> str:
     return f"invalid byte at offset {exc.start}"
 
 
+def _undecodable(exc: UnicodeDecodeError, what: str = "article") -> str:
+    """What is wrong with a file that is not UTF-8 text, and what to do about it."""
+    data = exc.object if isinstance(exc.object, bytes) else b""
+    binary = _binary_kind(data)
+    if binary is not None and (_signature(data) or _utf16_hint(data) is None):
+        return f"not a text {what} ({binary}); move it out of content/"
+    return f"not UTF-8 text ({_encoding_hint(exc)}); save the file as UTF-8"
+
+
 def read_error(rel: str, exc: Exception) -> ContentError:
     """What the editor is told about a content file that could not be read."""
     if isinstance(exc, UnicodeDecodeError):
-        return ContentError(rel, f"not UTF-8 text ({_encoding_hint(exc)}); save the file as UTF-8")
+        return ContentError(rel, _undecodable(exc))
     return ContentError(rel, str(exc))
 
 

@@ -1,0 +1,276 @@
+"""Input a user trial got wrong: control characters in articles, digest.toml values of the
+wrong shape, and binary files named like articles."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import feedparser
+import pytest
+from click.testing import CliRunner
+
+from digest.build import BuildError, Project, build_site
+from digest.cli import main
+from digest.config import ConfigError, load_config
+
+# What the cleaner reads as an article: a headline, then paragraphs that end as sentences.
+HEADLINE = "قمة عربية طارئة في القاهرة"
+BODY = (
+    "انعقدت القمة العربية الطارئة في القاهرة اليوم بحضور القادة العرب.\n\n"
+    "وأصدر القادة بيانا ختاميا يدعو إلى وقف إطلاق النار فورا.\n"
+)
+CONTROLS = "\x00\x08\x0b\x0c\x1b\x1f\x7f\x9f\ufffe\uffff"
+TEXT_SUFFIXES = {".html", ".xml", ".json", ".txt", ".js", ".css"}
+
+
+def _project(tmp_path: Path, files: dict[str, str | bytes], toml: str = "") -> Project:
+    content = tmp_path / "content"
+    content.mkdir()
+    for name, data in files.items():
+        path = content / name
+        if isinstance(data, str):
+            path.write_text(data, encoding="utf-8")
+        else:
+            path.write_bytes(data)
+    if toml:
+        (tmp_path / "digest.toml").write_text(toml, encoding="utf-8")
+    return Project.at(tmp_path)
+
+
+def _output_text(site: Path) -> dict[Path, str]:
+    return {
+        p: p.read_text(encoding="utf-8")
+        for p in site.rglob("*")
+        if p.is_file() and p.suffix in TEXT_SUFFIXES
+    }
+
+
+def _words(html: str) -> str:
+    """A page's text, tags and entities aside, with its whitespace made single spaces."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+# --- 1. control characters --------------------------------------------------------------
+
+
+def test_control_characters_in_articles_never_reach_the_site(tmp_path: Path) -> None:
+    """Scraped text with backspace, escape and other control characters (which XML cannot
+    hold) builds valid feeds and pages without them, its words still apart; in front
+    matter and sidecars they no longer make the YAML invalid."""
+    scraped = (
+        "قمة\x08 عربية \x1bطارئة في القاهرة\n\n"
+        "انعقدت القمة العربية\x00 الطارئة في \ufffeالقاهرة اليوم بحضور القادة العرب.\x1b\n\n"
+        "وأصدر القادة بيانا\x0bختاميا يدعو إلى وقف\x0cإطلاق النار فورا.\x7f\x9f\uffff\n"
+    )
+    marked = (
+        "---\ntitle: اجتماع\x08 وزراء \x1bالخارجية العرب\nsource: الأهرام\x1b\n---\n\n"
+        "اجتمع وزراء الخارجية العرب\x08 في الرياض لبحث الأزمة في السودان.\n"
+    )
+    project = _project(
+        tmp_path,
+        {
+            "scraped.txt": scraped,
+            "marked.md": marked,
+            "sidecar.txt": "وصل الرئيس إلى موسكو اليوم لتوقيع معاهدة تعاون مع روسيا.\n",
+            "sidecar.yaml": "title: زيارة\x1b الرئيس إلى\x08 موسكو\n",
+        },
+    )
+    report = build_site(project)
+    assert report.errors == [] and report.articles == 3
+    site = project.output
+    for lang in ("ar", "en"):
+        feed = feedparser.parse((site / lang / "feed.xml").read_bytes())
+        assert not feed.bozo, feed.get("bozo_exception")
+        assert len(feed.entries) == 3
+    titles = {e.title for e in feedparser.parse((site / "ar/feed.xml").read_bytes()).entries}
+    assert titles == {HEADLINE, "اجتماع وزراء الخارجية العرب", "زيارة الرئيس إلى موسكو"}
+    ET.parse(site / "sitemap.xml")
+    pages = _output_text(site)
+    assert any(p.suffix == ".html" for p in pages)
+    for path, text in pages.items():
+        assert not set(CONTROLS) & set(text), path
+    shown = " ".join(_words(t) for p, t in pages.items() if "/ar/stories/" in p.as_posix())
+    assert "انعقدت القمة العربية الطارئة في القاهرة اليوم بحضور القادة العرب." in shown
+    # a vertical tab (Word's line break) or a form feed ends a line: the words stay apart
+    assert "بيانا ختاميا" in shown and "وقف إطلاق النار فورا." in shown
+    assert "بياناختاميا" not in shown and "وقفإطلاق" not in shown
+    assert "الأهرام" in shown
+
+
+def test_a_stray_nul_in_utf8_text_is_dropped_not_reported(tmp_path: Path) -> None:
+    project = _project(tmp_path, {"a.txt": f"{HEADLINE}\n\n{BODY}".replace(" اليوم", "\0 اليوم")})
+    report = build_site(project)
+    assert report.errors == [] and report.articles == 1
+    assert not any("\0" in text for text in _output_text(project.output).values())
+
+
+# --- 2. base_url ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("base_url", "message"),
+    [
+        (
+            "https://x.org/?q=1",
+            "digest.toml: base_url must not have a query (?q=1): give the site's folder "
+            "URL, like https://x.org/",
+        ),
+        (
+            "https://x.org/news/#top",
+            "digest.toml: base_url must not have a fragment (#top): give the site's folder "
+            "URL, like https://x.org/news/",
+        ),
+        (
+            "https://x.org/news/index.html",
+            "digest.toml: base_url must name a folder, not a file (index.html): give the "
+            "site's folder URL, like https://x.org/news/",
+        ),
+        (
+            "https://x.org/news/index.html?page=2",
+            "digest.toml: base_url must not have a query (?page=2): give the site's folder "
+            "URL, like https://x.org/news/",
+        ),
+        ("https://x.org/my news/", "digest.toml: base_url must not contain spaces"),
+        ("https://x.org/news/ ", "digest.toml: base_url must not contain spaces"),
+        ("https://", "digest.toml: base_url has no host name"),
+    ],
+)
+def test_a_base_url_that_is_not_a_folder_url_is_refused(
+    tmp_path: Path, base_url: str, message: str
+) -> None:
+    project = _project(tmp_path, {"a.txt": f"{HEADLINE}\n\n{BODY}"}, f'base_url = "{base_url}"\n')
+    with pytest.raises(BuildError) as failure:
+        build_site(project)
+    assert str(failure.value).startswith(message)
+    assert not project.output.exists()
+
+
+def test_the_cli_says_which_base_url_to_give(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _project(tmp_path, {"a.txt": f"{HEADLINE}\n\n{BODY}"}, 'base_url = "https://x.org/?q=1"\n')
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["build"])
+    assert result.exit_code != 0
+    said = " ".join(result.output.split())
+    assert "base_url must not have a query (?q=1)" in said
+    assert "like https://x.org/" in said and "?q=1/ar/" not in said
+
+
+@pytest.mark.parametrize(
+    ("base_url", "used"),
+    [
+        ("https://x.org", "https://x.org/"),
+        ("http://x.org/", "http://x.org/"),
+        ("https://x.org/news", "https://x.org/news/"),
+        ("https://x.org:8443/a/b.v2/", "https://x.org:8443/a/b.v2/"),
+    ],
+)
+def test_folder_urls_are_accepted(tmp_path: Path, base_url: str, used: str) -> None:
+    (tmp_path / "digest.toml").write_text(f'base_url = "{base_url}"\n', encoding="utf-8")
+    assert load_config(tmp_path / "digest.toml").base_url == used
+
+
+# --- 3. text settings of another type ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ("[title]\nar = 5\n", "digest.toml: title.ar must be text, not 5 (an integer)"),
+        ("[title]\nen = true\n", "digest.toml: title.en must be text, not true (a true/false"),
+        ("[description]\nen = 1.5\n", "digest.toml: description.en must be text, not 1.5"),
+        ("[description]\nar = [1, 2]\n", "digest.toml: description.ar must be text, not [1, 2]"),
+        ("[title.ar]\nx = 1\n", "digest.toml: title.ar must be text, not a table"),
+        ("title = 5\n", "digest.toml: title must be text or a table with ar and en, not 5"),
+        ('[outlets]\n"الفجر" = 3\n', 'outlets."الفجر" must be text, not 3 (an integer)'),
+        ('[outlets]\n"الفجر" = " "\n', 'outlets."الفجر" is empty'),
+    ],
+)
+def test_text_settings_must_be_text(tmp_path: Path, toml: str, message: str) -> None:
+    project = _project(tmp_path, {"a.txt": f"{HEADLINE}\n\n{BODY}"}, toml)
+    with pytest.raises(BuildError) as failure:
+        build_site(project)
+    assert message in str(failure.value)
+
+
+def test_text_settings_in_both_forms_still_work(tmp_path: Path) -> None:
+    config = tmp_path / "digest.toml"
+    config.write_text('title = "موجز"\n[description]\nen = "News"\n', encoding="utf-8")
+    loaded = load_config(config)
+    assert loaded.title == {"ar": "موجز", "en": "موجز"}
+    assert loaded.description["en"] == "News" and loaded.description["ar"]
+    config.write_text("[title]\nfr = 'x'\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"title has unknown language\(s\) \['fr'\]"):
+        load_config(config)
+
+
+# --- 4. binary files named like articles ------------------------------------------------
+
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (PNG, "not a text article (binary data, looks like a PNG image); move it out of content/"),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01", "(binary data, looks like a JPEG image)"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "(binary data, looks like a PDF document)"),
+        (b"PK\x03\x04\x14\x00\x06\x00\x08\x00", "looks like a zip archive, such as a Word .docx"),
+        (bytes(2048), "not a text article (binary data); move it out of content/"),
+        (b"\x01\x02\x00\x9a\xfe\x00\x11\x00\x80", "not a text article (binary data);"),
+    ],
+)
+def test_a_binary_file_named_like_an_article_is_not_text(
+    tmp_path: Path, data: bytes, message: str
+) -> None:
+    project = _project(tmp_path, {"a.txt": f"{HEADLINE}\n\n{BODY}", "x.txt": data})
+    report = build_site(project)
+    [error] = report.errors
+    assert error.path == "x.txt" and message in error.message
+    assert "UTF-8" not in error.message
+    assert str(error).startswith("x.txt: not a text article (binary data")
+    assert report.articles == 1
+
+
+@pytest.mark.parametrize(
+    ("data", "hint"),
+    [
+        (f"{HEADLINE}\n\n{BODY}".encode("utf-16"), "it is UTF-16: it starts with"),
+        (f"{HEADLINE}\n\n{BODY}".encode("utf-16-le"), "it reads as UTF-16 without"),
+        ("خبر عاجل".encode("utf-16-be"), "it reads as UTF-16 without"),
+        (b"\xff\xfe\x00 not utf-8 \xc3\x28", "it is UTF-16"),
+    ],
+)
+def test_utf16_with_its_nul_bytes_is_still_named_utf16(
+    tmp_path: Path, data: bytes, hint: str
+) -> None:
+    report = build_site(_project(tmp_path, {"a.txt": f"{HEADLINE}\n\n{BODY}", "x.txt": data}))
+    [error] = report.errors
+    assert error.message.startswith(f"not UTF-8 text ({hint}")
+    assert error.message.endswith("save the file as UTF-8")
+
+
+def test_a_binary_sidecar_is_named(tmp_path: Path) -> None:
+    project = _project(
+        tmp_path, {"a.txt": f"{HEADLINE}\n\n{BODY}", "a.yaml": PNG, "b.md": BODY, "b.en.md": PNG}
+    )
+    errors = {e.path: str(e) for e in build_site(project).errors}
+    assert errors == {
+        "a.txt": "a.txt: a.yaml: not a text file (binary data, looks like a PNG image); "
+        "move it out of content/",
+        "b.md": "b.md: b.en.md: not a text file (binary data, looks like a PNG image); "
+        "move it out of content/",
+    }
+
+
+def test_the_cli_names_a_binary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _project(tmp_path, {"a.txt": f"{HEADLINE}\n\n{BODY}", "x.txt": PNG})
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["build"])
+    assert result.exit_code == 1
+    said = " ".join(result.output.split())
+    assert "x.txt: not a text article (binary data, looks like a PNG image)" in said
+    assert "save the file as UTF-8" not in said
