@@ -36,7 +36,7 @@ from digest.incremental import (
     tree_stamps,
 )
 from digest.output import MARKER, check_output_dir, update_site
-from digest.source import ContentError, content_warnings, is_article_file
+from digest.source import ContentError, content_warnings, is_article_file, link_warnings
 from digest.story_registry import REGISTRY_FILE, load_registry, save_registry
 from digest.workers import worker_count
 
@@ -408,6 +408,7 @@ class Builder:
         report.errors, report.cleaned, report.reused = loaded.errors, loaded.cleaned, loaded.reused
         self._loaded = loaded.articles
         report.warnings += content_warnings(frozenset(stamp.content))
+        report.warnings += link_warnings(project.content)
         report.changed = [*loaded.changed, *loaded.removed]
         if strict and report.errors:  # with the model's absence, if so: all at once
             raise strict_failure(report.errors, missing_model_hint())

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -144,6 +145,37 @@ def _misnamed(path: str) -> str | None:
     if path.lower().endswith(_WEB_PAGES):
         return f"{path} is ignored: digest reads articles as .txt or .md (save the page as text)"
     return None
+
+
+def link_warnings(content_dir: Path) -> tuple[str, ...]:
+    """Links in the content folder that give no articles: a link to a folder (digest reads
+    no linked folder: ``digest serve`` could not watch it) and an article's link that leads
+    nowhere. A linked file is read as any other."""
+    warnings: list[str] = []
+    pending = [("", str(content_dir))]
+    while pending:
+        prefix, folder = pending.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            rel = prefix + entry.name
+            if is_ignored_name(entry.name):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                pending.append((rel + "/", entry.path))
+            elif not entry.is_symlink():
+                continue
+            elif entry.is_dir():
+                warnings.append(
+                    f"{rel} is a link to a folder, which digest does not read: move or copy "
+                    f"its articles into {content_dir.name}/"
+                )
+            elif not os.path.exists(entry.path) and is_article_file(rel):
+                target = os.readlink(entry.path)
+                warnings.append(f"{rel} is a link to {target}, which does not exist")
+    return tuple(sorted(warnings))
 
 
 def article_files(content_dir: Path) -> list[Path]:

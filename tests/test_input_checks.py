@@ -274,3 +274,23 @@ def test_the_cli_names_a_binary_file(tmp_path: Path, monkeypatch: pytest.MonkeyP
     said = " ".join(result.output.split())
     assert "x.txt: not a text article (binary data, looks like a PNG image)" in said
     assert "save the file as UTF-8" not in said
+
+
+def test_links_that_give_no_articles_are_named(tmp_path: Path) -> None:
+    """A linked file is read as any other; a link to a folder (not read) and an article's
+    link to nothing are warnings, not silence."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "linked.txt").write_text(f"{HEADLINE}\n\n{BODY}", encoding="utf-8")
+    project = _project(tmp_path, {"a.txt": f"{HEADLINE}\n\n{BODY}"})
+    (project.content / "archive").symlink_to(elsewhere, target_is_directory=True)
+    (project.content / "linked.txt").symlink_to(elsewhere / "linked.txt")
+    (project.content / "gone.txt").symlink_to(tmp_path / "missing.txt")
+    report = build_site(project)
+    assert report.articles == 2  # a.txt and the linked file
+    links = [w for w in report.warnings if " is a link " in w]
+    assert links == [
+        "archive is a link to a folder, which digest does not read: move or copy its "
+        "articles into content/",
+        f"gone.txt is a link to {tmp_path / 'missing.txt'}, which does not exist",
+    ]
