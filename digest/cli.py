@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import sys
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,6 +18,7 @@ from rich.console import Console
 from digest import __version__
 from digest.build import BuildError, Project, build_site, load_articles
 from digest.model_cli import model
+from digest.output import remove_stale_folders
 from digest.story_registry import RegistryError, load_registry
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -35,6 +40,61 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON."
 
 def _dump(data: object) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _plural(count: int, word: str, plural: str | None = None) -> str:
+    """``1 story``, ``2 stories``."""
+    return f"{count} {word if count == 1 else plural or word + 's'}"
+
+
+class Interrupted(SystemExit):
+    """Raised in the main thread on Ctrl-C, SIGTERM or SIGHUP: exits with 128 + the
+    signal's number, through every ``finally`` on the way."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(128 + signum)
+        self.signum = signum
+
+
+def _raise_interrupted(signum: int, frame: object) -> None:
+    raise Interrupted(signum)
+
+
+def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def _on_signals(names: tuple[str, ...], handler: Callable[[int, object], None]) -> Iterator[None]:
+    """Within: these signals (those this platform has and that are not ignored, as
+    ``nohup`` ignores SIGHUP) call ``handler`` once; repeats are ignored while the
+    exception it raises unwinds, so that cleanups run to the end. Main thread only."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    numbers = [getattr(signal, n) for n in names if hasattr(signal, n)]
+    numbers = [n for n in numbers if signal.getsignal(n) is not signal.SIG_IGN]
+
+    def once(signum: int, frame: object) -> None:
+        for number in numbers:
+            signal.signal(number, lambda *_: None)  # not SIG_IGN: Pagefind must not inherit it
+        handler(signum, frame)
+
+    previous = {number: signal.signal(number, once) for number in numbers}
+    try:
+        yield
+    finally:
+        for number, before in previous.items():
+            signal.signal(number, signal.SIG_DFL if before is None else before)
+
+
+def _stop_search_runs() -> None:
+    """Stop the Pagefind runs an interrupted build left, and remove the scratch folders of
+    builds killed outright (only where a build indexed: the module is loaded then)."""
+    search_index = sys.modules.get("digest.search_index")
+    if search_index is not None:
+        search_index.stop_running()
+        search_index.remove_stale_scratch()
 
 
 def _project(content: Path | None) -> Project:
@@ -69,17 +129,27 @@ def main() -> None:
 def build(content: Path | None, output: Path | None, strict: bool) -> None:
     """Build the site from content/ into site/."""
     project = Project.at(Path.cwd(), content, output)
-    try:
-        report = build_site(project, strict=strict, progress=sys.stderr.isatty())
-    except BuildError as exc:
-        raise click.ClickException(str(exc)) from None
+    # Ctrl-C, SIGTERM and SIGHUP stop the build through its cleanups: workers, Pagefind
+    # runs and the staging folder go, site/ stays whole (the old or the new one).
+    with _on_signals(("SIGINT", "SIGTERM", "SIGHUP"), _raise_interrupted):
+        try:
+            remove_stale_folders(project.output)  # of builds killed outright
+            report = build_site(project, strict=strict, progress=sys.stderr.isatty())
+        except BuildError as exc:
+            raise click.ClickException(str(exc)) from None
+        except Interrupted as exc:
+            err.print(f"Aborted ({signal.Signals(exc.signum).name})")
+            raise
+        finally:
+            _stop_search_runs()
     for warning in report.warnings:
         err.print(f"[yellow]warning:[/] {warning}")
     for error in report.errors:
         err.print(f"[red]error:[/] {error}")
     err.print(
-        f"Built {report.output}: {report.articles} articles, {report.stories} stories, "
-        f"{report.pages} pages; {report.translated} sentences translated, "
+        f"Built {report.output}: {_plural(report.articles, 'article')}, "
+        f"{_plural(report.stories, 'story', 'stories')}, {_plural(report.pages, 'page')}; "
+        f"{_plural(report.translated, 'sentence')} translated, "
         f"{report.cached} from cache; {report.seconds:.2f} s"
         + (" (nothing changed)" if report.skipped else "")
     )
@@ -95,7 +165,13 @@ def build(content: Path | None, output: Path | None, strict: bool) -> None:
     default=None,
     help="Folder to build the preview into [default: ./.digest-cache/preview; never ./site].",
 )
-@click.option("--port", type=int, default=8000, show_default=True, help="Port to listen on.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on (0: any free port).",
+)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 def serve(content: Path | None, output: Path | None, port: int, host: str) -> None:
     """Build a preview, serve it on http://127.0.0.1:8000/, rebuild and reload on every
@@ -109,10 +185,14 @@ def serve(content: Path | None, output: Path | None, port: int, host: str) -> No
             "pages link to the preview's address. Leave out --output (or name another "
             "folder), and run `digest build` to update the site."
         )
-    try:
-        run(replace(project, output=output or project.preview), host, port)
-    except OSError as exc:
-        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    # serve() makes Ctrl-C and SIGTERM stop the preview cleanly; a hang-up does too
+    with _on_signals(("SIGHUP",), _raise_keyboard_interrupt):
+        try:
+            run(replace(project, output=output or project.preview), host, port)
+        except OSError as exc:
+            raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+        finally:
+            _stop_search_runs()
 
 
 @main.command()

@@ -8,12 +8,17 @@ Incremental builds use :func:`update_site`: either staged (unchanged files are h
 from the current site into the staging folder, changed ones written, then the folders are
 swapped: atomic, for ``digest build``), or in place (each changed file replaced atomically,
 stale files deleted last: no moment without a site, for ``digest serve``).
+
+The staging and retired folders are named by the building process's id (``.site.new-<pid>``,
+``.site.old-<pid>``): an interrupted build removes its own on the way out, and those of a
+build killed outright are removed by the next (:func:`remove_stale_folders`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 from collections.abc import Collection, Mapping
 from pathlib import Path
@@ -58,24 +63,67 @@ def _ensure_parent(path: Path, made: set[Path]) -> None:
         made.add(parent)
 
 
+def _sibling(output: Path, kind: str) -> Path:
+    """This process's staging (``new``) or retired (``old``) folder beside ``output``."""
+    return output.with_name(f".{output.name}.{kind}-{os.getpid()}")
+
+
+def is_running(pid: int) -> bool:
+    """Is there a process ``pid`` (maybe another user's)? Any doubt says yes."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (OSError, OverflowError):
+        return True
+    return True
+
+
+def remove_stale_folders(output: Path) -> list[Path]:
+    """Remove the staging and retired folders (``.site.new-<pid>``, ``.site.old-<pid>``)
+    that builds which ended abruptly (killed, power cut) left beside ``output``; return
+    them. A folder of a running process, maybe another build, is left alone."""
+    output = output.absolute()
+    stale = re.compile(rf"\.{re.escape(output.name)}\.(?:new|old)-([0-9]+)")
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(output.parent))
+    except OSError:
+        return removed
+    for entry in entries:
+        match = stale.fullmatch(entry.name)
+        if match is None or not entry.is_dir(follow_symlinks=False):
+            continue
+        pid = int(match[1])
+        if pid > 0 and pid != os.getpid() and not is_running(pid):
+            shutil.rmtree(entry.path, ignore_errors=True)
+            removed.append(Path(entry.path))
+    return removed
+
+
 def _swap_in(staging: Path, output: Path) -> None:
-    retired = output.with_name(f".{output.name}.old-{os.getpid()}")
+    retired = _sibling(output, "old")
     if retired.exists():
         shutil.rmtree(retired)
     try:
         if output.exists():
             os.replace(output, retired)
         os.replace(staging, output)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+    except BaseException:  # the old site back first: an interruption may follow
         if retired.exists() and not output.exists():
             os.replace(retired, output)
+        shutil.rmtree(staging, ignore_errors=True)
         raise
-    shutil.rmtree(retired, ignore_errors=True)
+    try:
+        shutil.rmtree(retired, ignore_errors=True)
+    except BaseException:  # interrupted: the new site is in place, the old one goes still
+        shutil.rmtree(retired, ignore_errors=True)
+        raise
 
 
 def _update_staged(changed: Mapping[str, bytes], keep: Collection[str], output: Path) -> None:
-    staging = output.with_name(f".{output.name}.new-{os.getpid()}")
+    remove_stale_folders(output)
+    staging = _sibling(output, "new")
     if staging.exists():
         shutil.rmtree(staging)
     made: set[Path] = set()

@@ -28,6 +28,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -36,6 +37,7 @@ from pathlib import Path
 from typing import IO
 
 from digest.normalize import VARIANT_LETTERS
+from digest.output import is_running
 
 BUNDLE_DIR = "pagefind"
 ENTRY_FILE = "pagefind-entry.json"
@@ -276,11 +278,16 @@ def collect(bundles: Sequence[BackgroundBundle]) -> dict[str, bytes]:
     removed) before the first failure, if any, is raised as :class:`SearchIndexError`."""
     files: dict[str, bytes] = {}
     failure: SearchIndexError | None = None
-    for bundle in bundles:
-        try:
-            files.update(bundle.result())
-        except SearchIndexError as exc:
-            failure = failure or exc
+    try:
+        for bundle in bundles:
+            try:
+                files.update(bundle.result())
+            except SearchIndexError as exc:
+                failure = failure or exc
+    except BaseException:  # interrupted: no run goes on without us
+        for bundle in bundles:
+            bundle.stop()
+        raise
     if failure is not None:
         raise failure
     return files
@@ -312,19 +319,68 @@ def scratch_folder() -> str | None:
     return None
 
 
+SCRATCH_PREFIX = "digest-search-"
+_STALE_SCRATCH = re.compile(re.escape(SCRATCH_PREFIX) + r"([0-9]+)-.+")
+_swept: set[str] = set()  # the folders remove_stale_scratch looked through
+_running: set[BackgroundBundle] = set()  # the runs of this process not collected yet
+
+
 def _write_pages(pages: Mapping[str, bytes], parent: str | None) -> Path:
-    """A new temporary folder (in ``parent``) holding these pages as Pagefind reads them
-    (:func:`fold_variant_letters`); removed again if a page cannot be written."""
-    root = Path(tempfile.mkdtemp(prefix="digest-search-", dir=parent))
+    """A new temporary folder (in ``parent``), named by this process's id, holding these
+    pages as Pagefind reads them (:func:`fold_variant_letters`); removed again if a page
+    cannot be written (or the writing is interrupted)."""
+    prefix = f"{SCRATCH_PREFIX}{os.getpid()}-"
+    root = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
     try:
         for rel, data in sorted(pages.items()):  # one order: see scratch_folder
             path = root / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(fold_variant_letters(data))
-    except OSError:
+    except BaseException:
         shutil.rmtree(root, ignore_errors=True)
         raise
     return root
+
+
+def remove_stale_scratch() -> list[Path]:
+    """Remove the scratch folders (:func:`_write_pages`) of this user's processes that
+    ended without removing them (killed outright); return them. Each place scratch
+    folders go is looked through once a process; a running process's folders stay."""
+    removed: list[Path] = []
+    places = [scratch_folder() or tempfile.gettempdir(), tempfile.gettempdir()]
+    for parent in dict.fromkeys(places):
+        if parent not in _swept:
+            _swept.add(parent)
+            removed += _remove_stale_in(parent)
+    return removed
+
+
+def _remove_stale_in(parent: str) -> list[Path]:
+    user = os.getuid() if hasattr(os, "getuid") else None
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(parent))
+    except OSError:
+        return removed
+    for entry in entries:
+        match = _STALE_SCRATCH.fullmatch(entry.name)
+        if match is None or not entry.is_dir(follow_symlinks=False):
+            continue
+        pid = int(match[1])
+        with contextlib.suppress(OSError):
+            if user is not None and entry.stat(follow_symlinks=False).st_uid != user:
+                continue
+            if pid > 0 and pid != os.getpid() and not is_running(pid):
+                shutil.rmtree(entry.path)
+                removed.append(Path(entry.path))
+    return removed
+
+
+def stop_running() -> None:
+    """Stop every Pagefind run of this process whose bundle nobody collected (a build was
+    interrupted) and remove its scratch folder."""
+    for bundle in list(_running):
+        bundle.stop()
 
 
 class BackgroundBundle:
@@ -339,6 +395,7 @@ class BackgroundBundle:
         self._started: tuple[subprocess.Popen[bytes], IO[bytes]] | None = None
         self._error: SearchIndexError | None = None
         self._bundle: dict[str, bytes] = {}
+        remove_stale_scratch()
         try:
             try:
                 self._root = _write_pages(self.pages, scratch_folder())
@@ -347,11 +404,14 @@ class BackgroundBundle:
         except OSError as exc:
             self._error = SearchIndexError(f"could not write the pages for Pagefind: {exc}")
             return
+        _running.add(self)
         try:
             self._started = _start_pagefind(self._root)
-        except (SearchIndexError, OSError) as exc:
+        except BaseException as exc:
+            self._close(None)
+            if not isinstance(exc, (SearchIndexError, OSError)):
+                raise
             self._error = exc if isinstance(exc, SearchIndexError) else SearchIndexError(str(exc))
-            shutil.rmtree(self._root, ignore_errors=True)
 
     def wait(self) -> None:
         """Wait for Pagefind to finish, and remove its temporary folder."""
@@ -372,8 +432,27 @@ class BackgroundBundle:
                         self._bundle[f"{self.folder}/{rel}"] = path.read_bytes()
             except SearchIndexError as exc:
                 self._error = exc
-            finally:
-                shutil.rmtree(self._root, ignore_errors=True)
+            finally:  # Pagefind stopped if this was interrupted
+                self._close(started)
         if self._error is not None:
             raise self._error
         return self._bundle
+
+    def stop(self) -> None:
+        """Stop Pagefind if it still runs (its bundle is lost) and remove the temporary
+        folder; nothing to do once the bundle is collected."""
+        if self._started is not None:
+            started, self._started = self._started, None
+            self._error = SearchIndexError(f"Pagefind on {self._root} was stopped")
+            self._close(started)
+
+    def _close(self, started: tuple[subprocess.Popen[bytes], IO[bytes]] | None) -> None:
+        """Stop Pagefind (``started``) if it still runs, and remove the temporary folder."""
+        if started is not None:
+            process, log = started
+            if process.poll() is None:
+                process.kill()
+            process.wait()
+            log.close()
+        shutil.rmtree(self._root, ignore_errors=True)
+        _running.discard(self)

@@ -12,11 +12,17 @@ few items or with one core, the work runs here. The results are the same either 
 something else (a build looks up translations while it groups the stories).
 
 ``DIGEST_WORKERS=N`` in the environment caps the number of worker processes (``1``: none).
+
+Workers never outlive this process: an interrupted map (Ctrl-C, or SIGTERM turned into an
+exit by ``digest build``) terminates them instead of waiting for their chunks, they leave
+Ctrl-C and a hang-up to this process, and on Linux the kernel kills them when this process
+dies, even by SIGKILL.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
@@ -29,6 +35,8 @@ R = TypeVar("R")
 
 MAX_WORKERS = 8
 WORKERS_VARIABLE = "DIGEST_WORKERS"
+STOP_TIMEOUT_S = 5  # for a terminated worker to end (then it is killed)
+PR_SET_PDEATHSIG = 1  # prctl(2) option: the signal a process gets when its parent ends
 
 _task: tuple[Callable[[Any], Any], Sequence[Any]] | None = None  # inherited by the workers
 _background: Callable[[], Any] | None = None  # inherited by an InBackground worker
@@ -84,13 +92,65 @@ def map_in_workers(
     _task = (function, items)
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        pool = ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),)
+        )
+        try:
             futures = [pool.submit(_run_chunk, start, end) for start, end in bounds]
             if meanwhile is not None:  # the workers are forked by now (at the first submit)
                 meanwhile()
-            return [result for future in futures for result in future.result()]
+            results = [result for future in futures for result in future.result()]
+        except BaseException:  # an error or an interruption: the other chunks are not wanted
+            _stop_pool(pool)
+            raise
+        pool.shutdown()
+        return results
     finally:
         _task = None
+
+
+def _stop_pool(pool: Any) -> None:
+    """Drop a ``ProcessPoolExecutor``'s queued work and terminate its workers now (rather
+    than wait for the chunks they are working on)."""
+    processes = list((pool._processes or {}).values())  # no public way before Python 3.14
+    manager = pool._executor_manager_thread
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=STOP_TIMEOUT_S)
+        if process.is_alive():
+            process.kill()
+            process.join()
+    if manager is not None:
+        manager.join(timeout=STOP_TIMEOUT_S)
+
+
+def _start_worker(parent: int) -> None:
+    """In a new worker process: SIGTERM ends it (not the handler inherited from the parent,
+    which may turn it into an exit), Ctrl-C and a hang-up are the parent's to answer (it
+    stops the workers), and it dies with the parent (Linux)."""
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    for name in ("SIGINT", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        _die_with_parent(parent, signal.SIGKILL)
+
+
+def _die_with_parent(parent: int, signum: int) -> None:
+    """Have the kernel send ``signum`` to this process when its parent ends (Linux)."""
+    try:
+        import ctypes
+
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (ImportError, OSError, AttributeError):
+        return
+    prctl(PR_SET_PDEATHSIG, signum)
+    if os.getppid() != parent:  # the parent ended before that: nobody wants this work
+        os._exit(1)
 
 
 def _run_chunk(start: int, end: int) -> list[Any]:
@@ -114,7 +174,7 @@ class InBackground(Generic[R]):
         _background = function
         try:
             self._process: Any = context.Process(
-                target=_run_background, args=(writer,), daemon=True
+                target=_run_background, args=(writer, os.getpid()), daemon=True
             )
             self._process.start()
         finally:
@@ -156,11 +216,12 @@ def in_background(function: Callable[[], R]) -> InBackground[R] | None:
     return InBackground(function) if _can_fork() else None
 
 
-def _run_background(writer: Any) -> None:
+def _run_background(writer: Any, parent: int) -> None:
     """In an :class:`InBackground` worker: send back the inherited function's result, or
     the exception it raised."""
     import pickle
 
+    _start_worker(parent)
     assert _background is not None, "InBackground forks its worker after setting the function"
     try:
         outcome: tuple[bool, Any] = (True, _background())
