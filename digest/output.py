@@ -85,19 +85,32 @@ def remove_stale_folders(output: Path) -> list[Path]:
     them. A folder of a running process, maybe another build, is left alone."""
     output = output.absolute()
     stale = re.compile(rf"\.{re.escape(output.name)}\.(?:new|old)-([0-9]+)")
+    return remove_folders_of_ended(output.parent, stale)
+
+
+def remove_folders_of_ended(
+    parent: str | Path, named: re.Pattern[str], *, own_only: bool = False
+) -> list[Path]:
+    """Remove the folders in ``parent`` whose names ``named`` matches, its first group a
+    process id, when that process has ended (never this one's or a running one's); with
+    ``own_only``, only this user's folders. Returns the folders removed."""
+    user = os.getuid() if own_only and hasattr(os, "getuid") else None
     removed: list[Path] = []
     try:
-        entries = list(os.scandir(output.parent))
+        entries = list(os.scandir(parent))
     except OSError:
         return removed
     for entry in entries:
-        match = stale.fullmatch(entry.name)
+        match = named.fullmatch(entry.name)
         if match is None or not entry.is_dir(follow_symlinks=False):
             continue
         pid = int(match[1])
-        if pid > 0 and pid != os.getpid() and not is_running(pid):
-            shutil.rmtree(entry.path, ignore_errors=True)
-            removed.append(Path(entry.path))
+        with contextlib.suppress(OSError):
+            if user is not None and entry.stat(follow_symlinks=False).st_uid != user:
+                continue
+            if pid > 0 and pid != os.getpid() and not is_running(pid):
+                shutil.rmtree(entry.path)
+                removed.append(Path(entry.path))
     return removed
 
 

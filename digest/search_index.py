@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import IO
 
 from digest.normalize import VARIANT_LETTERS
-from digest.output import is_running
+from digest.output import remove_folders_of_ended
 
 BUNDLE_DIR = "pagefind"
 ENTRY_FILE = "pagefind-entry.json"
@@ -351,28 +351,7 @@ def remove_stale_scratch() -> list[Path]:
     for parent in dict.fromkeys(places):
         if parent not in _swept:
             _swept.add(parent)
-            removed += _remove_stale_in(parent)
-    return removed
-
-
-def _remove_stale_in(parent: str) -> list[Path]:
-    user = os.getuid() if hasattr(os, "getuid") else None
-    removed: list[Path] = []
-    try:
-        entries = list(os.scandir(parent))
-    except OSError:
-        return removed
-    for entry in entries:
-        match = _STALE_SCRATCH.fullmatch(entry.name)
-        if match is None or not entry.is_dir(follow_symlinks=False):
-            continue
-        pid = int(match[1])
-        with contextlib.suppress(OSError):
-            if user is not None and entry.stat(follow_symlinks=False).st_uid != user:
-                continue
-            if pid > 0 and pid != os.getpid() and not is_running(pid):
-                shutil.rmtree(entry.path)
-                removed.append(Path(entry.path))
+            removed += remove_folders_of_ended(parent, _STALE_SCRATCH, own_only=True)
     return removed
 
 
