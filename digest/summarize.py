@@ -82,12 +82,14 @@ lead_sentences: Memo[tuple[str, ...], tuple[tuple[int, str], ...]] = Memo(_lead_
 cleaning workers find them for the grouper (:func:`digest.group.token_prefetch`)."""
 
 
-SUMMARY_KINDS = ("paragraph", "list")  # not headings, quotations (whose?) or tables
+# Summary sentences stand alone: not list items (torn from the line that leads them),
+# quotations (whose words?), tables or headings.
+SUMMARY_KINDS = ("paragraph",)
 
 
 def summary_lead(article: Article) -> tuple[str, ...]:
     """The paragraphs an article's summary sentences come from: its first
-    ``SUMMARY_PARAGRAPHS`` paragraphs and lists (headings, quotations and tables left out)."""
+    ``SUMMARY_PARAGRAPHS`` paragraphs (not lists, quotations, tables or headings)."""
     blocks = article.body[: summary_end(article)]
     return tuple(b.plain_text() for b in blocks if b.kind in SUMMARY_KINDS and b.plain_text())
 
