@@ -184,7 +184,7 @@ class GroupingJob:
     """The grouping of these articles with this registry, to run on another thread (it
     touches no build state); ``prefetched`` are the articles' tokens made when cleaned."""
 
-    articles: list[Article]
+    articles: Sequence[Article]
     known: Mapping[str, str]
     prefetched: list[Any]
 
@@ -336,7 +336,7 @@ class Builder:
         self.in_place = in_place
         self.keep_last_good = keep_last_good
         self._renderer: tuple[bytes, Any] | None = None  # (salt, SiteRenderer) of the last build
-        self._loaded: list[Article] | None = None  # the articles of the last build
+        self._loaded: Sequence[Article] | None = None  # the articles of the last build
 
     def stamp(self) -> tuple[InputStamp, str]:
         """Stamp of the inputs now: cheap (``stat`` calls), and the full digest."""
@@ -396,7 +396,13 @@ class Builder:
         lap("check")
         # Imported before cleaning workers are forked, so that they have it too: they
         # tokenise the articles they clean for the grouper (token_prefetch).
-        from digest.group import group_stories, prime_tokens, story_index, token_prefetch
+        from digest.group import (
+            group_stories,
+            once_each,
+            prime_tokens,
+            story_index,
+            token_prefetch,
+        )
 
         loaded = state.articles.load(
             project.content,
@@ -406,13 +412,17 @@ class Builder:
             meanwhile=import_later_stages,
         )
         report.errors, report.cleaned, report.reused = loaded.errors, loaded.cleaned, loaded.reused
-        self._loaded = loaded.articles
+        articles, copies = once_each(loaded.articles)
+        self._loaded = articles
         report.warnings += content_warnings(frozenset(stamp.content))
         report.warnings += link_warnings(project.content)
+        report.warnings += [
+            f"{copy} is the same report as {kept}: shown once" for copy, kept in copies
+        ]
         report.changed = [*loaded.changed, *loaded.removed]
         if strict and report.errors:  # with the model's absence, if so: all at once
             raise strict_failure(report.errors, missing_model_hint())
-        known = registry.known(loaded.articles)  # a renamed file keeps its story's id
+        known = registry.known(articles)  # a renamed file keeps its story's id
         lap("read+clean")
 
         def grouper(articles: Sequence[Article], known: Mapping[str, str]) -> list[Story]:
@@ -422,12 +432,10 @@ class Builder:
         # The new articles' own texts are looked up in the translation cache in a worker
         # meanwhile (any others the memo lacks, after a model change, are looked up next).
         fresh = set(loaded.changed)
-        ahead = (
-            [] if provisional else article_texts([a for a in loaded.articles if a.source in fresh])
-        )
+        ahead = [] if provisional else article_texts([a for a in articles if a.source in fresh])
         with state.translations.ahead(ahead, project.cache_dir):
             stories, grouping = state.grouping.group(
-                loaded.articles, known, grouper, provisional=provisional
+                articles, known, grouper, provisional=provisional
             )
             report.regrouped = grouping == "grouped"
             report.provisional = grouping in ("provisional", "held")
@@ -460,9 +468,9 @@ class Builder:
         if not report.provisional:
             index = story_index(stories)
             unreadable = registry.only(error.path for error in loaded.errors)
-            save_registry(project.registry_file, index, loaded.articles, unreadable)
+            save_registry(project.registry_file, index, articles, unreadable)
             state.grouping.registry_saved(index)
-        report.articles = len(loaded.articles)
+        report.articles = len(articles)
         report.stories = len(stories)
         report.pages = sum(1 for p in state.pages.records if p.endswith(".html"))
         report.translated = result.translated

@@ -233,13 +233,16 @@ def articles(content: Path | None, as_json: bool) -> None:
 @json_option
 def stories(content: Path | None, as_json: bool) -> None:
     """Show how articles are grouped into stories (exit 1 if a file was skipped)."""
-    from digest.group import group_stories  # SciPy: slow to import, only here
+    from digest.group import group_stories, once_each  # SciPy: slow to import, only here
 
     try:
         registry = load_registry(_project(content).registry_file)
     except RegistryError as exc:
         raise click.ClickException(str(exc)) from None
     items, skipped = _load(content)
+    items, copies = once_each(items)
+    for copy, kept in copies:
+        err.print(f"[yellow]warning:[/] {copy} is the same report as {kept}: shown once")
     grouped = group_stories(items, registry.known(items))
     if as_json:
         _dump([s.to_json() for s in grouped])

@@ -511,6 +511,31 @@ def related_stories(
     return related
 
 
+def once_each(articles: Sequence[Article]) -> tuple[Sequence[Article], list[tuple[str, str]]]:
+    """The articles with a report saved more than once (the same title, text, outlet,
+    address, date and language: a page a scraper saved twice) kept once, under its first
+    file; and ``(file left out, file kept)`` for each other copy. ``articles`` itself when
+    every report is there once."""
+    seen: dict[tuple[str, str], list[Article]] = {}  # cheap to hash: title, first block
+    dropped: list[tuple[str, str]] = []
+    for article in articles:
+        lead = article.body[0].plain_text() if article.body else ""
+        same = seen.setdefault((article.title, lead), [])
+        original = next((kept for kept in same if _same_report(kept, article)), None)
+        if original is None:
+            same.append(article)
+        else:
+            dropped.append((article.source, original.source))
+    if not dropped:
+        return articles, dropped
+    left_out = {source for source, _ in dropped}
+    return [a for a in articles if a.source not in left_out], dropped
+
+
+def _same_report(a: Article, b: Article) -> bool:
+    return (a.body, a.outlet, a.url, a.date, a.lang) == (b.body, b.outlet, b.url, b.date, b.lang)
+
+
 def story_index(stories: Sequence[Story]) -> dict[str, str]:
     """Article source -> story id, for the story registry."""
     return {a.source: s.id for s in stories for a in s.articles}

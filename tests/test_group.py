@@ -530,11 +530,22 @@ def test_a_renamed_or_moved_article_keeps_its_story_url(tmp_path, monkeypatch):
     assert load_registry(registry).articles["2023/morocco-quake.md"] == quake
     assert (root / "site/ar/stories" / quake / "index.html").is_file()
 
-    # Two copies of one article under new names: neither can say it is the old file.
+    # Two copies of one article under new names: one report (the first file), still the
+    # story it was.
     shutil.copy(root / "content/2023/morocco-quake.md", root / "content/2023/copy.md")
     (root / "content/2023/morocco-quake.md").rename(root / "content/2023/renamed.md")
     build_site(Project.at(root))
-    assert load_registry(registry).articles["2023/renamed.md"] != quake
+    assert load_registry(registry).articles["2023/copy.md"] == quake
+    assert "2023/renamed.md" not in load_registry(registry).articles
+
+    # Two different articles with one identity (title and first paragraph) under new
+    # names: neither can say it is the old file.
+    renamed = root / "content/2023/renamed.md"
+    renamed.write_text(renamed.read_text(encoding="utf-8") + "\nفقرة أخيرة.\n", "utf-8")
+    (root / "content/2023/copy.md").rename(root / "content/2023/other.md")
+    build_site(Project.at(root))
+    moved = load_registry(registry).articles
+    assert moved["2023/renamed.md"] != quake and moved["2023/other.md"] != quake
 
     # A registry written before identities were kept.
     data = json.loads(registry.read_text(encoding="utf-8"))
@@ -695,3 +706,33 @@ def test_a_summary_does_not_give_the_same_figure_twice(tmp_path):
     assert len(story.summary) >= 1
     assert sum("340" in s for s in story.summary) <= 1
     assert sum("120 ملم" in s for s in story.summary) <= 1
+
+
+def test_a_report_saved_twice_is_one_report(tmp_path, seeds):
+    """Copies of a file (a page a scraper saved twice) are one report: the stories are
+    those of the seeds alone, each copy is named in a warning, and an edited copy (not the
+    same report any more) is a report of its own."""
+    from digest.build import Project, build_site
+
+    root = tmp_path / "root"
+    shutil.copytree(CONTENT, root / "content")
+    alone = {s.id: [a.source for a in s.articles] for s in group_stories(seeds)}
+    for seed in sorted((root / "content").glob("*.txt")):
+        for n in range(3):
+            shutil.copy(seed, seed.with_name(f"copy{n}-{seed.name}"))
+    report = build_site(Project.at(root))
+    copies = [w for w in report.warnings if "is the same report as" in w]
+    alone_sources = [source for sources in alone.values() for source in sources]
+    assert len(copies) == 3 * len(alone_sources)
+    assert report.articles == len(alone_sources) and report.stories == len(alone)
+    registry = json.loads((root / "digest-stories.json").read_text(encoding="utf-8"))
+    assert sorted(registry["articles"]) == sorted(alone_sources)
+    assert {registry["articles"][s]: None for s in alone_sources}.keys() == alone.keys()
+    first = sorted(alone_sources)[0]
+    assert f"copy0-{first} is the same report as {first}: shown once" in copies
+
+    edited = root / "content" / f"copy0-{first}"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nفقرة أضافها المحرر.\n", "utf-8")
+    report = build_site(Project.at(root))
+    assert report.articles == len(alone_sources) + 1
+    assert not any(w.startswith(f"copy0-{first} ") for w in report.warnings)

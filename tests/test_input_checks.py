@@ -281,7 +281,7 @@ def test_links_that_give_no_articles_are_named(tmp_path: Path) -> None:
     link to nothing are warnings, not silence."""
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    (elsewhere / "linked.txt").write_text(f"{HEADLINE}\n\n{BODY}", encoding="utf-8")
+    (elsewhere / "linked.txt").write_text(f"{HEADLINE}\n\n{BODY}\nفقرة أخرى.\n", "utf-8")
     project = _project(tmp_path, {"a.txt": f"{HEADLINE}\n\n{BODY}"})
     (project.content / "archive").symlink_to(elsewhere, target_is_directory=True)
     (project.content / "linked.txt").symlink_to(elsewhere / "linked.txt")
