@@ -82,6 +82,7 @@ class Article:
     url: str | None = None
     story: str | None = None  # editor's pin: front matter ``story:``
     english: str | None = None  # human translation (Markdown) that replaces machine output
+    notes: tuple[str, ...] = ()  # what cleaning left out that may be the article's (warnings)
 
     def texts(self) -> Iterator[str]:
         """Its texts as pages show them one by one: the title, then each heading,
@@ -101,6 +102,7 @@ class Article:
             "url": self.url,
             "story": self.story,
             "body": [b.to_json() for b in self.body],
+            **({"notes": list(self.notes)} if self.notes else {}),
         }
 
 

@@ -419,6 +419,7 @@ class Builder:
         report.warnings += [
             f"{copy} is the same report as {kept}: shown once" for copy, kept in copies
         ]
+        report.warnings += [f"{a.source}: {note}" for a in articles for note in a.notes]
         report.changed = [*loaded.changed, *loaded.removed]
         if strict and report.errors:  # with the model's absence, if so: all at once
             raise strict_failure(report.errors, missing_model_hint())

@@ -367,14 +367,44 @@ def cut_marker(unit: Unit) -> str | None:
 
 def cut_end(units: list[Unit]) -> list[Unit]:
     """Units before the first cut-off marker, without inline "read also" teasers."""
+    return _cut(units)[0]
+
+
+def _cut(units: list[Unit]) -> tuple[list[Unit], int | None]:
+    """:func:`cut_end`, and the index of the unit that cut (None: nothing was cut)."""
     kept: list[Unit] = []
-    for unit in units:
+    for index, unit in enumerate(units):
         action = cut_marker(unit)
         if action == "cut":
-            break
+            return kept, index
         if action is None:
             kept.append(unit)
-    return kept
+    return kept, None
+
+
+LONG_PARAGRAPH_WORDS = 25  # a paragraph of an article, not a teaser headline
+
+
+def left_out_note(units: list[Unit], cut: int) -> str | None:
+    """What to tell the editor when a lone "read also" line (``units[cut]``) cut off what
+    reads as more of the article: two or more long paragraphs before the next cut-off
+    marker. Sites put such lines mid-article too, and after it they also append whole
+    other articles, which look the same: the cut stands, the editor is told."""
+    unit = units[cut]
+    if starts_with(unit.text, READ_ALSO) != bare(unit.text):
+        return None
+    long = 0
+    for after in units[cut + 1 :]:
+        if cut_marker(after) == "cut":
+            break
+        if words(after.text) >= LONG_PARAGRAPH_WORDS and ends_sentence(after.text):
+            long += 1
+    if long < 2:
+        return None
+    return (
+        f'{long} paragraphs after the line "{unit.text}" are left out, taken for other '
+        "articles; if they are this article's, delete that line"
+    )
 
 
 # --- pass 2: the top (masthead, dateline, byline, headline) -----------------------------
@@ -774,7 +804,9 @@ def clean_article(source: SourceFile) -> Article:
             else "the file is empty"
         )
         raise CleaningError(f"{source.path}: no article text found ({detail})")
-    units = cut_end(units)
+    whole = units
+    units, cut = _cut(whole)
+    note = left_out_note(whole, cut) if cut is not None else None
     top = read_top(units)
     detected_title = top.title
     article_units = [u for i, u in enumerate(units) if i not in top.furniture]
@@ -814,4 +846,5 @@ def clean_article(source: SourceFile) -> Article:
         url=meta.get("url"),
         story=meta.get("story"),
         english=source.english,
+        notes=(note,) if note else (),
     )

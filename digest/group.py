@@ -365,7 +365,7 @@ def grouping_view(article: Article) -> Article:
     body = article.body
     if article.date is not None:
         body = body[: max(feature_end(article), summary_end(article))]
-    return dataclasses.replace(article, body=body, outlet=None, url=None, english=None)
+    return dataclasses.replace(article, body=body, outlet=None, url=None, english=None, notes=())
 
 
 def group_stories(

@@ -713,3 +713,35 @@ def test_derived_headline_reads_past_an_abbreviation() -> None:
         derive_headline(lead)
         == "قال د. محمد العبدالله وزير الطاقة إن الاتفاق النووي سيوقع الأسبوع المقبل"
     )
+
+
+def test_a_read_also_line_mid_article_cuts_and_says_what_it_left_out() -> None:
+    """A lone "اقرأ أيضا" line ends the body (sites append other articles after it), but
+    when long paragraphs follow it the article says how many were left out, and the build
+    shows that as a warning; the seeds, whose cut lines end their articles, say nothing."""
+    paragraph = (
+        "وأضاف المتحدث باسم الوزارة في مؤتمر صحفي عقده اليوم أن الحكومة ماضية في تنفيذ "
+        "خطتها الاقتصادية رغم الصعوبات التي تواجهها البلاد منذ مطلع العام الجاري، وأن "
+        "المرحلة المقبلة ستشهد إجراءات جديدة لدعم الأسر محدودة الدخل."
+    )
+    text = "\n\n".join(
+        [
+            "الحكومة تعلن خطة اقتصادية جديدة",
+            "أعلنت الحكومة اليوم عن خطة اقتصادية جديدة لمواجهة ارتفاع الأسعار.",
+            paragraph,
+            "اقرأ أيضا",
+            "وزير المالية يلتقي وفد صندوق النقد الدولي",
+            paragraph.replace("وأضاف", "وأكد"),
+            paragraph.replace("وأضاف", "وتابع"),
+            paragraph.replace("وأضاف", "وختم"),
+        ]
+    )
+    article = clean_article(SourceFile("news.txt", text + "\n", "txt"))
+    assert len(article.body) == 2
+    assert article.notes == (
+        '3 paragraphs after the line "اقرأ أيضا" are left out, taken for other articles; '
+        "if they are this article's, delete that line",
+    )
+    assert article.to_json()["notes"] == list(article.notes)
+    for prefix in ("000", "001", "002", "003", "004"):
+        assert clean_file(seed(prefix)).notes == ()

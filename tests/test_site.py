@@ -933,3 +933,22 @@ def test_quotations_numbered_lists_and_tables_show_as_such_in_both_languages(
     from test_html_valid import _vnu_errors
 
     assert _vnu_errors([pages["ar"][0], pages["en"][0]], site) == []
+
+
+def test_what_a_read_also_line_left_out_is_a_build_warning(site_root: Path) -> None:
+    paragraph = (
+        "وأضاف المتحدث باسم الوزارة في مؤتمر صحفي عقده اليوم أن الحكومة ماضية في تنفيذ "
+        "خطتها الاقتصادية رغم الصعوبات التي تواجهها البلاد منذ مطلع العام الجاري."
+    )
+    (site_root / "content" / "news.txt").write_text(
+        "\n\n".join(["الحكومة تعلن خطة اقتصادية جديدة", paragraph, "اقرأ أيضاً:"])
+        + "\n\n"
+        + "\n\n".join([paragraph.replace("وأضاف", "وأكد"), paragraph.replace("وأضاف", "وتابع")]),
+        encoding="utf-8",
+    )
+    report = build_site(Project.at(site_root))
+    notes = [w for w in report.warnings if "are left out" in w]
+    assert notes == [
+        'news.txt: 2 paragraphs after the line "اقرأ أيضاً:" are left out, taken for other '
+        "articles; if they are this article's, delete that line"
+    ]
