@@ -25,6 +25,7 @@ class Block:
     text: str = ""
     items: tuple[str, ...] = ()
     ordered: bool = False
+    start: int = 1  # a numbered list's first number
     rows: tuple[tuple[str, ...], ...] = ()
 
     def texts(self) -> tuple[str, ...]:
@@ -44,6 +45,8 @@ class Block:
     def to_json(self) -> dict[str, Any]:
         if self.kind == "list":
             numbered = {"ordered": True} if self.ordered else {}
+            if self.ordered and self.start != 1:
+                numbered["start"] = self.start
             return {"type": "list", **numbered, "items": list(self.items)}
         if self.kind == "table":
             return {"type": "table", "rows": [list(row) for row in self.rows]}

@@ -137,6 +137,18 @@ class Project:
         return self.content.parent / REGISTRY_FILE
 
     @property
+    def registry_source(self) -> Path:
+        """Where the registry is read from: :attr:`registry_file`; for a content folder
+        deeper in the site's folder (``data/articles``) with none there yet, the site
+        folder's, where digest kept it before (the next build writes it beside the
+        content)."""
+        legacy = self.root / REGISTRY_FILE
+        if self.registry_file.is_file() or legacy == self.registry_file or not legacy.is_file():
+            return self.registry_file
+        inside = self.content.absolute().is_relative_to(self.root.absolute())
+        return legacy if inside else self.registry_file
+
+    @property
     def cache_dir(self) -> Path:
         return self.root / CACHE_DIR
 
@@ -385,7 +397,7 @@ class Builder:
             config: SiteConfig = load_config(project.config_file)
             if self.base_url and not config.base_url_set:
                 config = replace(config, base_url=self.base_url)
-            registry = load_registry(project.registry_file)
+            registry = load_registry(project.registry_source)
             inputs = [project.content, project.root / "templates", project.static]
             check_output_dir(project.output, inputs)
             worker_count()  # a bad DIGEST_WORKERS setting stops the build here
@@ -494,7 +506,7 @@ class Builder:
         if not self._loaded:
             return None
         try:
-            known = load_registry(self.project.registry_file).known(self._loaded)
+            known = load_registry(self.project.registry_source).known(self._loaded)
         except ValueError:
             return None
         return GroupingJob(self._loaded, known, self.state.articles.prefetched())

@@ -62,6 +62,7 @@ class Unit:
     items: tuple[str, ...] = ()
     group: int = 0  # blank-line separated group (text files)
     ordered: bool = False  # a numbered list
+    start: int = 1  # its first number
     rows: tuple[tuple[str, ...], ...] = ()  # a table's cells, its header row first
 
 
@@ -266,7 +267,7 @@ def inline_text(token: Token) -> str:
 # markdown-it reads otherwise than ``\n`` (``\r``, NUL); a line that can open a block
 # (heading, quote, list, rule, fence, setext underline, table, indented code).
 _INLINE_SYNTAX = re.compile(r"[\\`*_\[\]<>!&\r\0]")
-_BLOCK_START = re.compile(r"\n(?: {0,3}(?:[#>+=~|-]|[0-9]{1,9}[.)])| {4}|\t)")
+_BLOCK_START = re.compile(r"\n(?: {0,3}(?:[#>+=~|:-]|[0-9]{1,9}[.)])| {4}|\t)")
 _BLANK_LINES = re.compile(r"\n(?:[ \t]*\n)+")  # markdown-it's blank lines: spaces, tabs
 
 
@@ -296,18 +297,19 @@ def parsed_markdown_units(text: str) -> list[Unit]:
     rows: list[list[str]] = []
     depth = 0  # of lists
     quoted = 0  # depth of block quotes
-    ordered = False
+    ordered, start = False, 1
     new_item = False
     tokens = _markdown.parse(text)
     for index, token in enumerate(tokens):
         if token.type in ("bullet_list_open", "ordered_list_open"):
             if depth == 0:
                 items, ordered = [], token.type == "ordered_list_open"
+                start = int(token.attrGet("start") or 1) if ordered else 1
             depth += 1
         elif token.type in ("bullet_list_close", "ordered_list_close"):
             depth -= 1
             if depth == 0 and items:
-                units.append(Unit("list", items=tuple(items), ordered=ordered))
+                units.append(Unit("list", items=tuple(items), ordered=ordered, start=start))
         elif token.type == "list_item_open":
             new_item = True
         elif token.type == "blockquote_open":
@@ -679,7 +681,7 @@ def to_blocks(units: list[Unit]) -> list[Block]:
     while index < len(units):
         unit = units[index]
         if unit.kind == "list":
-            blocks.append(Block("list", items=unit.items, ordered=unit.ordered))
+            blocks.append(Block("list", items=unit.items, ordered=unit.ordered, start=unit.start))
         elif unit.kind == "table":
             blocks.append(Block("table", rows=unit.rows))
         elif unit.kind in ("heading", "paragraph", "quote"):

@@ -236,7 +236,7 @@ def stories(content: Path | None, as_json: bool) -> None:
     from digest.group import group_stories, once_each  # SciPy: slow to import, only here
 
     try:
-        registry = load_registry(_project(content).registry_file)
+        registry = load_registry(_project(content).registry_source)
     except RegistryError as exc:
         raise click.ClickException(str(exc)) from None
     items, skipped = _load(content)

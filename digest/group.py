@@ -513,9 +513,9 @@ def related_stories(
 
 def once_each(articles: Sequence[Article]) -> tuple[Sequence[Article], list[tuple[str, str]]]:
     """The articles with a report saved more than once (the same title, text, outlet,
-    address, date and language: a page a scraper saved twice) kept once, under its first
-    file; and ``(file left out, file kept)`` for each other copy. ``articles`` itself when
-    every report is there once."""
+    address, date, language, pin and English: a page a scraper saved twice) kept once,
+    under its first file; and ``(file left out, file kept)`` for each other copy.
+    ``articles`` itself when every report is there once."""
     seen: dict[tuple[str, str], list[Article]] = {}  # cheap to hash: title, first block
     dropped: list[tuple[str, str]] = []
     for article in articles:
@@ -533,7 +533,9 @@ def once_each(articles: Sequence[Article]) -> tuple[Sequence[Article], list[tupl
 
 
 def _same_report(a: Article, b: Article) -> bool:
-    return (a.body, a.outlet, a.url, a.date, a.lang) == (b.body, b.outlet, b.url, b.date, b.lang)
+    """Everything of the two but the file name is the same (an editor's pin and English
+    too: a copy with its own is kept)."""
+    return dataclasses.replace(a, source=b.source) == b
 
 
 def story_index(stories: Sequence[Story]) -> dict[str, str]:

@@ -257,9 +257,13 @@ def _outlet_views(names: Sequence[str], loc: Localizer) -> list[dict[str, Any]]:
 
 def _block_view(block: Block, loc: Localizer) -> dict[str, Any]:
     if block.kind == "list":
-        return {"kind": "list", "items": [loc(i) for i in block.items], "ordered": block.ordered}
+        items = [loc(i) for i in block.items]
+        return {"kind": "list", "items": items, "ordered": block.ordered, "start": block.start}
     if block.kind == "table":
-        return {"kind": "table", "rows": [[loc(cell) for cell in row] for row in block.rows]}
+        rows = [[loc(cell) for cell in row] for row in block.rows]
+        # (``text``: the cells as one text, for a theme of its own that shows ``block.text``)
+        flat = "\n".join(" | ".join(cell.value or cell.original for cell in row) for row in rows)
+        return {"kind": "table", "rows": rows, "text": Text(flat)}
     return {"kind": block.kind, "text": loc(block.text)}
 
 
@@ -344,8 +348,13 @@ def body_html(blocks: list[dict[str, Any]]) -> Markup:
         kind = block["kind"]
         if kind == "list":
             items = "".join(f"<li>{display_text(item)}</li>" for item in block["items"])
-            tag = "ol" if block.get("ordered") else "ul"
-            parts.append(f"<{tag}>{items}</{tag}>")
+            if not block.get("ordered"):
+                parts.append(f"<ul>{items}</ul>")
+            else:
+                start = block.get("start", 1)
+                parts.append(
+                    f'<ol start="{start}">{items}</ol>' if start != 1 else f"<ol>{items}</ol>"
+                )
         elif kind == "table":
             parts.append(_table_html(block["rows"]))
         elif kind == "quote":  # a run of quoted paragraphs is one quotation

@@ -20,7 +20,7 @@ import numpy as np
 from digest.article import Article
 from digest.normalize import normalize_arabic
 from digest.sentences import split_full_sentences
-from digest.story_features import Memo, body_paragraphs
+from digest.story_features import Memo
 
 if TYPE_CHECKING:  # scipy is imported where it is used: a build imports it while workers clean
     import scipy.sparse as sp
@@ -117,7 +117,7 @@ def candidates(articles: Sequence[Article]) -> list[tuple[int, int, str]]:
     ]
     if not found:  # short or unpunctuated articles: their first sentences, as they are
         for a, article in enumerate(articles):
-            first = next(iter(body_paragraphs(article)), "")
+            first = next(iter(summary_lead(article)), "")
             sentences = split_full_sentences(first)
             if sentences and sentences[0] != article.title:
                 found.append((a, 0, sentences[0]))

@@ -21,6 +21,7 @@ dies, even by SIGKILL.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import threading
@@ -90,6 +91,7 @@ def map_in_workers(
     from concurrent.futures import ProcessPoolExecutor
 
     _task = (function, items)
+    _prctl()  # (here, before forking)
     try:
         context = multiprocessing.get_context("fork")
         pool = ProcessPoolExecutor(
@@ -140,13 +142,24 @@ def _start_worker(parent: int) -> None:
         _die_with_parent(parent, signal.SIGKILL)
 
 
-def _die_with_parent(parent: int, signum: int) -> None:
-    """Have the kernel send ``signum`` to this process when its parent ends (Linux)."""
+@functools.cache
+def _prctl() -> Callable[..., int] | None:
+    """libc's ``prctl`` (Linux), looked up in the parent before it forks: loading a library
+    in a child forked from a process with threads can deadlock."""
+    if not sys.platform.startswith("linux"):
+        return None
     try:
         import ctypes
 
-        prctl = ctypes.CDLL(None, use_errno=True).prctl
+        return ctypes.CDLL(None, use_errno=True).prctl  # type: ignore[no-any-return]
     except (ImportError, OSError, AttributeError):
+        return None
+
+
+def _die_with_parent(parent: int, signum: int) -> None:
+    """Have the kernel send ``signum`` to this process when its parent ends (Linux)."""
+    prctl = _prctl()
+    if prctl is None:
         return
     prctl(PR_SET_PDEATHSIG, signum)
     if os.getppid() != parent:  # the parent ended before that: nobody wants this work
@@ -170,6 +183,7 @@ class InBackground(Generic[R]):
         import multiprocessing
 
         context = multiprocessing.get_context("fork")
+        _prctl()  # (here, before forking)
         self._reader, writer = context.Pipe(duplex=False)
         _background = function
         try:

@@ -745,3 +745,22 @@ def test_a_read_also_line_mid_article_cuts_and_says_what_it_left_out() -> None:
     assert article.to_json()["notes"] == list(article.notes)
     for prefix in ("000", "001", "002", "003", "004"):
         assert clean_file(seed(prefix)).notes == ()
+
+
+def test_tables_without_outer_pipes_and_lists_that_start_later_keep_their_shape() -> None:
+    """A table whose rows have no outer pipes and whose divider is aligned (``:---``) is
+    still a table; a numbered list interrupted by a paragraph goes on from its number."""
+    from digest.clean import markdown_units
+
+    [_, table] = markdown_units("مقدمة.\n\nالاسم | العمر\n:--- | ---:\nعلي | 5\n")
+    assert table.kind == "table" and table.rows == (("الاسم", "العمر"), ("علي", "5"))
+    text = (
+        "---\ntitle: خطوات\n---\n1. الأولى\n\nفقرة بين الخطوات تشرح ما سبق.\n\n"
+        "2. الثانية\n3. الثالثة\n"
+    )
+    article = clean_article(SourceFile("s.md", text, "md", front_matter=True))
+    lists = [b.to_json() for b in article.body if b.kind == "list"]
+    assert lists == [
+        {"type": "list", "ordered": True, "items": ["الأولى"]},
+        {"type": "list", "ordered": True, "start": 2, "items": ["الثانية", "الثالثة"]},
+    ]

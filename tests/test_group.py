@@ -736,3 +736,40 @@ def test_a_report_saved_twice_is_one_report(tmp_path, seeds):
     report = build_site(Project.at(root))
     assert report.articles == len(alone_sources) + 1
     assert not any(w.startswith(f"copy0-{first} ") for w in report.warnings)
+
+
+def test_a_copy_with_its_own_english_or_pin_is_not_a_copy(seeds):
+    """A copy that brings an editor's English or a story pin of its own is kept."""
+    from digest.group import once_each
+
+    first = seeds[0]
+    copy = dataclasses.replace(first, source="copy.txt")
+    english = dataclasses.replace(first, source="english.txt", english="The report.")
+    pinned = dataclasses.replace(first, source="pinned.txt", story="cairo")
+    kept, dropped = once_each([*seeds, copy, english, pinned])
+    assert [a.source for a in kept] == [*(a.source for a in seeds), "english.txt", "pinned.txt"]
+    assert dropped == [("copy.txt", first.source)]
+    assert once_each(seeds)[0] is seeds  # nothing dropped: the very list
+
+
+def test_a_registry_where_digest_kept_it_before_is_read(tmp_path, monkeypatch):
+    """For ``--content data/articles`` the registry now sits in ``data/``; one kept in the
+    site's folder before is read until a build writes the new one."""
+    from digest.build import Project, build_site
+    from digest.story_registry import load_registry
+
+    root = tmp_path / "root"
+    shutil.copytree(CONTENT, root / "data" / "articles")
+    project = Project.at(root, root / "data" / "articles")
+    build_site(project)
+    ids = load_registry(root / "data" / "digest-stories.json").articles
+    (root / "data" / "digest-stories.json").rename(root / "digest-stories.json")  # as before
+    shutil.rmtree(root / ".digest-cache")
+    pinned = {k: "kept-" + v for k, v in ids.items()}  # ids only the old file can give
+    (root / "digest-stories.json").write_text(
+        json.dumps({"articles": pinned}, ensure_ascii=False), encoding="utf-8"
+    )
+    assert project.registry_source == root / "digest-stories.json"
+    build_site(project)
+    assert load_registry(root / "data" / "digest-stories.json").articles == pinned
+    assert project.registry_source == root / "data" / "digest-stories.json"

@@ -952,3 +952,21 @@ def test_what_a_read_also_line_left_out_is_a_build_warning(site_root: Path) -> N
         'news.txt: 2 paragraphs after the line "اقرأ أيضاً:" are left out, taken for other '
         "articles; if they are this article's, delete that line"
     ]
+
+
+def test_a_list_that_starts_later_numbers_on_and_a_table_is_never_a_summary(
+    site_root: Path,
+) -> None:
+    (site_root / "content" / "steps.md").write_text(
+        "---\ntitle: خطوات التسجيل في الانتخابات البلدية\ndate: 2024-06-03\n---\n"
+        "| الخطوة | المكان |\n|---|---|\n| التسجيل | البلدية |\n\n"
+        "1. الأولى\n\nفقرة قصيرة بلا نقطة\n\n2. الثانية\n3. الثالثة\n",
+        encoding="utf-8",
+    )
+    build_site(Project.at(site_root))
+    [page] = [p for p in story_pages(site_root / "site", "ar") if "2024-06-03" in str(p)]
+    html = page.read_text(encoding="utf-8")
+    assert '<ol start="2"><li>الثانية</li><li>الثالثة</li></ol>' in html
+    summary = html[html.index('class="summary"') : html.index("</section>")]
+    assert "الخطوة" not in summary and "|" not in summary
+    assert "فقرة قصيرة بلا نقطة" in summary  # the first paragraph stands in
