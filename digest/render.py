@@ -399,6 +399,7 @@ def _article_view(article: Article, lang: str, loc: Localizer) -> dict[str, Any]
         "body_html": BodyHtml(blocks),
         "untranslated": bool(texts) and all(t.missing for t in texts),
         "human": False,
+        "same_as": None,  # the number of an earlier report with this very text, if any
     }
     if lang == "en" and article.english is not None:
         title, html = _human_translation(article)
@@ -425,6 +426,7 @@ class ArticleViews(Sequence[dict[str, Any]]):
     def _made(self) -> list[dict[str, Any]]:
         if self._views is None:
             self._views = [_article_view(a, self._lang, self._loc) for a in self._articles]
+            _mark_same_texts(self._articles, self._views)
         return self._views
 
     def __getitem__(self, index: Any) -> Any:
@@ -443,6 +445,18 @@ class ArticleViews(Sequence[dict[str, Any]]):
             for a in self._articles
         ]
         return tuple, ((self._lang, made_from),)
+
+
+def _mark_same_texts(articles: Sequence[Article], views: list[dict[str, Any]]) -> None:
+    """Mark the view of a report whose text an earlier report of the story has word for
+    word (agency copy that several outlets ran) with ``same_as``: that report's number
+    (1, 2, ...), so that the page shows the text once."""
+    first: dict[tuple[tuple[Block, ...], str | None], int] = {}
+    for number, (article, view) in enumerate(zip(articles, views, strict=True), start=1):
+        if article.body:
+            earlier = first.setdefault((article.body, article.english), number)
+            if earlier != number:
+                view["same_as"] = earlier
 
 
 _ARTICLE_DIGESTS: dict[int, tuple[Article, bytes]] = {}  # id -> (article, its digest)

@@ -970,3 +970,22 @@ def test_a_list_that_starts_later_numbers_on_and_a_table_is_never_a_summary(
     summary = html[html.index('class="summary"') : html.index("</section>")]
     assert "الخطوة" not in summary and "|" not in summary
     assert "فقرة قصيرة بلا نقطة" in summary  # the first paragraph stands in
+
+
+def test_agency_copy_run_by_two_outlets_is_shown_once(site_root: Path) -> None:
+    """Two outlets that ran one text word for word: both are reports of the story (each
+    outlet listed), and the second shows a link to the first instead of the text again."""
+    seed = sorted((site_root / "content").glob("000_*.txt"))[0]
+    shutil.copy(seed, site_root / "content" / "copy.txt")
+    (site_root / "content" / "copy.yaml").write_text("source: وكالة الأنباء القطرية\n", "utf-8")
+    report = build_site(Project.at(site_root))
+    assert not any("is the same report as" in w for w in report.warnings)
+    [html] = [
+        text
+        for p in story_pages(site_root / "site", "ar")
+        if "وكالة الأنباء القطرية" in (text := p.read_text(encoding="utf-8"))
+    ]
+    article = html[html.index('<article class="source-article"') :]
+    lead = "وصل الرئيس الإيراني مسعود بيزشكيان، إلى روسيا، اليوم الجمعة"
+    assert article.count(lead) == 1  # the text once
+    assert re.search(r'class="same-text"[^>]*>النص نفسه كما في: <a href="#article-\d"', html)
