@@ -18,8 +18,8 @@ BlockKind = Literal["heading", "paragraph", "list", "quote", "table"]
 @dataclass(frozen=True)
 class Block:
     """One block of an article body: a subheading, a paragraph, a quotation (a Markdown
-    ``>`` paragraph), a list of items (numbered when ``ordered``) or a table (``rows`` of
-    cells, the first row its header)."""
+    ``>`` block: its paragraphs are ``items``), a list of items (numbered from ``start``
+    when ``ordered``) or a table (``rows`` of cells, the first row its header)."""
 
     kind: BlockKind
     text: str = ""
@@ -30,7 +30,7 @@ class Block:
 
     def texts(self) -> tuple[str, ...]:
         """Its texts as a page shows them one by one: the text, each item or each cell."""
-        if self.kind == "list":
+        if self.kind in ("list", "quote"):
             return self.items
         if self.kind == "table":
             return tuple(cell for row in self.rows for cell in row if cell)
@@ -40,7 +40,7 @@ class Block:
         """The block's text: list items, table rows, joined by newlines."""
         if self.kind == "table":
             return "\n".join(" | ".join(row) for row in self.rows)
-        return "\n".join(self.items) if self.kind == "list" else self.text
+        return "\n".join(self.items) if self.kind in ("list", "quote") else self.text
 
     def to_json(self) -> dict[str, Any]:
         if self.kind == "list":
@@ -48,6 +48,8 @@ class Block:
             if self.ordered and self.start != 1:
                 numbered["start"] = self.start
             return {"type": "list", **numbered, "items": list(self.items)}
+        if self.kind == "quote":
+            return {"type": "quote", "paragraphs": list(self.items)}
         if self.kind == "table":
             return {"type": "table", "rows": [list(row) for row in self.rows]}
         return {"type": self.kind, "text": self.text}

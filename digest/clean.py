@@ -297,6 +297,7 @@ def parsed_markdown_units(text: str) -> list[Unit]:
     rows: list[list[str]] = []
     depth = 0  # of lists
     quoted = 0  # depth of block quotes
+    quotes = 0  # how many quotations so far
     ordered, start = False, 1
     new_item = False
     tokens = _markdown.parse(text)
@@ -314,6 +315,7 @@ def parsed_markdown_units(text: str) -> list[Unit]:
             new_item = True
         elif token.type == "blockquote_open":
             quoted += 1
+            quotes += quoted == 1  # each quotation (at the top) is one block
         elif token.type == "blockquote_close":
             quoted -= 1
         elif token.type == "table_open":
@@ -338,7 +340,9 @@ def parsed_markdown_units(text: str) -> list[Unit]:
             elif tokens[index - 1].type == "heading_open":
                 units.append(Unit("heading", line))
             else:
-                units.append(Unit("quote" if quoted else "paragraph", line))
+                units.append(
+                    Unit("quote", line, group=quotes) if quoted else Unit("paragraph", line)
+                )
         elif token.type in ("fence", "code_block"):
             units.extend(Unit("paragraph", squash(c)) for c in token.content.split("\n\n"))
     return [u for u in units if u.text or u.items or u.rows]
@@ -684,7 +688,16 @@ def to_blocks(units: list[Unit]) -> list[Block]:
             blocks.append(Block("list", items=unit.items, ordered=unit.ordered, start=unit.start))
         elif unit.kind == "table":
             blocks.append(Block("table", rows=unit.rows))
-        elif unit.kind in ("heading", "paragraph", "quote"):
+        elif unit.kind == "quote":  # with the rest of its quotation
+            quoted = [unit.text]
+            while index + 1 < len(units) and (units[index + 1].kind, units[index + 1].group) == (
+                "quote",
+                unit.group,
+            ):
+                index += 1
+                quoted.append(units[index].text)
+            blocks.append(Block("quote", items=tuple(quoted)))
+        elif unit.kind in ("heading", "paragraph"):
             blocks.append(Block(unit.kind, unit.text))
         elif LIST_MARKER.match(unit.text):
             items = []

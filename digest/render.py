@@ -259,6 +259,10 @@ def _block_view(block: Block, loc: Localizer) -> dict[str, Any]:
     if block.kind == "list":
         items = [loc(i) for i in block.items]
         return {"kind": "list", "items": items, "ordered": block.ordered, "start": block.start}
+    if block.kind == "quote":
+        items = [loc(i) for i in block.items]
+        flat = "\n".join(item.value or item.original for item in items)  # (as for tables)
+        return {"kind": "quote", "items": items, "text": Text(flat)}
     if block.kind == "table":
         rows = [[loc(cell) for cell in row] for row in block.rows]
         # (``text``: the cells as one text, for a theme of its own that shows ``block.text``)
@@ -269,7 +273,7 @@ def _block_view(block: Block, loc: Localizer) -> dict[str, Any]:
 
 def _block_texts(block: dict[str, Any]) -> list[Text]:
     """A block view's texts: its text, each item or each cell."""
-    if block["kind"] == "list":
+    if block["kind"] in ("list", "quote"):
         return block["items"]
     if block["kind"] == "table":
         return [cell for row in block["rows"] for cell in row]
@@ -344,7 +348,7 @@ class BodyHtml:
 def body_html(blocks: list[dict[str, Any]]) -> Markup:
     """The HTML of body blocks (see :class:`BodyHtml`)."""
     parts: list[str] = []
-    for index, block in enumerate(blocks):
+    for block in blocks:
         kind = block["kind"]
         if kind == "list":
             items = "".join(f"<li>{display_text(item)}</li>" for item in block["items"])
@@ -357,13 +361,9 @@ def body_html(blocks: list[dict[str, Any]]) -> Markup:
                 )
         elif kind == "table":
             parts.append(_table_html(block["rows"]))
-        elif kind == "quote":  # a run of quoted paragraphs is one quotation
-            quoted = f"<p>{display_text(block['text'])}</p>"
-            if index == 0 or blocks[index - 1]["kind"] != "quote":
-                quoted = "<blockquote>" + quoted
-            if index + 1 == len(blocks) or blocks[index + 1]["kind"] != "quote":
-                quoted += "</blockquote>"
-            parts.append(quoted)
+        elif kind == "quote":
+            paragraphs = "".join(f"<p>{display_text(item)}</p>" for item in block["items"])
+            parts.append(f"<blockquote>{paragraphs}</blockquote>")
         else:
             tag = "h4" if kind == "heading" else "p"
             parts.append(f"<{tag}>{display_text(block['text'])}</{tag}>")

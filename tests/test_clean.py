@@ -451,8 +451,10 @@ def test_markdown_quotations_numbered_lists_and_tables_keep_their_shape() -> Non
             "type": "paragraph",
             "text": "أعلنت الهيئة العليا للانتخابات النتائج الأولية للانتخابات البلدية مساء الأحد.",
         },
-        {"type": "quote", "text": "هذه الانتخابات هي الأنزه في تاريخ البلاد."},
-        {"type": "quote", "text": "ونشكر كل من شارك فيها."},
+        {
+            "type": "quote",
+            "paragraphs": ["هذه الانتخابات هي الأنزه في تاريخ البلاد.", "ونشكر كل من شارك فيها."],
+        },
         {"type": "list", "ordered": True, "items": ["فرز الأصوات", "إعلان النتائج"]},
         {"type": "table", "rows": [["الحزب", "المقاعد"], ["حزب الأمل", "12"], ["حزب الغد", "9"]]},
         {"type": "paragraph", "text": "وقال رئيس الهيئة إن نسبة المشاركة بلغت ستين في المئة."},
@@ -749,9 +751,15 @@ def test_a_read_also_line_mid_article_cuts_and_says_what_it_left_out() -> None:
 
 def test_tables_without_outer_pipes_and_lists_that_start_later_keep_their_shape() -> None:
     """A table whose rows have no outer pipes and whose divider is aligned (``:---``) is
-    still a table; a numbered list interrupted by a paragraph goes on from its number."""
+    still a table; a numbered list interrupted by a paragraph goes on from its number; two
+    quotations one after the other stay two."""
     from digest.clean import markdown_units
 
+    quotes = clean_article(SourceFile("q.md", "نص.\n\n> أ\n\n> ب\n>\n> ج\n", "md")).body
+    assert [b.to_json() for b in quotes[1:]] == [
+        {"type": "quote", "paragraphs": ["أ"]},
+        {"type": "quote", "paragraphs": ["ب", "ج"]},
+    ]  # two quotations, not one
     [_, table] = markdown_units("مقدمة.\n\nالاسم | العمر\n:--- | ---:\nعلي | 5\n")
     assert table.kind == "table" and table.rows == (("الاسم", "العمر"), ("علي", "5"))
     text = (
