@@ -409,6 +409,7 @@ class Builder:
         # Imported before cleaning workers are forked, so that they have it too: they
         # tokenise the articles they clean for the grouper (token_prefetch).
         from digest.group import (
+            copy_warning,
             group_stories,
             once_each,
             prime_tokens,
@@ -428,9 +429,7 @@ class Builder:
         self._loaded = articles
         report.warnings += content_warnings(frozenset(stamp.content))
         report.warnings += link_warnings(project.content)
-        report.warnings += [
-            f"{copy} is the same report as {kept}: shown once" for copy, kept in copies
-        ]
+        report.warnings += [copy_warning(*copy) for copy in copies]
         report.warnings += [f"{a.source}: {note}" for a in articles for note in a.notes]
         report.changed = [*loaded.changed, *loaded.removed]
         if strict and report.errors:  # with the model's absence, if so: all at once

@@ -18,7 +18,6 @@ from rich.console import Console
 from digest import __version__
 from digest.build import BuildError, Project, build_site, load_articles
 from digest.model_cli import model
-from digest.output import remove_stale_folders
 from digest.story_registry import RegistryError, load_registry
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -89,12 +88,11 @@ def _on_signals(names: tuple[str, ...], handler: Callable[[int, object], None]) 
 
 
 def _stop_search_runs() -> None:
-    """Stop the Pagefind runs an interrupted build left, and remove the scratch folders of
-    builds killed outright (only where a build indexed: the module is loaded then)."""
+    """Stop the Pagefind runs an interrupted build left (only where a build indexed: the
+    module is loaded then)."""
     search_index = sys.modules.get("digest.search_index")
     if search_index is not None:
         search_index.stop_running()
-        search_index.remove_stale_scratch()
 
 
 def _project(content: Path | None) -> Project:
@@ -130,10 +128,10 @@ def build(content: Path | None, output: Path | None, strict: bool) -> None:
     """Build the site from content/ into site/."""
     project = Project.at(Path.cwd(), content, output)
     # Ctrl-C, SIGTERM and SIGHUP stop the build through its cleanups: workers, Pagefind
-    # runs and the staging folder go, site/ stays whole (the old or the new one).
+    # runs and the staging folder go, site/ stays whole (the old or the new one). Folders
+    # of builds killed outright go when the next one writes (digest.output).
     with _on_signals(("SIGINT", "SIGTERM", "SIGHUP"), _raise_interrupted):
         try:
-            remove_stale_folders(project.output)  # of builds killed outright
             report = build_site(project, strict=strict, progress=sys.stderr.isatty())
         except BuildError as exc:
             raise click.ClickException(str(exc)) from None
@@ -233,7 +231,7 @@ def articles(content: Path | None, as_json: bool) -> None:
 @json_option
 def stories(content: Path | None, as_json: bool) -> None:
     """Show how articles are grouped into stories (exit 1 if a file was skipped)."""
-    from digest.group import group_stories, once_each  # SciPy: slow to import, only here
+    from digest.group import copy_warning, group_stories, once_each  # SciPy: only here
 
     try:
         registry = load_registry(_project(content).registry_source)
@@ -241,8 +239,8 @@ def stories(content: Path | None, as_json: bool) -> None:
         raise click.ClickException(str(exc)) from None
     items, skipped = _load(content)
     items, copies = once_each(items)
-    for copy, kept in copies:
-        err.print(f"[yellow]warning:[/] {copy} is the same report as {kept}: shown once")
+    for copy in copies:
+        err.print(f"[yellow]warning:[/] {copy_warning(*copy)}")
     grouped = group_stories(items, registry.known(items))
     if as_json:
         _dump([s.to_json() for s in grouped])

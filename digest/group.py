@@ -532,6 +532,11 @@ def once_each(articles: Sequence[Article]) -> tuple[Sequence[Article], list[tupl
     return [a for a in articles if a.source not in left_out], dropped
 
 
+def copy_warning(copy: str, kept: str) -> str:
+    """What the editor is told of a file :func:`once_each` left out."""
+    return f"{copy} is the same report as {kept}: shown once"
+
+
 def _same_report(a: Article, b: Article) -> bool:
     """Everything of the two but the file name is the same (an editor's pin and English
     too: a copy with its own is kept)."""

@@ -256,28 +256,27 @@ def _outlet_views(names: Sequence[str], loc: Localizer) -> list[dict[str, Any]]:
 
 
 def _block_view(block: Block, loc: Localizer) -> dict[str, Any]:
-    if block.kind == "list":
-        items = [loc(i) for i in block.items]
-        return {"kind": "list", "items": items, "ordered": block.ordered, "start": block.start}
-    if block.kind == "quote":
-        items = [loc(i) for i in block.items]
-        flat = "\n".join(item.value or item.original for item in items)  # (as for tables)
-        return {"kind": "quote", "items": items, "text": Text(flat)}
+    """A body block as pages show it; ``texts``: its texts, each localized once (the
+    text, the items or the cells)."""
     if block.kind == "table":
         rows = [[loc(cell) for cell in row] for row in block.rows]
-        # (``text``: the cells as one text, for a theme of its own that shows ``block.text``)
-        flat = "\n".join(" | ".join(cell.value or cell.original for cell in row) for row in rows)
-        return {"kind": "table", "rows": rows, "text": Text(flat)}
-    return {"kind": block.kind, "text": loc(block.text)}
+        texts = [cell for row in rows for cell in row]
+        # ``text``, as a quotation's: for a theme of its own that shows ``block.text``
+        flat = "\n".join(" | ".join(map(_shown, row)) for row in rows)
+        return {"kind": "table", "rows": rows, "text": Text(flat), "texts": texts}
+    if block.kind in ("list", "quote"):
+        items = [loc(i) for i in block.items]
+        view = {"kind": block.kind, "items": items, "texts": items}
+        if block.kind == "quote":
+            return {**view, "text": Text("\n".join(map(_shown, items)))}
+        return {**view, "ordered": block.ordered, "start": block.start}
+    text = loc(block.text)
+    return {"kind": block.kind, "text": text, "texts": [text]}
 
 
-def _block_texts(block: dict[str, Any]) -> list[Text]:
-    """A block view's texts: its text, each item or each cell."""
-    if block["kind"] in ("list", "quote"):
-        return block["items"]
-    if block["kind"] == "table":
-        return [cell for row in block["rows"] for cell in row]
-    return [block["text"]]
+def _shown(text: Text) -> str:
+    """What a page shows of a text: its translation, else the original."""
+    return text.value or text.original
 
 
 def _english_sidecar(article: Article) -> tuple[str | None, str]:
@@ -385,7 +384,7 @@ def _table_html(rows: list[list[Text]]) -> str:
 
 def _article_view(article: Article, lang: str, loc: Localizer) -> dict[str, Any]:
     blocks = [_block_view(b, loc) for b in article.body]
-    texts = [t for b in blocks for t in _block_texts(b)]
+    texts = [t for b in blocks for t in b["texts"]]
     view: dict[str, Any] = {
         "source": article.source,
         "url": article.url,
@@ -686,8 +685,9 @@ class SiteRenderer:
         english = {**english, **human_titles(stories)}
         pages: list[Page] = []
         views: dict[str, list[dict[str, Any]]] = {}
+        outlets = _outlet_names(stories)
         for lang in LANGS:
-            loc = Localizer(lang, english, self.config.outlets, _outlet_names(stories))
+            loc = Localizer(lang, english, self.config.outlets, outlets)
             views[lang] = [_story_view(s, lang, loc, self.strings[lang]) for s in stories]
             common = {"lang": lang, "translation_note": translation_note}
             front = views[lang][: self.config.page_size]
@@ -733,8 +733,9 @@ class SiteRenderer:
         index = {s.id: i for i, s in enumerate(stories)}
         wanted = [i for i, s in enumerate(stories) if s.slug in slugs]
         pages = []
+        outlets = _outlet_names(stories)
         for lang in LANGS:
-            loc = Localizer(lang, english, self.config.outlets, _outlet_names(stories))
+            loc = Localizer(lang, english, self.config.outlets, outlets)
             view = _StoryViews(stories, lang, loc, self.strings[lang])
             common = {"lang": lang, "translation_note": translation_note}
             pages += [_story_page(stories, i, view, index, loc, common) for i in wanted]
