@@ -543,6 +543,9 @@ def _story_view(story: Story, lang: str, loc: Localizer, strings: Mapping[str, A
             "date": story.date,
             "date_text": human_date(story.date, lang),
             "day_path": day_path(lang, story.date),
+            # every day with a report of it, newest first: the story is in each day's edition
+            # (as text: a page key pickles the view, and shared date objects would vary it)
+            "days": sorted({a.date.isoformat() for a in story.articles if a.date}, reverse=True),
             "rfc822": rfc822(story.date) if story.date else None,
             "outlets": _outlet_views(outlets, loc),
             "summary": summary,
@@ -745,20 +748,25 @@ class SiteRenderer:
         return human_count(n, self.strings[lang][noun], lang)
 
     def _archive_pages(self, views: list[dict[str, Any]], common: dict[str, Any]) -> list[Page]:
-        """The archive index and one page per day (edition), newest first, undated last."""
+        """The archive index and one page per day (edition), newest first, undated last.
+
+        A day's edition lists every story with a report of that day, so a story that ran
+        for several days is in each of them, and a day's page stays when an earlier report
+        joins its story (its URL keeps working). Undated stories have a page of their own."""
         lang = common["lang"]
-        days: dict[str, list[dict[str, Any]]] = {}
-        for view in views:
-            days.setdefault(view["day_path"], []).append(view)
+        days: dict[dt.date | None, list[dict[str, Any]]] = {}
+        for view in views:  # newest first, so each day's stories are too
+            for day in view["days"] or [None]:
+                days.setdefault(day and dt.date.fromisoformat(day), []).append(view)
         editions = [
             {
-                "path": path,
-                "date": group[0]["date"],
-                "date_text": group[0]["date_text"],
+                "path": day_path(lang, day),
+                "date": day,
+                "date_text": human_date(day, lang),
                 "stories": group,
                 "count_text": self._count(len(group), "story_count", lang),
             }
-            for path, group in sorted(days.items(), key=lambda kv: _newest_first(kv[1][0]["date"]))
+            for day, group in sorted(days.items(), key=lambda kv: _newest_first(kv[0]))
         ]
         months: list[dict[str, Any]] = []  # the editions by month, newest first; undated last
         for edition in editions:

@@ -120,6 +120,28 @@ def test_the_archive_lists_the_days_by_month_newest_first(project: Project) -> N
             assert days and len(set(days)) == 1
 
 
+def test_a_day_keeps_its_page_when_an_earlier_report_joins_its_story(project: Project) -> None:
+    """A story is in the edition of every day it has a report of: an earlier report that
+    joins it adds a day, and the day the story had does not lose its page (its URL)."""
+    build_site(project)
+    day, title = EVENTS[1]
+    april = project.output / "en" / "archive" / day / "index.html"
+    story = re.findall(r'href="(\.\./\.\./stories/[^"]+)"', april.read_text(encoding="utf-8"))
+    assert len(story) == 1
+    body = f"{title}، في خبر طويل بما يكفي ليكون فقرة كاملة من المقال.\n"
+    (project.content / "event-early.md").write_text(
+        f"---\ntitle: {title}\ndate: 2024-03-30\nsource: العربية\n---\n\n{body}", encoding="utf-8"
+    )
+    report = build_site(project)
+    assert report.stories == 5  # the new report joined the story
+    for lang in ("ar", "en"):
+        for date in (day, "2024-03-30"):
+            page = project.output / lang / "archive" / date / "index.html"
+            assert story[0] in page.read_text(encoding="utf-8"), (lang, date)
+    html = (project.output / "en" / "archive" / "index.html").read_text(encoding="utf-8")
+    assert 'href="2024-03-30/"' in html and f'href="{day}/"' in html
+
+
 def test_a_theme_may_call_url_text_and_dir_of_as_functions(project: Project) -> None:
     """Themes written before they were filters (``url(path)``, ``text(value)``,
     ``dir_of(value)``) render the very same pages as the filter forms."""

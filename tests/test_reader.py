@@ -134,14 +134,14 @@ def test_every_internal_link_resolves(site: Path) -> None:
             assert resolve(path, href).is_file(), f"{path}: broken link {href}"
 
 
-def test_archive_lists_each_story_once_under_its_day(site: Path) -> None:
+def test_archive_lists_each_story_under_each_day_it_has_a_report(site: Path) -> None:
     for lang in ("ar", "en"):
         days = sorted((site / lang / "archive").glob("*/index.html"))
         assert days, "no archive day pages"
         index = Page(site / lang / "archive" / "index.html")
         listed = {resolve(index.path, a["href"]) for a in index.anchors}
         assert set(days) <= listed
-        seen: list[Path] = []
+        seen: set[Path] = set()
         for day in days:
             name = day.parent.name
             assert name == "undated" or re.fullmatch(r"\d{4}-\d\d-\d\d", name), name
@@ -151,7 +151,8 @@ def test_archive_lists_each_story_once_under_its_day(site: Path) -> None:
                 for a in page.anchors
                 if "/stories/" in a["href"] and not a.get("rel")
             ]
-            seen += stories
+            assert len(stories) == len(set(stories)), f"{day}: a story listed twice"
+            seen.update(stories)
             for story in stories:
                 dates = {d for d, _ in Page(story).times}
                 if name == "undated":
@@ -159,6 +160,11 @@ def test_archive_lists_each_story_once_under_its_day(site: Path) -> None:
                 else:
                     assert name in dates, f"{story} is not dated {name}"
         assert sorted(seen) == story_pages(site, lang)
+        for story in story_pages(site, lang):  # and on every day it has a report of
+            own = story.read_text(encoding="utf-8").split('<section class="related"')[0]
+            for day in set(re.findall(r'<time datetime="([0-9-]+)"', own)):
+                page = Page(site / lang / "archive" / day / "index.html")
+                assert story in {resolve(page.path, a["href"]) for a in page.anchors}
 
 
 def test_outlet_pages_list_the_stories_of_their_outlet(site: Path) -> None:
