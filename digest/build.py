@@ -465,7 +465,13 @@ class Builder:
                 raise strict_failure([], result.message)
             report.warnings.append(result.message)
         lap("translate")
-        files, keys = self._render(stories, result.english, result.message, config, report, edited)
+        # names the reports spell in several ways: the search index and query spell them alike
+        from digest.search_spellings import name_spellings
+
+        spellings = name_spellings(stories) if config.search else {}
+        files, keys = self._render(
+            stories, result.english, result.message, config, report, edited, spellings
+        )
         lap("render")
         search_keys = {}
         if config.search:
@@ -542,6 +548,7 @@ class Builder:
         config: SiteConfig,
         report: BuildReport,
         edited: list[Story] | None = None,
+        spellings: Mapping[str, str] | None = None,
     ) -> tuple[dict[str, bytes | None], dict[str, bytes | None]]:
         """Every output file: its bytes, or None where the file on disk is still right;
         and the render keys of the pages that were rendered.
@@ -569,7 +576,7 @@ class Builder:
             if edited is not None and not (memo.records and memo.salt == salt):
                 edited = None  # no site yet, or new theme or settings: every page, now
             if edited is None:
-                plan: list[Page] = renderer.plan(stories, english, note)
+                plan: list[Page] = renderer.plan(stories, english, note, spellings)
                 files = dict.fromkeys(page.file for page in plan)
             else:
                 slugs = {story.slug for story in edited}

@@ -49,6 +49,7 @@ from digest.config import LANGS, SiteConfig
 from digest.normalize import ARABIC_LETTERS, VARIANT_LETTERS, normalize_arabic
 from digest.outlets import OutletNames
 from digest.search_index import merged_shards
+from digest.search_spellings import PREFIXES as SPELLING_PREFIXES
 from digest.source import is_editor_temp, split_front_matter
 
 DIRECTION = {"ar": "rtl", "en": "ltr"}
@@ -682,9 +683,14 @@ class SiteRenderer:
         return html.encode("utf-8")
 
     def plan(
-        self, stories: list[Story], english: Mapping[str, str], translation_note: str | None
+        self,
+        stories: list[Story],
+        english: Mapping[str, str],
+        translation_note: str | None,
+        spellings: Mapping[str, str] | None = None,
     ) -> list[Page]:
-        """Every page of the site, unrendered, in a fixed order."""
+        """Every page of the site, unrendered, in a fixed order. ``spellings``: of names, as
+        the search index reads them (:mod:`digest.search_spellings`), for the search page."""
         english = {**english, **human_titles(stories)}
         pages: list[Page] = []
         views: dict[str, list[dict[str, Any]]] = {}
@@ -710,6 +716,8 @@ class SiteRenderer:
                         common,
                         search_merge=merge,
                         search_folds=VARIANT_LETTERS,
+                        search_spellings=dict(spellings or {}),
+                        search_prefixes=SPELLING_PREFIXES,
                     )
                 )
             last_date = max((s["date"] for s in views[lang] if s["date"]), default=None)

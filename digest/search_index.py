@@ -15,8 +15,10 @@ only, and a full build runs the shards side by side.
 
 Pagefind reads the pages with the letters Arabic names are also written with in Persian
 or Urdu folded to Arabic ones (:data:`~digest.normalize.VARIANT_LETTERS`: پيزشكيان is
-indexed as بيزشكيان); the search page folds the reader's query the same way, so either
-spelling finds both. Pagefind's Arabic stemming already folds hamza and alef forms.
+indexed as بيزشكيان), and with the names that the reports spell in several ways in one
+spelling (:mod:`digest.search_spellings`: بزشكيان as بيزشكيان); the search page folds the
+reader's query the same way, so either spelling finds both. Pagefind's Arabic stemming
+already folds hamza and alef forms.
 
 The binary comes from the ``pagefind`` PyPI package (``pagefind_bin``). Set
 ``PAGEFIND_BINARY_PATH`` to use another one.
@@ -33,11 +35,13 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Mapping, Sequence
+from html import unescape
 from pathlib import Path
 from typing import IO
 
 from digest.normalize import VARIANT_LETTERS
 from digest.output import remove_folders_of_ended
+from digest.search_spellings import fold_spellings
 
 BUNDLE_DIR = "pagefind"
 ENTRY_FILE = "pagefind-entry.json"
@@ -76,7 +80,8 @@ def index_site(site_dir: Path) -> None:
 
     Runs on a fully written site folder, through the same scratch folder as a build's
     bundles (:class:`BackgroundBundle`), so it writes the bundle a build would. A bundle
-    left by an earlier run is replaced, so no stale fragments stay behind. Raises
+    left by an earlier run is replaced, so no stale fragments stay behind; names are spelt
+    as the site's search page spells the reader's query (:func:`site_spellings`). Raises
     :class:`SearchIndexError` on failure.
     """
     if not (site_dir / "index.html").is_file():
@@ -89,6 +94,8 @@ def index_site(site_dir: Path) -> None:
         path.relative_to(site_dir).as_posix(): path.read_bytes()
         for path in sorted(site_dir.rglob("*.html"))
     }
+    spellings = site_spellings(pages)
+    pages = {rel: page_as_indexed(data, spellings) for rel, data in pages.items()}
     for rel, data in BackgroundBundle(indexable_pages(pages)).result().items():
         path = site_dir / rel
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -179,14 +186,17 @@ def shard_dir(shard: int) -> str:
 
 
 def shard_pages(pages: Mapping[str, bytes], slugs: Sequence[str]) -> dict[str, dict[str, bytes]]:
-    """The indexable pages (:func:`indexable_pages`) by shard folder, for these stories.
+    """The indexable pages (:func:`indexable_pages`) by shard folder, for these stories, as
+    Pagefind reads them (:func:`page_as_indexed`, with the site's :func:`site_spellings`).
 
     A story page (``<lang>/stories/<slug>/``) goes to its story's shard, any other page to
     shard 0. Shards without pages are left out."""
     shards = shard_plan(slugs)
     known = set(slugs)
+    spellings = site_spellings(pages)
     split: dict[str, dict[str, bytes]] = {}
     for path, data in indexable_pages(pages).items():
+        data = page_as_indexed(data, spellings)
         parts = path.split("/")
         story = len(parts) == 4 and parts[1] == "stories" and parts[2] in known
         shard = shard_of(parts[2], shards) if story else 0
@@ -246,6 +256,31 @@ def fold_variant_letters(html: bytes) -> bytes:
     for variant, letter in _FOLDS:
         if variant in html:
             html = html.replace(variant, letter)
+    return html
+
+
+_SPELLINGS = re.compile(rb"data-spellings='([^']*)'")
+
+
+def site_spellings(pages: Mapping[str, bytes]) -> dict[str, str]:
+    """The name spellings that a site's search page folds queries with (its
+    ``data-spellings``; see :mod:`digest.search_spellings`), or none: the index spells names
+    as the page spells the reader's query, whatever the theme."""
+    for path in sorted(pages):
+        if path.endswith("/search/index.html") and (found := _SPELLINGS.search(pages[path])):
+            value = json.loads(unescape(found[1].decode("utf-8")))
+            if isinstance(value, dict):
+                return {str(k): str(v) for k, v in value.items()}
+    return {}
+
+
+def page_as_indexed(html: bytes, spellings: Mapping[str, str]) -> bytes:
+    """A page as Pagefind reads it: variant letters folded (see the module's docstring), and
+    names the reports spell in several ways in one spelling
+    (:func:`~digest.search_spellings.fold_spellings`)."""
+    html = fold_variant_letters(html)
+    if any(form.encode() in html for form in spellings):
+        html = fold_spellings(html.decode("utf-8"), spellings).encode("utf-8")
     return html
 
 

@@ -280,11 +280,15 @@ def _article_tokens(article: Article) -> tuple[np.ndarray, np.ndarray, LedePrinc
     lead, rest = feature_blocks(article)
     lead_ids = [text_token_ids(article.title), *(text_token_ids(t) for t in lead)]
     rest_ids = [text_token_ids(t) for t in rest] or [np.zeros(0, dtype=np.int64)]
-    return (
-        np.concatenate(lead_ids),
-        np.concatenate(rest_ids),
-        principals_of_lede((article.title, lead[0] if lead else "")),
-    )
+    return np.concatenate(lead_ids), np.concatenate(rest_ids), lede_principals(article, lead)
+
+
+def lede_principals(article: Article, lead: Sequence[str] | None = None) -> LedePrincipals:
+    """The people and event places that the article's lede (title, first paragraph) names;
+    ``lead``: its lead paragraphs, when known (:func:`feature_blocks`)."""
+    if lead is None:
+        lead = feature_blocks(article)[0]
+    return principals_of_lede((article.title, lead[0] if lead else ""))
 
 
 def _principals(lede: tuple[str, str]) -> LedePrincipals:

@@ -10,7 +10,13 @@ import pytest
 from reader_support import build_sample, chromium, serve, story_pages
 
 import digest.search_index as search_index
+from digest.article import Article, Block, Story
+from digest.build import Project, build_site, load_articles
+from digest.group import group_stories
 from digest.search_index import BackgroundBundle, SearchIndexError, index_site
+from digest.search_spellings import fold_spellings, name_spellings
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
@@ -248,3 +254,89 @@ def test_build_reindexes_only_when_pages_change(tmp_path: Path) -> None:
     assert entry.read_bytes() != first
     after = {p.name for p in (root / "site/pagefind/fragment").iterdir()}
     assert after != fragments  # stale fragments are gone, new ones written
+
+
+# A report of another event that spells the Iranian president's name only بزشكيان.
+ANKARA = """---
+title: الرئيس الإيراني مسعود بزشكيان يصل إلى أنقرة في زيارة رسمية
+date: 2025-03-20
+source: الأناضول
+---
+
+وصل الرئيس الإيراني مسعود بزشكيان إلى العاصمة التركية أنقرة في زيارة رسمية تستمر يومين،
+يلتقي خلالها نظيره التركي رجب طيب أردوغان لبحث العلاقات التجارية بين البلدين.
+"""
+
+
+def _story(title: str, *paragraphs: str) -> Story:
+    article = Article(
+        source=f"{title}.md",
+        title=title,
+        title_derived=False,
+        outlet=None,
+        date=None,
+        lang="ar",
+        body=tuple(Block("paragraph", text) for text in paragraphs),
+    )
+    return Story("s", "s", title, None, (article,), ())
+
+
+def test_spellings_of_a_name_that_one_storys_reports_use_are_one_for_search() -> None:
+    stories = group_stories(load_articles(REPO / "tests" / "fixtures" / "seeds")[0], {})
+    # مسعود بيزشكيان in some reports of the Moscow signing, مسعود بزشكيان in others
+    assert name_spellings(stories) == {"بزشكيان": "بيزشكيان"}
+    text = "قال بزشكيان ولبزشكيان «بزشكيان»، وبزشكيانية"
+    assert fold_spellings(text, {"بزشكيان": "بيزشكيان"}) == (
+        "قال بيزشكيان ولبيزشكيان «بيزشكيان»، وبزشكيانية"
+    )
+    page = "<html lang=ar><h1>پزشکیان</h1></html>".encode()  # Persian letters too
+    assert search_index.page_as_indexed(page, {"بزشكيان": "بيزشكيان"}).decode() == (
+        "<html lang=ar><h1>بيزشكيان</h1></html>"
+    )
+
+
+def test_names_alike_but_for_a_first_name_or_in_other_stories_stay_apart() -> None:
+    # two people (محمد عباس, محمود عباس) in one story: first names are not folded
+    people = _story("لقاء", "التقى الرئيس محمود عباس الوزير محمد عباس في رام الله")
+    assert name_spellings([people]) == {}
+    # one spelling in each of two stories: nothing shows they are one name
+    one = _story("زيارة", "وصل الرئيس الإيراني مسعود بزشكيان إلى أنقرة")
+    other = _story("قمة", "شارك الرئيس الإيراني مسعود بيزشكيان في القمة")
+    assert name_spellings([one, other]) == {}
+    both = _story("قمة", "شارك الرئيس مسعود بيزشكيان في القمة", "والتقى الرئيس مسعود بزشكيان")
+    assert name_spellings([both]) == {}  # only the lede (title, first paragraph) is read
+    lede = _story("الرئيس مسعود بزشكيان في القمة", "شارك الرئيس مسعود بيزشكيان في القمة")
+    # the site's most used spelling is the one kept
+    assert name_spellings([one, lede]) == {"بيزشكيان": "بزشكيان"}
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_either_spelling_of_a_name_finds_every_story_of_it(tmp_path: Path) -> None:
+    """The Ankara visit spells the name بزشكيان only; the Moscow signing's reports spell it
+    both ways, so a search for either spelling finds all three stories."""
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "ankara.md").write_text(ANKARA, encoding="utf-8")
+    shutil.copytree(REPO / "tests" / "fixtures" / "seeds", tmp_path / "content", dirs_exist_ok=True)
+    build_site(Project.at(tmp_path))
+    site = tmp_path / "site"
+    expected = {p for word in ("بيزشكيان", "بزشكيان") for p in _pages_with(site, "ar", word)}
+    assert len(expected) == 3 and len(_pages_with(site, "ar", "بيزشكيان")) == 2
+    found = {}
+    with serve(site) as base, chromium() as browser:
+        page = browser.new_page()
+        for query in ("بيزشكيان", "بزشكيان", "پزشکیان"):
+            page.goto(f"{base}ar/search/?q={query}")
+            page.wait_for_function(
+                "n => document.querySelectorAll('.pagefind-ui__result-link').length == n",
+                arg=len(expected),
+                timeout=15_000,
+            )
+            found[query] = {
+                link.split("#")[0]
+                for link in page.eval_on_selector_all(
+                    ".pagefind-ui__result-link", "ls => ls.map(a => a.getAttribute('href'))"
+                )
+            }
+        page.close()
+    assert found == dict.fromkeys(("بيزشكيان", "بزشكيان", "پزشکیان"), expected)

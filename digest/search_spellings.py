@@ -1,0 +1,124 @@
+"""Spellings of one name, for search: a reader who types either finds both.
+
+Reports spell foreign names in several ways (مسعود بزشكيان and مسعود بيزشكيان). Grouping
+folds every word by its consonant skeleton (:func:`~digest.story_features.skeleton`), but
+search cannot: so folded, مصر would find مصير. Search folds only the spellings that the
+reports themselves show to be one name: two full names that the ledes of one story's reports
+introduce with a title (:func:`~digest.story_features.lede_principals`), alike but for the
+last word (the family name), whose spellings share a skeleton. Not a first name: محمد عباس
+and محمود عباس are two people. Each spelling maps to the one the site uses most.
+
+:func:`name_spellings` finds them, as written on the pages (Persian letters folded, as the
+search index reads them); :func:`fold_spellings` puts the common spelling in place of the
+others, in the pages the search index reads and, in the search page's script, in the
+reader's query (:data:`PREFIXES` is the same there).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from digest.normalize import VARIANT_LETTERS, normalize_arabic
+
+if TYPE_CHECKING:  # grouping's modules are imported where used: the search index needs none
+    from digest.article import Article, Story
+
+# Letters glued before a name (و, ف; ب, ل, ك; ال and its forms): the name is folded after them.
+PREFIXES = "[وف]?(?:بال|كال|ال|لل|[بلك])?"
+
+_EDGES = "\"'“”„«»‘’()[]{}<>*_`.,;:!?،؛؟…-"
+_LETTERS = str.maketrans(VARIANT_LETTERS)
+
+
+def name_spellings(stories: Iterable[Story]) -> dict[str, str]:
+    """Spellings of names -> the spelling the site uses most, as the module says; empty when
+    the reports spell every name one way."""
+    named = [[(a, _people(a)) for a in s.articles if a.lang == "ar"] for s in stories]
+    used = Counter(word for story in named for _, people in story for n in people for word in n)
+    parent: dict[str, str] = {}
+
+    def root(word: str) -> str:
+        while parent.get(word, word) != word:
+            word = parent[word]
+        return word
+
+    for story in named:
+        for a, b in _same_names({name for _, people in story for name in people}):
+            ra, rb = root(a), root(b)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+    classes: dict[str, set[str]] = {}
+    for word in parent:
+        classes.setdefault(root(word), {root(word)}).add(word)
+    if not classes:
+        return {}
+    words = set().union(*classes.values())
+    written: dict[str, Counter[str]] = {word: Counter() for word in words}
+    for story in named:
+        for article, people in story:
+            if words.intersection(w for name in people for w in name):
+                for form, folded in _lede_words(article):
+                    if folded in written:
+                        written[folded][form] += 1
+    spellings: dict[str, str] = {}
+    for members in classes.values():
+        common = min(members, key=lambda w: (-used[w], w))
+        if not written[common]:
+            continue
+        shown = min(written[common], key=lambda form: (-written[common][form], form))
+        for word in members - {common}:
+            for form in written[word]:
+                spellings[form] = shown
+    return dict(sorted(spellings.items()))
+
+
+def _people(article: Article) -> tuple[tuple[str, ...], ...]:
+    from digest.story_features import lede_principals
+
+    return lede_principals(article)[0]
+
+
+def _lede_words(article: Article) -> Iterator[tuple[str, str]]:
+    """The words of the article's lede, as written (Persian letters folded) and folded."""
+    from digest.story_features import feature_blocks
+
+    lead = feature_blocks(article)[0]
+    for text in (article.title, *lead[:1]):
+        for word in text.translate(_LETTERS).split():
+            form = word.strip(_EDGES)
+            yield form, normalize_arabic(form)
+
+
+def _same_names(names: Iterable[tuple[str, ...]]) -> Iterator[tuple[str, str]]:
+    """Pairs of family names that two full names show to be one spelt two ways."""
+    from digest.story_features import _foldable, skeleton
+
+    ordered = sorted(name for name in set(names) if len(name) > 1)
+    for i, name_a in enumerate(ordered):
+        for name_b in ordered[i + 1 :]:
+            if len(name_a) != len(name_b):
+                continue
+            if name_a[:-1] != name_b[:-1]:
+                continue
+            a, b = name_a[-1], name_b[-1]
+            if _foldable(a) and _foldable(b) and skeleton(a) == skeleton(b):
+                yield a, b
+
+
+def fold_spellings(text: str, spellings: Mapping[str, str]) -> str:
+    """``text`` with each spelling of :func:`name_spellings` replaced by the common one,
+    also after glued letters (لبزشكيان -> لبيزشكيان), never inside another word."""
+    if not spellings:
+        return text
+    pattern = _pattern(tuple(sorted(spellings, key=lambda s: (-len(s), s))))
+    return pattern.sub(lambda m: m[1] + spellings[m[2]], text)
+
+
+@lru_cache(maxsize=4)
+def _pattern(words: Sequence[str]) -> re.Pattern[str]:
+    alternatives = "|".join(map(re.escape, words))
+    return re.compile(rf"(?<![^\W\d_])({PREFIXES})({alternatives})(?![^\W\d_])")
