@@ -400,6 +400,7 @@ def _article_view(article: Article, lang: str, loc: Localizer) -> dict[str, Any]
         "untranslated": bool(texts) and all(t.missing for t in texts),
         "human": False,
         "same_as": None,  # the number of an earlier report with this very text, if any
+        "near_copy_of": None,  # or with most of it: then only the blocks it lacks are shown
     }
     if lang == "en" and article.english is not None:
         title, html = _human_translation(article)
@@ -447,16 +448,50 @@ class ArticleViews(Sequence[dict[str, Any]]):
         return tuple, ((self._lang, made_from),)
 
 
+NEAR_COPY_SHARE = 0.5  # of a report's words in paragraphs an earlier report has word for word
+NEAR_COPY_BLOCKS = 2  # and at least this many such paragraphs
+
+
 def _mark_same_texts(articles: Sequence[Article], views: list[dict[str, Any]]) -> None:
-    """Mark the view of a report whose text an earlier report of the story has word for
-    word (agency copy that several outlets ran) with ``same_as``: that report's number
-    (1, 2, ...), so that the page shows the text once."""
+    """Show agency copy that several outlets ran once on a story page.
+
+    A report whose text an earlier report of the story has word for word gets ``same_as``:
+    that report's number (1, 2, ...). One that has most of its paragraphs word for word in
+    an earlier report shown in full (another outlet's edit of the same copy: a changed
+    figure, a paragraph added) gets ``near_copy_of``, and its view shows only the blocks
+    that report lacks, so that what differs is read and nothing else twice."""
     first: dict[tuple[tuple[Block, ...], str | None], int] = {}
+    full: list[tuple[int, frozenset[Block]]] = []  # earlier reports shown in full
     for number, (article, view) in enumerate(zip(articles, views, strict=True), start=1):
-        if article.body:
-            earlier = first.setdefault((article.body, article.english), number)
-            if earlier != number:
-                view["same_as"] = earlier
+        if not article.body:
+            continue
+        earlier = first.setdefault((article.body, article.english), number)
+        if earlier != number:
+            view["same_as"] = earlier
+            continue
+        if not view["human"] and (near := _near_copy_of(article.body, full)) is not None:
+            copied = near[1]
+            pairs = zip(article.body, view["blocks"], strict=True)
+            blocks = [shown for block, shown in pairs if block not in copied]
+            view.update(near_copy_of=near[0], blocks=blocks, body_html=BodyHtml(blocks))
+            continue
+        full.append((number, frozenset(article.body)))
+
+
+def _near_copy_of(
+    body: tuple[Block, ...], earlier: Sequence[tuple[int, frozenset[Block]]]
+) -> tuple[int, frozenset[Block]] | None:
+    """The earlier report (number, blocks) that has most of ``body`` word for word (see
+    :func:`_mark_same_texts`), the one that has most of it; None if none does."""
+    words = [len(b.plain_text().split()) for b in body]
+    total = sum(words) or 1
+    best: tuple[int, tuple[int, frozenset[Block]]] | None = None
+    for candidate in earlier:
+        shared = [n for b, n in zip(body, words, strict=True) if b in candidate[1]]
+        enough = len(shared) >= NEAR_COPY_BLOCKS and sum(shared) >= NEAR_COPY_SHARE * total
+        if enough and (best is None or sum(shared) > best[0]):
+            best = (sum(shared), candidate)
+    return best[1] if best else None
 
 
 _ARTICLE_DIGESTS: dict[int, tuple[Article, bytes]] = {}  # id -> (article, its digest)

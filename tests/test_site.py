@@ -989,3 +989,46 @@ def test_agency_copy_run_by_two_outlets_is_shown_once(site_root: Path) -> None:
     lead = "وصل الرئيس الإيراني مسعود بيزشكيان، إلى روسيا، اليوم الجمعة"
     assert article.count(lead) == 1  # the text once
     assert re.search(r'class="same-text"[^>]*>النص نفسه كما في: <a href="#article-\d"', html)
+
+
+def test_another_outlets_edit_of_agency_copy_shows_only_what_differs(
+    site_root: Path, argos_installed: Path
+) -> None:
+    """A copy of a report with one paragraph changed and one added: its paragraphs that the
+    first report has word for word are not shown again; the changed and the added ones are,
+    after a note linking the first. A shortened copy says its whole text is in the first."""
+    seed = sorted((site_root / "content").glob("000_*.txt"))[0]
+    text = seed.read_text(encoding="utf-8")
+    changed = "ونفى بيسكوف أي صلة بتنصيب ترامب، قائلاً إن التوقيع كان مخططًا له منذ عام."
+    added = "وأكدت الوكالة أن الرئيسين سيعقدان مؤتمرًا صحفيًا مشتركًا في ختام المحادثات."
+    edited = text.replace(
+        "ونفى بيسكوف أي صلة بتنصيب ترامب، قائلاً إن التوقيع كان مخططًا له منذ فترة طويلة.",
+        changed,
+    )
+    assert edited != text
+    (site_root / "content" / "edit.txt").write_text(edited + "\n\n" + added + "\n", "utf-8")
+    (site_root / "content" / "edit.yaml").write_text("source: وكالة الأنباء القطرية\n", "utf-8")
+    cut = text[: text.index("ونفى بيسكوف")]
+    (site_root / "content" / "short.txt").write_text(cut, "utf-8")
+    (site_root / "content" / "short.yaml").write_text("source: وكالة أنباء الإمارات\n", "utf-8")
+    build_site(Project.at(site_root))
+    [page] = [
+        p
+        for p in story_pages(site_root / "site", "ar")
+        if "وكالة الأنباء القطرية" in p.read_text(encoding="utf-8")
+    ]
+    html = page.read_text(encoding="utf-8")
+    articles = html[html.index('<article class="source-article"') :]
+    lead = "وصل الرئيس الإيراني مسعود بيزشكيان، إلى روسيا، اليوم الجمعة"
+    assert articles.count(lead) == 1  # the shared paragraphs once
+    assert changed in articles and added in articles
+    assert re.search(
+        r'class="same-text"[^>]*>معظم النص كما في: <a href="#article-\d"[^>]*>[^<]+</a>'
+        r"، وهذا ما يختلف عنه:</p>",
+        html,
+    )
+    assert re.search(r'class="same-text"[^>]*>النص كله وارد في: <a href="#article-\d"', html)
+    english = (site_root / "site" / "en" / page.relative_to(site_root / "site" / "ar")).read_text(
+        encoding="utf-8"
+    )
+    assert "Mostly the same text as:" in english and "All of this text is also in:" in english
