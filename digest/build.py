@@ -14,7 +14,7 @@ import re
 import shutil
 import time
 import tomllib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -35,7 +35,7 @@ from digest.incremental import (
     saved_build_summary,
     tree_stamps,
 )
-from digest.output import MARKER, check_output_dir, update_site
+from digest.output import MARKER, check_output_dir, signals_held, update_site
 from digest.source import ContentError, content_warnings, is_article_file, link_warnings
 from digest.story_registry import REGISTRY_FILE, load_registry, save_registry
 from digest.workers import worker_count
@@ -349,6 +349,7 @@ class Builder:
         self.keep_last_good = keep_last_good
         self._renderer: tuple[bytes, Any] | None = None  # (salt, SiteRenderer) of the last build
         self._loaded: Sequence[Article] | None = None  # the articles of the last build
+        self.on_written: Callable[[], object] | None = None  # called once the site is written
 
     def stamp(self) -> tuple[InputStamp, str]:
         """Stamp of the inputs now: cheap (``stat`` calls), and the full digest."""
@@ -755,12 +756,16 @@ class Builder:
             else:
                 changed[path] = data
         gone = sorted(set(memo.records) - set(files))
-        if changed or gone or not output.is_dir():
-            # a provisional build that keeps every file need not look for others to delete
-            prune = bool(gone) or not report.provisional
-            deleted = update_site(changed, keep, output, in_place=self.in_place, prune=prune)
-            report.pages_deleted = len(set(deleted) | set(gone))
-            report.files_changed = sorted({*changed, *deleted, *gone})
+        # a signal meanwhile waits until the new site is in and on_written knows it
+        with signals_held():
+            if changed or gone or not output.is_dir():
+                # a provisional build that keeps every file need not look for others to delete
+                prune = bool(gone) or not report.provisional
+                deleted = update_site(changed, keep, output, in_place=self.in_place, prune=prune)
+                report.pages_deleted = len(set(deleted) | set(gone))
+                report.files_changed = sorted({*changed, *deleted, *gone})
+            if self.on_written is not None:
+                self.on_written()
         report.pages_written = len(changed)
         for path in gone:
             del memo.records[path]
@@ -818,15 +823,23 @@ def restore_report(summary: dict[str, Any], output: Path, strict: bool) -> Build
     )
 
 
-def build_site(project: Project, *, strict: bool = False, progress: bool = False) -> BuildReport:
+def build_site(
+    project: Project,
+    *,
+    strict: bool = False,
+    progress: bool = False,
+    on_written: Callable[[], object] | None = None,
+) -> BuildReport:
     """Build the site into ``project.output``, reusing ``.digest-cache/``. Raises BuildError.
 
     When no input changed since the last build (and the output is untouched) this only
-    ``stat``\\ s the inputs and the output files.
+    ``stat``\\ s the inputs and the output files. ``on_written`` is called as soon as the
+    output folder holds the new site (what is left to do then is saving caches).
     """
     start = time.perf_counter()
     with gc_paused():
         builder = Builder(project)
+        builder.on_written = on_written
         stamp, digest = builder.stamp()
         if not stamp.racy:
             summary = saved_build_summary(
@@ -834,6 +847,8 @@ def build_site(project: Project, *, strict: bool = False, progress: bool = False
             )
             if summary is not None:
                 report = restore_report(summary, project.output, strict)
+                if on_written is not None:
+                    on_written()  # the site is what this build would write
                 report.seconds = time.perf_counter() - start
                 return report
         builder.state = BuildState.load(project.cache_dir, code_version(), project.state_tag)

@@ -18,6 +18,7 @@ from rich.console import Console
 from digest import __version__
 from digest.build import BuildError, Project, build_site, load_articles
 from digest.model_cli import model
+from digest.output import when_released
 from digest.story_registry import RegistryError, load_registry
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -56,7 +57,13 @@ class Interrupted(SystemExit):
 
 
 def _raise_interrupted(signum: int, frame: object) -> None:
-    raise Interrupted(signum)
+    """Raise :class:`Interrupted`, now or, while the new site goes in, once it is in."""
+
+    def interrupt() -> None:
+        raise Interrupted(signum)
+
+    if not when_released(interrupt):
+        interrupt()
 
 
 def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
@@ -130,13 +137,23 @@ def build(content: Path | None, output: Path | None, strict: bool) -> None:
     # Ctrl-C, SIGTERM and SIGHUP stop the build through its cleanups: workers, Pagefind
     # runs and the staging folder go, site/ stays whole (the old or the new one). Folders
     # of builds killed outright go when the next one writes (digest.output).
+    written: list[bool] = []
     with _on_signals(("SIGINT", "SIGTERM", "SIGHUP"), _raise_interrupted):
         try:
-            report = build_site(project, strict=strict, progress=sys.stderr.isatty())
+            report = build_site(
+                project,
+                strict=strict,
+                progress=sys.stderr.isatty(),
+                on_written=lambda: written.append(True),
+            )
         except BuildError as exc:
             raise click.ClickException(str(exc)) from None
         except Interrupted as exc:
-            err.print(f"Aborted ({signal.Signals(exc.signum).name})")
+            name = signal.Signals(exc.signum).name
+            if written:  # only the caches were left to save: the next build saves them
+                err.print(f"Stopped ({name}) after writing the site: {project.output} is complete")
+            else:
+                err.print(f"Aborted ({name})")
             raise
         finally:
             _stop_search_runs()

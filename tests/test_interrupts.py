@@ -122,6 +122,45 @@ def test_cli_build_removes_stale_staging_folders_and_counts_in_english(
     assert not stale.exists()
 
 
+@pytest.mark.parametrize("moment", ["before writing", "while writing"])
+def test_ctrl_c_says_whether_the_site_was_written(
+    moment: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C before the new site is written: "Aborted", and no site. While it is written,
+    Ctrl-C waits until it is in (only caches are left to save then), and the message says
+    the site is complete."""
+    import digest.build
+
+    shutil.copytree(ROOT / "tests" / "fixtures" / "seeds", tmp_path / "content")
+    monkeypatch.chdir(tmp_path)
+    render = digest.build.Builder._render
+
+    def ctrl_c_after_rendering(*args: object, **kwargs: object) -> object:
+        rendered = render(*args, **kwargs)  # type: ignore[arg-type]
+        os.kill(os.getpid(), signal.SIGINT)
+        return rendered
+
+    def ctrl_c_while_writing(*args: object, **kwargs: object) -> list[str]:
+        os.kill(os.getpid(), signal.SIGINT)
+        return update_site(*args, **kwargs)  # type: ignore[arg-type]
+
+    if moment == "before writing":
+        monkeypatch.setattr(digest.build.Builder, "_render", ctrl_c_after_rendering)
+    else:
+        monkeypatch.setattr(digest.build, "update_site", ctrl_c_while_writing)
+    result = CliRunner().invoke(main, ["build"])
+    assert result.exit_code == 128 + signal.SIGINT
+    if moment == "while writing":
+        assert f"Stopped (SIGINT) after writing the site: {tmp_path / 'site'} is complete" in (
+            " ".join(result.output.split())
+        )
+        assert (tmp_path / "site" / "ar" / "index.html").is_file()
+        assert not list(tmp_path.glob(".site.*"))  # no staging folder left
+    else:
+        assert "Aborted (SIGINT)" in result.output
+        assert not (tmp_path / "site").exists()
+
+
 @pytest.mark.parametrize("port", ["99999", "65536", "-1"])
 def test_serve_refuses_a_port_out_of_range(port: str) -> None:
     result = CliRunner().invoke(main, ["serve", "--port", port])
