@@ -24,6 +24,9 @@ ABBREVIATIONS = frozenset(
 _BOUNDARY = re.compile(r"[.؟!؛?]+[»”\"')\]’]*(?=\s|$)")
 _FULL_STOP = re.compile(r"[.؟!?]+[»”\"')\]’]*(?=\s|$)")  # not ؛: it joins two clauses
 _INITIALS = re.compile(r"^(?:\w\.)+\w$")
+_QUOTE_MARKS = re.compile(
+    "[" + re.escape("".join(QUOTE_PAIRS) + "".join(QUOTE_PAIRS.values()) + STRAIGHT_QUOTE) + "]"
+)
 
 
 def split_sentences(text: str) -> list[str]:
@@ -87,7 +90,8 @@ def _quoted_spans(line: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     stack: list[tuple[str, int]] = []
     straight: int | None = None
-    for i, char in enumerate(line):
+    for match in _QUOTE_MARKS.finditer(line):  # every other character changes nothing
+        i, char = match.start(), match[0]
         if char in QUOTE_PAIRS:
             stack.append((QUOTE_PAIRS[char], i))
         elif stack and char == stack[-1][0]:
