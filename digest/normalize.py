@@ -101,13 +101,10 @@ _REPLACEMENT = {
     chr(code): "" if to is None else to if isinstance(to, str) else chr(to)
     for code, to in _TABLE.items()
 }
-# Applied as one regex pass over the characters that change: str.translate looks up every
-# character of the text in the table (twice as slow on Arabic text, where most stay).
+# Applied as one regex pass that finds the characters that change, then one str.replace per
+# such character: str.translate looks up every character of the text in the table (twice as
+# slow on Arabic text, where most stay), and a regex replacement calls back for each one.
 _CHANGED = re.compile("[" + "".join(map(re.escape, sorted(_REPLACEMENT))) + "]")
-
-
-def _replacement(match: re.Match[str]) -> str:
-    return _REPLACEMENT[match.group()]
 
 
 def normalize_arabic(text: str) -> str:
@@ -116,5 +113,7 @@ def normalize_arabic(text: str) -> str:
     Folds alef forms, hamza carriers, alef maqsura/ya, ta marbuta, tatweel, diacritics,
     Persian letters (ی ک پ ...), Arabic-Indic digits, quote styles and whitespace.
     """
-    text = _CHANGED.sub(_replacement, unicodedata.normalize("NFKC", text))
+    text = unicodedata.normalize("NFKC", text)
+    for char in set(_CHANGED.findall(text)):
+        text = text.replace(char, _REPLACEMENT[char])
     return " ".join(text.split()).lower()
