@@ -1,6 +1,6 @@
 """Allow ``python -m digest``."""
 
-from digest.cli import run
+from digest.launch import run
 
 if __name__ == "__main__":
     run()

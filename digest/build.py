@@ -35,7 +35,8 @@ from digest.incremental import (
     saved_build_summary,
     tree_stamps,
 )
-from digest.output import MARKER, check_output_dir, signals_held, update_site
+from digest.interrupts import checkpoint, held
+from digest.output import MARKER, check_output_dir, update_site
 from digest.source import ContentError, content_warnings, is_article_file, link_warnings
 from digest.story_registry import REGISTRY_FILE, load_registry, save_registry
 from digest.workers import worker_count
@@ -95,6 +96,7 @@ class _Laps:
         now = time.perf_counter()
         self.into[stage] = self.into.get(stage, 0.0) + now - self.last
         self.last = now
+        checkpoint()  # between stages: where an interrupt that was dropped stops the build
 
 
 def _holds_articles(folder: Path) -> bool:
@@ -756,8 +758,8 @@ class Builder:
             else:
                 changed[path] = data
         gone = sorted(set(memo.records) - set(files))
-        # a signal meanwhile waits until the new site is in and on_written knows it
-        with signals_held():
+        # an interrupt meanwhile waits until the new site is in and on_written knows it
+        with held():
             if changed or gone or not output.is_dir():
                 # a provisional build that keeps every file need not look for others to delete
                 prune = bool(gone) or not report.provisional

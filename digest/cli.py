@@ -17,8 +17,8 @@ from rich.console import Console
 
 from digest import __version__
 from digest.build import BuildError, Project, build_site, load_articles
+from digest.interrupts import checkpoint, forget, interrupt
 from digest.model_cli import model
-from digest.output import when_released
 from digest.story_registry import RegistryError, load_registry
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -57,13 +57,13 @@ class Interrupted(SystemExit):
 
 
 def _raise_interrupted(signum: int, frame: object) -> None:
-    """Raise :class:`Interrupted`, now or, while the new site goes in, once it is in."""
+    """Raise :class:`Interrupted`: now, or once the new site is in if it is going in, and
+    at the build's next checkpoint if it was dropped (see :mod:`digest.interrupts`)."""
 
-    def interrupt() -> None:
+    def stop() -> None:
         raise Interrupted(signum)
 
-    if not when_released(interrupt):
-        interrupt()
+    interrupt(stop)
 
 
 def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
@@ -146,6 +146,7 @@ def build(content: Path | None, output: Path | None, strict: bool) -> None:
                 progress=sys.stderr.isatty(),
                 on_written=lambda: written.append(True),
             )
+            checkpoint()  # an interrupt that a finalizer dropped still stops it
         except BuildError as exc:
             raise click.ClickException(str(exc)) from None
         except Interrupted as exc:
@@ -156,6 +157,7 @@ def build(content: Path | None, output: Path | None, strict: bool) -> None:
                 err.print(f"Aborted ({name})")
             raise
         finally:
+            forget()
             _stop_search_runs()
     for warning in report.warnings:
         err.print(f"[yellow]warning:[/] {warning}")

@@ -20,8 +20,7 @@ import contextlib
 import os
 import re
 import shutil
-import threading
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
 MARKER = ".digest-site"
@@ -196,36 +195,6 @@ def _update_in_place(
             with contextlib.suppress(OSError):  # only empty folders go
                 os.rmdir(os.path.join(folder, name))
     return sorted(deleted)
-
-
-_held: list[Callable[[], object] | None] = []  # one entry per open signals_held(): its wait
-
-
-@contextlib.contextmanager
-def signals_held() -> Iterator[None]:
-    """Within: what an interrupt would do waits (:func:`when_released`) and is done on
-    leaving, so that what is done inside is done whole (the new site swapped in, and the
-    build told it is). Signal handlers run in the main thread: elsewhere nothing waits."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    _held.append(None)
-    try:
-        yield
-    finally:
-        waiting = _held.pop()
-        if waiting is not None:
-            waiting()
-
-
-def when_released(action: Callable[[], object]) -> bool:
-    """Keep ``action`` (a signal handler's) for the end of :func:`signals_held`, if held:
-    True then; else False, and the caller does it now."""
-    if not _held:
-        return False
-    if _held[-1] is None:
-        _held[-1] = action
-    return True
 
 
 def update_site(

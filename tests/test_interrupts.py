@@ -22,7 +22,7 @@ from preview_support import site_files
 
 from digest import output, search_index
 from digest.cli import Interrupted, _on_signals, _plural, _raise_interrupted, main
-from digest.incremental import PARALLEL_MIN_FILES
+from digest.incremental import PARALLEL_MIN_FILES, GroupingMemo
 from digest.output import remove_stale_folders, update_site
 from digest.search_index import BackgroundBundle, SearchIndexError, collect
 from digest.workers import WORKERS_VARIABLE, map_in_workers
@@ -159,6 +159,59 @@ def test_ctrl_c_says_whether_the_site_was_written(
     else:
         assert "Aborted (SIGINT)" in result.output
         assert not (tmp_path / "site").exists()
+
+
+class _SignalsWhenFinalized:
+    """Sends this process SIGINT from its ``__del__``: the handler then runs inside a
+    finalizer, where Python prints what it raises and drops it."""
+
+    def __del__(self) -> None:
+        os.kill(os.getpid(), signal.SIGINT)
+        for _ in range(10_000):  # the handler runs here, between two steps
+            pass
+
+
+def test_ctrl_c_that_a_finalizer_drops_still_stops_the_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dropped: list[BaseException | None] = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda hook: dropped.append(hook.exc_value))
+    shutil.copytree(ROOT / "tests" / "fixtures" / "seeds", tmp_path / "content")
+    monkeypatch.chdir(tmp_path)
+    group = GroupingMemo.group
+
+    def group_then_finalize(*args: object, **kwargs: object) -> object:
+        grouped = group(*args, **kwargs)  # type: ignore[arg-type]
+        _SignalsWhenFinalized()  # made and dropped at once: its __del__ runs here
+        return grouped
+
+    monkeypatch.setattr(GroupingMemo, "group", group_then_finalize)
+    result = CliRunner().invoke(main, ["build"])
+    assert [type(e) for e in dropped] == [Interrupted]  # the finalizer dropped it
+    assert result.exit_code == 128 + signal.SIGINT, result.output
+    assert "Aborted (SIGINT)" in result.output
+    assert not (tmp_path / "site").exists()
+
+
+def test_ctrl_c_while_the_command_loads_says_aborted_without_a_traceback(tmp_path: Path) -> None:
+    """SIGINT as digest's modules are being imported (the first tenths of a second)."""
+    script = (
+        "import importlib.abc, os, signal, sys\n"
+        "class CtrlC(importlib.abc.MetaPathFinder):\n"
+        "    def find_spec(self, name, path, target=None):\n"
+        "        if name == 'digest.cli':\n"
+        "            os.kill(os.getpid(), signal.SIGINT)\n"
+        "        return None\n"
+        "sys.meta_path.insert(0, CtrlC())\n"
+        "sys.argv = ['digest', 'build']\n"
+        "from digest.launch import run\n"
+        "run()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 128 + signal.SIGINT
+    assert done.stderr == "Aborted (SIGINT)\n"
 
 
 @pytest.mark.parametrize("port", ["99999", "65536", "-1"])
