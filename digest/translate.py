@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from digest.argos_models import INSTALL_HINT, ModelError, ModelInfo, find_package
+from digest.interrupts import checkpoint
 from digest.sentences import split_lines_and_sentences
 from digest.translation_cache import (
     TranslationCache,
@@ -159,6 +160,7 @@ def _translate_into(
             cache.store(key, english)
             found.update(english)
             advance(len(chunk))
+            checkpoint()  # a long run stops after the chunk it is on (the cache keeps it)
 
 
 def translate_batch(
