@@ -279,9 +279,19 @@ def page_as_indexed(html: bytes, spellings: Mapping[str, str]) -> bytes:
     names the reports spell in several ways in one spelling
     (:func:`~digest.search_spellings.fold_spellings`)."""
     html = fold_variant_letters(html)
-    if any(form.encode() in html for form in spellings):
-        html = fold_spellings(html.decode("utf-8"), spellings).encode("utf-8")
-    return html
+    if not any(form.encode() in html for form in spellings):
+        return html
+    folded = fold_spellings(html.decode("utf-8"), spellings).encode("utf-8")
+    heading, respelled = _H1.search(html), _H1.search(folded)
+    if heading and respelled and heading[0] != respelled[0]:
+        # a result's title (Pagefind's default: the first <h1>) shows the headline as written
+        title = b'<span data-pagefind-ignore data-pagefind-meta="title" hidden>%s</span>'
+        at = respelled.start()
+        folded = folded[:at] + title % heading[1] + folded[at:]
+    return folded
+
+
+_H1 = re.compile(rb"<h1\b[^>]*>(.*?)</h1>", re.S)
 
 
 def shard_key(pages: Mapping[str, bytes]) -> bytes:

@@ -289,9 +289,15 @@ def test_spellings_of_a_name_that_one_storys_reports_use_are_one_for_search() ->
     assert fold_spellings(text, {"بزشكيان": "بيزشكيان"}) == (
         "قال بيزشكيان ولبيزشكيان «بيزشكيان»، وبزشكيانية"
     )
-    page = "<html lang=ar><h1>پزشکیان</h1></html>".encode()  # Persian letters too
+    page = "<html lang=ar><p>پزشکیان</p></html>".encode()  # Persian letters too
     assert search_index.page_as_indexed(page, {"بزشكيان": "بيزشكيان"}).decode() == (
-        "<html lang=ar><h1>بيزشكيان</h1></html>"
+        "<html lang=ar><p>بيزشكيان</p></html>"
+    )
+    # a result's title is the headline as written (Pagefind takes it from the first <h1>)
+    page = '<main data-pagefind-body><h1 dir="auto">زيارة بزشكيان</h1>'.encode()
+    assert search_index.page_as_indexed(page, {"بزشكيان": "بيزشكيان"}).decode() == (
+        '<main data-pagefind-body><span data-pagefind-ignore data-pagefind-meta="title" hidden>'
+        'زيارة بزشكيان</span><h1 dir="auto">زيارة بيزشكيان</h1>'
     )
 
 
@@ -338,5 +344,10 @@ def test_either_spelling_of_a_name_finds_every_story_of_it(tmp_path: Path) -> No
                     ".pagefind-ui__result-link", "ls => ls.map(a => a.getAttribute('href'))"
                 )
             }
+            titles = page.eval_on_selector_all(
+                ".pagefind-ui__result-link", "ls => ls.map(a => a.textContent.trim())"
+            )
         page.close()
     assert found == dict.fromkeys(("بيزشكيان", "بزشكيان", "پزشکیان"), expected)
+    # each result's title is its story's headline as the page writes it
+    assert "الرئيس الإيراني مسعود بزشكيان يصل إلى أنقرة في زيارة رسمية" in titles
