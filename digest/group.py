@@ -87,6 +87,9 @@ NEIGHBOURS = 40  # best matches kept for each article (pairs kept if either side
 DENSE_CELLS = 4_000_000  # similarities computed densely at a time (rows x block)
 RELATED_TOP_TERMS = 20
 RELATED_SHARED_TERMS = 2
+COPY_SIMILARITY = (
+    0.9  # articles this alike are one text run twice (fixtures: copies 1.0, reports <0.5)
+)
 RELATED_MIN = 0.2  # centroid cosine of related stories
 MAX_RELATED = 5
 
@@ -395,7 +398,7 @@ def group_stories(
         ],
         known,
     )
-    centroids = story_centroids(matrix, groups)
+    centroids = story_centroids(matrix, [distinct_members(matrix, g) for g in groups])
     related = related_stories(centroids, ids, vectors.terms())
     # Centrality of each article: cosine to its story's centroid.
     owner = np.zeros(len(articles), dtype=np.int64)
@@ -455,6 +458,20 @@ def _story_date(articles: Sequence[Article]) -> dt.date | None:
     """Earliest date of the members (the cleaner's event date, else front matter)."""
     dates = [a.date for a in articles if a.date is not None]
     return min(dates) if dates else None
+
+
+def distinct_members(matrix: sp.csr_matrix, group: Sequence[int]) -> list[int]:
+    """The group's articles less copies of one before them (cosine of at least
+    ``COPY_SIMILARITY``): a text that several outlets ran counts once in its story's
+    centroid, so it does not pull the headline and summary towards itself."""
+    if len(group) < 2:
+        return list(group)
+    alike = (matrix[np.asarray(group)] @ matrix[np.asarray(group)].T).toarray()
+    kept: list[int] = []
+    for i in range(len(group)):
+        if all(alike[i, j] < COPY_SIMILARITY for j in kept):
+            kept.append(i)
+    return [group[i] for i in kept]
 
 
 def story_centroids(matrix: sp.csr_matrix, groups: Sequence[Sequence[int]]) -> sp.csr_matrix:

@@ -9,7 +9,8 @@
   body words; later paragraphs are mostly background that every report of a region
   shares, and reading them made long articles look alike (and cost time).
 * Weights: TF-IDF (sublinear tf, smooth idf, as scikit-learn's ``TfidfTransformer``
-  computes it; a test pins :func:`tfidf` to it) over that text,
+  computes it; a test pins :func:`tfidf` to it; articles whose text read is the same, word
+  for word, are one document for the idf) over that text,
   blended with the same weights over the title and lead paragraphs, which is where a
   report says what happened, where and when; in the lead, event kinds (``~sign``),
   cities and people's names count ``*_BOOST`` times more. Rows are L2-normalised sparse
@@ -427,7 +428,12 @@ class ArticleVectors:
             self.people = self.cities = Principals([], sp.csr_matrix((0, 0)))
             return
         full_counts = self._counts(full)
-        self.idf = smooth_idf(full_counts)
+        # a text run twice (agency copy: the same words read) is one document for the IDF
+        first_of: dict[bytes, int] = {}
+        for i, ids in enumerate(full):
+            first_of.setdefault(ids.tobytes(), i)
+        distinct = sorted(first_of.values())
+        self.idf = smooth_idf(full_counts[distinct] if len(distinct) < len(full) else full_counts)
         full_matrix = self._tfidf(full_counts)
         column, features = self.column, self.analyzer.features
         present = (full_matrix > 0).astype(np.float64).tocsr()

@@ -657,6 +657,32 @@ def test_the_headline_is_the_first_report_among_the_most_central(tmp_path):
         assert story.headline == "العنوان الأول"
 
 
+def test_copies_of_one_report_do_not_take_the_headline_and_summary(tmp_path):
+    """Two more outlets run 000's text (one with a paragraph changed): the Moscow story
+    keeps the headline and summary it had; the copies count once in its centroid."""
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    articles, _ = load_articles(content)
+    copies = {"copy.txt", "edit.txt"}
+
+    def shown(stories: list[Story]) -> dict[frozenset[str], tuple[str, tuple[str, ...]]]:
+        return {frozenset(_members(s) - copies): (s.headline, s.summary) for s in stories}
+
+    before = shown(group_stories(articles, {}))
+    text = (CONTENT / "000_9062e53052813c90.txt").read_text(encoding="utf-8")
+    (content / "copy.txt").write_text(text, encoding="utf-8")
+    (content / "copy.yaml").write_text("source: وكالة الأنباء القطرية\n", encoding="utf-8")
+    edited = text.replace("مخططًا له منذ فترة طويلة", "مخططًا له منذ عام")
+    assert edited != text
+    (content / "edit.txt").write_text(edited, encoding="utf-8")
+    (content / "edit.yaml").write_text("source: وكالة أنباء الإمارات\n", encoding="utf-8")
+    articles, _ = load_articles(content)
+    stories = group_stories(articles, {})
+    [moscow] = [s for s in stories if copies <= _members(s)]
+    assert shown(stories) == before
+    assert moscow.headline.startswith("خطوة جديدة في تحالفهما")  # 004's, as before
+
+
 def test_headline_margin_keeps_the_first_report_unless_another_is_clearly_more_central(seeds):
     from dataclasses import replace
 
