@@ -92,6 +92,7 @@ def _on_signals(names: tuple[str, ...], handler: Callable[[int, object], None]) 
     finally:
         for number, before in previous.items():
             signal.signal(number, signal.SIG_DFL if before is None else before)
+        forget()  # an interrupt that came within is answered by now
 
 
 def _stop_search_runs() -> None:
@@ -157,7 +158,6 @@ def build(content: Path | None, output: Path | None, strict: bool) -> None:
                 err.print(f"Aborted ({name})")
             raise
         finally:
-            forget()
             _stop_search_runs()
     for warning in report.warnings:
         err.print(f"[yellow]warning:[/] {warning}")

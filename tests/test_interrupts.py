@@ -23,6 +23,7 @@ from preview_support import site_files
 from digest import output, search_index
 from digest.cli import Interrupted, _on_signals, _plural, _raise_interrupted, main
 from digest.incremental import PARALLEL_MIN_FILES, GroupingMemo
+from digest.interrupts import checkpoint
 from digest.output import remove_stale_folders, update_site
 from digest.search_index import BackgroundBundle, SearchIndexError, collect
 from digest.workers import WORKERS_VARIABLE, map_in_workers
@@ -268,6 +269,7 @@ def test_signal_ends_the_block_with_128_plus_its_number_and_repeats_wait() -> No
     assert stopped.value.code == 128 + signal.SIGTERM == 143
     assert cleaned == ["done"]
     assert signal.getsignal(signal.SIGTERM) == before
+    checkpoint()  # the interrupt was answered: it does not stop what runs after the block
     previous = signal.signal(signal.SIGHUP, signal.SIG_IGN)  # as under nohup
     try:
         with _on_signals(("SIGTERM", "SIGHUP"), _raise_interrupted):

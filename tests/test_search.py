@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 from reader_support import build_sample, chromium, serve, story_pages
@@ -171,25 +172,27 @@ def test_a_name_in_persian_letters_finds_its_arabic_spelling(site: Path) -> None
     """پيزشكيان (Persian pe) and بيزشكيان find the same stories: both are indexed folded."""
     expected = _pages_with(site, "ar", "بيزشكيان") | _pages_with(site, "ar", "پيزشكيان")
     assert len(expected) == 2
-    found = {}
     with serve(site) as base, chromium() as browser:
         page = browser.new_page()
-        for query in ("پيزشكيان", "بيزشكيان"):
-            page.goto(f"{base}ar/search/?q={query}")
-            page.wait_for_selector(".pagefind-ui__result-link", timeout=15_000)
-            page.wait_for_function(
-                "n => document.querySelectorAll('.pagefind-ui__result').length == n",
-                arg=len(expected),
-                timeout=15_000,
-            )
-            found[query] = {
-                link.split("#")[0]
-                for link in page.eval_on_selector_all(
-                    ".pagefind-ui__result-link", "ls => ls.map(a => a.getAttribute('href'))"
-                )
-            }
+        found = {q: _results(page, base, q, len(expected))[0] for q in ("پيزشكيان", "بيزشكيان")}
         page.close()
     assert found == {"پيزشكيان": expected, "بيزشكيان": expected}
+
+
+def _results(page: Any, base: str, query: str, count: int) -> tuple[set[str], list[str]]:
+    """The Arabic search page's results for ``query``, once there are ``count``: their
+    paths (``/ar/stories/<slug>/``) and titles."""
+    page.goto(f"{base}ar/search/?q={query}")
+    page.wait_for_function(
+        "n => document.querySelectorAll('.pagefind-ui__result-link').length == n",
+        arg=count,
+        timeout=15_000,
+    )
+    links = page.eval_on_selector_all(
+        ".pagefind-ui__result-link",
+        "ls => ls.map(a => [a.getAttribute('href'), a.textContent.trim()])",
+    )
+    return {href.split("#")[0] for href, _ in links}, [title for _, title in links]
 
 
 @pytest.mark.browser
@@ -328,25 +331,11 @@ def test_either_spelling_of_a_name_finds_every_story_of_it(tmp_path: Path) -> No
     site = tmp_path / "site"
     expected = {p for word in ("بيزشكيان", "بزشكيان") for p in _pages_with(site, "ar", word)}
     assert len(expected) == 3 and len(_pages_with(site, "ar", "بيزشكيان")) == 2
-    found = {}
+    found, titles = {}, []
     with serve(site) as base, chromium() as browser:
         page = browser.new_page()
         for query in ("بيزشكيان", "بزشكيان", "پزشکیان"):
-            page.goto(f"{base}ar/search/?q={query}")
-            page.wait_for_function(
-                "n => document.querySelectorAll('.pagefind-ui__result-link').length == n",
-                arg=len(expected),
-                timeout=15_000,
-            )
-            found[query] = {
-                link.split("#")[0]
-                for link in page.eval_on_selector_all(
-                    ".pagefind-ui__result-link", "ls => ls.map(a => a.getAttribute('href'))"
-                )
-            }
-            titles = page.eval_on_selector_all(
-                ".pagefind-ui__result-link", "ls => ls.map(a => a.textContent.trim())"
-            )
+            found[query], titles = _results(page, base, query, len(expected))
         page.close()
     assert found == dict.fromkeys(("بيزشكيان", "بزشكيان", "پزشکیان"), expected)
     # each result's title is its story's headline as the page writes it

@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -130,10 +132,18 @@ def test_failed_build_leaves_no_search_run_behind(generated, tmp_path, monkeypat
     assert not project.output.exists()
 
 
+def _only_thread() -> None:
+    """Wait (30 s at most) until this is the process's only thread, as forking needs: a
+    pool that an earlier test stopped may still be ending its manager thread."""
+    deadline = time.monotonic() + 30
+    while threading.active_count() > 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert threading.active_count() == 1, threading.enumerate()
+
+
 @multicore
 def test_in_background_computes_in_another_process_meanwhile():
-    import time
-
+    _only_thread()
     started = time.monotonic()
     work = in_background(lambda: (time.sleep(0.5), os.getpid())[1])
     assert work is not None
@@ -156,6 +166,7 @@ def test_in_background_raises_what_the_function_raised() -> None:
     def fails() -> None:
         raise ValueError("no such model")
 
+    _only_thread()
     work = in_background(fails)
     assert work is not None
     with pytest.raises(ValueError, match="no such model"):
@@ -164,8 +175,7 @@ def test_in_background_raises_what_the_function_raised() -> None:
 
 @multicore
 def test_in_background_worker_nobody_waits_for_is_stopped():
-    import time
-
+    _only_thread()
     work = in_background(lambda: time.sleep(60))
     assert work is not None
     with work:
