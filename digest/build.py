@@ -37,6 +37,7 @@ from digest.incremental import (
 )
 from digest.interrupts import checkpoint, held
 from digest.output import MARKER, check_output_dir, update_site
+from digest.search_spellings import name_spellings
 from digest.source import ContentError, content_warnings, is_article_file, link_warnings
 from digest.story_registry import REGISTRY_FILE, load_registry, save_registry
 from digest.workers import worker_count
@@ -469,9 +470,7 @@ class Builder:
             report.warnings.append(result.message)
         lap("translate")
         # names the reports spell in several ways: the search index and query spell them alike
-        from digest.search_spellings import name_spellings
-
-        spellings = name_spellings(stories) if config.search else {}
+        spellings = name_spellings(stories) if config.search and edited is None else {}
         files, keys = self._render(
             stories, result.english, result.message, config, report, edited, spellings
         )
@@ -836,7 +835,7 @@ def build_site(
 
     When no input changed since the last build (and the output is untouched) this only
     ``stat``\\ s the inputs and the output files. ``on_written`` is called as soon as the
-    output folder holds the new site (what is left to do then is saving caches).
+    output folder holds the new site (what is left then: saving the story registry and caches).
     """
     start = time.perf_counter()
     with gc_paused():

@@ -152,7 +152,7 @@ def build(content: Path | None, output: Path | None, strict: bool) -> None:
             raise click.ClickException(str(exc)) from None
         except Interrupted as exc:
             name = signal.Signals(exc.signum).name
-            if written:  # only the caches were left to save: the next build saves them
+            if written:  # the site is whole; the next build saves the registry and caches
                 err.print(f"Stopped ({name}) after writing the site: {project.output} is complete")
             else:
                 err.print(f"Aborted ({name})")

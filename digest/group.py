@@ -466,12 +466,19 @@ def distinct_members(matrix: sp.csr_matrix, group: Sequence[int]) -> list[int]:
     centroid, so it does not pull the headline and summary towards itself."""
     if len(group) < 2:
         return list(group)
-    alike = (matrix[np.asarray(group)] @ matrix[np.asarray(group)].T).toarray()
-    kept: list[int] = []
+    rows = matrix[np.asarray(group)]
+    earlier: dict[int, list[int]] = {}  # member -> the members before it that it copies
+    step = max(1, DENSE_CELLS // len(group))  # rows compared at a time (a big story's too)
+    for start in range(0, len(group), step):
+        alike = (rows[start : start + step] @ rows.T).tocoo()
+        copy = (alike.data >= COPY_SIMILARITY) & (alike.row + start > alike.col)
+        for i, j in zip((alike.row[copy] + start).tolist(), alike.col[copy].tolist(), strict=True):
+            earlier.setdefault(i, []).append(j)
+    kept: set[int] = set()
     for i in range(len(group)):
-        if all(alike[i, j] < COPY_SIMILARITY for j in kept):
-            kept.append(i)
-    return [group[i] for i in kept]
+        if not any(j in kept for j in earlier.get(i, ())):
+            kept.add(i)
+    return [group[i] for i in sorted(kept)]
 
 
 def story_centroids(matrix: sp.csr_matrix, groups: Sequence[Sequence[int]]) -> sp.csr_matrix:

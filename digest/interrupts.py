@@ -50,6 +50,7 @@ def held() -> Iterator[None]:
         yield
     except BaseException:
         _depth[0] -= 1
+        checkpoint()  # an interrupt that waited wins over what went wrong meanwhile
         raise
     _depth[0] -= 1
     checkpoint()

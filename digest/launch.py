@@ -1,6 +1,6 @@
 """The ``digest`` command's entry point, light to import: Ctrl-C while the command's modules
-load (a few tenths of a second) ends it with "Aborted (SIGINT)" and status 130, as it does
-later, instead of a traceback."""
+load (a few tenths of a second) ends it with "Aborted (SIGINT)" and status 130, as an
+interrupted build does, instead of a traceback."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ def _aborted(signum: int, frame: object) -> None:
 
 def run() -> None:
     """Load :mod:`digest.cli` and run the command (:func:`digest.cli.run`)."""
-    previous = signal.signal(signal.SIGINT, _aborted)
+    ignored = signal.getsignal(signal.SIGINT) is signal.SIG_IGN  # as for `digest build &`
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN if ignored else _aborted)
     try:
         from digest.cli import run as command
     finally:

@@ -215,7 +215,9 @@ def indexed_part(html: bytes) -> bytes:
     navigation or styles.
     """
     start = html.find(BODY_MARKER)
-    if start < 0 or html.count(b"data-pagefind-") != html.count(b"data-pagefind-ignore") + 1:
+    titles = html.count(TITLE_MARK)  # page_as_indexed's: two marks, one of them an ignore
+    marks, ignores = html.count(b"data-pagefind-") - 2 * titles, html.count(b"data-pagefind-ignore")
+    if start < 0 or marks != ignores - titles + 1:
         return html
     open_at = html.rfind(b"<", 0, start)
     name_end = open_at + 1
@@ -285,13 +287,13 @@ def page_as_indexed(html: bytes, spellings: Mapping[str, str]) -> bytes:
     heading, respelled = _H1.search(html), _H1.search(folded)
     if heading and respelled and heading[0] != respelled[0]:
         # a result's title (Pagefind's default: the first <h1>) shows the headline as written
-        title = b'<span data-pagefind-ignore data-pagefind-meta="title" hidden>%s</span>'
         at = respelled.start()
-        folded = folded[:at] + title % heading[1] + folded[at:]
+        folded = folded[:at] + TITLE_MARK + heading[1] + b"</span>" + folded[at:]
     return folded
 
 
 _H1 = re.compile(rb"<h1\b[^>]*>(.*?)</h1>", re.S)
+TITLE_MARK = b'<span data-pagefind-ignore data-pagefind-meta="title" hidden>'
 
 
 def shard_key(pages: Mapping[str, bytes]) -> bytes:

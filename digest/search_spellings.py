@@ -3,10 +3,12 @@
 Reports spell foreign names in several ways (مسعود بزشكيان and مسعود بيزشكيان). Grouping
 folds every word by its consonant skeleton (:func:`~digest.story_features.skeleton`), but
 search cannot: so folded, مصر would find مصير. Search folds only the spellings that the
-reports themselves show to be one name: two full names that the ledes of one story's reports
-introduce with a title (:func:`~digest.story_features.lede_principals`), alike but for the
-last word (the family name), whose spellings share a skeleton. Not a first name: محمد عباس
-and محمود عباس are two people. Each spelling maps to the one the site uses most.
+reports themselves show to be one name: in the ledes of one story's reports
+(:func:`~digest.story_features.lede_principals`: names introduced by a title), two full
+names alike but for the family name, which one report writes one way and another report
+the other way, one spelling being the other with long vowels left out (ترمب, ترامب). Not a
+first name (محمد عباس and محمود عباس are two people), nor a vowel for another (سعيد, سعود),
+nor a word of three letters. Each spelling maps to the one the site uses most.
 
 :func:`name_spellings` finds them, as written on the pages (Persian letters folded, as the
 search index reads them); :func:`fold_spellings` puts the common spelling in place of the
@@ -29,6 +31,8 @@ if TYPE_CHECKING:  # grouping's modules are imported where used: the search inde
 
 # Letters glued before a name (و, ف; ب, ل, ك; ال and its forms): the name is folded after them.
 PREFIXES = "[وف]?(?:بال|كال|ال|لل|[بلك])?"
+LONG_VOWELS = "اوي"
+MIN_LETTERS = 4  # of each spelling: shorter words are too often other words
 
 _EDGES = "\"'“”„«»‘’()[]{}<>*_`.,;:!?،؛؟…-"
 _LETTERS = str.maketrans(VARIANT_LETTERS)
@@ -47,7 +51,7 @@ def name_spellings(stories: Iterable[Story]) -> dict[str, str]:
         return word
 
     for story in named:
-        for a, b in _same_names({name for _, people in story for name in people}):
+        for a, b in _same_names([people for _, people in story]):
             ra, rb = root(a), root(b)
             if ra != rb:
                 parent[max(ra, rb)] = min(ra, rb)
@@ -66,9 +70,10 @@ def name_spellings(stories: Iterable[Story]) -> dict[str, str]:
                         written[folded][form] += 1
     spellings: dict[str, str] = {}
     for members in classes.values():
-        common = min(members, key=lambda w: (-used[w], w))
-        if not written[common]:
+        ranked = sorted((w for w in members if written[w]), key=lambda w: (-used[w], w))
+        if not ranked:
             continue
+        common = ranked[0]  # the most used spelling (found written in a lede)
         shown = min(written[common], key=lambda form: (-written[common][form], form))
         for word in members - {common}:
             for form in written[word]:
@@ -93,20 +98,38 @@ def _lede_words(article: Article) -> Iterator[tuple[str, str]]:
             yield form, normalize_arabic(form)
 
 
-def _same_names(names: Iterable[tuple[str, ...]]) -> Iterator[tuple[str, str]]:
-    """Pairs of family names that two full names show to be one spelt two ways."""
-    from digest.story_features import _foldable, skeleton
-
-    ordered = sorted(name for name in set(names) if len(name) > 1)
-    for i, name_a in enumerate(ordered):
-        for name_b in ordered[i + 1 :]:
-            if len(name_a) != len(name_b):
-                continue
-            if name_a[:-1] != name_b[:-1]:
+def _same_names(reports: Sequence[tuple[tuple[str, ...], ...]]) -> Iterator[tuple[str, str]]:
+    """Pairs of family names that the names in the ledes of one story's ``reports`` show to
+    be one spelt two ways: full names alike but for the family name, one report writing it
+    one way and another the other way (never both), and one spelling the other with long
+    vowels (ا و ي) left out (بزشكيان, بيزشكيان; ترمب, ترامب; not سعيد, سعود)."""
+    used = [{name[-1] for name in people} for people in reports]
+    full = sorted(
+        {(i, name) for i, people in enumerate(reports) for name in people if len(name) > 1}
+    )
+    for k, (i, name_a) in enumerate(full):
+        for j, name_b in full[k + 1 :]:
+            if i == j or name_a[:-1] != name_b[:-1] or name_a[-1] == name_b[-1]:
                 continue
             a, b = name_a[-1], name_b[-1]
-            if _foldable(a) and _foldable(b) and skeleton(a) == skeleton(b):
+            if a in used[j] or b in used[i]:
+                continue  # a report that writes both: two people, or no telling
+            if min(len(a), len(b)) >= MIN_LETTERS and _vowels_left_out(*sorted((a, b), key=len)):
                 yield a, b
+
+
+def _vowels_left_out(short: str, long: str) -> bool:
+    """Is ``short`` ``long`` with some of its long vowels (ا و ي, not the first letter) left
+    out?"""
+    if len(short) >= len(long) or short[:1] != long[:1]:
+        return False
+    at = 1
+    for letter in long[1:]:
+        if at < len(short) and short[at] == letter:
+            at += 1
+        elif letter not in LONG_VOWELS:
+            return False
+    return at == len(short)
 
 
 def fold_spellings(text: str, spellings: Mapping[str, str]) -> str:
