@@ -42,6 +42,7 @@ from digest.article import Article, Block, SourceFile
 from digest.dates import MONTHS, WEEKDAYS, find_dates, find_event_date
 from digest.normalize import ARABIC_LETTERS, normalize_arabic
 from digest.sentences import split_full_sentences
+from digest.source import split_front_matter
 
 MAX_TITLE = 110  # characters in a derived headline
 
@@ -861,5 +862,20 @@ def clean_article(source: SourceFile) -> Article:
         url=meta.get("url"),
         story=meta.get("story"),
         english=source.english,
-        notes=(note,) if note else (),
+        notes=tuple(n for n in (note, empty_english_note(source)) if n),
     )
+
+
+def empty_english_note(source: SourceFile) -> str | None:
+    """What to tell the editor when the article's English sidecar has no text (its English
+    page then shows the machine translation, under the sidecar's title if it has one)."""
+    if source.english is None:
+        return None
+    try:
+        body = split_front_matter(source.english)[1]
+    except ValueError:
+        body = source.english
+    if body.strip():
+        return None
+    name = source.path.rsplit(".", 1)[0] + ".en.md"
+    return f"{name} has no text: the English page shows the machine translation instead"

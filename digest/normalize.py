@@ -107,6 +107,14 @@ _REPLACEMENT = {
 _CHANGED = re.compile("[" + "".join(map(re.escape, sorted(_REPLACEMENT))) + "]")
 
 
+_MARKS = dict.fromkeys(_DIACRITIC_CHARS)
+
+
+def strip_marks(text: str) -> str:
+    """``text`` without diacritics, Quranic marks and tatweel (a word as plainly written)."""
+    return text.translate(_MARKS)
+
+
 def normalize_arabic(text: str) -> str:
     """Return ``text`` folded for comparison: one spelling per word, lower-case Latin.
 

@@ -404,7 +404,8 @@ def _article_view(article: Article, lang: str, loc: Localizer) -> dict[str, Any]
     }
     if lang == "en" and article.english is not None:
         title, html = _human_translation(article)
-        view.update(human=True, blocks=[], body_html=Markup(html), untranslated=False)
+        if html.strip():  # an empty sidecar (a warning says so) leaves the machine's text
+            view.update(human=True, blocks=[], body_html=Markup(html), untranslated=False)
         if title:
             view["title"] = Text(title)
     return view
@@ -427,7 +428,7 @@ class ArticleViews(Sequence[dict[str, Any]]):
     def _made(self) -> list[dict[str, Any]]:
         if self._views is None:
             self._views = [_article_view(a, self._lang, self._loc) for a in self._articles]
-            _mark_same_texts(self._articles, self._views)
+            _mark_same_texts(self._articles, self._views, self._lang)
         return self._views
 
     def __getitem__(self, index: Any) -> Any:
@@ -452,7 +453,7 @@ NEAR_COPY_SHARE = 0.5  # of a report's words in paragraphs an earlier report has
 NEAR_COPY_BLOCKS = 2  # and at least this many such paragraphs
 
 
-def _mark_same_texts(articles: Sequence[Article], views: list[dict[str, Any]]) -> None:
+def _mark_same_texts(articles: Sequence[Article], views: list[dict[str, Any]], lang: str) -> None:
     """Show agency copy that several outlets ran once on a story page.
 
     A report whose text an earlier report of the story has word for word gets ``same_as``:
@@ -465,7 +466,9 @@ def _mark_same_texts(articles: Sequence[Article], views: list[dict[str, Any]]) -
     for number, (article, view) in enumerate(zip(articles, views, strict=True), start=1):
         if not article.body:
             continue
-        earlier = first.setdefault((article.body, article.english), number)
+        # the same text: on an English page, the same editor's translation too
+        english = article.english if lang != "ar" else None
+        earlier = first.setdefault((article.body, english), number)
         if earlier != number:
             view["same_as"] = earlier
             continue
@@ -473,6 +476,8 @@ def _mark_same_texts(articles: Sequence[Article], views: list[dict[str, Any]]) -
             copied = near[1]
             pairs = zip(article.body, view["blocks"], strict=True)
             blocks = [shown for block, shown in pairs if block not in copied]
+            if all(shown["kind"] == "heading" for shown in blocks):
+                blocks = []  # only a subheading of its own: its text is all in the other
             view.update(near_copy_of=near[0], blocks=blocks, body_html=BodyHtml(blocks))
             continue
         full.append((number, frozenset(article.body)))

@@ -6,9 +6,11 @@ search cannot: so folded, مصر would find مصير. Search folds only the spel
 reports themselves show to be one name: in the ledes of one story's reports
 (:func:`~digest.story_features.lede_principals`: names introduced by a title), two full
 names alike but for the family name, which one report writes one way and another report
-the other way, one spelling being the other with long vowels left out (ترمب, ترامب). Not a
-first name (محمد عباس and محمود عباس are two people), nor a vowel for another (سعيد, سعود),
-nor a word of three letters. Each spelling maps to the one the site uses most.
+the other way, one spelling being the other with long vowels left out (نتنياهو, نتانياهو),
+both of six letters or more. Not a first name (محمد عباس and محمود عباس are two people), nor
+a vowel for another (سعيد, سعود), nor a short word, which a long vowel often makes another
+word or name (مصنع, مصانع; أحمد محمد, أحمد محمود): such names are searched as written.
+Each spelling maps to the one the site uses most, written plainly (no diacritics).
 
 :func:`name_spellings` finds them, as written on the pages (Persian letters folded, as the
 search index reads them); :func:`fold_spellings` puts the common spelling in place of the
@@ -24,7 +26,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from digest.normalize import VARIANT_LETTERS, normalize_arabic
+from digest.normalize import VARIANT_LETTERS, normalize_arabic, strip_marks
 
 if TYPE_CHECKING:  # grouping's modules are imported where used: the search index needs none
     from digest.article import Article, Story
@@ -32,9 +34,12 @@ if TYPE_CHECKING:  # grouping's modules are imported where used: the search inde
 # Letters glued before a name (و, ف; ب, ل, ك; ال and its forms): the name is folded after them.
 PREFIXES = "[وف]?(?:بال|كال|ال|لل|[بلك])?"
 LONG_VOWELS = "اوي"
-MIN_LETTERS = 4  # of each spelling: shorter words are too often other words
+# of each spelling: shorter ones are too often Arabic words or names that a long vowel
+# changes (مصنع/مصانع, مجلس/مجالس, محمد/محمود); foreign names that reports spell two ways
+# are longer (بزشكيان, نتنياهو, زيلنسكي)
+MIN_LETTERS = 6
 
-_EDGES = "\"'“”„«»‘’()[]{}<>*_`.,;:!?،؛؟…-"
+_EDGES = re.compile(r"^[\W_]+|[\W_]+$")  # punctuation, quotes, dashes around a word
 _LETTERS = str.maketrans(VARIANT_LETTERS)
 
 
@@ -94,7 +99,7 @@ def _lede_words(article: Article) -> Iterator[tuple[str, str]]:
     lead = feature_blocks(article)[0]
     for text in (article.title, *lead[:1]):
         for word in text.translate(_LETTERS).split():
-            form = word.strip(_EDGES)
+            form = strip_marks(_EDGES.sub("", word))  # as plainly written: no diacritics
             yield form, normalize_arabic(form)
 
 
@@ -102,7 +107,7 @@ def _same_names(reports: Sequence[tuple[tuple[str, ...], ...]]) -> Iterator[tupl
     """Pairs of family names that the names in the ledes of one story's ``reports`` show to
     be one spelt two ways: full names alike but for the family name, one report writing it
     one way and another the other way (never both), and one spelling the other with long
-    vowels (ا و ي) left out (بزشكيان, بيزشكيان; ترمب, ترامب; not سعيد, سعود)."""
+    vowels (ا و ي) left out (بزشكيان, بيزشكيان; not سعيد, سعود), both of ``MIN_LETTERS``."""
     used = [{name[-1] for name in people} for people in reports]
     full = sorted(
         {(i, name) for i, people in enumerate(reports) for name in people if len(name) > 1}

@@ -319,11 +319,19 @@ def test_names_alike_but_for_a_first_name_or_a_vowel_or_in_other_stories_stay_ap
     assert name_spellings([_story(one, two), _story(one)]) == {"بيزشكيان": "بزشكيان"}
     # one spelling in each of two stories: nothing shows they are one name
     assert name_spellings([_story(one), _story(two)]) == {}
+    # a spelling written with a diacritic, tatweel or a dash after it: mapped as plainly written
+    marked = ("زيارة", "وصل الرئيس الإيراني مسعود بيزشـكيانَ— إلى أنقرة")
+    assert name_spellings([_story(one, marked), _story(one)]) == {"بيزشكيان": "بزشكيان"}
     # a report that writes both: two people, or no telling
     both = ("قمة", "شارك الرئيس مسعود بيزشكيان والوزير مسعود بزشكيان")
     assert name_spellings([_story(both, both)]) == {}
-    # two people: another first name (محمد عباس, محمود عباس), another vowel (سعيد, سعود)
-    for a, b in (("محمود عباس", "محمد عباس"), ("فيصل سعيد", "فيصل سعود")):
+    # two people or two words: another first name, another vowel, a short word
+    for a, b in (
+        ("محمود عباس", "محمد عباس"),
+        ("فيصل سعيد", "فيصل سعود"),
+        ("أحمد محمود", "أحمد محمد"),
+        ("مجلس إدارة مصانع", "مجلس إدارة مصنع"),
+    ):
         pair = _story(("لقاء", f"التقى الرئيس {a} بالوفد"), ("لقاء", f"التقى الرئيس {b} بالوفد"))
         assert name_spellings([pair]) == {}
 

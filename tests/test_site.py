@@ -1032,3 +1032,30 @@ def test_another_outlets_edit_of_agency_copy_shows_only_what_differs(
         encoding="utf-8"
     )
     assert "Mostly the same text as:" in english and "All of this text is also in:" in english
+
+
+def test_an_empty_english_sidecar_leaves_the_machine_text_and_says_so(site_root: Path) -> None:
+    """An ``.en.md`` with a title and no text: the English page keeps the report's text
+    (machine-translated, or the notice that it is not yet) under that title, and the build
+    warns; on the Arabic page an exact copy of that report is still "the same text"."""
+    seed = sorted((site_root / "content").glob("000_*.txt"))[0]
+    (site_root / "content" / f"{seed.stem}.en.md").write_text(
+        "---\ntitle: A new stage of the partnership\n---\n\n", encoding="utf-8"
+    )
+    shutil.copy(seed, site_root / "content" / "copy.txt")
+    (site_root / "content" / "copy.yaml").write_text("source: وكالة الأنباء القطرية\n", "utf-8")
+    report = build_site(Project.at(site_root))
+    assert any(f"{seed.stem}.en.md has no text" in w for w in report.warnings)
+    [page] = [
+        p
+        for p in story_pages(site_root / "site", "ar")
+        if "وكالة الأنباء القطرية" in p.read_text(encoding="utf-8")
+    ]
+    arabic = page.read_text(encoding="utf-8")
+    assert "النص نفسه كما في:" in arabic and "النص كله وارد في:" not in arabic
+    english = (site_root / "site" / "en" / page.relative_to(site_root / "site" / "ar")).read_text(
+        encoding="utf-8"
+    )
+    first = english[english.index('id="article-1"') : english.index('id="article-2"')]
+    assert "A new stage of the partnership" in first
+    assert "Translation not available yet" in first  # not an empty report
