@@ -374,7 +374,7 @@ _running: set[BackgroundBundle] = set()  # the runs of this process not collecte
 
 def _write_pages(pages: Mapping[str, bytes], parent: str | None) -> Path:
     """A new temporary folder (in ``parent``), named by this process's id, holding these
-    pages as Pagefind reads them (:func:`fold_variant_letters`); removed again if a page
+    pages (as Pagefind is to read them: see :func:`page_as_indexed`); removed again if a page
     cannot be written (or the writing is interrupted)."""
     prefix = f"{SCRATCH_PREFIX}{os.getpid()}-"
     root = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
@@ -382,7 +382,7 @@ def _write_pages(pages: Mapping[str, bytes], parent: str | None) -> Path:
         for rel, data in sorted(pages.items()):  # one order: see scratch_folder
             path = root / rel
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(fold_variant_letters(data))
+            path.write_bytes(data)
     except BaseException:
         shutil.rmtree(root, ignore_errors=True)
         raise
@@ -410,10 +410,11 @@ def stop_running() -> None:
 
 
 class BackgroundBundle:
-    """The Pagefind bundle of some pages, for site folder ``folder``, started now: Pagefind
-    runs as a separate process (no thread of this process waits for it), so several shards
-    are indexed side by side. A shard's folder (not ``pagefind``) keeps only the shard's
-    index: its entry file, metadata, index and fragments; the main bundle has the code."""
+    """The Pagefind bundle of some pages (as :func:`page_as_indexed` gives them), for site
+    folder ``folder``, started now: Pagefind runs as a separate process (no thread of this
+    process waits for it), so several shards are indexed side by side. A shard's folder
+    (not ``pagefind``) keeps only the shard's index: its entry file, metadata, index and
+    fragments; the main bundle has the code."""
 
     def __init__(self, pages: Mapping[str, bytes], folder: str = BUNDLE_DIR) -> None:
         self.pages = dict(pages)
