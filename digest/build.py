@@ -719,7 +719,14 @@ class Builder:
         """Per search shard of these pages: its key, and None where the bundle on disk is
         still right, else the bundle's files kept from an earlier build of the same pages
         (``cache``), else the Pagefind run indexing it (started now)."""
-        from digest.search_index import BackgroundBundle, in_shard, shard_key, shard_pages
+        from digest.search_index import (
+            BackgroundBundle,
+            as_indexed,
+            in_shard,
+            shard_key,
+            shard_pages,
+            site_spellings,
+        )
 
         output = self.project.output
         pages = {
@@ -729,13 +736,15 @@ class Builder:
         }
         old = self._bundle_records()
         runs: dict[str, tuple[bytes, BackgroundBundle | dict[str, bytes] | None]] = {}
+        spellings = site_spellings(pages)  # as the search page folds the reader's query
         for folder, shard in shard_pages(pages, slugs).items():
-            key = shard_key(shard)
+            key = shard_key(shard, spellings)
             written = [p for p in old if in_shard(p, folder)]
             if self.state.search_keys.get(folder) == key and written and self._on_disk(written):
                 runs[folder] = (key, None)
             else:
-                runs[folder] = (key, cache.get(folder, key) or BackgroundBundle(shard, folder))
+                kept = cache.get(folder, key)
+                runs[folder] = (key, kept or BackgroundBundle(as_indexed(shard, spellings), folder))
         return runs
 
     def _write(

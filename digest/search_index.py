@@ -94,9 +94,8 @@ def index_site(site_dir: Path) -> None:
         path.relative_to(site_dir).as_posix(): path.read_bytes()
         for path in sorted(site_dir.rglob("*.html"))
     }
-    spellings = site_spellings(pages)
-    pages = {rel: page_as_indexed(data, spellings) for rel, data in pages.items()}
-    for rel, data in BackgroundBundle(indexable_pages(pages)).result().items():
+    indexed = as_indexed(indexable_pages(pages), site_spellings(pages))
+    for rel, data in BackgroundBundle(indexed).result().items():
         path = site_dir / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
@@ -186,17 +185,14 @@ def shard_dir(shard: int) -> str:
 
 
 def shard_pages(pages: Mapping[str, bytes], slugs: Sequence[str]) -> dict[str, dict[str, bytes]]:
-    """The indexable pages (:func:`indexable_pages`) by shard folder, for these stories, as
-    Pagefind reads them (:func:`page_as_indexed`, with the site's :func:`site_spellings`).
+    """The indexable pages (:func:`indexable_pages`) by shard folder, for these stories.
 
     A story page (``<lang>/stories/<slug>/``) goes to its story's shard, any other page to
     shard 0. Shards without pages are left out."""
     shards = shard_plan(slugs)
     known = set(slugs)
-    spellings = site_spellings(pages)
     split: dict[str, dict[str, bytes]] = {}
     for path, data in indexable_pages(pages).items():
-        data = page_as_indexed(data, spellings)
         parts = path.split("/")
         story = len(parts) == 4 and parts[1] == "stories" and parts[2] in known
         shard = shard_of(parts[2], shards) if story else 0
@@ -215,9 +211,7 @@ def indexed_part(html: bytes) -> bytes:
     navigation or styles.
     """
     start = html.find(BODY_MARKER)
-    titles = html.count(TITLE_MARK)  # page_as_indexed's: two marks, one of them an ignore
-    marks, ignores = html.count(b"data-pagefind-") - 2 * titles, html.count(b"data-pagefind-ignore")
-    if start < 0 or marks != ignores - titles + 1:
+    if start < 0 or html.count(b"data-pagefind-") != html.count(b"data-pagefind-ignore") + 1:
         return html
     open_at = html.rfind(b"<", 0, start)
     name_end = open_at + 1
@@ -276,6 +270,12 @@ def site_spellings(pages: Mapping[str, bytes]) -> dict[str, str]:
     return {}
 
 
+def as_indexed(pages: Mapping[str, bytes], spellings: Mapping[str, str]) -> dict[str, bytes]:
+    """Pages as Pagefind is to read them (:func:`page_as_indexed`): only those of a shard
+    that is indexed again are made so."""
+    return {path: page_as_indexed(data, spellings) for path, data in pages.items()}
+
+
 def page_as_indexed(html: bytes, spellings: Mapping[str, str]) -> bytes:
     """A page as Pagefind reads it: variant letters folded (see the module's docstring), and
     names the reports spell in several ways in one spelling
@@ -296,12 +296,14 @@ _H1 = re.compile(rb"<h1\b[^>]*>(.*?)</h1>", re.S)
 TITLE_MARK = b'<span data-pagefind-ignore data-pagefind-meta="title" hidden>'
 
 
-def shard_key(pages: Mapping[str, bytes]) -> bytes:
+def shard_key(pages: Mapping[str, bytes], spellings: Mapping[str, str]) -> bytes:
     """What a shard's bundle is made from: its pages' paths and indexed parts
-    (:func:`indexed_part`), the letters folded for Pagefind, and the Pagefind binary (a new
-    version may write another format)."""
+    (:func:`indexed_part`), the letters and name ``spellings`` folded for Pagefind
+    (:func:`page_as_indexed`), and the Pagefind binary (a new version may write another
+    format)."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(repr(_FOLDS).encode() + b"\n")
+    digest.update(json.dumps(sorted(spellings.items()), ensure_ascii=False).encode() + b"\n")
     try:
         binary = pagefind_binary()
         stat = binary.stat()
@@ -316,7 +318,11 @@ def shard_key(pages: Mapping[str, bytes]) -> bytes:
 
 def search_bundles(pages: Mapping[str, bytes], slugs: Sequence[str]) -> dict[str, bytes]:
     """Every shard's bundle (see :func:`shard_pages`), the shards indexed side by side."""
-    running = [BackgroundBundle(p, folder) for folder, p in shard_pages(pages, slugs).items()]
+    spellings = site_spellings(pages)
+    running = [
+        BackgroundBundle(as_indexed(shard, spellings), folder)
+        for folder, shard in shard_pages(pages, slugs).items()
+    ]
     return dict(sorted(collect(running).items()))
 
 
