@@ -42,7 +42,7 @@ from digest.article import Article, Block, SourceFile
 from digest.dates import MONTHS, WEEKDAYS, find_dates, find_event_date
 from digest.normalize import ARABIC_LETTERS, normalize_arabic
 from digest.sentences import split_full_sentences
-from digest.source import split_front_matter
+from digest.source import TRANSLATION_SUFFIX, english_sidecar
 
 MAX_TITLE = 110  # characters in a derived headline
 
@@ -869,13 +869,7 @@ def clean_article(source: SourceFile) -> Article:
 def empty_english_note(source: SourceFile) -> str | None:
     """What to tell the editor when the article's English sidecar has no text (its English
     page then shows the machine translation, under the sidecar's title if it has one)."""
-    if source.english is None:
+    if source.english is None or english_sidecar(source.english)[1].strip():
         return None
-    try:
-        body = split_front_matter(source.english)[1]
-    except ValueError:
-        body = source.english
-    if body.strip():
-        return None
-    name = source.path.rsplit(".", 1)[0] + ".en.md"
+    name = source.path.rsplit(".", 1)[0] + TRANSLATION_SUFFIX
     return f"{name} has no text: the English page shows the machine translation instead"

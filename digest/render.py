@@ -50,7 +50,7 @@ from digest.normalize import ARABIC_LETTERS, VARIANT_LETTERS, normalize_arabic
 from digest.outlets import OutletNames
 from digest.search_index import merged_shards
 from digest.search_spellings import PREFIXES as SPELLING_PREFIXES
-from digest.source import is_editor_temp, split_front_matter
+from digest.source import english_sidecar, is_editor_temp
 
 DIRECTION = {"ar": "rtl", "en": "ltr"}
 OTHER = {"ar": "en", "en": "ar"}
@@ -280,19 +280,10 @@ def _shown(text: Text) -> str:
     return text.value or text.original
 
 
-def _english_sidecar(article: Article) -> tuple[str | None, str]:
-    """Title (from front matter, if any) and Markdown body of an editor's English sidecar."""
-    assert article.english is not None
-    try:
-        meta, body = split_front_matter(article.english)
-    except ValueError:
-        meta, body = {}, article.english
-    return meta.get("title"), body
-
-
 def _human_translation(article: Article) -> tuple[str | None, str]:
     """Title (from front matter, if any) and HTML body of an editor's English sidecar."""
-    title, body = _english_sidecar(article)
+    assert article.english is not None
+    title, body = english_sidecar(article.english)
     return title, markdown_to_html(body)
 
 
@@ -306,7 +297,7 @@ def _human_summary(story: Story) -> tuple[str, ...]:
     for article in story.articles:
         if article.english is None:
             continue
-        body = _english_sidecar(article)[1]
+        body = english_sidecar(article.english)[1]
         lead = next((u.text for u in markdown_units(body) if u.kind == "paragraph"), "")
         sentences = split_full_sentences(lead)
         if sentences:
@@ -404,7 +395,7 @@ def _article_view(article: Article, lang: str, loc: Localizer) -> dict[str, Any]
     }
     if lang == "en" and article.english is not None:
         title, html = _human_translation(article)
-        if html.strip():  # an empty sidecar (a warning says so) leaves the machine's text
+        if html:  # an empty sidecar (a warning says so) leaves the machine's text
             view.update(human=True, blocks=[], body_html=Markup(html), untranslated=False)
         if title:
             view["title"] = Text(title)

@@ -281,6 +281,16 @@ _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 
+def english_sidecar(text: str) -> tuple[str | None, str]:
+    """Title (from front matter, if any) and Markdown body of an editor's English
+    translation (``NAME.en.md``)."""
+    try:
+        meta, body = split_front_matter(text)
+    except ValueError:
+        meta, body = {}, text
+    return meta.get("title"), body
+
+
 class _MetaLoader(_SAFE_LOADER):  # type: ignore[misc,valid-type]
     """The safe loader, with dates left as text: :func:`parse_meta_date` reads them, so
     that an impossible date is reported with its key."""
