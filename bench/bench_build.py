@@ -13,7 +13,7 @@ Measured, each as a fresh ``python -m digest build`` process (wall clock, median
   with ``search = false`` in digest.toml (no Pagefind bundle);
 * every page again: only the output folder deleted (as in CI with ``.digest-cache/``
   restored: every page is rendered and written; cleaned articles, the grouping and the
-  search bundles come from the cache);
+  search bundles come from the cache); and the same with ``search = false``;
 * no-op: nothing changed since the last build;
 * one edit: one article's longest paragraph changed since the last build (further down than
   grouping reads: the stories are not grouped again); and one edit in the lead (the
@@ -104,16 +104,19 @@ def clear_build(root: Path) -> None:
             path.unlink()
 
 
-def full_without_search(root: Path, runs: int) -> list[float]:
-    """Full builds of a site whose digest.toml says ``search = false`` (no Pagefind)."""
+def without_search(root: Path, runs: int) -> tuple[list[float], list[float]]:
+    """Full builds, and every page again, of a site whose digest.toml says ``search = false``
+    (no Pagefind)."""
     config = root / "digest.toml"
     config.write_text("search = false\n", encoding="utf-8")
     try:
-        seconds = []
+        full, every_page = [], []
         for _ in range(runs):
             clear_build(root)
-            seconds.append(digest_build(root)[0])
-        return seconds
+            full.append(digest_build(root)[0])
+            shutil.rmtree(root / "site")
+            every_page.append(digest_build(root)[0])
+        return full, every_page
     finally:
         config.unlink()
         clear_build(root)
@@ -315,9 +318,9 @@ def main() -> None:
         every_page.append(digest_build(root)[0])
     record("full_build", round(statistics.median(full), 3))
     record("every_page_again", round(statistics.median(every_page), 3))
-    record(
-        "full_build_no_search", round(statistics.median(full_without_search(root, args.runs)), 3)
-    )
+    full_no_search, every_page_no_search = without_search(root, args.runs)
+    record("full_build_no_search", round(statistics.median(full_no_search), 3))
+    record("every_page_again_no_search", round(statistics.median(every_page_no_search), 3))
     record("noop_build", round(statistics.median(noop), 3))
     record("one_edit_build", round(statistics.median(one_edit), 3))
     record("one_edit_in_the_lead_build", round(statistics.median(lead_edit), 3))
@@ -346,6 +349,10 @@ def ratios(digest: dict[str, Any], hugo: dict[str, Any]) -> dict[str, float]:
         "full_over_hugo": round(digest["full_build"] / hugo["full_build"], 2),
         "full_over_hugo_with_pagefind": round(
             digest["full_build"] / hugo["full_build_with_pagefind"], 2
+        ),
+        # output folder deleted, .digest-cache kept (cleaned articles, grouping, translations)
+        "every_page_again_no_search_over_hugo": round(
+            digest["every_page_again_no_search"] / hugo["full_build"], 2
         ),
     }
 

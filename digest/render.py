@@ -92,6 +92,26 @@ def human_date(day: dt.date | None, lang: str) -> str:
 
 
 @lru_cache(maxsize=4096)
+def day_span(first: dt.date, last: dt.date, lang: str) -> dict[str, str]:
+    """The days of a story reported from ``first`` to ``last`` (a later day), as its dates
+    show them: the first day as briefly as the last one allows, ``1``–``3 يونيو 2025``,
+    ``30 May`` – ``2 June 2025``, ``30 December 2024`` – ``2 January 2025`` (as CLDR's
+    ranges do); ``last`` as ISO text, for ``<time datetime>``. Memoized: Babel is slow."""
+    if first.year != last.year:
+        pattern, dash = "d MMMM y", " – "
+    elif first.month != last.month:
+        pattern, dash = "d MMMM", " – "
+    else:
+        pattern, dash = "d", "–"
+    return {
+        "first_text": format_date(first, pattern, locale=lang),
+        "dash": dash,
+        "last": last.isoformat(),
+        "last_text": human_date(last, lang),
+    }
+
+
+@lru_cache(maxsize=4096)
 def month_title(day: dt.date | None, lang: str) -> str:
     """``يناير 2025`` / ``January 2025``; empty for undated (memoized: Babel is slow)."""
     return format_date(day, "LLLL y", locale=lang) if day else ""
@@ -559,6 +579,7 @@ def _story_view(story: Story, lang: str, loc: Localizer, strings: Mapping[str, A
     shown = [s.value for s in summary if not s.missing]
     # An Arabic page shows a story reported only in English as written: marked as English.
     source_lang = "ar" if any(a.lang == "ar" for a in story.articles) else story.articles[0].lang
+    last = max((a.date for a in story.articles if a.date), default=None)
     if source_lang not in (lang, "ar"):
         headline = replace(headline, lang=source_lang)
         summary = [replace(s, lang=source_lang) for s in summary]
@@ -574,6 +595,8 @@ def _story_view(story: Story, lang: str, loc: Localizer, strings: Mapping[str, A
             "description": _plain(" ".join(shown)) if shown else "",
             "date": story.date,
             "date_text": human_date(story.date, lang),
+            # reported on several days: the first and the last (None: one day, or undated)
+            "span": day_span(story.date, last, lang) if story.date and last != story.date else None,
             "day_path": day_path(lang, story.date),
             # every day with a report of it, newest first: the story is in each day's edition
             # (as text: a page key pickles the view, and shared date objects would vary it)
@@ -988,7 +1011,10 @@ def _sitemap_entries(pages: list[Page]) -> list[dict[str, Any]]:
         entries.append(
             {
                 "path": page.path,
-                "lastmod": story["date"] if story and story["date"] else None,
+                # the day of its latest report
+                "lastmod": dt.date.fromisoformat(story["days"][0])
+                if story and story["days"]
+                else None,
                 "alternates": [(code, alternates[code]) for code in LANGS],
             }
         )

@@ -142,6 +142,50 @@ def test_a_day_keeps_its_page_when_an_earlier_report_joins_its_story(project: Pr
     assert 'href="2024-03-30/"' in html and f'href="{day}/"' in html
 
 
+def test_a_story_reported_on_several_days_shows_its_first_and_last_day(
+    project: Project,
+) -> None:
+    """Its cards and its page show the days it ran (a reader of a later day's edition sees
+    why it is there), as CLDR writes ranges; the sitemap dates it by its latest report."""
+    # one of the seed story's four reports, dated two days later; an April event, an
+    # earlier report from March
+    (project.content / "004_61fe74cacd66f751.yaml").write_text("date: 2025-01-19\n", "utf-8")
+    day, title = EVENTS[1]
+    body = f"{title}، في خبر طويل بما يكفي ليكون فقرة كاملة من المقال.\n"
+    (project.content / "event-early.md").write_text(
+        f"---\ntitle: {title}\ndate: 2024-03-30\nsource: العربية\n---\n\n{body}", encoding="utf-8"
+    )
+    build_site(project)
+    jan, spring = '<time datetime="2025-01-17">', '<time datetime="2024-03-30">'
+    spans = {
+        "ar": (
+            f'{jan}17</time>–<time datetime="2025-01-19">19 يناير 2025</time>',
+            f'{spring}30 مارس</time> – <time datetime="2024-04-01">1 أبريل 2024</time>',
+        ),
+        "en": (
+            f'{jan}17</time>–<time datetime="2025-01-19">19 January 2025</time>',
+            f'{spring}30 March</time> – <time datetime="2024-04-01">1 April 2024</time>',
+        ),
+    }
+    site = project.output
+    for lang, (january, spring) in spans.items():
+        front = (site / lang / "index.html").read_text(encoding="utf-8")
+        assert january in front
+        for date in ("2025-01-17", "2025-01-19"):  # the story is in both days' editions
+            assert january in (site / lang / "archive" / date / "index.html").read_text("utf-8")
+        (page,) = (site / lang / "stories").glob("2025-01-17-*/index.html")
+        html = page.read_text(encoding="utf-8")
+        header = html.split('<header class="story-header">')[1].split("</header>")[0]
+        assert january in header
+        assert spring in (site / lang / "archive" / day / "index.html").read_text("utf-8")
+        # a story of one day keeps its one date
+        assert '<time datetime="2024-10-11">' in front
+        assert "2024-10-11</time>–" not in front
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    entry = sitemap.split(f"/{page.parent.relative_to(site).as_posix()}/</loc>")[1]
+    assert entry.split("</url>")[0].count("<lastmod>2025-01-19</lastmod>") == 1
+
+
 def test_a_theme_may_call_url_text_and_dir_of_as_functions(project: Project) -> None:
     """Themes written before they were filters (``url(path)``, ``text(value)``,
     ``dir_of(value)``) render the very same pages as the filter forms."""
