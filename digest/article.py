@@ -70,6 +70,7 @@ class SourceFile:
     meta: dict[str, Any] = field(default_factory=dict)
     fingerprint: str = ""
     english: str | None = None  # human translation sidecar (<stem>.en.md), raw Markdown
+    english_problem: str | None = None  # why a sidecar that is there could not be read
     front_matter: bool = False  # the Markdown file opens with a front matter block
 
 

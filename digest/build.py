@@ -38,7 +38,13 @@ from digest.incremental import (
 from digest.interrupts import checkpoint, held
 from digest.output import MARKER, check_output_dir, update_site
 from digest.search_spellings import name_spellings
-from digest.source import ContentError, content_warnings, is_article_file, link_warnings
+from digest.source import (
+    ContentError,
+    content_warnings,
+    english_sidecar,
+    is_article_file,
+    link_warnings,
+)
 from digest.story_registry import REGISTRY_FILE, load_registry, save_registry
 from digest.workers import worker_count
 
@@ -232,9 +238,16 @@ def article_texts(articles: Sequence[Article]) -> list[str]:
 
 
 def _shown_texts(article: Article) -> Iterator[str]:
-    """An article's texts that its English page shows machine-translated."""
-    if article.english is None and article.lang == "ar":
-        yield from article.texts()
+    """An article's texts that its English page shows machine-translated: all, but for
+    the title and the text of an editor's translation (a sidecar may have one only)."""
+    if article.lang != "ar":
+        return
+    title, body = english_sidecar(article.english) if article.english else (None, "")
+    if title is None:
+        yield article.title
+    if not body.strip():
+        for block in article.body:
+            yield from block.texts()
 
 
 def _arabic(texts: Iterable[str]) -> list[str]:

@@ -42,7 +42,12 @@ from digest.article import Article, Block, SourceFile
 from digest.dates import MONTHS, WEEKDAYS, find_dates, find_event_date
 from digest.normalize import ARABIC_LETTERS, normalize_arabic
 from digest.sentences import split_full_sentences
-from digest.source import TRANSLATION_SUFFIX, english_sidecar
+from digest.source import (
+    MACHINE_INSTEAD,
+    TRANSLATION_SUFFIX,
+    read_translation,
+    usable_translation,
+)
 
 MAX_TITLE = 110  # characters in a derived headline
 
@@ -861,15 +866,23 @@ def clean_article(source: SourceFile) -> Article:
         body=tuple(blocks),
         url=meta.get("url"),
         story=meta.get("story"),
-        english=source.english,
-        notes=tuple(n for n in (note, empty_english_note(source)) if n),
+        english=source.english if usable_translation(source.english) else None,
+        notes=(*([note] if note else []), *translation_notes(source)),
     )
 
 
-def empty_english_note(source: SourceFile) -> str | None:
-    """What to tell the editor when the article's English sidecar has no text (its English
-    page then shows the machine translation, under the sidecar's title if it has one)."""
-    if source.english is None or english_sidecar(source.english)[1].strip():
-        return None
+def translation_notes(source: SourceFile) -> list[str]:
+    """What to tell the editor about the article's English sidecar: a file that is not
+    text or whose front matter cannot be read (the machine translation is shown instead),
+    a key left out, or no text (the machine translation is shown, under the sidecar's
+    title if it has one)."""
     name = source.path.rsplit(".", 1)[0] + TRANSLATION_SUFFIX
-    return f"{name} has no text: the English page shows the machine translation instead"
+    if source.english_problem:
+        return [f"{name}: {source.english_problem}; {MACHINE_INSTEAD}"]
+    if source.english is None:
+        return []
+    translation = read_translation(source.english)
+    notes = [f"{name}: {problem}" for problem in translation.problems]
+    if not translation.unread and not translation.body.strip():
+        notes.append(f"{name} has no text: {MACHINE_INSTEAD}")
+    return notes

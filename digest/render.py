@@ -307,6 +307,11 @@ def _human_translation(article: Article) -> tuple[str | None, str]:
     return title, markdown_to_html(body)
 
 
+def _human_text(article: Article) -> bool:
+    """Has the article an editor's English text (not just a title)?"""
+    return article.english is not None and bool(english_sidecar(article.english)[1].strip())
+
+
 def _human_summary(story: Story) -> tuple[str, ...]:
     """The first sentences (two at most) of the first paragraph of the story's first
     editor's English translation: an English page's summary when none of the summary
@@ -611,7 +616,7 @@ def _story_view(story: Story, lang: str, loc: Localizer, strings: Mapping[str, A
             # an English page shows machine translation (a report in Arabic without an
             # editor's translation), as its notice says
             "machine_translated": lang != "ar"
-            and any(a.lang == "ar" and a.english is None for a in story.articles),
+            and any(a.lang == "ar" and not _human_text(a) for a in story.articles),
         }
     )
 

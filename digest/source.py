@@ -265,15 +265,21 @@ _DATE_START = re.compile(r"(\d{4})-(\d\d?)-(\d\d?)(?!\d)")
 
 def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     """Split ``---``-delimited YAML front matter from a Markdown text."""
-    if not text.startswith("---\n"):
+    block, rest = _front_matter_block(text)
+    if block is None:
         return {}, text
+    return _check_meta(load_yaml(block, "front matter", first_line=2), "front matter"), rest
+
+
+def _front_matter_block(text: str) -> tuple[str | None, str]:
+    """The front matter block of a Markdown text (None: it has none) and the rest."""
+    if not text.startswith("---\n"):
+        return None, text
     end = text.find("\n---", 4)
     if end == -1:
         raise FrontMatterError("front matter starts with '---' but has no closing '---'")
-    block = text[4:end]
     rest = text[end + 4 :]
-    rest = rest.split("\n", 1)[1] if "\n" in rest else ""
-    return _check_meta(load_yaml(block, "front matter", first_line=2), "front matter"), rest
+    return text[4:end], rest.split("\n", 1)[1] if "\n" in rest else ""
 
 
 # libyaml's safe loader when PyYAML was built with it (several times faster), else Python's.
@@ -281,14 +287,63 @@ _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 
-def english_sidecar(text: str) -> tuple[str | None, str]:
-    """Title (from front matter, if any) and Markdown body of an editor's English
-    translation (``NAME.en.md``)."""
+@dataclass(frozen=True)
+class Translation:
+    """An editor's English translation (``NAME.en.md``): its title (None: the machine's),
+    its Markdown body (empty: the machine's), and what is wrong with it, for warnings;
+    ``unread``: its front matter could not be read, so none of it is used."""
+
+    title: str | None
+    body: str
+    problems: tuple[str, ...] = ()
+    unread: bool = False
+
+
+TRANSLATION_KEYS = ("title",)  # what a translation's front matter may hold
+MACHINE_INSTEAD = "the English page shows the machine translation instead"
+
+
+@lru_cache(maxsize=1024)
+def read_translation(text: str) -> Translation:
+    """Read an English sidecar. Front matter that cannot be read leaves the whole file
+    unused (its YAML would show as text otherwise); an unknown key, or a title that is not
+    text, is left out; each is a problem to report."""
     try:
-        meta, body = split_front_matter(text)
-    except ValueError:
-        meta, body = {}, text
-    return meta.get("title"), body
+        block, body = _front_matter_block(text)
+        meta = {} if block is None else load_yaml(block, "front matter", first_line=2)
+    except FrontMatterError as exc:
+        return Translation(None, "", (f"{exc}; {MACHINE_INSTEAD}",), unread=True)
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        problem = "front matter must be a mapping of keys to values (title: ...)"
+        return Translation(None, "", (f"{problem}; {MACHINE_INSTEAD}",), unread=True)
+    problems = [
+        f"front matter has unknown key {str(key)!r} (a translation's has only title): left out"
+        for key in meta
+        if str(key) not in TRANSLATION_KEYS
+    ]
+    title = meta.get("title")
+    if isinstance(title, (list, dict, bool)):  # e.g. title: [a, b]
+        problems.append(f"title must be text, not {title!r}: left out")
+        title = None
+    title = str(title).strip() if title is not None else ""
+    return Translation(title or None, body, tuple(problems))
+
+
+def usable_translation(text: str | None) -> bool:
+    """Does this English sidecar give the English page anything (a title or a text)?"""
+    if text is None:
+        return False
+    translation = read_translation(text)
+    return bool(translation.title or translation.body.strip())
+
+
+def english_sidecar(text: str) -> tuple[str | None, str]:
+    """Title (None: none) and Markdown body (empty: none) of an editor's English
+    translation (``NAME.en.md``); see :func:`read_translation`."""
+    translation = read_translation(text)
+    return translation.title, translation.body
 
 
 class _MetaLoader(_SAFE_LOADER):  # type: ignore[misc,valid-type]
@@ -385,11 +440,15 @@ def read_source(path: Path, content_dir: Path) -> SourceFile:
         digest.update(b"\0meta\0" + raw)
         sidecar = load_yaml(meta_text, meta_file.name)
         meta = {**meta, **_check_meta(sidecar, meta_file.name)}
-    english = None
+    english = english_problem = None
     en_file = _sidecar(path, (TRANSLATION_SUFFIX,))
-    if en_file is not None:
-        raw, english = _read_sidecar(en_file)
+    if en_file is not None:  # one that is not text is reported, and the article still built
+        raw = en_file.read_bytes()
         digest.update(b"\0en\0" + raw)
+        try:
+            english = _decode(raw)
+        except UnicodeDecodeError as exc:
+            english_problem = _undecodable(exc, "file")
     return SourceFile(
         path=rel,
         text=text,
@@ -397,6 +456,7 @@ def read_source(path: Path, content_dir: Path) -> SourceFile:
         meta=meta,
         fingerprint=digest.hexdigest(),
         english=english,
+        english_problem=english_problem,
         front_matter=front_matter,
     )
 

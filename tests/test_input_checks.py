@@ -257,13 +257,18 @@ def test_a_binary_sidecar_is_named(tmp_path: Path) -> None:
     project = _project(
         tmp_path, {"a.txt": f"{HEADLINE}\n\n{BODY}", "a.yaml": PNG, "b.md": BODY, "b.en.md": PNG}
     )
-    errors = {e.path: str(e) for e in build_site(project).errors}
+    report = build_site(project)
+    errors = {e.path: str(e) for e in report.errors}
     assert errors == {
         "a.txt": "a.txt: a.yaml: not a text file (binary data, looks like a PNG image); "
         "move it out of content/",
-        "b.md": "b.md: b.en.md: not a text file (binary data, looks like a PNG image); "
-        "move it out of content/",
     }
+    # a translation that cannot be read costs the article nothing but its English
+    assert report.articles == 1
+    assert (
+        "b.md: b.en.md: not a text file (binary data, looks like a PNG image); move it out of "
+        "content/; the English page shows the machine translation instead" in report.warnings
+    )
 
 
 def test_the_cli_names_a_binary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1034,18 +1034,29 @@ def test_another_outlets_edit_of_agency_copy_shows_only_what_differs(
     assert "Mostly the same text as:" in english and "All of this text is also in:" in english
 
 
-def test_an_empty_english_sidecar_leaves_the_machine_text_and_says_so(site_root: Path) -> None:
-    """An ``.en.md`` with a title and no text: the English page keeps the report's text
-    (machine-translated, or the notice that it is not yet) under that title, and the build
-    warns; on the Arabic page an exact copy of that report is still "the same text"."""
-    seed = sorted((site_root / "content").glob("000_*.txt"))[0]
-    (site_root / "content" / f"{seed.stem}.en.md").write_text(
+def test_an_english_sidecar_with_only_a_title_leaves_the_machine_text_and_says_so(
+    site_root: Path, argos_installed: Path
+) -> None:
+    """An ``.en.md`` with a title and no text: the English page shows the report's text
+    machine-translated (it is translated, and the page says it is machine translation)
+    under that title, and the build warns; an empty one leaves the machine's title too. On
+    the Arabic page an exact copy of the first report is still "the same text"."""
+    seeds = sorted((site_root / "content").glob("*.txt"))
+    first, other = seeds[0], seeds[1]  # two reports of the seed story of 17 January
+    (site_root / "content" / f"{first.stem}.en.md").write_text(
         "---\ntitle: A new stage of the partnership\n---\n\n", encoding="utf-8"
     )
-    shutil.copy(seed, site_root / "content" / "copy.txt")
+    (site_root / "content" / f"{other.stem}.en.md").write_text(" \n", encoding="utf-8")
+    shutil.copy(first, site_root / "content" / "copy.txt")
     (site_root / "content" / "copy.yaml").write_text("source: وكالة الأنباء القطرية\n", "utf-8")
-    report = build_site(Project.at(site_root))
-    assert any(f"{seed.stem}.en.md has no text" in w for w in report.warnings)
+    project = Project.at(site_root)
+    report = build_site(project)
+    for seed in (first, other):
+        assert f"{seed.stem}.en.md has no text: the English page shows the machine translation" in (
+            " ".join(report.warnings)
+        )
+    without = build_site_without_sidecars(site_root)
+    assert report.translated + report.cached == without  # every text of theirs is translated
     [page] = [
         p
         for p in story_pages(site_root / "site", "ar")
@@ -1056,6 +1067,59 @@ def test_an_empty_english_sidecar_leaves_the_machine_text_and_says_so(site_root:
     english = (site_root / "site" / "en" / page.relative_to(site_root / "site" / "ar")).read_text(
         encoding="utf-8"
     )
-    first = english[english.index('id="article-1"') : english.index('id="article-2"')]
-    assert "A new stage of the partnership" in first
-    assert "Translation not available yet" in first  # not an empty report
+    assert "Translation not available yet" not in english
+    assert 'class="notice"' in english  # machine translation, as the notice says
+    titles = re.findall(r"<h3[^>]*>([^<]*)</h3>", english)
+    assert titles[0] == "A new stage of the partnership"
+    assert all(title.strip() for title in titles)
+
+
+def build_site_without_sidecars(site_root: Path) -> int:
+    """The texts a build of ``site_root`` without its English sidecars translates or finds
+    in the cache (in a copy: the site itself is left as it is)."""
+    copy = site_root.parent / (site_root.name + "-plain")
+    shutil.copytree(site_root / "content", copy / "content")
+    for sidecar in (copy / "content").glob("*.en.md"):
+        sidecar.unlink()
+    report = build_site(Project.at(copy))
+    return report.translated + report.cached
+
+
+def test_an_english_sidecar_that_cannot_be_used_is_named_and_the_article_kept(
+    site_root: Path,
+) -> None:
+    """Front matter that is not YAML, or not a mapping, or a file that is not text: the
+    build warns with the file's name (and the line), the English page shows the machine
+    translation (none of the file's text, no YAML as prose), and the article is on the
+    site. An unknown key, or a title that is not text, is left out, with a warning."""
+    content = site_root / "content"
+    seeds = sorted(content.glob("*.txt"))
+    broken = {
+        seeds[0]: '---\ntitle: "unclosed\nfoo: [1, 2\n---\nBody of a broken sidecar.\n',
+        seeds[1]: "---\n- a\n- b\n---\nBody of a list sidecar.\n",
+        seeds[2]: b"\xff\xfe\x00\xd8garbage",
+    }
+    for seed, text in broken.items():
+        sidecar = content / f"{seed.stem}.en.md"
+        if isinstance(text, bytes):
+            sidecar.write_bytes(text)
+        else:
+            sidecar.write_text(text, encoding="utf-8")
+    (content / f"{seeds[3].stem}.en.md").write_text(
+        "---\ntitle: [a, b]\ntranslator: Jane Doe\n---\nThe editor's own English text.\n",
+        encoding="utf-8",
+    )
+    report = build_site(Project.at(site_root))
+    assert not report.errors and report.articles == 5
+    said = "\n".join(report.warnings)
+    assert f"{seeds[0].stem}.en.md: front matter is not valid YAML at line" in said
+    assert f"{seeds[1].stem}.en.md: front matter must be a mapping" in said
+    assert f"{seeds[2].stem}.en.md: not UTF-8 text" in said
+    assert said.count("the English page shows the machine translation instead") == 3
+    assert f"{seeds[3].stem}.en.md: front matter has unknown key 'translator'" in said
+    assert f"{seeds[3].stem}.en.md: title must be text, not ['a', 'b']: left out" in said
+    english = "".join(
+        page.read_text(encoding="utf-8") for page in story_pages(site_root / "site", "en")
+    )
+    assert "Body of a" not in english and "unclosed" not in english and "<hr" not in english
+    assert "The editor&#39;s own English text." in english
