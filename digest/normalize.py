@@ -107,6 +107,8 @@ _REPLACEMENT = {
 _CHANGED = re.compile("[" + "".join(map(re.escape, sorted(_REPLACEMENT))) + "]")
 
 
+# The characters strip_marks drops (the search page drops them from the reader's query too).
+MARKS = "".join(map(chr, _DIACRITIC_CHARS))
 _MARKS = dict.fromkeys(_DIACRITIC_CHARS)
 
 
