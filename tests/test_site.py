@@ -1024,7 +1024,7 @@ def test_another_outlets_edit_of_agency_copy_shows_only_what_differs(
     assert changed in articles and added in articles
     assert re.search(
         r'class="same-text"[^>]*>معظم النص كما في: <a href="#article-\d"[^>]*>[^<]+</a>'
-        r"، وهذا ما يختلف عنه:</p>",
+        r" \(<bdi>[^<]+</bdi>\)، وهذا ما يختلف عنه:</p>",  # the title and the outlet
         html,
     )
     assert re.search(r'class="same-text"[^>]*>النص كله وارد في: <a href="#article-\d"', html)
