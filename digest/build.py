@@ -495,13 +495,18 @@ class Builder:
         else:
             state.search_behind = False  # no index to bring up to date
         lap("search")
-        self._write(files, keys, report)
+        index = None if report.provisional else story_index(stories)
+
+        def save_index() -> None:
+            """The story ids beside the site (digest-stories.json), as the site has them."""
+            if index is not None:
+                unreadable = registry.only(error.path for error in loaded.errors)
+                save_registry(project.registry_file, index, articles, unreadable)
+
+        self._write(files, keys, report, save_index)
         state.search_keys = search_keys
         lap("write")
-        if not report.provisional:
-            index = story_index(stories)
-            unreadable = registry.only(error.path for error in loaded.errors)
-            save_registry(project.registry_file, index, articles, unreadable)
+        if index is not None:
             state.grouping.registry_saved(index)
         report.articles = len(articles)
         report.stories = len(stories)
@@ -761,9 +766,14 @@ class Builder:
         return runs
 
     def _write(
-        self, files: dict[str, bytes | None], keys: dict[str, bytes | None], report: BuildReport
+        self,
+        files: dict[str, bytes | None],
+        keys: dict[str, bytes | None],
+        report: BuildReport,
+        with_site: Callable[[], object],
     ) -> None:
-        """Write what changed, delete what is gone, remember what is on disk."""
+        """Write what changed, delete what is gone, remember what is on disk; and
+        ``with_site``, as the site goes in (an interrupt waits for both)."""
         memo = self.state.pages
         output = self.project.output
         changed: dict[str, bytes] = {}
@@ -787,6 +797,7 @@ class Builder:
                 deleted = update_site(changed, keep, output, in_place=self.in_place, prune=prune)
                 report.pages_deleted = len(set(deleted) | set(gone))
                 report.files_changed = sorted({*changed, *deleted, *gone})
+            with_site()
             if self.on_written is not None:
                 self.on_written()
         report.pages_written = len(changed)

@@ -66,10 +66,6 @@ def _raise_interrupted(signum: int, frame: object) -> None:
     interrupt(stop)
 
 
-def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
-
-
 @contextlib.contextmanager
 def _on_signals(names: tuple[str, ...], handler: Callable[[int, object], None]) -> Iterator[None]:
     """Within: these signals (those this platform has and that are not ignored, as
@@ -152,7 +148,7 @@ def build(content: Path | None, output: Path | None, strict: bool) -> None:
             raise click.ClickException(str(exc)) from None
         except Interrupted as exc:
             name = signal.Signals(exc.signum).name
-            if written:  # the site is whole; the next build saves the registry and caches
+            if written:  # the site and its story ids are whole; the next build saves the caches
                 err.print(f"Stopped ({name}) after writing the site: {project.output} is complete")
             else:
                 err.print(f"Aborted ({name})")
@@ -193,6 +189,7 @@ def build(content: Path | None, output: Path | None, strict: bool) -> None:
 def serve(content: Path | None, output: Path | None, port: int, host: str) -> None:
     """Build a preview, serve it on http://127.0.0.1:8000/, rebuild and reload on every
     change. site/ is left to `digest build`."""
+    from digest.serve import Stopped
     from digest.serve import serve as run
 
     project = Project.at(Path.cwd(), content)
@@ -202,14 +199,16 @@ def serve(content: Path | None, output: Path | None, port: int, host: str) -> No
             "pages link to the preview's address. Leave out --output (or name another "
             "folder), and run `digest build` to update the site."
         )
-    # serve() makes Ctrl-C and SIGTERM stop the preview cleanly; a hang-up does too
-    with _on_signals(("SIGHUP",), _raise_keyboard_interrupt):
-        try:
-            run(replace(project, output=output or project.preview), host, port)
-        except OSError as exc:
-            raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
-        finally:
-            _stop_search_runs()
+    # serve() makes Ctrl-C, SIGTERM and a hang-up stop the preview cleanly
+    try:
+        run(replace(project, output=output or project.preview), host, port)
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    except Stopped as exc:  # before the preview was up, as `digest build` says it
+        err.print(f"Aborted ({signal.Signals(exc.signum).name})")
+        raise Interrupted(exc.signum) from None
+    finally:
+        _stop_search_runs()
 
 
 @main.command()

@@ -39,6 +39,7 @@ from watchdog.observers import Observer
 from digest.article import Story
 from digest.build import Builder, BuildError, BuildReport, GroupingJob, Project, code_version
 from digest.incremental import BuildState
+from digest.interrupts import forget, interrupt
 from digest.live_reload import EVENTS_PATH, LiveState  # noqa: F401  (re-exported)
 from digest.site_server import SiteServer
 from digest.source import is_ignored_name, is_ignored_path
@@ -187,8 +188,14 @@ class DevServer:
         self.stop()
 
     def serve_forever(self) -> None:
-        """Run until Ctrl-C (then shut down cleanly)."""
-        self.start()
+        """Run until Ctrl-C (then shut down cleanly); one during the first build stops
+        it there (the folder it builds stays whole) and is raised."""
+        try:
+            self.start()
+        except KeyboardInterrupt:
+            if self.httpd is not None:  # listening, not serving yet: nothing to shut down
+                self.httpd.server_close()
+            raise
         self.log(f"Serving {self.output} at {self.url} (Ctrl-C to stop)")
         if self.host not in ("127.0.0.1", "localhost", "::1"):
             self.log(f"warning: listening on {self.host}: other machines can see this preview")
@@ -386,15 +393,38 @@ def _describe(paths: list[str], root: Path) -> str:
     return ", ".join(names) or "(no file)"
 
 
-def serve(project: Project, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """``digest serve``: build, serve and rebuild until Ctrl-C (or SIGTERM)."""
+class Stopped(KeyboardInterrupt):
+    """Ctrl-C, SIGTERM or a hang-up stopped the preview (``signum``: which)."""
 
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def serve(project: Project, host: str = "127.0.0.1", port: int = 8000) -> None:
+    """``digest serve``: build, serve and rebuild until Ctrl-C, SIGTERM or a hang-up; one
+    that comes before the preview is up is :class:`Stopped` raised (the caller says so)."""
+    stopping: list[int] = []
+
+    def on_signal(signum: int, frame: object) -> None:
+        if stopping:
+            return  # a repeat: the preview is stopping already, let it finish
+        stopping.append(signum)
+
+        def stop() -> None:
+            raise Stopped(signum)
+
+        interrupt(stop)  # not while a build swaps a site in: then when it is in
 
     if threading.current_thread() is threading.main_thread():
         # Ctrl-C and `kill` stop it cleanly, also when started as a background job (whose
-        # SIGINT the shell ignores, and Python then leaves ignored).
-        signal.signal(signal.SIGINT, interrupt)
-        signal.signal(signal.SIGTERM, interrupt)
-    DevServer(project, host, port).serve_forever()
+        # SIGINT the shell ignores, and Python then leaves ignored); a hang-up too, unless
+        # it is ignored (nohup)
+        signal.signal(signal.SIGINT, on_signal)
+        signal.signal(signal.SIGTERM, on_signal)
+        if hasattr(signal, "SIGHUP") and signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:
+            signal.signal(signal.SIGHUP, on_signal)
+    try:
+        DevServer(project, host, port).serve_forever()
+    finally:
+        forget()

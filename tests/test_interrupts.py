@@ -128,8 +128,8 @@ def test_ctrl_c_says_whether_the_site_was_written(
     moment: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Ctrl-C before the new site is written: "Aborted", and no site. While it is written,
-    Ctrl-C waits until it is in (only caches are left to save then), and the message says
-    the site is complete."""
+    Ctrl-C waits until it is in, with its story ids (only caches are left to save then),
+    and the message says the site is complete."""
     import digest.build
 
     shutil.copytree(ROOT / "tests" / "fixtures" / "seeds", tmp_path / "content")
@@ -157,9 +157,44 @@ def test_ctrl_c_says_whether_the_site_was_written(
         )
         assert (tmp_path / "site" / "ar" / "index.html").is_file()
         assert not list(tmp_path.glob(".site.*"))  # no staging folder left
+        # the story ids went in with the site: a commit of both now matches
+        stories = (tmp_path / "digest-stories.json").read_text(encoding="utf-8")
+        for page in (tmp_path / "site" / "ar" / "stories").iterdir():
+            assert page.name in stories
     else:
         assert "Aborted (SIGINT)" in result.output
         assert not (tmp_path / "site").exists()
+
+
+@pytest.mark.parametrize("name", ["SIGINT", "SIGTERM"])
+def test_a_signal_during_the_previews_first_build_says_aborted(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``digest serve`` stopped before it serves: "Aborted (SIGINT)" and 128 + the signal's
+    number, as ``digest build`` says it (not click's bare "Aborted!" and status 1); the
+    signal waits while a built site goes in, so the preview folder is whole."""
+    import digest.build
+
+    shutil.copytree(ROOT / "tests" / "fixtures" / "seeds", tmp_path / "content")
+    monkeypatch.chdir(tmp_path)
+    number = getattr(signal, name)
+
+    def signal_while_writing(*args: object, **kwargs: object) -> list[str]:
+        os.kill(os.getpid(), number)
+        return update_site(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(digest.build, "update_site", signal_while_writing)
+    previous = {n: signal.getsignal(n) for n in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    try:
+        result = CliRunner().invoke(main, ["serve", "--port", "0"])
+    finally:
+        for n, handler in previous.items():
+            signal.signal(n, handler)
+    assert result.exit_code == 128 + number, result.output
+    assert f"Aborted ({name})" in result.output and "Serving" not in result.output
+    preview = tmp_path / ".digest-cache" / "preview"
+    assert (preview / "ar" / "index.html").is_file()  # the site it was writing went in
+    assert not list(preview.parent.glob(".preview.*"))  # and no staging folder is left
 
 
 class _SignalsWhenFinalized:
