@@ -445,7 +445,7 @@ class Builder:
         articles, copies = once_each(loaded.articles)
         self._loaded = articles
         report.warnings += content_warnings(frozenset(stamp.content))
-        report.warnings += link_warnings(project.content)
+        report.warnings += link_warnings(project.content, stamp.unread)
         report.warnings += [copy_warning(*copy) for copy in copies]
         report.warnings += [f"{a.source}: {note}" for a in articles for note in a.notes]
         report.changed = [*loaded.changed, *loaded.removed]

@@ -21,6 +21,7 @@ under ``.digest-cache/`` by ``digest build``. It remembers
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import hashlib
 import io
@@ -31,6 +32,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from stat import S_ISDIR, S_ISREG
 from typing import TYPE_CHECKING, Any
 
 from digest import __version__
@@ -40,6 +42,7 @@ from digest.source import (
     ContentError,
     FrontMatterError,
     is_article_file,
+    is_ignored_path,
     read_error,
     read_source,
 )
@@ -53,6 +56,10 @@ if TYPE_CHECKING:
 # anything changed stays cheap.
 
 FileStamp = tuple[int, int, int]  # size, mtime_ns, inode
+# Why an entry is not read, and its own (lstat) stamp. Why: "missing" (a link to nothing),
+# "loop" (links in a loop), "folder" (a link to one), "special" (a FIFO, socket or device)
+# or "error" (a link stat cannot follow otherwise, e.g. for want of permission).
+Unread = tuple[str, FileStamp]
 STATE_FILE = "build-state.pickle"  # of the build into site/; another output folder's is
 STAMP_FILE = "build-stamp.pickle"  # tagged (see digest.build.Project.state_tag)
 RACY_NS = 200_000_000  # files modified this recently (ns) are hashed, not trusted by stat
@@ -63,8 +70,18 @@ def file_stamp(st: os.stat_result) -> FileStamp:
 
 
 def tree_stamps(folder: Path) -> dict[str, FileStamp]:
-    """Every file below ``folder`` (relative POSIX path -> stamp); empty if it is missing."""
+    """Every regular file below ``folder`` (relative POSIX path -> stamp); empty if it is
+    missing."""
+    return walk_tree(folder)[0]
+
+
+def walk_tree(folder: Path) -> tuple[dict[str, FileStamp], dict[str, Unread]]:
+    """The regular files below ``folder`` (relative POSIX path -> stamp), and the entries
+    not read as files, with why and their own ``lstat`` stamp (:data:`Unread`): links to
+    nothing, in a loop or to a folder, FIFOs, sockets and devices (opening one may block
+    forever). Only ``stat`` calls: nothing is opened."""
     stamps: dict[str, FileStamp] = {}
+    unread: dict[str, Unread] = {}
     pending = [("", str(folder))]
     while pending:
         prefix, path = pending.pop()
@@ -76,12 +93,23 @@ def tree_stamps(folder: Path) -> dict[str, FileStamp]:
             rel = prefix + entry.name
             if entry.is_dir(follow_symlinks=False):
                 pending.append((rel + "/", entry.path))
+                continue
+            try:
+                st = entry.stat()
+            except OSError as exc:
+                if not entry.is_symlink():
+                    continue  # deleted meanwhile
+                kind = {errno.ENOENT: "missing", errno.ELOOP: "loop"}.get(exc.errno, "error")
             else:
-                try:
-                    stamps[rel] = file_stamp(entry.stat())
-                except FileNotFoundError:  # dangling symlink or deleted meanwhile
+                if S_ISREG(st.st_mode):
+                    stamps[rel] = file_stamp(st)
                     continue
-    return stamps
+                kind = "folder" if S_ISDIR(st.st_mode) else "special"
+            try:
+                unread[rel] = (kind, file_stamp(entry.stat(follow_symlinks=False)))
+            except OSError:  # deleted meanwhile
+                continue
+    return stamps, unread
 
 
 def _hash_files(folder: Path, names: Iterable[str]) -> str:
@@ -139,6 +167,7 @@ class InputStamp:
     base: str
     racy: bool  # some input was modified too recently to trust its stat
     content: Mapping[str, FileStamp]
+    unread: Mapping[str, Unread] = field(default_factory=dict)  # of content, see walk_tree
 
     @classmethod
     def take(
@@ -149,9 +178,13 @@ class InputStamp:
         code: str,
         folders: Sequence[Path] = (),
     ) -> InputStamp:
-        """Stamp the content and theme folders, other ``files`` and ``folders``."""
+        """Stamp the content and theme folders, other ``files`` and ``folders``; the
+        content's entries that are not read (a link to nothing, a FIFO) are stamped too, so
+        that adding or removing one rebuilds and its warning shows."""
         now = time.time_ns()
-        content_stamps = tree_stamps(content)
+        content_stamps, unread = walk_tree(content)
+        # not hidden or temp ones (emacs's lock files are links to nothing): never content
+        unread = {rel: u for rel, u in unread.items() if not is_ignored_path(rel)}
         theme_stamps = tree_stamps(theme)
         for folder in folders:  # stamped like the theme's files
             theme_stamps.update(
@@ -171,12 +204,13 @@ class InputStamp:
             model_stamp(),
             str(content),
             sorted(content_stamps.items()),
+            sorted(unread.items()),
             str(theme),
             sorted(theme_stamps.items()),
             others,
         )
         base = hashlib.blake2b(repr(material).encode(), digest_size=16).hexdigest()
-        return cls(base=base, racy=racy, content=content_stamps)
+        return cls(base=base, racy=racy, content=content_stamps, unread=unread)
 
     def with_registry(self, registry: Path) -> str:
         """The full stamp: this one plus the registry file's current bytes."""

@@ -17,9 +17,11 @@ import datetime as dt
 import hashlib
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from stat import S_ISBLK, S_ISCHR, S_ISDIR, S_ISFIFO, S_ISREG, S_ISSOCK
 from typing import Any, ClassVar
 
 import yaml
@@ -147,35 +149,77 @@ def _misnamed(path: str) -> str | None:
     return None
 
 
-def link_warnings(content_dir: Path) -> tuple[str, ...]:
-    """Links in the content folder that give no articles: a link to a folder (digest reads
-    no linked folder: ``digest serve`` could not watch it) and an article's link that leads
-    nowhere. A linked file is read as any other."""
+def link_warnings(content_dir: Path, unread: Mapping[str, tuple[str, Any]]) -> tuple[str, ...]:
+    """Entries of the content folder that give no articles (``unread``: path -> why, from
+    :func:`digest.incremental.walk_tree`): a link to a folder (digest reads no linked
+    folder: ``digest serve`` could not watch it), and an article or sidecar that is a link
+    to nothing, a link in a loop, or no regular file (a FIFO, socket or device: never
+    opened, as reading one may wait forever). A linked file is read as any other."""
     warnings: list[str] = []
-    pending = [("", str(content_dir))]
-    while pending:
-        prefix, folder = pending.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
+    for rel, (kind, *_) in unread.items():
+        if is_ignored_path(rel):
             continue
-        for entry in entries:
-            rel = prefix + entry.name
-            if is_ignored_name(entry.name):
-                continue
-            if entry.is_dir(follow_symlinks=False):
-                pending.append((rel + "/", entry.path))
-            elif not entry.is_symlink():
-                continue
-            elif entry.is_dir():
-                warnings.append(
-                    f"{rel} is a link to a folder, which digest does not read: move or copy "
-                    f"its articles into {content_dir.name}/"
-                )
-            elif not os.path.exists(entry.path) and is_article_file(rel):
-                target = os.readlink(entry.path)
-                warnings.append(f"{rel} is a link to {target}, which does not exist")
+        path = content_dir / rel
+        if kind == "folder":
+            warnings.append(
+                f"{rel} is a link to a folder, which digest does not read: move or copy "
+                f"its articles into {content_dir.name}/"
+            )
+        elif not (is_article_file(rel) or rel.endswith(SIDECAR_SUFFIXES)):
+            continue
+        elif kind == "special":
+            warnings.append(
+                f"{rel} is not a regular file ({_special_kind(path)}): digest does not read it"
+            )
+        elif kind == "missing":
+            warnings.append(f"{rel} is a link to {_target(path)}, which does not exist")
+        elif kind == "loop":
+            warnings.append(f"{rel} is a link to {_target(path)}: a loop of links, no file")
+        else:
+            warnings.append(f"{rel} is a link to {_target(path)}, which cannot be read")
     return tuple(sorted(warnings))
+
+
+def _target(link: Path) -> str:
+    try:
+        return os.readlink(link)
+    except OSError:  # no longer a link
+        return "?"
+
+
+def _special_kind(path: Path) -> str:
+    """What a file that is neither a regular file nor a folder is, in an editor's words."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:  # gone meanwhile
+        return "a special file"
+    return _kind_of(mode)
+
+
+def _kind_of(mode: int) -> str:
+    if S_ISFIFO(mode):
+        return "a named pipe"
+    if S_ISSOCK(mode):
+        return "a socket"
+    if S_ISDIR(mode):
+        return "a folder"
+    return "a device" if S_ISCHR(mode) or S_ISBLK(mode) else "a special file"
+
+
+class NotRegularFileError(OSError):
+    """A content file turned out to be no regular file (a FIFO, a device) when opened."""
+
+
+def _read_regular(path: Path) -> bytes:
+    """The bytes of a regular file. Anything else is a :class:`NotRegularFileError`, found
+    without waiting: a FIFO opened for reading without ``O_NONBLOCK`` waits for a writer."""
+    with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
+        mode = os.fstat(handle.fileno()).st_mode
+        if not S_ISREG(mode):
+            raise NotRegularFileError(
+                f"not a regular file ({_kind_of(mode)}): digest does not read it"
+            )
+        return handle.read()
 
 
 def article_files(content_dir: Path) -> list[Path]:
@@ -416,7 +460,10 @@ def _sidecar(path: Path, suffixes: tuple[str, ...]) -> Path | None:
 def _read_sidecar(path: Path) -> tuple[bytes, str]:
     """A sidecar's bytes and text; one that is not UTF-8 text is a :class:`FrontMatterError`
     that names it (the error is reported under its article's name)."""
-    raw = path.read_bytes()
+    try:
+        raw = _read_regular(path)
+    except NotRegularFileError as exc:
+        raise FrontMatterError(f"{path.name}: {exc}") from None
     try:
         return raw, _decode(raw)
     except UnicodeDecodeError as exc:
@@ -426,7 +473,7 @@ def _read_sidecar(path: Path) -> tuple[bytes, str]:
 def read_source(path: Path, content_dir: Path) -> SourceFile:
     """Read one article and its sidecars. Raises ``UnicodeDecodeError``/``FrontMatterError``."""
     rel = path.relative_to(content_dir).as_posix()
-    data = path.read_bytes()
+    data = _read_regular(path)
     digest = hashlib.sha256(data)
     text = _decode(data)
     fmt = "md" if path.suffix == ".md" else "txt"

@@ -1,19 +1,28 @@
 """Input a user trial got wrong: control characters in articles, digest.toml values of the
-wrong shape, and binary files named like articles."""
+wrong shape, binary files named like articles, and entries of content/ that are no files to
+read (links in a loop or to nothing, FIFOs)."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import subprocess
+import sys
+import threading
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import feedparser
 import pytest
 from click.testing import CliRunner
+from preview_support import copy_project, wait_for
 
-from digest.build import BuildError, Project, build_site
+from digest.build import BuildError, BuildReport, Project, build_site
 from digest.cli import main
 from digest.config import ConfigError, load_config
+from digest.incremental import read_and_clean
+from digest.serve import DevServer
 
 # What the cleaner reads as an article: a headline, then paragraphs that end as sentences.
 HEADLINE = "قمة عربية طارئة في القاهرة"
@@ -299,3 +308,128 @@ def test_links_that_give_no_articles_are_named(tmp_path: Path) -> None:
         "articles into content/",
         f"gone.txt is a link to {tmp_path / 'missing.txt'}, which does not exist",
     ]
+
+
+# --- 5. entries of content/ that are no files to read -----------------------------------
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _warnings_about(report: BuildReport, *names: str) -> list[str]:
+    return [w for w in report.warnings if w.startswith(names)]
+
+
+def test_a_link_loop_is_named_and_the_rest_builds(tmp_path: Path) -> None:
+    project = _project(tmp_path, {"a.txt": f"{HEADLINE}\n\n{BODY}"})
+    (project.content / "loop.txt").symlink_to("loop.txt")
+    (project.content / "b.md").symlink_to("c.md")
+    (project.content / "c.md").symlink_to("b.md")
+    (project.content / "a.yaml").symlink_to("a.yaml")  # the sidecar is named too
+    report = build_site(project)
+    assert report.errors == [] and report.articles == 1
+    assert _warnings_about(report, "loop.txt", "b.md", "c.md", "a.yaml") == [
+        "a.yaml is a link to a.yaml: a loop of links, no file",
+        "b.md is a link to c.md: a loop of links, no file",
+        "c.md is a link to b.md: a loop of links, no file",
+        "loop.txt is a link to loop.txt: a loop of links, no file",
+    ]
+
+
+def test_a_fifo_named_like_an_article_is_never_opened(tmp_path: Path) -> None:
+    """Reading a FIFO waits for a writer forever: the build names it and goes on (run as
+    ``digest build`` in a process of its own, so that a build that waits fails the test)."""
+    project = _project(tmp_path, {"a.txt": f"{HEADLINE}\n\n{BODY}"})
+    os.mkfifo(project.content / "x.txt")
+    os.mkfifo(project.content / "a.yaml")
+    (project.content / "piped.md").symlink_to("x.txt")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}  # this checkout's digest, not an installed one
+    for _ in range(2):  # and the no-op check that follows
+        done = subprocess.run(
+            [sys.executable, "-m", "digest", "build"],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+        said = done.stdout + done.stderr
+        for name in ("x.txt", "a.yaml", "piped.md"):
+            assert f"{name} is not a regular file (a named pipe): digest does not read it" in said
+        assert ": 1 article" in said
+    assert "nothing changed" in said
+    assert (project.output / "index.html").is_file()
+
+
+def test_a_fifo_is_not_read_even_if_it_comes_after_the_walk(tmp_path: Path) -> None:
+    """Replaced by a FIFO between the walk and the reading: an error, at once."""
+    content = tmp_path / "content"
+    content.mkdir()
+    os.mkfifo(content / "x.txt")
+    found: list[object] = []
+    reader = threading.Thread(
+        target=lambda: found.append(read_and_clean(content, "x.txt", None)), daemon=True
+    )
+    reader.start()
+    reader.join(30)
+    assert _released(reader, content / "x.txt"), "reading a FIFO waited for a writer"
+    [(_, article, error)] = found
+    assert article is None
+    assert str(error) == "x.txt: not a regular file (a named pipe): digest does not read it"
+
+
+def _released(thread: threading.Thread, fifo: Path) -> bool:
+    """False if ``thread`` still runs (it waits to read ``fifo``, presumably): then a writer
+    that comes and goes lets it read the end of the data and finish, not linger."""
+    if not thread.is_alive():
+        return True
+    with contextlib.suppress(OSError):
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+    thread.join(10)
+    return False
+
+
+@pytest.mark.parametrize("kind", ["dangling", "loop"])
+def test_adding_or_removing_a_broken_link_is_a_change(tmp_path: Path, kind: str) -> None:
+    """The no-op check stamps links to nothing too: a new one is named at once."""
+    project = copy_project(tmp_path)
+    assert not build_site(project).skipped
+    assert build_site(project).skipped
+    link = project.content / "gone.txt"
+    link.symlink_to(tmp_path / "missing.txt" if kind == "dangling" else "gone.txt")
+    warning = {
+        "dangling": f"gone.txt is a link to {tmp_path / 'missing.txt'}, which does not exist",
+        "loop": "gone.txt is a link to gone.txt: a loop of links, no file",
+    }[kind]
+    report = build_site(project)
+    assert not report.skipped and _warnings_about(report, "gone.txt") == [warning]
+    report = build_site(project)
+    assert report.skipped and _warnings_about(report, "gone.txt") == [warning]
+    link.unlink()
+    report = build_site(project)
+    assert not report.skipped and _warnings_about(report, "gone.txt") == []
+    assert report.articles == 5
+
+
+def test_serve_names_a_fifo_and_goes_on_watching(tmp_path: Path) -> None:
+    """The first build and a rebuild on the watcher's event name a FIFO, and wait for none."""
+    project = _project(tmp_path, {"a.txt": f"{HEADLINE}\n\n{BODY}"})
+    os.mkfifo(project.content / "x.txt")
+    lines: list[str] = []
+    server = DevServer(project, "127.0.0.1", 0, log=lines.append)
+    starting = threading.Thread(target=server.start, daemon=True)
+    starting.start()
+    starting.join(60)
+    assert _released(starting, project.content / "x.txt"), "the first build waited"
+    try:
+        assert (
+            "  warning: x.txt is not a regular file (a named pipe): digest does not read it"
+            in lines
+        )
+        os.mkfifo(project.content / "y.md")
+        wait_for(
+            lambda: any(line.startswith("  warning: y.md is not a regular file") for line in lines),
+            "the new FIFO named",
+        )
+    finally:
+        server.stop()
