@@ -7,6 +7,7 @@ changed (see :mod:`digest.incremental`): ``digest serve`` keeps one in memory, a
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import hashlib
 import pickle
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from digest.article import Article, Story
 from digest.config import SiteConfig, load_config
+from digest.dates import future_date_warnings
 from digest.incremental import (
     ArticleCache,
     BuildState,
@@ -447,6 +449,7 @@ class Builder:
         report.warnings += content_warnings(frozenset(stamp.content))
         report.warnings += link_warnings(project.content, stamp.unread)
         report.warnings += [copy_warning(*copy) for copy in copies]
+        report.warnings += future_date_warnings(articles, dt.date.today())
         report.warnings += [f"{a.source}: {note}" for a in articles for note in a.notes]
         report.changed = [*loaded.changed, *loaded.removed]
         if strict and report.errors:  # with the model's absence, if so: all at once

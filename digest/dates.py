@@ -16,9 +16,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from digest.normalize import normalize_arabic
+
+if TYPE_CHECKING:
+    from digest.article import Article
 
 # Month names as they look after normalize_arabic (alef, hamza and ta marbuta folded).
 MONTHS: dict[str, int] = {
@@ -166,3 +171,17 @@ def find_event_date(text: str) -> dt.date | None:
         return None
     best = max(candidates, key=lambda m: (m.score(today), -m.line))
     return best.date
+
+
+FUTURE_SLACK = dt.timedelta(days=1)  # a report dated tomorrow where it is already tomorrow
+
+
+def future_date_warnings(articles: Iterable[Article], today: dt.date) -> list[str]:
+    """Articles dated after ``today``: a mistyped year (9999, 2052) would list the story
+    first on the front page and in the feeds until that day."""
+    return [
+        f"{a.source}: dated {a.date.isoformat()}, which is still to come: is the year right? "
+        "(its story is listed by that date)"
+        for a in articles
+        if a.date is not None and a.date > today + FUTURE_SLACK
+    ]

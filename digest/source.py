@@ -490,7 +490,7 @@ def read_source(path: Path, content_dir: Path) -> SourceFile:
     english = english_problem = None
     en_file = _sidecar(path, (TRANSLATION_SUFFIX,))
     if en_file is not None:  # one that is not text is reported, and the article still built
-        raw = en_file.read_bytes()
+        raw = _read_regular(en_file)
         digest.update(b"\0en\0" + raw)
         try:
             english = _decode(raw)

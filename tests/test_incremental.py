@@ -170,9 +170,12 @@ def _break(theme: Path, name: str, old: str, new: str) -> None:
     [
         (  # an error in the template's own code: file and line, not a traceback
             lambda t: _break(
-                t, "_macros.html", "view.date.isoformat()", "view.date.isoformat() + 1"
+                t,
+                "_macros.html",
+                '{{ view.date.isoformat() }}">{{ view.date_text }}',
+                '{{ view.date.isoformat() + 1 }}">{{ view.date_text }}',
             ),
-            r"template error in .*_macros\.html, line 6: TypeError: can only concatenate str",
+            r"template error in .*_macros\.html, line 8: TypeError: can only concatenate str",
         ),
         (  # a label the theme's strings.toml lacks
             lambda t: _break(t, "base.html", "{{ t.footer }}", "{{ t.made_by }}"),

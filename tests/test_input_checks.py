@@ -5,6 +5,7 @@ read (links in a loop or to nothing, FIFOs)."""
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import re
 import subprocess
@@ -433,3 +434,25 @@ def test_serve_names_a_fifo_and_goes_on_watching(tmp_path: Path) -> None:
         )
     finally:
         server.stop()
+
+
+def test_a_date_still_to_come_is_named(tmp_path: Path) -> None:
+    """A mistyped year (9999) would list its story first until that day: the build warns,
+    naming the file and the date; today's and tomorrow's reports (another time zone) and
+    old ones are fine."""
+    today = dt.date.today()
+    files = {
+        f"{name}.md": f"---\ntitle: {HEADLINE} {name}\ndate: {day}\n---\n\n{BODY}\n"
+        for name, day in (
+            ("typo", "9999-12-31"),
+            ("today", today.isoformat()),
+            ("tomorrow", (today + dt.timedelta(days=1)).isoformat()),
+            ("old", "1850-01-01"),
+        )
+    }
+    report = build_site(_project(tmp_path, files))
+    dated = [w for w in report.warnings if "still to come" in w]
+    assert dated == [
+        "typo.md: dated 9999-12-31, which is still to come: is the year right? "
+        "(its story is listed by that date)"
+    ]
