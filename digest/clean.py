@@ -122,6 +122,7 @@ DATELINE_LABELS = folded("تاريخ النشر | آخر تحديث | نشر ب�
 DATE_WORDS = frozenset(
     [w for name in (*MONTHS, *WEEKDAYS) for w in name.split()]
     + list(folded("م | ص | مساء | صباحا | الموافق | يوم | من | شهر | عام | سنة | بتوقيت"))
+    + list(folded("الساعة | ساعة"))  # نشر في 04-03-2025 الساعة 10:30
     + list(folded("gmt | utc | am | pm | published | on | updated"))
 )
 RELATIVE_TIME = re.compile(r"^منذ \d+ (?:دقيقه|دقايق|دقائق|ساعه|ساعات|يوم|ايام)$")

@@ -340,6 +340,20 @@ def test_bylines_and_datelines_at_the_end_are_dropped() -> None:
     assert article.date == dt.date(2025, 1, 17)
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "نشر في 04-03-2025 الساعة 10:30",
+        "نشر في: 04-03-2025 - 10:30",
+        "آخر تحديث: 04-03-2025 10:30 ص",
+    ],
+)
+def test_a_published_at_line_gives_the_date_and_leaves_the_body(line: str) -> None:
+    article = clean_text(f"عنوان الخبر الرئيسي اليوم\n\n{line}\n\n{LEAD}\n\n{MORE}")
+    assert article.date == dt.date(2025, 3, 4)
+    assert [b.text for b in article.body] == [LEAD, MORE]
+
+
 def test_a_heading_starting_with_a_label_word_stays() -> None:
     article = clean_text(f"{LEAD}\n\nتحديث المنظومة الدفاعية\n\n{MORE}")
     assert article.body[1] == Block("heading", "تحديث المنظومة الدفاعية")
