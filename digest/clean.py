@@ -39,7 +39,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from digest.article import Article, Block, SourceFile
-from digest.dates import MONTHS, WEEKDAYS, find_dates, find_event_date
+from digest.dates import MONTHS, WEEKDAYS, find_dates, find_event_date, impossible_dates
 from digest.normalize import ARABIC_LETTERS, normalize_arabic
 from digest.sentences import split_full_sentences
 from digest.source import (
@@ -447,7 +447,7 @@ def is_dateline(text: str) -> bool:
 @lru_cache(maxsize=8192)
 def has_date(text: str) -> bool:
     """True when the text holds a full date (cached, like :func:`bare`)."""
-    return bool(find_dates(text))
+    return bool(find_dates(text) or impossible_dates(text))  # a typo'd one too: 32 مارس
 
 
 def is_short_name(text: str) -> bool:
@@ -857,6 +857,14 @@ def clean_article(source: SourceFile) -> Article:
         if detected_title:
             lines.insert(0, detected_title)
         date = find_event_date("\n".join(lines))
+    notes = [note] if note else []
+    if date is None:  # a dateline whose date does not exist: say so rather than guess
+        typos = [typo for line in top.datelines for typo in impossible_dates(line)]
+        if typos:
+            notes.append(
+                f"the dateline's date {typos[0]} does not exist, so the article is undated: "
+                "correct it, or give the date in a .yaml beside the article (date: YYYY-MM-DD)"
+            )
     return Article(
         source=source.path,
         title=title,
@@ -868,7 +876,7 @@ def clean_article(source: SourceFile) -> Article:
         url=meta.get("url"),
         story=meta.get("story"),
         english=source.english if usable_translation(source.english) else None,
-        notes=(*([note] if note else []), *translation_notes(source)),
+        notes=(*notes, *translation_notes(source)),
     )
 
 

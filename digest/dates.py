@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -135,6 +135,28 @@ def _make_date(year: str, month: int, day: str) -> dt.date | None:
         return None
 
 
+def _written_dates(line: str) -> Iterator[tuple[re.Match[str], dt.date | None]]:
+    """Each day-month-year in a folded line, and its date (None: no such day, 32 مارس)."""
+    for pattern in (_NAMED, _NUMERIC_DMY, _NUMERIC_YMD):
+        for match in pattern.finditer(line):
+            groups = match.groupdict()
+            month = MONTHS[groups["month"]] if "month" in groups else int(groups["mon"])
+            yield match, _make_date(groups["year"], month, groups["day"])
+
+
+def impossible_dates(text: str) -> list[str]:
+    """Dates written in ``text`` that do not exist (``32 مارس 2025``, ``30/02/2025``), as
+    found (folded): a typo that leaves an article undated."""
+    line = normalize_arabic(text)
+    typos = []
+    for match, date in _written_dates(line):
+        if date is None:  # from the first number or month name: no weekday or في before it
+            parts = [name for name, value in match.groupdict().items() if value]
+            start = min(match.start(p) for p in parts if p in ("day", "mon", "month", "year"))
+            typos.append(line[start : match.end()].strip())
+    return typos
+
+
 def find_dates(text: str) -> list[DateMention]:
     """Every full date in ``text`` (day, month and year), in order of appearance."""
     mentions: list[DateMention] = []
@@ -142,13 +164,9 @@ def find_dates(text: str) -> list[DateMention]:
     for index, raw in enumerate(lines):
         line = normalize_arabic(raw)
         found: list[tuple[int, DateMention]] = []
-        for pattern in (_NAMED, _NUMERIC_DMY, _NUMERIC_YMD):
-            for match in pattern.finditer(line):
+        for match, date in _written_dates(line):
+            if date is not None:
                 groups = match.groupdict()
-                month = MONTHS[groups["month"]] if "month" in groups else int(groups["mon"])
-                date = _make_date(groups["year"], month, groups["day"])
-                if date is None:
-                    continue
                 weekday = WEEKDAYS.get(groups["weekday"] or "")
                 cue = groups["cue"]
                 background = (cue is not None and cue.removeprefix("و") != "في") or bool(

@@ -354,6 +354,20 @@ def test_a_published_at_line_gives_the_date_and_leaves_the_body(line: str) -> No
     assert [b.text for b in article.body] == [LEAD, MORE]
 
 
+@pytest.mark.parametrize("line", ["الرياض - الثلاثاء 32 مارس 2025", "نشر في 30/02/2025"])
+def test_a_dateline_whose_date_does_not_exist_is_named(line: str) -> None:
+    """Rather than a date guessed from elsewhere or a silent "undated": the article is
+    undated, the line is still furniture, and a note names the date and the way out."""
+    article = clean_text(f"عنوان الخبر الرئيسي اليوم\n\n{line}\n\n{LEAD}\n\n{MORE}")
+    assert article.date is None
+    assert [b.text for b in article.body] == [LEAD, MORE]
+    typo = line.split(" ", 3)[-1] if "32" in line else "30/02/2025"
+    assert article.notes == (
+        f"the dateline's date {typo} does not exist, so the article is undated: correct it, "
+        "or give the date in a .yaml beside the article (date: YYYY-MM-DD)",
+    )
+
+
 def test_a_heading_starting_with_a_label_word_stays() -> None:
     article = clean_text(f"{LEAD}\n\nتحديث المنظومة الدفاعية\n\n{MORE}")
     assert article.body[1] == Block("heading", "تحديث المنظومة الدفاعية")

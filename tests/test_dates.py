@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from digest.dates import find_dates, find_event_date
+from digest.dates import find_dates, find_event_date, impossible_dates
 
 CONTENT = Path(__file__).resolve().parent / "fixtures" / "seeds"
 
@@ -122,3 +122,17 @@ def test_any_date_round_trips(day: dt.date, style: str, weekday: bool, indic: bo
 def test_never_crashes(text: str) -> None:
     result = find_event_date(text)
     assert result is None or isinstance(result, dt.date)
+
+
+@pytest.mark.parametrize(
+    ("text", "typos"),
+    [
+        ("الرياض - الثلاثاء 32 مارس 2025", ["32 مارس 2025"]),
+        ("نشر في 30/02/2025", ["30/02/2025"]),
+        ("في 31 نيسان/أبريل 2024", ["31 نيسان/ابريل 2024"]),  # as folded
+        ("الجمعة 17 يناير 2025", []),
+    ],
+)
+def test_dates_that_do_not_exist_are_found_as_written(text: str, typos: list[str]) -> None:
+    assert impossible_dates(text) == typos
+    assert not (typos and find_dates(text))
