@@ -50,6 +50,8 @@ from digest.source import (
 )
 
 MAX_TITLE = 110  # characters in a derived headline
+# words of a long report are a few thousand; far more is a whole page or site saved as text
+MANY_WORDS = 20_000
 
 
 class CleaningError(ValueError):
@@ -858,6 +860,12 @@ def clean_article(source: SourceFile) -> Article:
             lines.insert(0, detected_title)
         date = find_event_date("\n".join(lines))
     notes = [note] if note else []
+    count = sum(len(block.plain_text().split()) for block in blocks)
+    if count > MANY_WORDS:
+        notes.append(
+            f"{count:,} words, far more than a report: is it a whole page or site saved as "
+            "text? Its story page shows them all"
+        )
     if date is None:  # a dateline whose date does not exist: say so rather than guess
         typos = [typo for line in top.datelines for typo in impossible_dates(line)]
         if typos:

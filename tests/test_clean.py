@@ -368,6 +368,19 @@ def test_a_dateline_whose_date_does_not_exist_is_named(line: str) -> None:
     )
 
 
+def test_a_file_far_longer_than_a_report_is_named() -> None:
+    """A whole site saved as one text file would be one enormous story page: a note says
+    so (it is still built); a long report is not named."""
+    paragraphs = [f"{MORE} ({n})" for n in range(2_500)]  # 25,000 words
+    article = clean_text("\n\n".join(["عنوان الخبر الرئيسي اليوم", LEAD, *paragraphs]))
+    assert len(article.body) == 2_501
+    assert article.notes == (
+        "25,010 words, far more than a report: is it a whole page or site saved as text? "
+        "Its story page shows them all",
+    )
+    assert clean_text("\n\n".join(["عنوان الخبر", LEAD, *paragraphs[:300]])).notes == ()
+
+
 def test_a_heading_starting_with_a_label_word_stays() -> None:
     article = clean_text(f"{LEAD}\n\nتحديث المنظومة الدفاعية\n\n{MORE}")
     assert article.body[1] == Block("heading", "تحديث المنظومة الدفاعية")
