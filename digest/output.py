@@ -43,6 +43,11 @@ def make_cache_dir(folder: Path) -> None:
 def check_output_dir(output: Path, protected: list[Path]) -> None:
     """Refuse output folders that would overwrite input or foreign files."""
     out = output.resolve()
+    if output.is_symlink() and not out.exists():
+        raise OutputError(
+            f"output {output} is a link to {os.readlink(output)}, which does not exist: "
+            "create that folder, or remove the link"
+        )
     for path in protected:
         p = path.resolve()
         if out == p or p.is_relative_to(out) or out.is_relative_to(p):
@@ -213,6 +218,8 @@ def update_site(
     that no file went; other files in the folder are left to the next update).
     """
     output = output.absolute()
+    if output.is_symlink():  # site -> /var/www/news: the new site goes there, the link stays
+        output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     if in_place:
         return _update_in_place(changed, keep, output, prune)

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 
 import feedparser
@@ -456,3 +457,20 @@ def test_a_date_still_to_come_is_named(tmp_path: Path) -> None:
         "typo.md: dated 9999-12-31, which is still to come: is the year right? "
         "(its story is listed by that date)"
     ]
+
+
+def test_a_linked_output_folder_is_built_through_its_link(tmp_path: Path) -> None:
+    """``site -> www`` (a web root): the new site goes into www and the link stays; a link
+    to nothing is refused by name, not a traceback."""
+    project = _project(tmp_path, {"a.txt": f"{HEADLINE}\n\n{BODY}"})
+    build_site(replace(project, output=tmp_path / "www"))
+    (tmp_path / "site").symlink_to("www")
+    (project.content / "a.txt").write_text(f"{HEADLINE}\n\n{BODY}\n\n{BODY}\n", "utf-8")
+    build_site(project)
+    assert (tmp_path / "site").is_symlink() and os.readlink(tmp_path / "site") == "www"
+    story = next((tmp_path / "www" / "ar" / "stories").glob("*/index.html"))
+    assert story.read_text(encoding="utf-8").count(BODY[:40]) >= 2  # the new site, in www
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site")) == []
+    (tmp_path / "nowhere").symlink_to("missing")
+    with pytest.raises(BuildError, match=r"output .*nowhere is a link to missing, which does"):
+        build_site(replace(project, output=tmp_path / "nowhere"))
