@@ -639,10 +639,24 @@ class Builder:
             memo.salt = salt
             files.update(renderer.static_files)
             bundle = f"{BUNDLE_DIR}/" if config.search else None  # the search index's folder
+            made = set(files)
+            folders = {
+                path.rsplit("/", i)[0] for path in made for i in range(1, path.count("/") + 1)
+            }
             for path, data in passthrough_files(self.project.static).items():
-                if path in files or path == MARKER or (bundle and path.startswith(bundle)):
+                if path in made or path == MARKER or (bundle and path.startswith(bundle)):
                     raise BuildError(
                         f"static/{path} has the same path as a file digest makes; rename it"
+                    )
+                if path in folders:
+                    raise BuildError(
+                        f"static/{path} is a file where digest makes a folder ({path}/); rename it"
+                    )
+                parents = [path.rsplit("/", i)[0] for i in range(1, path.count("/") + 1)]
+                if clash := next((p for p in parents if p in made), None):
+                    raise BuildError(
+                        f"static/{path} is in a folder named like a file digest makes "
+                        f"({clash}); rename that folder"
                     )
                 files[path] = data
         except jinja2.TemplateError as exc:

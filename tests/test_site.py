@@ -609,6 +609,16 @@ def test_static_folder_is_copied_to_the_site_root(tmp_path: Path) -> None:
     (static / "pagefind" / "pagefind.js").write_text("//", encoding="utf-8")
     with pytest.raises(BuildError, match=r"static/pagefind/pagefind\.js has the same path"):
         build_site(project)
+    shutil.rmtree(static / "pagefind")
+    # a file where digest makes a folder, and a folder where it makes a file
+    (static / "ar").write_text("x", encoding="utf-8")
+    with pytest.raises(BuildError, match=r"static/ar is a file where digest makes a folder"):
+        build_site(project)
+    (static / "ar").unlink()
+    (static / "404.html").mkdir()
+    (static / "404.html" / "a.txt").write_text("x", encoding="utf-8")
+    with pytest.raises(BuildError, match=r"static/404\.html/a\.txt is in a folder named like"):
+        build_site(project)
     assert (site / "sitemap.xml").read_text(encoding="utf-8") != "<urlset/>"
 
 
