@@ -660,6 +660,16 @@ class ThemeError(ValueError):
     """A theme file that cannot be used; the message names it and says why."""
 
 
+def _merged(base: Mapping[str, Any], own: Mapping[str, Any]) -> dict[str, Any]:
+    """A theme's labels over the default theme's: within a table (a count's plural forms),
+    form by form, so that a form the theme lacks is the default's too."""
+    merged = {**base, **own}
+    for key, value in own.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            merged[key] = {**base[key], **value}
+    return merged
+
+
 def _read_strings(path: Path) -> dict[str, Any]:
     """A theme's ``strings.toml`` (labels per language)."""
     try:
@@ -724,7 +734,7 @@ class SiteRenderer:
         fallback = default.is_file() and default.resolve() != own.resolve()
         base = _read_strings(default) if fallback else {}
         data = _read_strings(own) if own.is_file() or not fallback else {}
-        return {lang: {**base.get(lang, {}), **data.get(lang, {})} for lang in LANGS}
+        return {lang: _merged(base.get(lang, {}), data.get(lang, {})) for lang in LANGS}
 
     def render_page(self, page: Page) -> bytes:
         """The bytes of one planned page (see :meth:`plan`)."""

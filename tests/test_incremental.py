@@ -220,6 +220,18 @@ def test_a_theme_without_strings_toml_uses_the_default_labels(tmp_path: Path) ->
     assert site_files(project.output) == site_files(default.output)
 
 
+def test_a_plural_form_a_themes_strings_toml_lacks_is_the_default_themes(
+    tmp_path: Path,
+) -> None:
+    """Labels fall back one by one, and so do the forms of a count (``other`` here)."""
+    project = copy_project(tmp_path, theme=True)
+    _break(project.root / "templates", "strings.toml", 'other = "{n} reports"\n', "")
+    build_site(project)
+    default = copy_project(tmp_path / "default")  # no templates/: the default theme
+    build_site(default)
+    assert site_files(project.output) == site_files(default.output)
+
+
 def test_preview_builder_keeps_the_last_good_article(tmp_path: Path) -> None:
     project = copy_project(tmp_path)
     builder = Builder(project, in_place=True, keep_last_good=True)

@@ -906,6 +906,11 @@ def test_a_story_reported_in_english_is_marked_english_on_arabic_pages(site_root
     assert '<p class="summary" dir="auto" lang="en">Oil prices rose' in front
     arabic_story = next(p for p in story_pages(site, "en") if p != en)
     assert 'class="original-link"' in arabic_story.read_text(encoding="utf-8")
+    # its text is English ("Arabic original"): tagged by where it leads, not lang="ar"
+    assert re.search(
+        r'class="original-link"[^>]*><a href="[^"]+" hreflang="ar">Arabic',
+        (arabic_story.read_text(encoding="utf-8")),
+    )
 
 
 ELECTION = (
