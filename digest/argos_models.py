@@ -141,6 +141,13 @@ def install_file(path: Path) -> ModelInfo:
         target.rename(aside)
     try:
         argos_package.install_from_path(path)
+        try:
+            check_loads(target)
+        except ModelError as exc:
+            raise ModelError(
+                f"{path}: its model cannot be loaded ({exc}): the package is broken; "
+                "nothing was installed"
+            ) from None
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
         if aside.exists():
@@ -149,6 +156,35 @@ def install_file(path: Path) -> ModelInfo:
     shutil.rmtree(aside, ignore_errors=True)
     info = _info(argos_package.Package(target))
     return replace(info, replaced=replaced) if replaced != info.version else info
+
+
+def check_loads(package: Path) -> None:
+    """Load an installed package's model and tokenizer once, as translation will: a
+    package whose files are there but broken (a ``model.bin`` CTranslate2 cannot read) is
+    a :class:`ModelError` now, not a build that fails later."""
+    import ctranslate2
+    import sentencepiece
+
+    try:
+        ctranslate2.Translator(str(package / "model"), device="cpu", compute_type="int8")
+        sentencepiece.SentencePieceProcessor(model_file=str(package / "sentencepiece.model"))
+    except (RuntimeError, OSError, ValueError) as exc:
+        raise ModelError(_reason(exc)) from None
+
+
+def _reason(exc: BaseException) -> str:
+    """The first line of what a library said was wrong."""
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def unloadable(package: Path, exc: BaseException) -> str:
+    """What to tell a user whose installed package cannot be loaded."""
+    reason = _reason(exc)
+    return (
+        f"the translation model in {package} cannot be loaded ({reason}): the package is "
+        "broken; install a good one with `digest model install FILE.argosmodel` (or "
+        "`digest model install`, online)"
+    )
 
 
 def _version(package: Path) -> str | None:

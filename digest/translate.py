@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from digest.argos_models import INSTALL_HINT, ModelError, ModelInfo, find_package
+from digest.argos_models import INSTALL_HINT, ModelError, ModelInfo, find_package, unloadable
 from digest.interrupts import checkpoint
 from digest.sentences import split_lines_and_sentences
 from digest.translation_cache import (
@@ -97,6 +97,13 @@ def translate_texts(
         )
         found = cache.lookup(key, needed)
         missing = [s for s in needed if s not in found]
+        if missing and not cached_only:
+            try:
+                _translate_into(cache, key, str(package.path), missing, found, progress=progress)
+                result.translated = len(missing)
+            except ModelError as exc:  # installed but broken: what the cache has, and why
+                result.message = str(exc)
+                cached_only = True
         if missing and cached_only:  # leave out the texts with a sentence not cached
             gaps = set(missing)
             layout = {
@@ -105,9 +112,6 @@ def translate_texts(
                 if not any(normalise(s) in gaps for line in lines for s in line)
             }
             needed, missing = [s for s in needed if s not in gaps], []
-        if missing:
-            _translate_into(cache, key, str(package.path), missing, found, progress=progress)
-            result.translated = len(missing)
         fresh = {
             text: (
                 "\n".join(" ".join(found[normalise(s)] for s in line) for line in lines),
@@ -213,11 +217,16 @@ def _load_cached(model_dir: str, threads: int, stamp: tuple[int, int]):
     import sentencepiece
 
     root = Path(model_dir)
-    translator = ctranslate2.Translator(
-        str(root / "model"), device="cpu", compute_type="int8", intra_threads=threads
-    )
-    tokenizer = sentencepiece.SentencePieceProcessor(model_file=str(root / "sentencepiece.model"))
-    meta = json.loads((root / "metadata.json").read_text(encoding="utf-8"))
+    try:
+        translator = ctranslate2.Translator(
+            str(root / "model"), device="cpu", compute_type="int8", intra_threads=threads
+        )
+        tokenizer = sentencepiece.SentencePieceProcessor(
+            model_file=str(root / "sentencepiece.model")
+        )
+        meta = json.loads((root / "metadata.json").read_text(encoding="utf-8"))
+    except (RuntimeError, OSError, ValueError) as exc:  # a broken package: the build goes on
+        raise ModelError(unloadable(root, exc)) from None
     return translator, tokenizer, meta.get("target_prefix", "")
 
 

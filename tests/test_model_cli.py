@@ -69,6 +69,7 @@ def _rezip(source: Path, dest: Path, *, drop: str = "", edit: dict[str, bytes] |
         ("no-model", "missing model/model.bin"),
         ("bad-metadata", "metadata.json is not valid JSON"),
         ("wrong-pair", "translates fr→en, not ar→en"),
+        ("junk-model", "its model cannot be loaded"),  # the files are there, model.bin junk
     ],
 )
 def test_corrupt_package_is_refused_and_nothing_installed(
@@ -89,6 +90,8 @@ def test_corrupt_package_is_refused_and_nothing_installed(
         bad.write_bytes(bytes(raw))
     elif corruption == "no-model":
         _rezip(argos_package, bad, drop="model/model.bin")
+    elif corruption == "junk-model":
+        _rezip(argos_package, bad, edit={"model/model.bin": b"not a CTranslate2 model" * 40})
     elif corruption == "bad-metadata":
         _rezip(argos_package, bad, edit={"metadata.json": b"{not json"})
     else:
@@ -172,3 +175,24 @@ def test_model_stamp_sees_a_model_file_replaced_in_place(argos_package, argos_ho
     model_bin.write_bytes(model_bin.read_bytes() + b"\0")
     os.utime(folder, ns=folder_times)
     assert model_stamp() != before
+
+
+def test_a_broken_installed_model_is_named_and_the_site_still_built(
+    argos_package, argos_home, tmp_path, monkeypatch
+):
+    """A package whose model.bin went bad after it was installed: the build completes, as
+    without a model (the English pages say the translation is not available), and says
+    which package cannot be loaded and what to do; no traceback."""
+    import shutil
+
+    assert run("install", str(argos_package)).exit_code == 0
+    model_bin = argos_home / "translate-ar_en-test" / "model" / "model.bin"
+    model_bin.write_bytes(b"not a CTranslate2 model" * 40)
+    shutil.copytree(Path(__file__).parent / "fixtures" / "seeds", tmp_path / "content")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["build"])
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert "translate-ar_en-test cannot be loaded" in said
+    assert "digest model install FILE.argosmodel" in said
+    assert (tmp_path / "site" / "en" / "index.html").is_file()
