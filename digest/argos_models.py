@@ -9,12 +9,14 @@ installing, where Argos itself needs it.
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import shutil
 import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 FROM_CODE, TO_CODE = "ar", "en"
 REQUIRED_FILES = ("metadata.json", "sentencepiece.model", "model/model.bin")
@@ -44,15 +46,29 @@ class ModelInfo:
         return f"ar→en {self.version}"
 
 
+def argos_settings() -> Any:
+    """``argostranslate.settings``, which makes Argos's folders when first imported: one
+    that cannot be made (``ARGOS_PACKAGES_DIR`` names a file) is a :class:`ModelError`
+    naming it, not a traceback."""
+    try:
+        from argostranslate import settings
+    except OSError as exc:
+        reason = "a file is in the way" if exc.errno == errno.EEXIST else exc.strerror
+        raise ModelError(
+            f"Argos Translate cannot make its folder {exc.filename}: {reason} (check "
+            "ARGOS_PACKAGES_DIR and XDG_DATA_HOME)"
+        ) from None
+    return settings
+
+
 def packages_dirs() -> list[Path]:
     """The folders Argos searches for installed packages."""
-    from argostranslate import settings
-
-    return [Path(p) for p in settings.package_dirs]
+    return [Path(p) for p in argos_settings().package_dirs]
 
 
 def find_package() -> ModelInfo | None:
     """The installed ar→en translation package (highest version), or None."""
+    argos_settings()  # (its folders first)
     from argostranslate import package as argos_package
     from packaging.version import InvalidVersion, Version
 
@@ -128,8 +144,8 @@ def install_file(path: Path) -> ModelInfo:
     A package already installed in the same folder (another version) is replaced whole:
     Argos unpacks over a folder, which would leave the old version's files in it. If the
     install fails, the old package is put back."""
+    settings = argos_settings()
     from argostranslate import package as argos_package
-    from argostranslate import settings
 
     top = check_archive(path)
     target = Path(settings.package_data_dir) / top
@@ -199,8 +215,8 @@ def _version(package: Path) -> str | None:
 
 def install_from_index(*, progress: bool = False) -> ModelInfo:
     """Download the ar→en package from the Argos index and install it."""
+    settings = argos_settings()
     from argostranslate import package as argos_package
-    from argostranslate import settings
 
     index = Path(settings.local_package_index)
     argos_log = logging.getLogger("argostranslate.utils")

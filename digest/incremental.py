@@ -134,10 +134,14 @@ def model_stamp() -> str:
     searches (its settings and environment variables): each package folder's name, and the
     size and mtime of the files that make its translations (a new version unpacked into
     the same folder changes them, not the folder's own mtime)."""
-    from digest.argos_models import packages_dirs
+    from digest.argos_models import ModelError, packages_dirs
 
     entries: list[tuple[str, str, int, int]] = []
-    for folder in packages_dirs():
+    try:
+        folders = packages_dirs()
+    except ModelError as exc:  # the build says so, when it looks for the model
+        return f"unusable: {exc}"
+    for folder in folders:
         try:
             packages = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError:
