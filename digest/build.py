@@ -412,6 +412,8 @@ class Builder:
             return report
         report = BuildReport(output=project.output)
         lap = _Laps(report.timings)
+        if not project.content.is_dir():  # first: a missing folder is what to fix first
+            raise BuildError(project.missing_content())
         try:
             config: SiteConfig = load_config(project.config_file)
             if self.base_url and not config.base_url_set:
@@ -422,8 +424,6 @@ class Builder:
             worker_count()  # a bad DIGEST_WORKERS setting stops the build here
         except (ValueError, RuntimeError) as exc:
             raise BuildError(str(exc)) from None
-        if not project.content.is_dir():
-            raise BuildError(project.missing_content())
         lap("check")
         # Imported before cleaning workers are forked, so that they have it too: they
         # tokenise the articles they clean for the grouper (token_prefetch).

@@ -231,8 +231,8 @@ def theme() -> None:
 @content_option
 @json_option
 def articles(content: Path | None, as_json: bool) -> None:
-    """Show the cleaned articles: title, outlet, date, body blocks (exit 1 if a file was
-    skipped)."""
+    """Show the cleaned articles, a line each: file, date, outlet, title (--json: all
+    that cleaning found, body blocks too; exit 1 if a file was skipped)."""
     items, skipped = _load(content)
     if as_json:
         _dump([a.to_json() for a in items])

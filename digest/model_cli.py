@@ -50,7 +50,7 @@ def install(file: Path | None) -> None:
 
 @model.command()
 def status() -> None:
-    """Show which ar→en package is installed: where, its version and size."""
+    """Show which ar→en package is installed: where, its version and size (exit 1: none)."""
     try:
         info = find_package()
     except ModelError as exc:

@@ -6,6 +6,7 @@ import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 from reader_support import build_sample, chromium, serve, story_pages
@@ -207,6 +208,14 @@ def test_search_page_reads_the_query_from_the_url(site: Path) -> None:
         message = page.inner_text(".pagefind-ui__message")
         assert message == "نتيجة واحدة للبحث عن «تركمانستان»"
         page.fill(".pagefind-ui__search-input", "زززز")
+        page.wait_for_function(
+            "() => document.querySelector('.pagefind-ui__message')?.innerText"
+            " === 'لا نتائج للبحث عن «زززز»'",
+            timeout=15_000,
+        )
+        # the address follows what is typed: a reload finds the same search
+        assert unquote(page.url).endswith("/ar/search/?q=زززز")
+        page.reload()
         page.wait_for_function(
             "() => document.querySelector('.pagefind-ui__message')?.innerText"
             " === 'لا نتائج للبحث عن «زززز»'",

@@ -324,6 +324,10 @@ def test_cli_run_from_the_wrong_folder_says_where_to_run_it(
     assert result.exit_code == 1
     assert "run digest in the site's folder (the one holding content/)" in result.output
     assert not (site_root.parent / "site").exists()
+    # a content folder that is not there is named as missing, before any overlap with site/
+    result = CliRunner().invoke(main, ["build", "--content", "site"])
+    assert result.exit_code == 1
+    assert "content folder site does not exist" in result.output
 
 
 def test_cli_theme_copies_the_default_theme_once(
