@@ -108,6 +108,11 @@ class _Laps:
         checkpoint()  # between stages: where an interrupt that was dropped stops the build
 
 
+def _parents(path: str) -> list[str]:
+    """The folders of a site path, innermost first: ``a/b/c.html`` -> ``a/b``, ``a``."""
+    return [path.rsplit("/", i)[0] for i in range(1, path.count("/") + 1)]
+
+
 def _holds_articles(folder: Path) -> bool:
     """Does ``folder`` itself hold article files (is it a content folder)?"""
     try:
@@ -639,11 +644,10 @@ class Builder:
             memo.salt = salt
             files.update(renderer.static_files)
             bundle = f"{BUNDLE_DIR}/" if config.search else None  # the search index's folder
+            static = passthrough_files(self.project.static)
             made = set(files)
-            folders = {
-                path.rsplit("/", i)[0] for path in made for i in range(1, path.count("/") + 1)
-            }
-            for path, data in passthrough_files(self.project.static).items():
+            folders = {folder for path in made for folder in _parents(path)} if static else set()
+            for path, data in static.items():
                 if path in made or path == MARKER or (bundle and path.startswith(bundle)):
                     raise BuildError(
                         f"static/{path} has the same path as a file digest makes; rename it"
@@ -652,8 +656,7 @@ class Builder:
                     raise BuildError(
                         f"static/{path} is a file where digest makes a folder ({path}/); rename it"
                     )
-                parents = [path.rsplit("/", i)[0] for i in range(1, path.count("/") + 1)]
-                if clash := next((p for p in parents if p in made), None):
+                if clash := next((p for p in _parents(path) if p in made), None):
                     raise BuildError(
                         f"static/{path} is in a folder named like a file digest makes "
                         f"({clash}); rename that folder"

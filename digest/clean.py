@@ -39,7 +39,13 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from digest.article import Article, Block, SourceFile
-from digest.dates import MONTHS, WEEKDAYS, find_dates, find_event_date, impossible_dates
+from digest.dates import (
+    MONTHS,
+    WEEKDAYS,
+    find_event_date,
+    has_written_date,
+    impossible_dates,
+)
 from digest.normalize import ARABIC_LETTERS, normalize_arabic
 from digest.sentences import split_full_sentences
 from digest.source import (
@@ -448,8 +454,9 @@ def is_dateline(text: str) -> bool:
 
 @lru_cache(maxsize=8192)
 def has_date(text: str) -> bool:
-    """True when the text holds a full date (cached, like :func:`bare`)."""
-    return bool(find_dates(text) or impossible_dates(text))  # a typo'd one too: 32 مارس
+    """True when the text writes a full date, a typo'd one too (32 مارس), in one scan
+    (cached, like :func:`bare`)."""
+    return has_written_date(text)
 
 
 def is_short_name(text: str) -> bool:

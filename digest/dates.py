@@ -144,6 +144,11 @@ def _written_dates(line: str) -> Iterator[tuple[re.Match[str], dt.date | None]]:
             yield match, _make_date(groups["year"], month, groups["day"])
 
 
+def has_written_date(text: str) -> bool:
+    """Does the text write a day, month and year, whether or not that day exists?"""
+    return any(True for line in text.split("\n") for _ in _written_dates(normalize_arabic(line)))
+
+
 def impossible_dates(text: str) -> list[str]:
     """Dates written in ``text`` that do not exist (``32 مارس 2025``, ``30/02/2025``), as
     found (folded): a typo that leaves an article undated."""

@@ -504,6 +504,8 @@ def _near_copy_of(
 ) -> tuple[int, frozenset[Block]] | None:
     """The earlier report (number, blocks) that has most of ``body`` word for word (see
     :func:`_mark_same_texts`), the one that has most of it; None if none does."""
+    if not earlier:  # the first report shown in full (and every one-report story)
+        return None
     words = [len(b.plain_text().split()) for b in body]
     total = sum(words) or 1
     best: tuple[int, tuple[int, frozenset[Block]]] | None = None
