@@ -157,8 +157,8 @@ def install_file(path: Path) -> ModelInfo:
         target.rename(aside)
     try:
         argos_package.install_from_path(path)
-        try:
-            check_loads(target)
+        try:  # a broken package is found now, not by a build later
+            load_package(target)
         except ModelError as exc:
             raise ModelError(
                 f"{path}: its model cannot be loaded ({exc}): the package is broken; "
@@ -174,18 +174,24 @@ def install_file(path: Path) -> ModelInfo:
     return replace(info, replaced=replaced) if replaced != info.version else info
 
 
-def check_loads(package: Path) -> None:
-    """Load an installed package's model and tokenizer once, as translation will: a
-    package whose files are there but broken (a ``model.bin`` CTranslate2 cannot read) is
-    a :class:`ModelError` now, not a build that fails later."""
+def load_package(package: Path, threads: int = 0) -> tuple[Any, Any, str]:
+    """An installed package's CTranslate2 translator, SentencePiece tokenizer and target
+    prefix, loaded as translation uses them. A package whose files are there but broken
+    (a ``model.bin`` CTranslate2 cannot read) is a :class:`ModelError` saying why."""
     import ctranslate2
     import sentencepiece
 
     try:
-        ctranslate2.Translator(str(package / "model"), device="cpu", compute_type="int8")
-        sentencepiece.SentencePieceProcessor(model_file=str(package / "sentencepiece.model"))
+        translator = ctranslate2.Translator(
+            str(package / "model"), device="cpu", compute_type="int8", intra_threads=threads
+        )
+        tokenizer = sentencepiece.SentencePieceProcessor(
+            model_file=str(package / "sentencepiece.model")
+        )
+        meta = json.loads((package / "metadata.json").read_text(encoding="utf-8"))
     except (RuntimeError, OSError, ValueError) as exc:
         raise ModelError(_reason(exc)) from None
+    return translator, tokenizer, meta.get("target_prefix", "")
 
 
 def _reason(exc: BaseException) -> str:
@@ -193,9 +199,8 @@ def _reason(exc: BaseException) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
-def unloadable(package: Path, exc: BaseException) -> str:
-    """What to tell a user whose installed package cannot be loaded."""
-    reason = _reason(exc)
+def unloadable(package: Path, reason: str) -> str:
+    """What to tell a user whose installed package cannot be loaded (``reason``: why)."""
     return (
         f"the translation model in {package} cannot be loaded ({reason}): the package is "
         "broken; install a good one with `digest model install FILE.argosmodel` (or "

@@ -12,14 +12,20 @@ from __future__ import annotations
 
 import functools
 import html
-import json
 import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from digest.argos_models import INSTALL_HINT, ModelError, ModelInfo, find_package, unloadable
+from digest.argos_models import (
+    INSTALL_HINT,
+    ModelError,
+    ModelInfo,
+    find_package,
+    load_package,
+    unloadable,
+)
 from digest.interrupts import checkpoint
 from digest.sentences import split_lines_and_sentences
 from digest.translation_cache import (
@@ -213,21 +219,11 @@ def _detokenize(tokenizer, pieces: list[str], prefix: str) -> str:
 
 @functools.lru_cache(maxsize=2)
 def _load_cached(model_dir: str, threads: int, stamp: tuple[int, int]):
-    import ctranslate2
-    import sentencepiece
-
     root = Path(model_dir)
     try:
-        translator = ctranslate2.Translator(
-            str(root / "model"), device="cpu", compute_type="int8", intra_threads=threads
-        )
-        tokenizer = sentencepiece.SentencePieceProcessor(
-            model_file=str(root / "sentencepiece.model")
-        )
-        meta = json.loads((root / "metadata.json").read_text(encoding="utf-8"))
-    except (RuntimeError, OSError, ValueError) as exc:  # a broken package: the build goes on
-        raise ModelError(unloadable(root, exc)) from None
-    return translator, tokenizer, meta.get("target_prefix", "")
+        return load_package(root, threads)
+    except ModelError as exc:  # a broken package: the build goes on, and says so
+        raise ModelError(unloadable(root, str(exc))) from None
 
 
 def _load(model_dir: str, threads: int):
