@@ -43,9 +43,9 @@ from digest.search_spellings import name_spellings
 from digest.source import (
     ContentError,
     content_warnings,
-    english_sidecar,
     is_article_file,
     link_warnings,
+    read_translation,
 )
 from digest.story_registry import REGISTRY_FILE, load_registry, save_registry
 from digest.workers import worker_count
@@ -249,10 +249,10 @@ def _shown_texts(article: Article) -> Iterator[str]:
     the title and the text of an editor's translation (a sidecar may have one only)."""
     if article.lang != "ar":
         return
-    title, body = english_sidecar(article.english) if article.english else (None, "")
-    if title is None:
+    human = read_translation(article.english) if article.english is not None else None
+    if human is None or human.title is None:
         yield article.title
-    if not body.strip():
+    if human is None or not human.has_text:
         for block in article.body:
             yield from block.texts()
 

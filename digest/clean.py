@@ -907,6 +907,6 @@ def translation_notes(source: SourceFile) -> list[str]:
         return []
     translation = read_translation(source.english)
     notes = [f"{name}: {problem}" for problem in translation.problems]
-    if not translation.unread and not translation.body.strip():
+    if not translation.unread and not translation.has_text:
         notes.append(f"{name} has no text: {MACHINE_INSTEAD}")
     return notes

@@ -50,7 +50,7 @@ from digest.normalize import ARABIC_LETTERS, MARKS, VARIANT_LETTERS, normalize_a
 from digest.outlets import OutletNames
 from digest.search_index import merged_shards
 from digest.search_spellings import PREFIXES as SPELLING_PREFIXES
-from digest.source import english_sidecar, is_editor_temp
+from digest.source import english_sidecar, is_editor_temp, read_translation
 
 DIRECTION = {"ar": "rtl", "en": "ltr"}
 OTHER = {"ar": "en", "en": "ar"}
@@ -309,7 +309,7 @@ def _human_translation(article: Article) -> tuple[str | None, str]:
 
 def _human_text(article: Article) -> bool:
     """Has the article an editor's English text (not just a title)?"""
-    return article.english is not None and bool(english_sidecar(article.english)[1].strip())
+    return article.english is not None and read_translation(article.english).has_text
 
 
 def _human_summary(story: Story) -> tuple[str, ...]:

@@ -342,12 +342,17 @@ class Translation:
     problems: tuple[str, ...] = ()
     unread: bool = False
 
+    @property
+    def has_text(self) -> bool:
+        """Has it a text of its own (else the English page shows the machine's)?"""
+        return bool(self.body.strip())
+
 
 TRANSLATION_KEYS = ("title",)  # what a translation's front matter may hold
 MACHINE_INSTEAD = "the English page shows the machine translation instead"
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=16384)  # asked by cleaning, translation and rendering: each sidecar once
 def read_translation(text: str) -> Translation:
     """Read an English sidecar. Front matter that cannot be read leaves the whole file
     unused (its YAML would show as text otherwise); an unknown key, or a title that is not
@@ -380,7 +385,7 @@ def usable_translation(text: str | None) -> bool:
     if text is None:
         return False
     translation = read_translation(text)
-    return bool(translation.title or translation.body.strip())
+    return bool(translation.title or translation.has_text)
 
 
 def english_sidecar(text: str) -> tuple[str | None, str]:
