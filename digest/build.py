@@ -490,11 +490,7 @@ class Builder:
                 raise strict_failure([], result.message)
             report.warnings.append(result.message)
         lap("translate")
-        # names the reports spell in several ways: the search index and query spell them alike
-        spellings = name_spellings(stories) if config.search and edited is None else {}
-        files, keys = self._render(
-            stories, result.english, result.message, config, report, edited, spellings
-        )
+        files, keys = self._render(stories, result.english, result.message, config, report, edited)
         lap("render")
         search_keys = {}
         if config.search:
@@ -576,7 +572,6 @@ class Builder:
         config: SiteConfig,
         report: BuildReport,
         edited: list[Story] | None = None,
-        spellings: Mapping[str, str] | None = None,
     ) -> tuple[dict[str, bytes | None], dict[str, bytes | None]]:
         """Every output file: its bytes, or None where the file on disk is still right;
         and the render keys of the pages that were rendered.
@@ -604,6 +599,8 @@ class Builder:
             if edited is not None and not (memo.records and memo.salt == salt):
                 edited = None  # no site yet, or new theme or settings: every page, now
             if edited is None:
+                # names the reports spell in several ways: the index and query spell them alike
+                spellings = name_spellings(stories) if config.search else {}
                 plan: list[Page] = renderer.plan(stories, english, note, spellings)
                 files = dict.fromkeys(page.file for page in plan)
             else:
