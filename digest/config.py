@@ -8,7 +8,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import SplitResult, quote, urlsplit, urlunsplit
 
 DEFAULT_TITLE = {"ar": "الموجز", "en": "The Digest"}
 DEFAULT_DESCRIPTION = {
@@ -110,10 +110,30 @@ def _base_url(value: Any, where: str) -> str:
     elif file_name is not None:
         problem = f"must name a folder, not a file ({file_name.group()})"
     else:
-        return value if value.endswith("/") else value + "/"
+        url = _as_uri(parts, where)
+        return url if url.endswith("/") else url + "/"
     folder = parts.path.removesuffix(file_name.group()) if file_name else parts.path
     like = urlunsplit((parts.scheme, parts.netloc, folder.rstrip("/") + "/", "", ""))
     raise ConfigError(f"{where}: base_url {problem}: give the site's folder URL, like {like}")
+
+
+def _as_uri(parts: SplitResult, where: str) -> str:
+    """The URL in the ASCII form feeds, sitemaps and link checkers expect: a host name in
+    another script in its IDNA form (``xn--``), other characters of the path as UTF-8 %-escapes
+    (``%` escapes already written are kept)."""
+    netloc = parts.netloc
+    if not netloc.isascii():
+        userinfo, at, host_port = netloc.rpartition("@")
+        host, colon, port = host_port.partition(":")
+        try:
+            host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            raise ConfigError(
+                f"{where}: base_url's host name {host!r} is not a valid domain name"
+            ) from None
+        netloc = quote(userinfo, safe=":%") + at + host + colon + port
+    path = quote(parts.path, safe="/%!$&'()*+,;=:@-._~")
+    return urlunsplit((parts.scheme, netloc, path, "", ""))
 
 
 def _positive_int(data: dict[str, Any], key: str, default: int, where: str) -> int:

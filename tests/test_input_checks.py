@@ -177,6 +177,9 @@ def test_the_cli_says_which_base_url_to_give(
         ("http://x.org/", "http://x.org/"),
         ("https://x.org/news", "https://x.org/news/"),
         ("https://x.org:8443/a/b.v2/", "https://x.org:8443/a/b.v2/"),
+        # An address in Arabic script is written as feeds and sitemaps need it: ASCII.
+        ("https://أخبار.مصر/ملخص", "https://xn--igbicxr.xn--wgbh1c/%D9%85%D9%84%D8%AE%D8%B5/"),
+        ("https://x.org/%D9%85/", "https://x.org/%D9%85/"),  # escapes are kept, not escaped
     ],
 )
 def test_folder_urls_are_accepted(tmp_path: Path, base_url: str, used: str) -> None:
