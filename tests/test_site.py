@@ -134,6 +134,10 @@ def test_counterpart_links_resolve_both_ways(built: Path) -> None:
             doc = parse(page)
             switch = [a for a in doc.anchors if a.get("hreflang") == other]
             assert switch, f"{page} has no visible link to its {other} counterpart"
+            # The link speaks the language it leads to, its hint (title) too.
+            assert switch[0].get("lang") == other
+            hint = switch[0].get("title") or ""
+            assert hint and bool(re.search("[\u0600-\u06ff]", hint)) == (other == "ar"), hint
             target = _resolve(page, switch[0]["href"] or "")
             assert target.is_file(), f"{page} -> {target}"
             back = [a for a in parse(target).anchors if a.get("hreflang") == lang]
