@@ -124,6 +124,11 @@ class Story:
     summary: tuple[str, ...]  # Arabic sentences chosen from across the articles
     related: tuple[str, ...] = ()  # ids of stories with the same actors, other events
 
+    @property
+    def last_date(self) -> dt.date | None:
+        """The day of its latest report (``date`` is its first); None if undated."""
+        return max((a.date for a in self.articles if a.date), default=None)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "id": self.id,

@@ -374,7 +374,8 @@ def grouping_view(article: Article) -> Article:
 def group_stories(
     articles: Sequence[Article], known: Mapping[str, str] | None = None
 ) -> list[Story]:
-    """Stories, newest first (undated last, ties by id); ``known`` = previous source -> id.
+    """Stories, latest report first (see :func:`_newest_first`); ``known`` = previous
+    source -> id.
 
     Only each article's :func:`grouping_view` is read; the stories hold the articles."""
     whole = {a.source: a for a in articles}
@@ -450,8 +451,16 @@ def _rows(matrix: sp.csr_matrix, start: int, end: int) -> sp.csr_matrix:
     )
 
 
-def _newest_first(story: Story) -> tuple[bool, int, str]:
-    return (story.date is None, -story.date.toordinal() if story.date else 0, story.id)
+def _newest_first(story: Story) -> tuple[bool, int, int, str]:
+    """Sort key: the latest report first (a story reported again today is today's news),
+    then the story that began later; undated last, ties by id."""
+    last, first = story.last_date, story.date
+    return (
+        last is None,
+        -last.toordinal() if last else 0,
+        -first.toordinal() if first else 0,
+        story.id,
+    )
 
 
 def _story_date(articles: Sequence[Article]) -> dt.date | None:

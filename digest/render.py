@@ -586,7 +586,7 @@ def _story_view(story: Story, lang: str, loc: Localizer, strings: Mapping[str, A
     shown = [s.value for s in summary if not s.missing]
     # An Arabic page shows a story reported only in English as written: marked as English.
     source_lang = "ar" if any(a.lang == "ar" for a in story.articles) else story.articles[0].lang
-    last = max((a.date for a in story.articles if a.date), default=None)
+    last = story.last_date
     if source_lang not in (lang, "ar"):
         headline = replace(headline, lang=source_lang)
         summary = [replace(s, lang=source_lang) for s in summary]
@@ -791,7 +791,9 @@ class SiteRenderer:
                         search_prefixes=SPELLING_PREFIXES,
                     )
                 )
-            last_date = max((s["date"] for s in views[lang] if s["date"]), default=None)
+            # the day of the latest report: when the feed last changed
+            latest = max((s["days"][0] for s in views[lang] if s["days"]), default=None)
+            last_date = dt.date.fromisoformat(latest) if latest else None
             feed = {"stories": views[lang][: self.config.feed_items], "last_date": last_date}
             pages.append(Page(f"{lang}/feed.xml", "feed.xml", {**common, **feed, "rfc822": rfc822}))
         html_pages = [p for p in pages if p.file.endswith(".html")]

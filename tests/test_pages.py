@@ -184,6 +184,42 @@ def test_a_story_reported_on_several_days_shows_its_first_and_last_day(
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
     entry = sitemap.split(f"/{page.parent.relative_to(site).as_posix()}/</loc>")[1]
     assert entry.split("</url>")[0].count("<lastmod>2025-01-19</lastmod>") == 1
+    # the feeds last changed on the day of the latest report
+    for lang in ("ar", "en"):
+        feed = (site / lang / "feed.xml").read_text(encoding="utf-8")
+        assert "<lastBuildDate>Sun, 19 Jan 2025 " in feed
+
+
+def test_a_story_reported_again_comes_before_stories_that_began_after_it(
+    project: Project,
+) -> None:
+    """Lists are newest first by a story's latest report: the book fair, opened on 29 March
+    and reported again on 2 April, is newer news than the olive festival of 30 March to 1
+    April (ordered by first days, it came after it)."""
+    content = project.content
+    day, title = EVENTS[1]
+    (content / "event-early.md").write_text(
+        f"---\ntitle: {title}\ndate: 2024-03-30\nsource: العربية\n---\n\n{title}، في خبر "
+        "طويل بما يكفي ليكون فقرة كاملة من المقال.\n",
+        encoding="utf-8",
+    )
+    fair = EVENTS[0][1]
+    for name, day, outlet, more in (
+        ("event-0.md", "2024-03-29", "الجزيرة", "وقال المنظمون إن عدد الزوار فاق التوقعات."),
+        ("fair-later.md", "2024-04-02", "الحياة", "واختتم المعرض أمس بندوة عن الترجمة."),
+    ):
+        (content / name).write_text(
+            f"---\ntitle: {fair}\ndate: {day}\nsource: {outlet}\n---\n\n{fair}، في خبر "
+            f"طويل بما يكفي ليكون فقرة كاملة من المقال. {more}\n",
+            encoding="utf-8",
+        )
+    build_site(project)
+    for lang in ("ar", "en"):
+        feed = (project.output / lang / "feed.xml").read_text(encoding="utf-8")
+        items = re.findall(r"<link>[^<]*/stories/([^/<]+)/</link>", feed)
+        fair_story = next(slug for slug in items if slug.startswith("2024-03-29"))
+        festival = next(slug for slug in items if slug.startswith("2024-03-30"))
+        assert items.index(fair_story) < items.index(festival), items
 
 
 def test_a_theme_may_call_url_text_and_dir_of_as_functions(project: Project) -> None:
