@@ -685,6 +685,39 @@ def _read_strings(path: Path) -> dict[str, Any]:
     return data
 
 
+# What digest puts in a label: {n} and {count} (counts, page numbers), and Pagefind's
+# [SEARCH_TERM]-style words (search results).
+_PLACEHOLDER = re.compile(r"\{\w*\}|\[[A-Z_]+\]")
+
+
+def _placeholders(label: Any) -> set[str]:
+    """The placeholders in a label, or in every form of a table of plural forms."""
+    if isinstance(label, dict):
+        return {p for form in label.values() for p in _placeholders(form)}
+    return set(_PLACEHOLDER.findall(label)) if isinstance(label, str) else set()
+
+
+def _check_placeholders(
+    path: Path, lang: str, base: Mapping[str, Any], own: Mapping[str, Any]
+) -> None:
+    """A theme's label with a placeholder the default theme's label has not (``{num}`` for
+    ``{n}``) would show as written on every page: a :class:`ThemeError` that says which
+    placeholders the label has. Labels of the theme's own are its templates' business."""
+    for key, label in own.items():
+        known = _placeholders(base.get(key))
+        if not known:
+            continue
+        forms = label.items() if isinstance(label, dict) else [(None, label)]
+        for form, text in forms:
+            unknown = sorted(_placeholders(text) - known)
+            if unknown:
+                name = f"{key}.{form}" if form else key
+                raise ThemeError(
+                    f"{path}: [{lang}] {name} has {', '.join(unknown)}, which digest does not "
+                    f"fill in; this label's placeholders are {', '.join(sorted(known))}"
+                )
+
+
 class CompiledTemplates(jinja2.FileSystemBytecodeCache):
     """Jinja's compiled templates, kept in a folder between builds (a template is compiled
     again when its source changes); a folder that cannot be read or written is no cache."""
@@ -736,6 +769,8 @@ class SiteRenderer:
         fallback = default.is_file() and default.resolve() != own.resolve()
         base = _read_strings(default) if fallback else {}
         data = _read_strings(own) if own.is_file() or not fallback else {}
+        for lang in LANGS:
+            _check_placeholders(own, lang, base.get(lang, {}), data.get(lang, {}))
         return {lang: _merged(base.get(lang, {}), data.get(lang, {})) for lang in LANGS}
 
     def render_page(self, page: Page) -> bytes:

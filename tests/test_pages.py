@@ -281,3 +281,34 @@ def test_spellings_of_one_outlet_share_its_page(tmp_path: Path) -> None:
         for story in (project.output / lang / "stories").glob("*/index.html"):
             html = story.read_text(encoding="utf-8")
             assert "outlets/al-rby/" in html and "outlets/al-rba/" not in html
+
+
+@pytest.mark.parametrize(
+    ("label", "said"),
+    [
+        ('[en.story_count]\nother = "{num} stories"\n', "[en] story_count.other has {num}"),
+        ('[ar]\npage_number = "{n} / {total}"\n', "[ar] page_number has {total}"),
+        (
+            '[ar.search_results]\nmany_results = "[COUNT] [TERM]"\n',
+            "many_results has [TERM]",
+        ),
+    ],
+)
+def test_a_theme_label_with_a_mistyped_placeholder_is_named(
+    project: Project, label: str, said: str
+) -> None:
+    """A placeholder digest does not fill in would show as written on every page."""
+    theme = project.root / "templates"
+    shutil.copytree(REPO / "templates", theme)
+    (theme / "strings.toml").write_text(label, encoding="utf-8")  # the rest: the default's
+    with pytest.raises(BuildError) as failure:
+        build_site(project)
+    assert said in str(failure.value) and "strings.toml" in str(failure.value)
+    assert not project.output.exists()
+    # the label fixed, the site builds and shows it
+    fixed = label.replace("{num}", "{n}").replace("{total}", "{count}").replace("[TERM]", "")
+    (theme / "strings.toml").write_text(fixed, encoding="utf-8")
+    build_site(project)
+    if "story_count" in fixed:
+        outlets = (project.output / "en" / "outlets" / "index.html").read_text("utf-8")
+        assert re.search(r"\b[2-9] stories\b", outlets)
