@@ -23,6 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from stat import S_ISBLK, S_ISCHR, S_ISDIR, S_ISFIFO, S_ISREG, S_ISSOCK
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -279,8 +280,22 @@ def _check_meta(meta: Any, where: str) -> dict[str, Any]:
             raise FrontMatterError(f"{where}: {key} must be text, not a {kind} ({value!r})")
         elif value is not None:
             value = str(value).strip()  # text, or a number such as an outlet called 24
+        if key == "url" and value:
+            _check_url(value, where)
         out[key] = value
     return out
+
+
+def _check_url(url: str, where: str) -> None:
+    """The report's address is a link on its story page: only an http(s) address with a
+    host is one (not ``javascript:``, nor a relative path that leads nowhere)."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() in ("http", "https") and parts.netloc and not re.search(r"\s", url):
+        return
+    hint = ""
+    if not parts.scheme and re.match(r"[\w-]+(\.[\w-]+)+(/|$)", url):
+        hint = f": write https://{url}"
+    raise FrontMatterError(f"{where}: url must be the report's http(s) address, not {url!r}{hint}")
 
 
 def parse_meta_date(value: Any, where: str = "front matter") -> dt.date | None:

@@ -477,3 +477,29 @@ def test_a_linked_output_folder_is_built_through_its_link(tmp_path: Path) -> Non
     (tmp_path / "nowhere").symlink_to("missing")
     with pytest.raises(BuildError, match=r"output .*nowhere is a link to missing, which does"):
         build_site(replace(project, output=tmp_path / "nowhere"))
+
+
+# --- a report's address ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        ("javascript:alert(1)", "url must be the report's http(s) address, not 'javascript:"),
+        ("www.example.org/news/1", "write https://www.example.org/news/1"),
+        ("/news/1", "url must be the report's http(s) address, not '/news/1'"),
+    ],
+)
+def test_a_url_that_is_no_web_address_is_refused_by_name(
+    tmp_path: Path, url: str, said: str
+) -> None:
+    """The url is a link on the story page: a script or a path that leads nowhere is not
+    one. The article is reported (as for any front matter mistake); the rest build."""
+    meta = f"---\ntitle: {HEADLINE}\ndate: 2025-03-04\nurl: '{url}'\n---\n\n{BODY}"
+    good = meta.replace(f"'{url}'", "https://news.example.org/2025/03/04/summit")
+    project = _project(tmp_path, {"bad.md": meta, "good.md": good.replace("القاهرة", "عمان")})
+    report = build_site(project)
+    assert [e.path for e in report.errors] == ["bad.md"]
+    assert said in report.errors[0].message
+    pages = "".join(_output_text(project.output).values())
+    assert url not in pages and 'href="https://news.example.org/2025/03/04/summit"' in pages
