@@ -612,6 +612,9 @@ def _story_view(story: Story, lang: str, loc: Localizer, strings: Mapping[str, A
             "outlets": _outlet_views(outlets, loc),
             "summary": summary,
             "summary_missing": bool(summary) and all(s.missing for s in summary),
+            # its headline or a sentence of its summary awaits translation (the feed gives
+            # it a provisional GUID, so that readers show the translation as new)
+            "untranslated": headline.missing or any(s.missing for s in summary),
             "article_count": len(story.articles),
             "count_text": human_count(len(story.articles), strings["source_count"], lang),
             "source_lang": source_lang,

@@ -539,6 +539,25 @@ def test_human_translation_title_becomes_the_english_headline(site_root: Path) -
     assert not item.id.endswith("-untranslated")  # final: its text will not change
 
 
+def test_a_story_titled_but_not_yet_translated_keeps_a_provisional_guid(
+    site_root: Path,
+) -> None:
+    """An editor's English title and no model: the item's summary awaits translation, so
+    its GUID is provisional, and the translated item reaches RSS readers as new."""
+    seeds = sorted((site_root / "content").glob("*.txt"))
+    for seed in seeds:  # every report's English title: whichever heads the story has one
+        (site_root / "content" / f"{seed.stem}.en.md").write_text(
+            "---\ntitle: A new stage of the partnership\n---\n", encoding="utf-8"
+        )
+    build_site(Project.at(site_root))
+    feed = feedparser.parse((site_root / "site/en/feed.xml").read_bytes())
+    titled = [e for e in feed.entries if e.title == "A new stage of the partnership"]
+    assert len(titled) == len(feed.entries) == 2
+    for item in titled:
+        assert "Translation not available yet" in item.description
+        assert item.id.endswith("-en-untranslated")
+
+
 def test_files_that_are_not_articles_are_named_in_warnings(tmp_path: Path) -> None:
     """A file digest does not read is named, with the rename that makes an article of it."""
     content = tmp_path / "content"
