@@ -29,7 +29,7 @@ How it works:
    stricter ``SAME_STORY_UNDATED`` when one side has no date to back the text), unless
    the merge would put dates more than ``2 * DATE_SLACK_DAYS`` apart or join two
    different editor pins. Articles pinned with ``story: <id>`` start in their pinned
-   story and never leave it.
+   story and never leave it; pinned to the ID of a story the site has, they join it.
 6. Stories get stable IDs (:mod:`digest.story_ids`), a headline and summary
    (:mod:`digest.summarize`) and related stories: those sharing at least
    ``RELATED_SHARED_TERMS`` of their top terms (their main actors) while being
@@ -386,6 +386,7 @@ def group_stories(
     matrix = vectors.matrix
     windows = [date_window(article_dates(a)) for a in articles]
     pins = [slugify(str(a.story)) if a.story is not None else None for a in articles]
+    pins = _joining_pinned_stories([a.source for a in articles], pins, known or {})
     groups = cluster(len(articles), candidate_pairs(vectors, windows), windows, pins)
     members = [[articles[i] for i in g] for g in groups]
     ids = assign_ids(
@@ -438,6 +439,19 @@ def group_stories(
         )
         start = end
     return sorted(stories, key=_newest_first)
+
+
+def _joining_pinned_stories(
+    sources: Sequence[str], pins: Sequence[str | None], known: Mapping[str, str]
+) -> list[str | None]:
+    """The pins, with an article pinned to a story the site has (``story:`` its ID) joining
+    that story: the story's members hold its ID as a pin too, so that the pinned article
+    joins them rather than taking their ID (and their URL and GUID) for itself."""
+    named = {pin for pin in pins if pin is not None}
+    return [
+        pin if pin is not None else (known[s] if known.get(s) in named else None)
+        for s, pin in zip(sources, pins, strict=True)
+    ]
 
 
 def _rows(matrix: sp.csr_matrix, start: int, end: int) -> sp.csr_matrix:

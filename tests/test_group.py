@@ -799,3 +799,19 @@ def test_a_registry_where_digest_kept_it_before_is_read(tmp_path, monkeypatch):
     build_site(project)
     assert load_registry(root / "data" / "digest-stories.json").articles == pinned
     assert project.registry_source == root / "data" / "digest-stories.json"
+
+
+def test_an_article_pinned_to_a_storys_id_joins_that_story(seeds):
+    """``story: <id of a story the site has>`` adds the article to that story; the story
+    keeps its ID (its URL and GUIDs). Unpinned again, the article gets its own ID back."""
+    before = group_stories(seeds)
+    known = story_index(before)
+    big, small = sorted(before, key=lambda s: -len(s.articles))[:2]
+    [lone] = small.articles
+    pinned = [dataclasses.replace(a, story=big.id) if a is lone else a for a in seeds]
+    after = {s.id: s for s in group_stories(pinned, known)}
+    assert _members(after[big.id]) == _members(big) | {lone.source}
+    assert small.id not in after
+    known = {**known, lone.source: big.id}  # the registry as that build saved it
+    again = {s.id: _members(s) for s in group_stories(seeds, known)}
+    assert again[big.id] == _members(big) and again[small.id] == {lone.source}
