@@ -17,7 +17,8 @@ general passes that never look for a particular article's strings:
 3. **Furniture in the body**: photo captions (lines ending in a credit such as
    ``Alexander Nemenov/AP``, ``(رويترز)``, ``Getty Images``, or starting ``صورة:``),
    teaser links to other articles (``<headline> - <outlet>``), source lines, bylines and
-   datelines, button/ad lines (``إعلان``, ``طباعة``), trailing runs of ``•`` bullets.
+   datelines, button/ad lines (``إعلان``, ``طباعة``), share bars (``شارك على فيسبوك |
+   تويتر``), trailing runs of ``•`` bullets.
 4. **Blocks**: a short line without closing punctuation followed by text is a heading;
    ``label:`` lines each followed by their explanation form one list; bullet or numbered
    lines form a list; the rest are paragraphs. Markdown keeps its own structure.
@@ -109,6 +110,20 @@ NOISE_LINES = frozenset(
         "| save | استمع | listen"
     )
 )
+
+# Share bars: "شارك على فيسبوك | تويتر | واتساب", "Facebook · X · WhatsApp".
+NETWORKS = frozenset(
+    folded(
+        "فيسبوك | فيس بوك | تويتر | إكس | واتساب | واتس اب | واتس آب | تيليجرام | تليجرام"
+        "| تلغرام | تلجرام | لينكد إن | لينكدإن | انستغرام | إنستغرام | انستجرام | يوتيوب"
+        "| تيك توك | سناب شات | ماسنجر | البريد الإلكتروني | بريد إلكتروني | نسخ الرابط"
+        "| facebook | twitter | x | whatsapp | telegram | linkedin | instagram | youtube"
+        "| tiktok | messenger | email | e mail | reddit | pinterest | copy link"
+    )
+)
+SHARE_VERBS = folded("شارك | شاركوا | شارك الخبر | شارك المقال | مشاركة | انشر | share")
+SHARE_VIA = folded("على | عبر | في | on | via")
+SHARE_SEPARATOR = re.compile(r"\s*[|•·،,/–—-]\s*|\s+-\s+")
 
 # Site notices and copyright lines seen above a headline.
 SITE_NOTICES = folded(
@@ -595,8 +610,29 @@ def is_caption(text: str) -> bool:
 
 
 def is_noise(text: str) -> bool:
-    """A button or ad-slot line: ``إعلان``, ``طباعة``, ``شارك``."""
-    return words(text) <= 3 and bare(text) in NOISE_LINES
+    """A button or ad-slot line: ``إعلان``, ``طباعة``, ``شارك``; or a share bar."""
+    return (words(text) <= 3 and bare(text) in NOISE_LINES) or is_share_bar(text)
+
+
+def is_share_bar(text: str) -> bool:
+    """``شارك على فيسبوك | تويتر | واتساب``, ``Facebook · X · WhatsApp``: social networks'
+    names, after a share verb or two or more of them."""
+    if words(text) > 16:
+        return False
+    parts = [bare(part) for part in SHARE_SEPARATOR.split(text)]
+    parts = [part for part in parts if part]
+    if not parts:
+        return False
+    first = parts[0]
+    verb = next((v for v in SHARE_VERBS if first == v or first.startswith(v + " ")), None)
+    if verb is not None:
+        first = first[len(verb) :].strip()
+        via = next((p for p in SHARE_VIA if first == p or first.startswith(p + " ")), "")
+        parts[0] = first[len(via) :].strip()
+        parts = [part for part in parts if part]
+    elif len(parts) < 2:
+        return False
+    return all(part in NETWORKS for part in parts)
 
 
 def is_teaser(text: str) -> bool:

@@ -274,6 +274,32 @@ def test_source_label_at_the_top_image_credits_and_buttons() -> None:
 
 
 @pytest.mark.parametrize(
+    "bar",
+    [
+        "شارك على فيسبوك | تويتر | واتساب",
+        "شارك عبر: فيسبوك، إكس، تيليجرام",
+        "Facebook · X · WhatsApp · Email",
+        "فيسبوك - تويتر",
+    ],
+)
+def test_share_bars_are_dropped(bar: str) -> None:
+    lead = "وصل الوزير إلى العاصمة اليوم في زيارة رسمية تستمر يومين."
+    more = "وبحث الجانبان سبل تعزيز التعاون الثنائي في مجالات عدة."
+    article = clean_article(SourceFile("x.txt", f"{lead}\n{bar}\n{more}", "txt"))
+    assert [b.text for b in article.body] == [lead, more]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["وقال إن فيسبوك وتويتر حجبا الحساب.", "شارك الرئيس في القمة", "فيسبوك وتويتر وواتساب"],
+)
+def test_sentences_naming_networks_are_kept(line: str) -> None:
+    lead = "وصل الوزير إلى العاصمة اليوم في زيارة رسمية تستمر يومين."
+    article = clean_article(SourceFile("x.txt", f"{lead}\n\n{line}", "txt"))
+    assert line in [b.text for b in article.body]
+
+
+@pytest.mark.parametrize(
     "caption",
     [
         "الرئيس خلال المؤتمر الصحفي في القاهرة (أ ف ب)",
@@ -550,6 +576,8 @@ def test_empty_file_is_a_cleaning_error_naming_the_file(text: str) -> None:
         "اقرأ أيضا\n\nخبر لا علاقة له بالموضوع\n\nخبر آخر",
         "• خبر أول\n• خبر ثان\n• خبر ثالث",
         "مجلس التحرير: مجموعة صحفيين\n\nنشر\nالموقع\n\nتابعونا على فيسبوك",
+        "الرئيسية | أخبار | رياضة | فن | اتصل بنا\nشارك على فيسبوك | تويتر\n"
+        "جميع الحقوق محفوظة © 2025 موقع الأخبار",
     ],
 )
 def test_file_with_only_furniture_is_a_cleaning_error(text: str) -> None:
