@@ -3,7 +3,9 @@
 Only regular files inside the folder are served: the URL path is decoded, ``..`` and hidden
 names are refused, and the resolved path (symlinks followed) must still be inside the
 folder. Folders serve their ``index.html``; anything else gets the site's ``404.html`` with
-status 404. HTML, CSS, JS and XML are sent as UTF-8, feeds as ``application/rss+xml``.
+status 404. A site built for an address with a path (``https://x.org/digest/``) is also
+served under that path, as its 404 page links it. HTML, CSS, JS and XML are sent as UTF-8,
+feeds as ``application/rss+xml``.
 """
 
 from __future__ import annotations
@@ -85,7 +87,17 @@ class SiteServer(ThreadingHTTPServer):
         self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         self.output = output
         self.live = live
+        self.base_path = "/"  # the path of the site's own address (digest.toml's base_url)
         super().__init__(address, SiteRequestHandler)
+
+    def site_path(self, url_path: str) -> str:
+        """The URL path as a path in the site: as asked, or, when nothing is there, without
+        the base path the site is built for (``/digest/static/style.css`` on a 404 page,
+        which links from the site's root as it will be published)."""
+        base = self.base_path
+        if base != "/" and url_path.startswith(base) and locate(self.output, url_path) is None:
+            return "/" + url_path[len(base) :]
+        return url_path
 
     def handle_error(self, request: object, client_address: object) -> None:
         """A browser that went away mid-answer (a reload during a burst of saves) is
@@ -113,7 +125,7 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
             self._respond(head=False)
 
     def _respond(self, *, head: bool) -> None:
-        url_path = urllib.parse.urlsplit(self.path).path
+        url_path = self.server.site_path(urllib.parse.urlsplit(self.path).path)
         wanted = wanted_file(url_path)
         missing = self.server.live.snapshot(wanted)  # before looking: see LIVE_SCRIPT
         found = locate(self.server.output, url_path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import http.client
 import os
+import re
 import shutil
 import signal
 import socket
@@ -367,6 +368,27 @@ def test_links_use_the_preview_address_unless_base_url_is_set(tmp_path: Path) ->
     finally:
         run.server.stop()
     assert not any("base_url is not set" in line for line in run.lines)
+
+
+def test_a_site_built_for_a_folder_address_is_previewed_under_it_too(tmp_path: Path) -> None:
+    """base_url with a path (``/digest/``): the 404 page links from it, as it will be
+    published; the preview serves the site there too, so that page has its styles."""
+    project = copy_project(tmp_path)
+    project.config_file.write_text('base_url = "https://news.example/digest/"\n', "utf-8")
+    run = Running(project)
+    run.server.start()
+    try:
+        status, _, page = run.get("ar/stories/no-such-story/")
+        assert status == 404
+        [css] = re.findall(r'<link rel="stylesheet" href="([^"]+)"', page.decode("utf-8"))
+        assert css.startswith("/digest/")
+        status, headers, data = run.get(css)
+        assert status == 200 and headers["Content-Type"].startswith("text/css")
+        assert data == (project.output / "static" / "style.css").read_bytes()
+        assert run.get("digest/ar/")[2] == run.get("ar/")[2]  # the whole site, there too
+        assert run.get("ar/")[0] == 200 and run.get("digest/nothing.html")[0] == 404
+    finally:
+        run.server.stop()
 
 
 def test_preview_after_a_build_uses_its_own_address_and_the_next_build_not(
