@@ -539,6 +539,20 @@ def test_human_translation_title_becomes_the_english_headline(site_root: Path) -
     assert not item.id.endswith("-untranslated")  # final: its text will not change
 
 
+def test_a_one_line_report_is_described_by_its_headline_in_the_feed(tmp_path: Path) -> None:
+    """Breaking news of one line: the headline is the whole text, so there is no summary;
+    the feed item says the headline rather than nothing."""
+    content = tmp_path / "content"
+    content.mkdir()
+    line = "وفاة الفنان محمود عبد العزيز عن عمر ناهز 70 عاما في القاهرة"
+    (content / "breaking.txt").write_text(line + "\n", encoding="utf-8")
+    build_site(Project.at(tmp_path))
+    [item] = feedparser.parse((tmp_path / "site/ar/feed.xml").read_bytes()).entries
+    assert item.description == f"<p>{line}</p>"
+    [item] = feedparser.parse((tmp_path / "site/en/feed.xml").read_bytes()).entries
+    assert item.description == "<p>Translation not available yet.</p>"  # (no model here)
+
+
 def test_a_story_titled_but_not_yet_translated_keeps_a_provisional_guid(
     site_root: Path,
 ) -> None:
