@@ -63,8 +63,15 @@ _markdown = MarkdownIt(
 
 
 def markdown_to_html(text: str) -> str:
-    """Render Markdown with raw HTML disabled (it is shown as text)."""
-    return _markdown.render(text)
+    """Render Markdown with raw HTML disabled (it is shown as text). Its headings, of any
+    level, are subheadings of a report as an article's own are (``<h4>``, below the
+    report's ``<h3>`` title)."""
+    env: dict[str, Any] = {}
+    tokens = _markdown.parse(text, env)
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = "h4"
+    return _markdown.renderer.render(tokens, _markdown.options, env)
 
 
 def story_path(lang: str, story: Story) -> str:

@@ -539,6 +539,25 @@ def test_human_translation_title_becomes_the_english_headline(site_root: Path) -
     assert not item.id.endswith("-untranslated")  # final: its text will not change
 
 
+def test_an_english_sidecars_headings_are_subheadings_as_the_articles_are(
+    site_root: Path,
+) -> None:
+    """``## The plan`` in an ``.en.md`` is a subheading of its report (``<h4>``, as the
+    article's own subheadings), never larger than the report's title."""
+    seed = sorted((site_root / "content").glob("*.txt"))[0]
+    (site_root / "content" / f"{seed.stem}.en.md").write_text(
+        "# The visit\n\nPutin met Pezeshkian.\n\n## The plan\n\nA treaty was signed.\n",
+        encoding="utf-8",
+    )
+    build_site(Project.at(site_root))
+    [page] = [
+        p for p in story_pages(site_root / "site", "en") if "The plan" in p.read_text("utf-8")
+    ]
+    html = page.read_text(encoding="utf-8")
+    assert "<h4>The visit</h4>" in html and "<h4>The plan</h4>" in html
+    assert html.count("<h1") == 1 and "<h2>The" not in html
+
+
 def test_a_one_line_report_is_described_by_its_headline_in_the_feed(tmp_path: Path) -> None:
     """Breaking news of one line: the headline is the whole text, so there is no summary;
     the feed item says the headline rather than nothing."""
