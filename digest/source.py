@@ -267,23 +267,34 @@ def _check_meta(meta: Any, where: str) -> dict[str, Any]:
     if not isinstance(meta, dict):
         raise FrontMatterError(f"{where} must be a mapping of keys to values")
     out: dict[str, Any] = {}
+    problems: list[str] = []  # every mistake at once: an editor fixes them in one go
     for key, value in meta.items():
         key = str(key)
-        if key not in KNOWN_KEYS:
-            raise FrontMatterError(
-                f"{where} has unknown key {key!r} (known: {', '.join(sorted(KNOWN_KEYS))})"
-            )
-        if key == "date":
-            value = parse_meta_date(value, where)
-        elif isinstance(value, (list, dict, bool)):  # e.g. title: [a, b]
-            kind = "yes/no" if isinstance(value, bool) else type(value).__name__
-            raise FrontMatterError(f"{where}: {key} must be text, not a {kind} ({value!r})")
-        elif value is not None:
-            value = str(value).strip()  # text, or a number such as an outlet called 24
-        if key == "url" and value:
-            _check_url(value, where)
-        out[key] = value
+        try:
+            out[key] = _meta_value(key, value, where)
+        except FrontMatterError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise FrontMatterError("; ".join(problems))
     return out
+
+
+def _meta_value(key: str, value: Any, where: str) -> Any:
+    """One front matter value as digest uses it; a :class:`FrontMatterError` if unusable."""
+    if key not in KNOWN_KEYS:
+        raise FrontMatterError(
+            f"{where} has unknown key {key!r} (known: {', '.join(sorted(KNOWN_KEYS))})"
+        )
+    if key == "date":
+        return parse_meta_date(value, where)
+    if isinstance(value, (list, dict, bool)):  # e.g. title: [a, b]
+        kind = "yes/no" if isinstance(value, bool) else type(value).__name__
+        raise FrontMatterError(f"{where}: {key} must be text, not a {kind} ({value!r})")
+    if value is not None:
+        value = str(value).strip()  # text, or a number such as an outlet called 24
+    if key == "url" and value:
+        _check_url(value, where)
+    return value
 
 
 def _check_url(url: str, where: str) -> None:

@@ -501,6 +501,13 @@ def test_with_a_model_english_pages_are_translated_and_say_so(
         ("bad-key.md", "---\ntitel: x\n---\nنص.\n", "unknown key 'titel'"),
         ("list-title.md", "---\ntitle: [a, b]\n---\nنص.\n", "title must be text, not a list"),
         ("bool-source.md", "---\nsource: yes\n---\nنص.\n", "source must be text, not a yes/no"),
+        (  # every mistake at once, in the order written
+            "three-mistakes.md",
+            "---\ntitel: x\ndate: 2025-02-30\nsourc: y\n---\nنص.\n",
+            "unknown key 'titel' (known: date, lang, outlet, source, story, title, url); front "
+            "matter: date '2025-02-30' does not exist (day is out of range for month); front "
+            "matter has unknown key 'sourc'",
+        ),
     ],
 )
 def test_bad_front_matter_is_reported_by_file_and_the_rest_builds(
