@@ -449,7 +449,7 @@ class Builder:
             meanwhile=import_later_stages,
         )
         report.errors, report.cleaned, report.reused = loaded.errors, loaded.cleaned, loaded.reused
-        articles, copies = once_each(loaded.articles)
+        articles, copies = once_each(loaded.articles, registry.articles)
         self._loaded = articles
         report.warnings += content_warnings(frozenset(stamp.content))
         report.warnings += link_warnings(project.content, stamp.unread)

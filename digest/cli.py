@@ -256,7 +256,7 @@ def stories(content: Path | None, as_json: bool) -> None:
     except RegistryError as exc:
         raise click.ClickException(str(exc)) from None
     items, skipped = _load(content)
-    items, copies = once_each(items)
+    items, copies = once_each(items, registry.articles)
     for copy in copies:
         err.print(f"[yellow]warning:[/] {copy_warning(*copy)}")
     grouped = group_stories(items, registry.known(items))

@@ -47,7 +47,7 @@ import dataclasses
 import datetime as dt
 import heapq
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -558,14 +558,18 @@ def related_stories(
     return related
 
 
-def once_each(articles: Sequence[Article]) -> tuple[Sequence[Article], list[tuple[str, str]]]:
+def once_each(
+    articles: Sequence[Article], published: Collection[str] = ()
+) -> tuple[Sequence[Article], list[tuple[str, str]]]:
     """The articles with a report saved more than once (the same title, text, outlet,
     address, date, language, pin and English: a page a scraper saved twice) kept once,
-    under its first file; and ``(file left out, file kept)`` for each other copy.
+    under the file the site already shows (``published``: the story registry's files),
+    else under its first file; and ``(file left out, file kept)`` for each other copy.
     ``articles`` itself when every report is there once."""
     seen: dict[tuple[str, str], list[Article]] = {}  # cheap to hash: title, first block
     dropped: list[tuple[str, str]] = []
-    for article in articles:
+    # (sorted is stable: the published files first, the others in their order)
+    for article in sorted(articles, key=lambda a: a.source not in published):
         lead = article.body[0].plain_text() if article.body else ""
         same = seen.setdefault((article.title, lead), [])
         original = next((kept for kept in same if _same_report(kept, article)), None)
@@ -576,12 +580,12 @@ def once_each(articles: Sequence[Article]) -> tuple[Sequence[Article], list[tupl
     if not dropped:
         return articles, dropped
     left_out = {source for source, _ in dropped}
-    return [a for a in articles if a.source not in left_out], dropped
+    return [a for a in articles if a.source not in left_out], sorted(dropped)
 
 
 def copy_warning(copy: str, kept: str) -> str:
     """What the editor is told of a file :func:`once_each` left out."""
-    return f"{copy} is the same report as {kept}: shown once"
+    return f"{copy} is the same report as {kept}: only {kept} is shown"
 
 
 def _same_report(a: Article, b: Article) -> bool:

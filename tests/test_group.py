@@ -755,7 +755,7 @@ def test_a_report_saved_twice_is_one_report(tmp_path, seeds):
     assert sorted(registry["articles"]) == sorted(alone_sources)
     assert {registry["articles"][s]: None for s in alone_sources}.keys() == alone.keys()
     first = sorted(alone_sources)[0]
-    assert f"copy0-{first} is the same report as {first}: shown once" in copies
+    assert f"copy0-{first} is the same report as {first}: only {first} is shown" in copies
 
     edited = root / "content" / f"copy0-{first}"
     edited.write_text(edited.read_text(encoding="utf-8") + "\nفقرة أضافها المحرر.\n", "utf-8")
@@ -776,6 +776,27 @@ def test_a_copy_with_its_own_english_or_pin_is_not_a_copy(seeds):
     assert [a.source for a in kept] == [*(a.source for a in seeds), "english.txt", "pinned.txt"]
     assert dropped == [("copy.txt", first.source)]
     assert once_each(seeds)[0] is seeds  # nothing dropped: the very list
+
+
+def test_a_copy_saved_beside_a_published_report_leaves_the_published_one_shown(tmp_path):
+    """``cp d.txt d-copy.txt``: the copy's name sorts first (``-`` before ``.``), yet the
+    site goes on showing the report under the name it had, with its story's ID."""
+    from digest.build import Project, build_site
+
+    root = tmp_path / "root"
+    shutil.copytree(CONTENT, root / "content")
+    build_site(Project.at(root))
+    before = json.loads((root / "digest-stories.json").read_text(encoding="utf-8"))
+    seed = sorted((root / "content").glob("*.txt"))[1]
+    copy = seed.with_name(f"{seed.stem}-copy.txt")
+    assert copy.name < seed.name
+    shutil.copy(seed, copy)
+    report = build_site(Project.at(root))
+    assert f"{copy.name} is the same report as {seed.name}: only {seed.name} is shown" in (
+        report.warnings
+    )
+    after = json.loads((root / "digest-stories.json").read_text(encoding="utf-8"))
+    assert after["articles"] == before["articles"]
 
 
 def test_a_registry_where_digest_kept_it_before_is_read(tmp_path, monkeypatch):
