@@ -155,8 +155,20 @@ def test_search_box_finds_the_story(site: Path, lang: str, query: str, word: str
         links = page.eval_on_selector_all(
             ".pagefind-ui__result-link", "links => links.map(a => a.getAttribute('href'))"
         )
+        # the magnifier at the start of the box (where typing starts), Clear at its end
+        icon, clear, middle = page.evaluate(
+            """() => {
+                const form = document.querySelector('.pagefind-ui__form');
+                const at = form.getBoundingClientRect();
+                const icon = at.left + parseFloat(getComputedStyle(form, '::before').left);
+                const clear = document.querySelector('.pagefind-ui__search-clear')
+                    .getBoundingClientRect();
+                return [icon, clear.left + clear.width / 2, at.left + at.width / 2];
+            }"""
+        )
         page.close()
     assert {link.split("#")[0] for link in links} == expected
+    assert (icon > middle > clear) if lang == "ar" else (icon < middle < clear)
 
 
 def test_pagefind_reads_persian_letters_folded_to_arabic() -> None:
