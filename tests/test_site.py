@@ -864,6 +864,14 @@ def test_untranslated_headlines_say_so_on_the_landing_and_search_pages(built: Pa
     assert 'role="note"' not in arabic_search.split("<main", 1)[1]
 
 
+def test_the_pager_marks_an_untranslated_headline_as_arabic(built: Path) -> None:
+    """An English page's link to the next story shows its Arabic headline, untranslated
+    yet (no model here), right to left and tagged Arabic, as the story cards do."""
+    for page in story_pages(built, "en"):
+        titles = re.findall(r'<span class="pager-title"([^>]*)>', page.read_text("utf-8"))
+        assert titles and all(attrs == ' lang="ar" dir="rtl"' for attrs in titles), page
+
+
 def test_a_story_page_lists_its_reports_with_links_to_each(built: Path) -> None:
     """A story of several reports opens its sources with a list of them (title, outlet),
     each linking to the report below; a single report needs no list."""
