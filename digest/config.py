@@ -102,6 +102,10 @@ def _base_url(value: Any, where: str) -> str:
     parts = urlsplit(value)
     if not parts.netloc:
         raise ConfigError(f"{where}: base_url has no host name, got {value!r}")
+    try:
+        parts.port  # noqa: B018  (urllib checks the port when asked for it)
+    except ValueError:
+        raise ConfigError(f"{where}: base_url's port is no port (1-65535): {value!r}") from None
     file_name = _FILE_NAME.fullmatch(parts.path.rsplit("/", 1)[-1])
     if "?" in value:
         problem = f"must not have a query (?{parts.query})"

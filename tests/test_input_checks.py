@@ -146,6 +146,7 @@ def test_a_stray_nul_in_utf8_text_is_dropped_not_reported(tmp_path: Path) -> Non
         ("https://x.org/my news/", "digest.toml: base_url must not contain spaces"),
         ("https://x.org/news/ ", "digest.toml: base_url must not contain spaces"),
         ("https://", "digest.toml: base_url has no host name"),
+        ("https://x.org:99999/", "digest.toml: base_url's port is no port (1-65535)"),
     ],
 )
 def test_a_base_url_that_is_not_a_folder_url_is_refused(
