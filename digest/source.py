@@ -274,8 +274,16 @@ def _check_meta(meta: Any, where: str) -> dict[str, Any]:
             out[key] = _meta_value(key, value, where)
         except FrontMatterError as exc:
             problems.append(str(exc))
+    if out.get("source") and out.get("outlet") and out["source"] != out["outlet"]:
+        problems.append(
+            f"{where} gives source {out['source']!r} and outlet {out['outlet']!r}: they are "
+            "one key (the outlet), give one"
+        )
     if problems:
         raise FrontMatterError("; ".join(problems))
+    if "source" in out:  # one name, so that a NAME.yaml's outlet overrides either
+        source = out.pop("source")
+        out["outlet"] = out.get("outlet") or source
     return out
 
 

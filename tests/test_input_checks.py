@@ -504,3 +504,22 @@ def test_a_url_that_is_no_web_address_is_refused_by_name(
     assert said in report.errors[0].message
     pages = "".join(_output_text(project.output).values())
     assert url not in pages and 'href="https://news.example.org/2025/03/04/summit"' in pages
+
+
+def test_a_yaml_beside_an_article_overrides_its_outlet_by_either_name(tmp_path: Path) -> None:
+    """``source`` and ``outlet`` are one key: a ``NAME.yaml`` giving either overrides the
+    front matter's, whichever name that used; one file giving both, differently, is told."""
+    text = f"---\ntitle: {HEADLINE}\ndate: 2025-03-04\noutlet: الأهرام\n---\n\n{BODY}"
+    project = _project(
+        tmp_path,
+        {"a.md": text, "a.yaml": "source: الشروق\n", "b.md": text.replace("القاهرة", "عمان")},
+    )
+    (project.content / "b.yaml").write_text("source: الشروق\noutlet: الوطن\n", "utf-8")
+    report = build_site(project)
+    [page] = project.output.glob("ar/stories/*/index.html")
+    assert "الشروق" in page.read_text(encoding="utf-8")
+    assert "الأهرام" not in page.read_text(encoding="utf-8")
+    assert [e.path for e in report.errors] == ["b.md"]
+    assert "b.yaml gives source 'الشروق' and outlet 'الوطن': they are one key" in str(
+        report.errors[0]
+    )
