@@ -217,14 +217,27 @@ def display_text(value: Text | str) -> Markup:
     return escape(value)
 
 
+# Languages written right to left (BCP 47 primary tags).
+RTL_LANGS = frozenset({"ar", "fa", "ur", "he", "ps", "ckb", "yi", "dv", "sd", "ug", "syr"})
+
+
+def lang_direction(lang: str) -> str:
+    """``rtl`` or ``ltr``: the direction a language is written in."""
+    return "rtl" if lang.split("-")[0].lower() in RTL_LANGS else "ltr"
+
+
 def text_direction(value: Text | str) -> Markup:
     """The ``lang``/``dir`` attributes of an element showing ``value`` (the theme's
-    ``dir_of(value)``): its own direction (auto) and language if not the page's, or Arabic
-    when not translated yet."""
-    if isinstance(value, Text) and value.missing:
-        return Markup(' lang="ar" dir="rtl"')
-    if isinstance(value, Text) and value.lang:
-        return Markup(' dir="auto" lang="%s"') % value.lang
+    ``dir_of(value)``): Arabic when not translated yet; its own language and that
+    language's direction if not the page's; none for a text in the page's language, which
+    keeps the page's direction (an Arabic headline that starts with "Apple" is still read
+    right to left). Text of unknown language gets ``dir="auto"``."""
+    if isinstance(value, Text):
+        if value.missing:
+            return Markup(' lang="ar" dir="rtl"')
+        if value.lang:
+            return Markup(' dir="%s" lang="%s"') % (lang_direction(value.lang), value.lang)
+        return Markup("")
     return Markup(' dir="auto"')
 
 
@@ -418,6 +431,7 @@ def _article_view(article: Article, lang: str, loc: Localizer) -> dict[str, Any]
         "title": loc(article.title),
         # an article in another language than Arabic keeps its own lang on Arabic pages
         "lang": article.lang if article.lang not in (lang, "ar") else None,
+        "dir": lang_direction(article.lang) if article.lang else None,
         "blocks": blocks,
         "body_html": BodyHtml(blocks),
         "untranslated": bool(texts) and all(t.missing for t in texts),

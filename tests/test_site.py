@@ -795,8 +795,8 @@ def test_an_english_article_is_shown_as_written_on_english_pages(tmp_path: Path)
     }
     english = pages["en"].split('class="source-article"')[1].split("</article>")[0]
     assert "Translation not available" not in english and 'lang="ar"' not in english
-    assert '<h3 dir="auto">Central bank raises rates</h3>' in english
-    assert 'class="source-article" id="article-1" lang="en" dir="auto"' in pages["ar"]
+    assert "<h3>Central bank raises rates</h3>" in english  # the page's language
+    assert 'class="source-article" id="article-1" lang="en" dir="ltr"' in pages["ar"]
     stories = group_stories(load_articles(project.content)[0])
     assert not any("interest rates" in text for text in texts_to_translate(stories))
 
@@ -862,6 +862,29 @@ def test_untranslated_headlines_say_so_on_the_landing_and_search_pages(built: Pa
     assert 'href="../../ar/search/"' in search
     arabic_search = (built / "ar" / "search" / "index.html").read_text(encoding="utf-8")
     assert 'role="note"' not in arabic_search.split("<main", 1)[1]
+
+
+def test_an_arabic_headline_that_starts_with_a_latin_word_reads_right_to_left(
+    tmp_path: Path,
+) -> None:
+    """ "Apple تكشف ..." is Arabic: it keeps the Arabic page's direction, on the story page,
+    its card and the landing page, rather than one the browser guesses from its first
+    letter (dir="auto" read it left to right, scrambled)."""
+    content = tmp_path / "content"
+    content.mkdir()
+    title = "Apple تكشف عن هاتف iPhone جديد بسعر أقل في الأسواق العربية"
+    (content / "apple.md").write_text(
+        f"---\ntitle: {title}\ndate: 2025-09-10\n---\n\nكشفت شركة أبل اليوم عن هاتف "
+        "جديد بسعر أقل من هواتفها السابقة، في خطوة تستهدف الأسواق العربية.\n",
+        encoding="utf-8",
+    )
+    build_site(Project.at(tmp_path))
+    site = tmp_path / "site"
+    [page] = story_pages(site, "ar")
+    pages = [page, site / "ar" / "index.html", site / "index.html"]
+    for html in (p.read_text(encoding="utf-8") for p in pages):
+        [shown] = re.findall(r"<(?:h1|h2|a)([^>]*)>(?:<a [^>]*>)?" + re.escape(title), html)
+        assert "dir=" not in shown and "lang=" not in shown, shown
 
 
 def test_the_pager_marks_an_untranslated_headline_as_arabic(built: Path) -> None:
@@ -973,12 +996,12 @@ def test_a_story_reported_in_english_is_marked_english_on_arabic_pages(site_root
     site = site_root / "site"
     [ar] = [p for p in story_pages(site, "ar") if "Oil prices rose" in p.read_text("utf-8")]
     html = ar.read_text(encoding="utf-8")
-    assert '<h1 dir="auto" lang="en">Oil prices rise after the Gulf summit</h1>' in html
-    assert '<p dir="auto" lang="en">Oil prices rose on Monday' in html  # the summary
+    assert '<h1 dir="ltr" lang="en">Oil prices rise after the Gulf summit</h1>' in html
+    assert '<p dir="ltr" lang="en">Oil prices rose on Monday' in html  # the summary
     en = site / "en" / ar.relative_to(site / "ar")
     assert 'class="original-link"' not in en.read_text(encoding="utf-8")
     front = (site / "ar" / "index.html").read_text(encoding="utf-8")
-    assert '<p class="summary" dir="auto" lang="en">Oil prices rose' in front
+    assert '<p class="summary" dir="ltr" lang="en">Oil prices rose' in front
     arabic_story = next(p for p in story_pages(site, "en") if p != en)
     assert 'class="original-link"' in arabic_story.read_text(encoding="utf-8")
     # its text is English ("Arabic original"): tagged by where it leads, not lang="ar"
