@@ -170,6 +170,8 @@ CAPTION_START = re.compile(
 # "<headline> - <outlet>": a link to another article.
 _SITE_WORD = r"[^\s\-–—|.!?؟:،,]+"
 TEASER = re.compile(rf"^(?P<head>.+?)\s+[-–—|]\s+(?P<site>{_SITE_WORD}(?:\s+{_SITE_WORD}){{0,2}})$")
+OPENING_QUOTES = "\"'“«„‹‘"
+CLOSING_QUOTES = "\"'”»‟›’"
 NOT_SITE_NAMES = frozenset(folded("حسب | بحسب | وفق | وفقا | قال | قالت | كما | أي | الخ | إلى"))
 TITLE_SUFFIX = re.compile(r"\s+[|｜]\s+[^|｜]+$")
 
@@ -643,6 +645,8 @@ def is_teaser(text: str) -> bool:
     head, site = match["head"], bare(match["site"]).split()
     if not site or site[0] in NOT_SITE_NAMES:
         return False
+    if head[0] in OPENING_QUOTES and head[-1] in CLOSING_QUOTES:
+        return False  # a quotation and who said it: «...» - البيان الختامي
     return words(head) >= 7 and not ends_sentence(head) and words(text) <= 30
 
 
@@ -666,7 +670,7 @@ def body_text_units(units: list[Unit], top: Top) -> list[Unit]:
     kept: list[Unit] = []
     for unit in units:
         text = unit.text
-        if unit.kind in ("list", "table"):
+        if unit.kind in ("list", "table", "quote"):  # Markdown's own structure: the author's
             kept.append(unit)
         elif is_caption(text) or is_teaser(text) or is_noise(text):
             continue

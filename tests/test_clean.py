@@ -274,6 +274,23 @@ def test_source_label_at_the_top_image_credits_and_buttons() -> None:
 
 
 @pytest.mark.parametrize(
+    ("name", "quotation"),
+    [
+        ("x.txt", '"إعادة الإعمار ممكنة دون تهجير سكان غزة من أرضهم" — البيان الختامي'),
+        ("x.txt", "«لن نقبل بأي حل لا يضمن عودة النازحين إلى بيوتهم» - وزير الخارجية"),
+        ("x.md", "> إعادة الإعمار ممكنة دون تهجير سكان غزة من أرضهم - البيان الختامي"),
+    ],
+)
+def test_a_quotation_and_who_said_it_is_no_teaser(name: str, quotation: str) -> None:
+    """A teaser is ``<headline> - <outlet>``; a quotation with its speaker after a dash has
+    the same shape and is the article's own text (a Markdown quote always is)."""
+    lead = "وصل الوزير إلى العاصمة اليوم في زيارة رسمية تستمر يومين."
+    kind = name.rsplit(".", 1)[1]
+    article = clean_article(SourceFile(name, f"{lead}\n\n{quotation}\n", kind))
+    assert quotation.removeprefix("> ") in [b.plain_text() for b in article.body]
+
+
+@pytest.mark.parametrize(
     "bar",
     [
         "شارك على فيسبوك | تويتر | واتساب",
