@@ -359,6 +359,25 @@ def test_no_page_has_an_empty_paragraph(site: Path) -> None:
         assert re.search(r"<p[^>]*>\s*</p>", html) is None, page.relative_to(site)
 
 
+def test_every_report_says_its_outlet_and_its_day_or_that_they_are_unknown(
+    site: Path,
+) -> None:
+    """A reader weighs a report by where and when it ran: the seeds' reports without an
+    outlet or a date say so rather than nothing."""
+    said = {"ar": ("مصدر غير معروف", "بلا تاريخ"), "en": ("Outlet unknown", "Undated")}
+    unknown = 0
+    for lang, (no_outlet, no_date) in said.items():
+        for page in (site / lang / "stories").glob("*/index.html"):
+            html = page.read_text(encoding="utf-8")
+            for report in html.split('<article class="source-article"')[1:]:
+                meta = report.split("</h3>", 1)[1].split("</p>", 1)[0]
+                assert meta.lstrip().startswith('<p class="meta"'), page
+                assert 'class="outlet"' in meta or no_outlet in meta
+                assert "<time" in meta or no_date in meta
+                unknown += no_outlet in meta
+    assert unknown > 0  # (the seeds have such reports)
+
+
 def test_undated_stories_are_the_archives_last_group(site: Path) -> None:
     for lang, undated in (("en", "Undated stories"), ("ar", "قصص بلا تاريخ")):
         html = (site / lang / "archive" / "index.html").read_text(encoding="utf-8")
