@@ -87,6 +87,10 @@ KNOWN_OUTLETS: dict[str, str] = {
 
 
 _KNOWN = {normalize_arabic(arabic): english for arabic, english in KNOWN_OUTLETS.items()}
+# Words an outlet's name may start with to say what it is: "newspaper", "site", "channel".
+_KINDS = frozenset(
+    normalize_arabic(word) for word in ("صحيفة", "جريدة", "موقع", "قناة", "مجلة", "شبكة")
+)
 
 
 class OutletNames:
@@ -104,8 +108,15 @@ class OutletNames:
             self._spelling.setdefault(normalize_arabic(name), name)
 
     def english(self, name: str) -> str | None:
-        """The outlet's English name, or None."""
-        return self._index.get(normalize_arabic(name))
+        """The outlet's English name, or None. A name that says what kind of outlet it is
+        (صحيفة عكاظ, موقع الجزيرة نت) is looked up without that word too."""
+        folded = normalize_arabic(name)
+        found = self._index.get(folded)
+        if found is None:
+            kind, _, rest = folded.partition(" ")
+            if kind in _KINDS and rest:
+                found = self._index.get(rest)
+        return found
 
     def spelling(self, name: str) -> str:
         """The one spelling of this outlet's name that its page is named after: names that

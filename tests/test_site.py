@@ -767,6 +767,10 @@ def test_unknown_outlet_keeps_its_arabic_name_on_english_pages() -> None:
     assert english_outlet_name("جريدة لا يعرفها أحد", {"جريدة لا يعرفها أحد": "Nobody"}) == (
         "Nobody"
     )
+    # a name that says what kind of outlet it is: "the newspaper Okaz"
+    assert english_outlet_name("صحيفة عكاظ") == "Okaz"
+    assert english_outlet_name("موقع الجزيرة نت") == "Al Jazeera"
+    assert english_outlet_name("صحيفة") is None
 
 
 def test_an_english_article_is_shown_as_written_on_english_pages(tmp_path: Path) -> None:
