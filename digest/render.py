@@ -599,7 +599,7 @@ class StoryView(dict[str, Any]):
 
 
 def _story_view(story: Story, lang: str, loc: Localizer, strings: Mapping[str, Any]) -> StoryView:
-    outlets = sorted({a.outlet for a in story.articles if a.outlet})
+    outlets = list(dict.fromkeys(a.outlet for a in story.articles if a.outlet))  # report order
     summary = [loc(s) for s in story.summary]
     if lang != "ar" and all(s.missing for s in summary):
         summary = [Text(s) for s in _human_summary(story)] or summary

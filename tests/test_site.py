@@ -756,6 +756,27 @@ def test_outlet_names_must_be_text(tmp_path: Path) -> None:
         build_site(Project.at(tmp_path))
 
 
+def test_a_storys_outlets_are_named_in_the_order_of_its_reports(tmp_path: Path) -> None:
+    """The story's byline and its list of reports name the outlets in one order: the
+    reports' (by day), not the alphabet's."""
+    content = tmp_path / "content"
+    content.mkdir()
+    lead = "انعقدت القمة العربية الطارئة في القاهرة اليوم بحضور القادة العرب لبحث غزة."
+    for name, day, outlet in (("a.md", "2025-03-05", "الأهرام"), ("b.md", "2025-03-04", "الوطن")):
+        (content / name).write_text(
+            f"---\ntitle: قمة عربية طارئة في القاهرة\ndate: {day}\nsource: {outlet}\n---\n\n"
+            f"{lead} وقال مراسل {outlet} إن البيان صدر مساء.\n",
+            encoding="utf-8",
+        )
+    build_site(Project.at(tmp_path))
+    [page] = story_pages(tmp_path / "site", "ar")
+    html = page.read_text(encoding="utf-8")
+    byline = html.split('<p class="meta"', 1)[1].split("</p>", 1)[0]
+    assert byline.index("الوطن") < byline.index("الأهرام")
+    reports = html.split('<ol class="source-index"', 1)[1].split("</ol>", 1)[0]
+    assert reports.index("الوطن") < reports.index("الأهرام")
+
+
 def test_unknown_outlet_keeps_its_arabic_name_on_english_pages() -> None:
     from digest.outlets import OutletNames
 
