@@ -238,6 +238,11 @@ def test_search_page_reads_the_query_from_the_url(site: Path) -> None:
         page.click(".lang-switch")
         page.wait_for_url("**/en/search/?q=*", timeout=15_000)
         assert page.input_value(".pagefind-ui__search-input") == "بوتين"
+        # and so does the English page's "search in Arabic" (no model: nothing translated)
+        page.fill(".pagefind-ui__search-input", "Putin")
+        page.click(".other-search")
+        page.wait_for_url("**/ar/search/?q=Putin", timeout=15_000)
+        assert page.input_value(".pagefind-ui__search-input") == "Putin"
         page.close()
 
 
