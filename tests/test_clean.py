@@ -291,22 +291,6 @@ def test_a_quotation_and_who_said_it_is_no_teaser(name: str, quotation: str) -> 
 
 
 @pytest.mark.parametrize(
-    "bar",
-    [
-        "شارك على فيسبوك | تويتر | واتساب",
-        "شارك عبر: فيسبوك، إكس، تيليجرام",
-        "Facebook · X · WhatsApp · Email",
-        "فيسبوك - تويتر",
-    ],
-)
-def test_share_bars_are_dropped(bar: str) -> None:
-    lead = "وصل الوزير إلى العاصمة اليوم في زيارة رسمية تستمر يومين."
-    more = "وبحث الجانبان سبل تعزيز التعاون الثنائي في مجالات عدة."
-    article = clean_article(SourceFile("x.txt", f"{lead}\n{bar}\n{more}", "txt"))
-    assert [b.text for b in article.body] == [lead, more]
-
-
-@pytest.mark.parametrize(
     "line",
     ["وقال إن فيسبوك وتويتر حجبا الحساب.", "شارك الرئيس في القمة", "فيسبوك وتويتر وواتساب"],
 )
@@ -317,19 +301,24 @@ def test_sentences_naming_networks_are_kept(line: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "caption",
+    "line",
     [
-        "الرئيس خلال المؤتمر الصحفي في القاهرة (أ ف ب)",
+        "الرئيس خلال المؤتمر الصحفي في القاهرة (أ ف ب)",  # captions
         "جانب من الاجتماع في الرياض (رويترز)",
         "صورة أرشيفية للمحطة Getty Images",
         "متظاهرون في وسط المدينة Maxim Shemetov/Reuters",
         "الصورة: وزير الخارجية خلال زيارته",
+        "شارك على فيسبوك | تويتر | واتساب",  # share bars
+        "شارك عبر: فيسبوك، إكس، تيليجرام",
+        "Facebook · X · WhatsApp · Email",
+        "فيسبوك - تويتر",
     ],
 )
-def test_caption_lines_are_dropped(caption: str) -> None:
+@pytest.mark.parametrize("gap", ["\n\n", "\n"])
+def test_caption_and_share_bar_lines_are_dropped(line: str, gap: str) -> None:
     lead = "وصل الوزير إلى العاصمة اليوم في زيارة رسمية تستمر يومين."
     more = "وبحث الجانبان سبل تعزيز التعاون الثنائي في مجالات عدة."
-    article = clean_article(SourceFile("x.txt", f"{lead}\n\n{caption}\n\n{more}", "txt"))
+    article = clean_article(SourceFile("x.txt", f"{lead}{gap}{line}{gap}{more}", "txt"))
     assert [b.text for b in article.body] == [lead, more]
 
 
