@@ -123,8 +123,8 @@ def _base_url(value: Any, where: str) -> str:
 
 def _as_uri(parts: SplitResult, where: str) -> str:
     """The URL in the ASCII form feeds, sitemaps and link checkers expect: a host name in
-    another script in its IDNA form (``xn--``), other characters of the path as UTF-8 %-escapes
-    (``%` escapes already written are kept)."""
+    another script in its IDNA form (``xn--``), other characters of the path as UTF-8
+    %-escapes (escapes already written are kept)."""
     netloc = parts.netloc
     if not netloc.isascii():
         userinfo, at, host_port = netloc.rpartition("@")
