@@ -52,7 +52,6 @@ from digest.search_index import merged_shards
 from digest.search_spellings import PREFIXES as SPELLING_PREFIXES
 from digest.source import english_sidecar, is_editor_temp, read_translation
 
-DIRECTION = {"ar": "rtl", "en": "ltr"}
 OTHER = {"ar": "en", "en": "ar"}
 OG_LOCALE = {"ar": "ar_AR", "en": "en_US"}
 UNDATED = "undated"  # archive page of stories without a date
@@ -805,7 +804,7 @@ class SiteRenderer:
             site=self.config,
             t=self.strings.get(lang, {}) if lang else self.strings,
             strings=self.strings,
-            dir=DIRECTION.get(lang or "", "ltr"),
+            dir=lang_direction(lang or ""),
             other=OTHER.get(lang or ""),
             og_locale=OG_LOCALE,
             **page.context,
