@@ -151,15 +151,14 @@ def _misnamed(path: str) -> str | None:
 
 
 def link_warnings(content_dir: Path, unread: Mapping[str, tuple[str, Any]]) -> tuple[str, ...]:
-    """Entries of the content folder that give no articles (``unread``: path -> why, from
-    :func:`digest.incremental.walk_tree`): a link to a folder (digest reads no linked
-    folder: ``digest serve`` could not watch it), and an article or sidecar that is a link
-    to nothing, a link in a loop, or no regular file (a FIFO, socket or device: never
-    opened, as reading one may wait forever). A linked file is read as any other."""
+    """Entries of the content folder that give no articles (``unread``: path -> why, as
+    :class:`digest.incremental.InputStamp` keeps them, hidden and temp names left out): a
+    link to a folder (digest reads no linked folder: ``digest serve`` could not watch it),
+    and an article or sidecar that is a link to nothing, a link in a loop, or no regular
+    file (a FIFO, socket or device: never opened, as reading one may wait forever). A
+    linked file is read as any other."""
     warnings: list[str] = []
     for rel, (kind, *_) in unread.items():
-        if is_ignored_path(rel):
-            continue
         path = content_dir / rel
         if kind == "folder":
             warnings.append(
