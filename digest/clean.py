@@ -102,15 +102,6 @@ CUT_MARKERS = folded(
 READ_ALSO = folded("اقرأ أيضا | اقرأ كذلك | اقرأ المزيد")
 FOLLOW = folded("تابعونا | تابعنا | تابع")
 
-# Lines that are a site's buttons or ad slots, wherever they appear.
-NOISE_LINES = frozenset(
-    folded(
-        "إعلان | اعلان | advertisement | شارك | شارك الخبر | مشاركة | share | tweet | طباعة"
-        "| print | حجم الخط | نسخ الرابط | facebook | twitter | whatsapp | telegram | حفظ"
-        "| save | استمع | listen"
-    )
-)
-
 # Share bars: "شارك على فيسبوك | تويتر | واتساب", "Facebook · X · WhatsApp".
 NETWORKS = frozenset(
     folded(
@@ -124,6 +115,15 @@ NETWORKS = frozenset(
 SHARE_VERBS = folded("شارك | شاركوا | شارك الخبر | شارك المقال | مشاركة | انشر | share")
 SHARE_VIA = folded("على | عبر | في | on | via")
 SHARE_SEPARATOR = re.compile(r"\s*[|•·،,/–—-]\s*|\s+-\s+")
+
+# Lines that are a site's buttons or ad slots, wherever they appear: a network's name alone
+# is its share button.
+NOISE_LINES = NETWORKS | frozenset(
+    folded(
+        "إعلان | اعلان | advertisement | شارك | شارك الخبر | مشاركة | share | tweet | طباعة"
+        "| print | حجم الخط | حفظ | save | استمع | listen"
+    )
+)
 
 # Site notices and copyright lines seen above a headline.
 SITE_NOTICES = folded(
