@@ -938,8 +938,9 @@ def clean_article(source: SourceFile) -> Article:
 def translation_notes(source: SourceFile) -> list[str]:
     """What to tell the editor about the article's English sidecar: a file that is not
     text or whose front matter cannot be read (the machine translation is shown instead),
-    a key left out, or no text (the machine translation is shown, under the sidecar's
-    title if it has one)."""
+    a key left out, or neither title nor text (an empty file: the machine translation is
+    shown). A title alone is a documented use (the English title over the machine's text),
+    so it is not reported."""
     name = source.path.rsplit(".", 1)[0] + TRANSLATION_SUFFIX
     if source.english_problem:
         return [f"{name}: {source.english_problem}; {MACHINE_INSTEAD}"]
@@ -947,6 +948,6 @@ def translation_notes(source: SourceFile) -> list[str]:
         return []
     translation = read_translation(source.english)
     notes = [f"{name}: {problem}" for problem in translation.problems]
-    if not translation.unread and not translation.has_text:
-        notes.append(f"{name} has no text: {MACHINE_INSTEAD}")
+    if not translation.unread and not translation.has_text and not translation.title:
+        notes.append(f"{name} has neither a title nor text: {MACHINE_INSTEAD}")
     return notes
