@@ -63,17 +63,34 @@ MONTHS: dict[str, int] = {
     "جوان": 6,
     "جويليه": 7,
     "اوت": 8,
+    # English, as sites print their publication line ("Published: 7 April 2025")
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "april": 4,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
 }
 
-# Weekdays after folding (ta marbuta -> ha), mapped to date.weekday() numbers.
+# Weekdays as written, mapped to date.weekday() numbers; folded below like the text they
+# are looked up in (الثلاثاء and الأربعاء lose their hamza: الثلاثا, الاربعا).
 WEEKDAYS: dict[str, int] = {
-    "الاثنين": 0,
-    "الثلاثاء": 1,
-    "الاربعاء": 2,
-    "الخميس": 3,
-    "الجمعه": 4,
-    "السبت": 5,
-    "الاحد": 6,
+    normalize_arabic(name): number
+    for name, number in {
+        "الاثنين": 0,
+        "الثلاثاء": 1,
+        "الأربعاء": 2,
+        "الخميس": 3,
+        "الجمعة": 4,
+        "السبت": 5,
+        "الأحد": 6,
+    }.items()
 }
 
 # Words right before a date that mark it as background, not the reported event.

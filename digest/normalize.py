@@ -72,7 +72,10 @@ _FOLD = str.maketrans(
         "٪": "%",
         "٫": ".",
         "٬": ",",
-        # zero-width and bidi controls
+        # zero-width characters, bidi controls and the soft hyphen (invisible inside a word)
+        "\u00ad": None,
+        "\u061c": None,
+        "\u200b": None,
         "\u200c": None,
         "\u200d": None,
         "\u200e": None,
@@ -83,6 +86,11 @@ _FOLD = str.maketrans(
         "\u202c": None,
         "\u202d": None,
         "\u202e": None,
+        "\u2060": None,
+        "\u2066": None,
+        "\u2067": None,
+        "\u2068": None,
+        "\u2069": None,
     }
 )
 # Arabic-Indic and Extended (Persian) digits -> ASCII

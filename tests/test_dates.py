@@ -45,6 +45,8 @@ def test_seed_raw_text_dates(prefix: str) -> None:
         ("نشر بتاريخ 17/01/2025", dt.date(2025, 1, 17)),
         ("2025-01-17 10:00", dt.date(2025, 1, 17)),
         ("17.1.2025", dt.date(2025, 1, 17)),
+        ("Published: 7 April 2025 10:15 GMT", dt.date(2025, 4, 7)),  # English month names
+        ("Updated 17 january 2025", dt.date(2025, 1, 17)),
         ("يونيو 2024", None),  # month and year only
         ("تشرين الأول/أكتوبر 2024", None),
         ("في 20 يناير/كانون الثاني، والذي", None),  # no year
@@ -115,6 +117,19 @@ def test_any_date_round_trips(day: dt.date, style: str, weekday: bool, indic: bo
     if weekday:
         written = f"{WEEKDAY_NAMES[day.weekday()]}، {written}"
     assert find_event_date(f"وقع الحدث {written} في العاصمة.") == day
+    [mention] = find_dates(f"وقع الحدث {written} في العاصمة.")
+    assert mention.weekday == (day.weekday() if weekday else None)  # every day's name is read
+
+
+def test_a_weekday_spelt_with_hamza_marks_the_dateline() -> None:
+    """الأربعاء and الثلاثاء end in a hamza, which folding drops: they are still weekdays,
+    so the dateline's date wins over a later day the text schedules."""
+    text = (
+        "الأربعاء 5 مارس 2025\n"
+        "أعلنت اللجنة اليوم الأربعاء زيادة الأسعار.\n"
+        "ومن المقرر أن تعقد اللجنة اجتماعها المقبل يوم الأحد 9 مارس 2025."
+    )
+    assert find_event_date(text) == dt.date(2025, 3, 5)
 
 
 @settings(max_examples=300, deadline=None)

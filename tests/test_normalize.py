@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -42,6 +43,15 @@ def test_diacritics_and_tatweel() -> None:
     assert normalize_arabic("لقاءٍ تاريخيّ") == "لقا تاريخي"
     assert normalize_arabic("مُشـــترك") == "مشترك"
     assert normalize_arabic("أيضاً") == normalize_arabic("ايضا")
+
+
+@pytest.mark.parametrize(
+    "invisible", ["\u200b", "\u200c", "\u2060", "\u00ad", "\u061c", "\u2067", "\u2069"]
+)
+def test_invisible_characters_inside_a_name_are_dropped(invisible: str) -> None:
+    """Scraped text has zero-width spaces, soft hyphens and bidi marks inside words:
+    the name is still one word, spelt as without them."""
+    assert normalize_arabic(f"بزشك{invisible}يان") == normalize_arabic("بزشكيان")
 
 
 def test_digits() -> None:
