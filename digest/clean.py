@@ -48,6 +48,7 @@ from digest.dates import (
     impossible_dates,
 )
 from digest.normalize import ARABIC_LETTERS, normalize_arabic
+from digest.outlets import masthead_outlet
 from digest.sentences import split_full_sentences
 from digest.source import (
     MACHINE_INSTEAD,
@@ -97,7 +98,8 @@ CUT_MARKERS = folded(
     "| الأكثر قراءة | الأكثر مشاهدة | الأكثر تداولا | الأكثر تعليقا"
     "| اقرأ أيضا | اقرأ كذلك | اقرأ المزيد | تابعونا | تابعنا | تابع"
     "| شارك المقال | شارك الخبر | شارك هذا المقال | التعليقات | أضف تعليق | اترك تعليقا"
-    "| tags | related articles | read more | read also | most read"
+    "| الكلمات الدالة | كلمات دالة | مواضيع | المزيد حول هذه القصة | شاركها"
+    "| tags | related articles | read more | read also | most read | more on this story"
 )
 READ_ALSO = folded("اقرأ أيضا | اقرأ كذلك | اقرأ المزيد")
 FOLLOW = folded("تابعونا | تابعنا | تابع")
@@ -121,14 +123,15 @@ SHARE_SEPARATOR = re.compile(r"\s*[|•·،,/–—-]\s*|\s+-\s+")
 NOISE_LINES = NETWORKS | frozenset(
     folded(
         "إعلان | اعلان | advertisement | شارك | شارك الخبر | مشاركة | share | tweet | طباعة"
-        "| print | حجم الخط | حفظ | save | استمع | listen"
+        "| print | حجم الخط | حفظ | save | استمع | listen | article information"
     )
 )
 
 # Site notices and copyright lines seen above a headline.
 SITE_NOTICES = folded(
-    "مجلس التحرير | رئيس التحرير | رئيسة التحرير | جميع الحقوق | حقوق النشر | نقابة الصحفيين"
-    "| أوراق اعتماده | تسجيل الدخول | النشرة البريدية | الصفحة الرئيسية | copyright | ©"
+    "مجلس التحرير | رئيس التحرير | رئيسة التحرير | رئيس مجلس الإدارة | جميع الحقوق"
+    "| حقوق النشر | نقابة الصحفيين | أوراق اعتماده | تسجيل الدخول | النشرة البريدية"
+    "| الصفحة الرئيسية | copyright | ©"
 )
 # Section labels shown above a headline.
 KICKERS = frozenset(folded("عاجل | خاص | حصري | حصريا | فيديو | بالفيديو | بالصور | breaking"))
@@ -138,14 +141,20 @@ BREADCRUMB = re.compile(r"\s[>»›/|]\s.*\s[>»›/|]\s|^الرئيسي[ةه](?
 # Byline labels: the publisher's gives the outlet, an author's is dropped.
 PUBLISHER_LABELS = folded("نشر | نشر في | نشر بواسطة | الناشر")
 # Labels that are also ordinary words ("كتب الرئيس رسالة") need a ":" or "-" before a name.
-UNAMBIGUOUS_LABELS = folded("بقلم | بواسطة | by")
-AUTHOR_LABELS = folded("كتب | كتبت | كتبه | بقلم | بواسطة | تحرير | إعداد | الكاتب | المحرر | by")
+UNAMBIGUOUS_LABELS = folded("بقلم | بواسطة | by | author")
+AUTHOR_LABELS = folded(
+    "كتب | كتبت | كتبه | بقلم | بواسطة | تحرير | إعداد | الكاتب | المحرر | by | author"
+)
 DATELINE_LABELS = folded("تاريخ النشر | آخر تحديث | نشر بتاريخ | تم النشر | تحديث")
 # Words that may stand beside a date on a dateline ("الأحد، 5 مايو 2024 10:30 م").
 DATE_WORDS = frozenset(
     [w for name in (*MONTHS, *WEEKDAYS) for w in name.split()]
     + list(folded("م | ص | مساء | صباحا | الموافق | يوم | من | شهر | عام | سنة | بتوقيت"))
     + list(folded("الساعة | ساعة"))  # نشر في 04-03-2025 الساعة 10:30
+    # the Hijri date beside it, and a paper's issue number: "22 صفر 1447 هـ - رقم العدد"
+    + list(folded("محرم | صفر | ربيع | جمادى | الأول | الأولى | الآخر | الآخرة | الثاني"))
+    + list(folded("رجب | شعبان | رمضان | شوال | ذو | ذي | القعدة | الحجة | هـ | هـ | مـ"))
+    + list(folded("رقم | العدد"))
     + list(folded("gmt | utc | am | pm | published | on | updated"))
 )
 RELATIVE_TIME = re.compile(r"^منذ \d+ (?:دقيقه|دقايق|دقائق|ساعه|ساعات|يوم|ايام)$")
@@ -161,9 +170,12 @@ CREDIT = re.compile(
     r"|\((?:[^()]{0,20}(?:رويترز|فرانس\s*برس|أ\s*\.?\s*ف\s*\.?\s*ب|الأناضول|أسوشيتد\s*برس"
     r"|إرنا|تاس|سبوتنيك|[غج]يتي|أرشيفية|أرشيف|صورة|الصورة)[^()]{0,20})\))\)?\s*$"
 )
+# A caption's label: "مصدر الصورة", or "صورة" and the like followed by ":", "-" or "(", or
+# by two words at most ("صورة أرشيفية"): a sentence may start with the word ("صور الأقمار
+# الصناعية أظهرت ...").
 CAPTION_START = re.compile(
-    r"^\(?(?:صورة|الصورة|صور|تصوير|صدر الصورة|مصدر الصورة|التعليق على الصورة|شرح الصورة"
-    r"|photo|image)\b\s*[:،,(-]?",
+    r"^\(?(?:(?:صدر الصورة|مصدر الصورة|التعليق على الصورة|شرح الصورة)\b\s*[:،,(-]?"
+    r"|(?:صورة|الصورة|صور|تصوير|photo|image)\b(?:\s*(?:[:،,(-]|$)|(?=(?:\s+\S+){1,2}\s*$)))",
     re.I,
 )
 
@@ -225,8 +237,10 @@ def is_headline_like(text: str) -> bool:
 
 @lru_cache(maxsize=64)
 def _marker_pattern(markers: tuple[str, ...]) -> re.Pattern[str]:
-    """One regex trying ``markers`` in order, each as whole words at the start."""
-    return re.compile("|".join(rf"{re.escape(m)}(?= |\Z)" for m in markers))
+    """One regex trying ``markers``, longest first (``نشر في`` before ``نشر``), each as
+    whole words at the start."""
+    ordered = sorted(markers, key=len, reverse=True)
+    return re.compile("|".join(rf"{re.escape(m)}(?= |\Z)" for m in ordered))
 
 
 _HEAD = 24  # characters whose folded first word is compared with the markers' first words
@@ -238,7 +252,7 @@ def _first_words(markers: tuple[str, ...]) -> frozenset[str]:
 
 
 def starts_with(text: str, markers: tuple[str, ...]) -> str | None:
-    """The first of ``markers`` that ``bare(text)`` starts with (as whole words), if any."""
+    """The longest of ``markers`` that ``bare(text)`` starts with (as whole words), if any."""
     # Most lines start with no marker's first word: tell from a short head (folding is
     # per character, so a word the head completes is the whole text's first word).
     first, space, _ = bare(text[:_HEAD]).partition(" ")
@@ -260,7 +274,7 @@ def after_label(text: str, label: str) -> str:
     count = words(label)
     rest = text.split(maxsplit=count)[count:] if count else [text]
     value = rest[0] if rest else ""
-    return value.strip(" :：-–—|").strip()
+    return value.strip(" :：-–—|,،").strip()
 
 
 # --- reading the file into units --------------------------------------------------------
@@ -411,13 +425,30 @@ def cut_end(units: list[Unit]) -> list[Unit]:
 def _cut(units: list[Unit]) -> tuple[list[Unit], int | None]:
     """:func:`cut_end`, and the index of the unit that cut (None: nothing was cut)."""
     kept: list[Unit] = []
+    skip = -1
     for index, unit in enumerate(units):
         action = cut_marker(unit)
+        if action == "cut" and continues_after(units, index):
+            action, skip = "drop", index + 1  # and its teaser headline, if one follows
         if action == "cut":
             return kept, index
-        if action is None:
+        if action is None and not (index == skip and is_headline_like(unit.text)):
             kept.append(unit)
     return kept, None
+
+
+def continues_after(units: list[Unit], index: int) -> bool:
+    """Is a lone "read also" line (``units[index]``) a box in the middle of the article?
+    It is when the article's own source line ("المصدر: RT") comes after it, before any
+    other end marker: what follows is this article's text, not other articles'."""
+    if starts_with(units[index].text, READ_ALSO) != bare(units[index].text):
+        return False
+    for after in units[index + 1 :]:
+        if cut_marker(after) == "cut":
+            return False
+        if after.kind == "line" and source_outlet(after.text) is not None:
+            return True
+    return False
 
 
 LONG_PARAGRAPH_WORDS = 25  # a paragraph of an article, not a teaser headline
@@ -457,16 +488,25 @@ def is_site_notice(text: str) -> bool:
 
 
 def is_dateline(text: str) -> bool:
-    """A line that is only a date (and time or label): ``الأحد، 5 مايو 2024 10:30 م``."""
-    if words(text) > 12:
+    """A line that is only a date (and time or label): ``الأحد، 5 مايو 2024 10:30 م``,
+    ``السبت - 22 صفر 1447 هـ - 16 أغسطس 2025 مـ - رقم العدد [ 17064 ]``."""
+    if words(text) > 20:
         return False
     label = starts_with(text, DATELINE_LABELS)
     if (label and has_separator(text, label)) or RELATIVE_TIME.match(bare(text)):
         return True
     if not has_date(text):
         return False
+    head, colon, _ = text.partition(": ")
+    if colon and not date_words_only(head):  # "الجولة الأولى: 4 أغسطس 2025", a schedule
+        return False
     rest = [w for w in bare(text).split() if not w.isdigit() and w not in DATE_WORDS]
     return len(rest) <= 2
+
+
+def date_words_only(text: str) -> bool:
+    """Only numbers and the words that stand beside a date (weekdays, months, م, GMT)."""
+    return all(w.isdigit() or w in DATE_WORDS for w in bare(text).split())
 
 
 @lru_cache(maxsize=8192)
@@ -486,6 +526,7 @@ class Top:
 
     furniture: set[int] = field(default_factory=set)
     title: str | None = None
+    title_at: int | None = None  # the headline's unit
     outlet: str | None = None
     datelines: tuple[str, ...] = ()
 
@@ -500,8 +541,13 @@ def inline_byline(text: str) -> tuple[str, str] | None:
         return label, ""
     if label not in UNAMBIGUOUS_LABELS and not has_separator(text, label):
         return None  # "كتب الرئيس رسالة", "نشر قوات"
-    if not (is_short_name(value) or has_date(value)):
-        return None  # a sentence that starts with the same word
+    # a name or a date, not a sentence that starts with the same word (after "بقلم", a team:
+    # "Author, فريق بي بي سي نيوز عربي")
+    named = is_short_name(value) or (
+        label in UNAMBIGUOUS_LABELS and words(value) <= 8 and not ends_sentence(value)
+    )
+    if not (named or has_date(value)):
+        return None
     return label, value
 
 
@@ -564,12 +610,17 @@ def read_top(units: list[Unit]) -> Top:
     """Find the masthead, datelines, byline and headline above the first paragraph."""
     end = top_end(units)
     top = Top(furniture=masthead(units, end))
+    if end and units[0].kind == "line" and (name := masthead_outlet(units[0].text)):
+        top.furniture.add(0)  # the file's first line names the site it is from
+        top.outlet = name
     byline_at: int | None = None
     index = 0
     while index < end:
         unit = units[index]
         if index in top.furniture:
             pass
+        elif is_noise(unit.text):  # "Article information", a share bar
+            top.furniture.add(index)
         elif is_dateline(unit.text):
             top.furniture.add(index)
             top.datelines += (unit.text,)
@@ -577,6 +628,9 @@ def read_top(units: list[Unit]) -> Top:
             top.furniture.add(index)
             top.outlet = top.outlet or found or None
             byline_at = index if byline_at is None else byline_at
+        elif (found := agency_line(unit.text)) is not None:
+            top.furniture.add(index)
+            top.outlet = top.outlet or found
         elif (last := read_byline(units, index, top)) is not None:
             byline_at = index if byline_at is None else byline_at
             index = last
@@ -584,18 +638,46 @@ def read_top(units: list[Unit]) -> Top:
     candidates = [
         i for i in range(end) if i not in top.furniture and units[i].kind in ("line", "heading")
     ]
+    # A well-known outlet's name on a line of its own is never the headline: a masthead,
+    # or a section named like an outlet (الأخبار, "News").
+    lines = candidates
+    candidates = [i for i in lines if masthead_outlet(units[i].text) is None]
     if byline_at is not None:
         before = [i for i in candidates if i < byline_at]
         title_at = before[-1] if before else None
-        top.furniture.update(before[:-1])  # masthead above the headline
     else:
-        title_at = candidates[0] if candidates else None
+        title_at = headline_at(units, candidates)
+    if title_at is not None:
+        top.furniture.update(i for i in lines if i < title_at)  # masthead, section labels
+        # Short lines between the headline and the text: bylines and agency datelines
+        # without a label (كتب أحمد جمعة, واشنطن/ الأناضول), a lone separator.
+        title = bare(units[title_at].text)
+        top.furniture.update(
+            i
+            for i in candidates
+            if i > title_at and (is_short_name(units[i].text) or bare(units[i].text) in ("", title))
+        )  # and the headline again
     if title_at is not None and any(
         i > title_at and i not in top.furniture for i in range(len(units))
     ):
         top.title = units[title_at].text
+        top.title_at = title_at
         top.furniture.add(title_at)
     return top
+
+
+HEADLINE_WORDS = 4  # a headline has this many words at least; a masthead or section fewer
+
+
+def headline_at(units: list[Unit], candidates: list[int]) -> int | None:
+    """Which of the top's lines is the headline: the first of ``HEADLINE_WORDS`` words or
+    more (a site's name or section label above it is shorter), else the longest."""
+    if not candidates:
+        return None
+    long = [i for i in candidates if words(units[i].text) >= HEADLINE_WORDS]
+    if long:
+        return long[0]
+    return max(candidates, key=lambda i: (words(units[i].text), -i))
 
 
 # --- pass 3: furniture inside the body ----------------------------------------------------
@@ -606,9 +688,26 @@ def is_caption(text: str) -> bool:
     if words(text) > 60:
         return False
     match = CREDIT.search(text)
-    if match is not None and not ends_sentence(text[: match.start()]):
+    if match is not None and not ends_sentence(text[: match.start()]) and not reported(text):
         return True
     return bool(CAPTION_START.match(text)) and words(text) <= 40
+
+
+# A paragraph of the report, not a caption, though it ends in an agency's name: it goes on
+# from the one before ("وقال ..."), or names the agency as its source ("نقلتها وكالة AFP").
+_REPORTED = re.compile(r"^[وف]\S{2,}|(?:وكالة|وكالتا|لوكالة|وكالات|ل|عن|وفق|بحسب)\s*\(?\S+\)?\s*$")
+
+
+def reported(text: str) -> bool:
+    """Does this line read as the report's prose rather than a photo's caption?"""
+    return bool(_REPORTED.search(normalize_arabic(text).strip()))
+
+
+def is_caption_label(text: str) -> bool:
+    """A caption's label on a line of its own (``التعليق على الصورة،``, ``مصدر الصورة``):
+    the next line is the caption, or the credit."""
+    match = CAPTION_START.match(text)
+    return match is not None and not text[match.end() :].strip(" :،,.-")
 
 
 def is_noise(text: str) -> bool:
@@ -650,6 +749,34 @@ def is_teaser(text: str) -> bool:
     return words(head) >= 7 and not ends_sentence(head) and words(text) <= 30
 
 
+_AGENCY_PARTS = re.compile(r"\s*[-–—/|:،,()«»“”\"]+\s*")
+
+
+def agency_line(text: str) -> str | None:
+    """The outlet of a line that names where a report is from and who sent it, and nothing
+    else: ``واشنطن/ الأناضول``, ``القاهرة - سكاي نيوز عربية``, ``بيروت- “القدس العربي”:``,
+    ``سكاي نيوز عربية - رويترز`` (the first outlet named); else None. Its other parts
+    are places or a reporter's name (three words at most) or "agencies"."""
+    if words(text) > 8:
+        return None
+    parts = [part for part in _AGENCY_PARTS.split(text) if part]
+    if len(parts) < 2:  # an outlet's name alone is a masthead (see read_top)
+        return None
+    outlets: list[str] = []
+    others = 0
+    for part in parts:
+        name = masthead_outlet(part)
+        if name is not None:
+            outlets.append(name)
+        elif bare(part).removeprefix("و") in GENERIC_SOURCES:
+            continue
+        elif words(part) > 3 or any(c.isdigit() for c in part):
+            return None
+        else:
+            others += 1
+    return outlets[0] if outlets and others <= 2 else None
+
+
 def source_outlet(text: str) -> str | None:
     """``"المصدر: بوابة الفجر"`` -> ``"بوابة الفجر"``; ``""`` for generic sources."""
     label = starts_with(text, SOURCE_LABELS)
@@ -668,14 +795,23 @@ def body_text_units(units: list[Unit], top: Top) -> list[Unit]:
     What they say (outlet, date) goes into ``top``.
     """
     kept: list[Unit] = []
+    caption_follows = False
     for unit in units:
         text = unit.text
+        labelled_caption, caption_follows = caption_follows, False
         if unit.kind in ("list", "table", "quote"):  # Markdown's own structure: the author's
             kept.append(unit)
+        elif labelled_caption and unit.kind == "line" and words(text) <= 40:
+            continue  # the caption under "التعليق على الصورة،"
         elif is_caption(text) or is_teaser(text) or is_noise(text):
+            caption_follows = is_caption_label(text)
             continue
+        elif unit.kind == "line" and (found := masthead_outlet(text)) is not None:
+            top.outlet = top.outlet or found  # a report's closing credit: "الأناضول"
         elif (found := source_outlet(text)) is not None:
             top.outlet = top.outlet or found or None
+        elif unit.kind == "line" and (found := agency_line(text)) is not None:
+            top.outlet = top.outlet or found
         elif (byline := inline_byline(text)) is not None and byline[1]:
             note_byline(top, *byline)
         elif unit.kind == "line" and is_dateline(text):
@@ -879,6 +1015,13 @@ def clean_article(source: SourceFile) -> Article:
     units, cut = _cut(whole)
     note = left_out_note(whole, cut) if cut is not None else None
     top = read_top(units)
+    # Markdown's first "## heading" under a front matter title is the text's own heading.
+    title = str(source.meta.get("title") or "")
+    at = top.title_at
+    heading = at is not None and units[at].kind == "heading" and source.front_matter
+    if at is not None and heading and title and bare(top.title or "") != bare(title):
+        top.furniture.discard(at)
+        top.title = None
     detected_title = top.title
     article_units = [u for i, u in enumerate(units) if i not in top.furniture]
     blocks = to_blocks(drop_trailing_bullets(body_text_units(article_units, top)))
@@ -901,6 +1044,8 @@ def clean_article(source: SourceFile) -> Article:
         lead_text = lead.plain_text()
         title, derived = derive_headline(lead_text) or lead_text[:MAX_TITLE], True
     date = meta.get("date")
+    if date is None and top.datelines:  # the article's own dateline, over dates in its text
+        date = find_event_date("\n".join(top.datelines))
     if date is None:
         lines = [*top.datelines, *(u.text for u in article_units if u.kind != "list")]
         if detected_title:

@@ -83,6 +83,9 @@ KNOWN_OUTLETS: dict[str, str] = {
     "تسنيم": "Tasnim News Agency",
     "مهر": "Mehr News Agency",
     "سانا": "SANA",
+    "قناة العالم": "Al-Alam",
+    "اندبندنت عربية": "Independent Arabia",
+    "إندبندنت عربية": "Independent Arabia",
 }
 
 
@@ -123,3 +126,18 @@ class OutletNames:
         differ only in how Arabic is spelled (العربي, العربى) are one outlet, called by
         the spelling the site's articles use most (then the first in code-point order)."""
         return self._spelling.get(normalize_arabic(name), name)
+
+
+# An English name (as a site's masthead may give it, "RT Arabic") -> the first Arabic name
+# listed for it, so that its reports are filed under the same outlet as the Arabic name's.
+_ARABIC_OF = {normalize_arabic(e): a for a, e in reversed(KNOWN_OUTLETS.items())}
+_WELL_KNOWN = OutletNames()
+
+
+def masthead_outlet(line: str) -> str | None:
+    """The outlet a line of its own names, when it is just a well-known outlet's name
+    (``الجزيرة نت``, ``صحيفة عكاظ``, ``RT Arabic``): as written, or the Arabic name of an
+    English one; else None."""
+    if _WELL_KNOWN.english(line) is not None:
+        return " ".join(line.split())
+    return _ARABIC_OF.get(normalize_arabic(line))

@@ -736,7 +736,8 @@ def _starts_with_as_before(text: str, markers: tuple[str, ...]) -> str | None:
     from digest.clean import bare
 
     plain = bare(text) if len(text) <= 80 else bare(text[:80]) + " …"
-    pattern = "|".join(rf"{re.escape(m)}(?= |\Z)" for m in markers)
+    longest_first = sorted(markers, key=len, reverse=True)
+    pattern = "|".join(rf"{re.escape(m)}(?= |\Z)" for m in longest_first)
     match = re.match(pattern, plain)
     return match.group() if match else None
 
@@ -847,3 +848,113 @@ def test_tables_without_outer_pipes_and_lists_that_start_later_keep_their_shape(
         {"type": "list", "ordered": True, "items": ["الأولى"]},
         {"type": "list", "ordered": True, "start": 2, "items": ["الثانية", "الثالثة"]},
     ]
+
+
+# --- the tops and tails of other sites' pages (a trial with 35 files from ten outlets) ----
+
+
+def _texts(article: Article) -> list[str]:
+    return [text for block in article.body for text in block.texts()]
+
+
+OPEN = "انتهت القمة التي جمعت الرئيس الأميركي دونالد ترامب ونظيره الروسي في ألاسكا دون اتفاق."
+NEXT = "وقال ترامب إن المحادثات كانت مثمرة للغاية، وإنه سيتصل بالقادة الأوروبيين."
+HEAD = "العنوان هنا في أربع كلمات\n\n"
+
+
+@pytest.mark.parametrize(
+    ("top", "outlet"),
+    [
+        ("الجزيرة نت\nأخبار|سياسة\n\n{h}\n\n16/8/2025\n|\n", "الجزيرة نت"),
+        ("RT Arabic\nالعالم\n\n{h}\n\n15.08.2025 | 23:58 GMT\n", "روسيا اليوم"),
+        ("اليوم السابع\nالرئيسية\nأخبار عالمية\n\n{h}\n\nالثلاثاء، 19 أغسطس 2025 01:30 ص\n"
+         "كتب أحمد جمعة\n", "اليوم السابع"),
+        ("الأناضول\nعالم\n{h}\n\nواشنطن/ الأناضول\n\n18.08.2025\n", "الأناضول"),
+        ("الشرق الأوسط\nجريدة العرب الدولية\n\n"
+         "السبت - 22 صفر 1447 هـ - 16 أغسطس 2025 مـ - رقم العدد [ 17064 ]\n\n{h}\n\n"
+         "واشنطن: علي بردى\n", "الشرق الأوسط"),
+        ("بوابة الأهرام\nرئيس مجلس الإدارة: د.محمد فايز فرحات\nرئيس التحرير: ماجد منير\n\n"
+         "{h}\n\nالخميس 19 ديسمبر 2024\n\nأحمد إمام\n", "بوابة الأهرام"),
+        ("سكاي نيوز عربية\nمنذ 3 ساعات\n\nأبوظبي - سكاي نيوز عربية\n\n{h}\n\n"
+         "نشر في: 16 أغسطس 2025 - 06:15 بتوقيت أبوظبي\n", "سكاي نيوز عربية"),
+        ("قناة العالم\nالأخبار - إيران\n\n{h}\n", "قناة العالم"),
+        ("{h}\n\n{h}\n\nالقاهرة - سكاي نيوز عربية - رويترز\n", "سكاي نيوز عربية"),
+    ],
+)  # fmt: skip
+def test_a_sites_masthead_sections_and_byline_are_not_the_headline(top: str, outlet: str) -> None:
+    """Above and below the headline, sites print their name (the outlet), section labels,
+    datelines and bylines without a label; none of them is the headline or the text."""
+    headline = "قمة ألاسكا تنتهي دون اتفاق على وقف إطلاق النار"
+    article = clean_text(top.format(h=headline) + f"\n{OPEN}\n\n{NEXT}\n")
+    assert article.title == headline
+    assert article.outlet == outlet
+    assert _texts(article) == [OPEN, NEXT]
+
+
+def test_the_dateline_dates_the_report_over_a_day_its_text_schedules() -> None:
+    """The report's own dateline, not the next meeting's weekday-named date."""
+    text = (
+        "المركزي المصري يخفض الفائدة بنسبة 2.25 بالمئة\n\n17 أبريل 2025 - 17:10 بتوقيت أبوظبي\n\n"
+        f"{OPEN}\n\nومن المقرر أن تعقد اللجنة اجتماعها المقبل يوم الخميس 22 مايو 2025.\n"
+    )
+    assert clean_text(text).date == dt.date(2025, 4, 17)
+    published = "نشر في: 16 أغسطس 2025 - 06:15 بتوقيت أبوظبي"  # "نشر في" is one label
+    article = clean_text(HEAD + f"{published}\n\n{OPEN}\n\n{NEXT}\n")
+    assert article.date == dt.date(2025, 8, 16) and _texts(article) == [OPEN, NEXT]
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "صور الأقمار الصناعية التي نشرتها شركة ماكسار الشهر الماضي أظهرت تقدما كبيرا في البناء",
+        "صورة قاتمة رسمها تقرير البنك الدولي الأخير لآفاق النمو في المنطقة",
+        "وقال مسؤول في البنك لرويترز إن الزيادة تعكس تحسن تدفقات السياحة (رويترز)",
+        "وارتفعت الصادرات بنسبة 5 بالمئة وفق بيانات نقلتها وكالة AFP",
+        "الجولة الأولى: الاثنين 4 أغسطس 2025",  # a schedule's line, not a dateline
+        "جولة الإعادة: الأربعاء 27 أغسطس 2025",
+    ],
+)
+def test_prose_that_starts_like_a_caption_or_ends_in_an_agency_is_kept(paragraph: str) -> None:
+    article = clean_text(HEAD + f"{OPEN}\n\n{paragraph}\n\n{NEXT}\n")
+    assert _texts(article) == [OPEN, paragraph, NEXT]
+
+
+def test_bbc_style_furniture_and_labelled_captions_are_left_out() -> None:
+    text = (
+        "ترامب يستقبل زيلينسكي وقادة أوروبيين في البيت الأبيض\n\nمصدر الصورة،\nGetty Images\n"
+        "التعليق على الصورة،\nترامب وزيلينسكي في المكتب البيضاوي\n\nArticle information\n"
+        "Author, فريق بي بي سي نيوز عربي\n18 أغسطس/ آب 2025\n\n"
+        f"{OPEN}\n\n{NEXT}\n\nصورة أرشيفية\n\nالمزيد حول هذه القصة\nترامب وبوتين في ألاسكا\n"
+    )
+    article = clean_text(text)
+    assert article.date == dt.date(2025, 8, 18)
+    assert _texts(article) == [OPEN, NEXT]
+
+
+def test_a_read_more_box_mid_article_keeps_the_text_after_it() -> None:
+    """RT's "اقرأ المزيد" box sits inside the article: its own source line after it says
+    the text goes on (without one, what follows is taken for other articles, as before)."""
+    after = "وأدى الهجوم إلى تعليق الرحلات في مطارات موسكو الأربعة لعدة ساعات."
+    text = HEAD + f"{OPEN}\n\nاقرأ المزيد\n\n{after}\n\nالمصدر: RT\n"
+    article = clean_text(text)
+    assert _texts(article) == [OPEN, after] and article.outlet == "RT"
+    assert _texts(clean_text(text.replace("المصدر: RT\n", ""))) == [OPEN]
+
+
+@pytest.mark.parametrize("tail", ["مواضيع\nروسيا\nأميركا", "الكلمات الدالة\nترامب", "شاركها"])
+def test_more_end_of_page_furniture_is_cut(tail: str) -> None:
+    article = clean_text(HEAD + f"{OPEN}\n\n{NEXT}\n\n{tail}\n")
+    assert _texts(article) == [OPEN, NEXT]
+
+
+def test_an_agencys_closing_credit_is_the_outlet_not_text() -> None:
+    article = clean_text(HEAD + f"{OPEN}\n\n{NEXT}\n\nالأناضول\n")
+    assert _texts(article) == [OPEN, NEXT] and article.outlet == "الأناضول"
+
+
+def test_a_markdown_articles_first_heading_stays_under_its_front_matter_title() -> None:
+    body = f"## الخلفية\n\n{OPEN}\n\n{NEXT}\n"
+    source = SourceFile("a.md", body, "md", meta={"title": "عنوان المقال"}, front_matter=True)
+    article = clean_article(source)
+    assert article.title == "عنوان المقال"
+    assert (article.body[0].kind, article.body[0].plain_text()) == ("heading", "الخلفية")
