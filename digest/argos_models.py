@@ -79,6 +79,8 @@ def find_package() -> ModelInfo | None:
         for path in sorted(directory.iterdir()):
             if not (path / "metadata.json").is_file():
                 continue  # not a package (Argos itself would fail on it)
+            if not _may_be_ours(path):
+                continue  # another tool's package, broken or not, is not digest's concern
             try:
                 pkg = argos_package.Package(path)
             except (OSError, ValueError) as exc:
@@ -93,6 +95,21 @@ def find_package() -> ModelInfo | None:
         return None
     _, _, pkg = max(candidates, key=lambda c: (c[0], c[1]))
     return _info(pkg)
+
+
+def _may_be_ours(package: Path) -> bool:
+    """Could this installed package be an ar→en translation package? Its metadata says so;
+    or it cannot be read and the folder is named like one (``translate-ar_en-1_9``), so that
+    a broken one is reported rather than taken for no model. Packages for other languages
+    or purposes, readable or not, are left to the tools that use them."""
+    try:
+        meta = json.loads((package / "metadata.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return f"{FROM_CODE}_{TO_CODE}" in package.name
+    if not isinstance(meta, dict):
+        return f"{FROM_CODE}_{TO_CODE}" in package.name
+    kind = meta.get("type", "translate")
+    return (kind, meta.get("from_code"), meta.get("to_code")) == ("translate", FROM_CODE, TO_CODE)
 
 
 def _info(pkg) -> ModelInfo:
@@ -135,6 +152,9 @@ def check_archive(path: Path) -> str:
             f"{path} translates {codes[0] if codes else '?'}→{codes[1] if codes else '?'}, "
             "not ar→en"
         )
+    kind = meta.get("type", "translate")  # Argos's own default
+    if kind != "translate":
+        raise ModelError(f"{path} is an Argos {kind!r} package, not a translation package")
     return top
 
 

@@ -70,6 +70,7 @@ def _rezip(source: Path, dest: Path, *, drop: str = "", edit: dict[str, bytes] |
         ("bad-metadata", "metadata.json is not valid JSON"),
         ("wrong-pair", "translates fr→en, not ar→en"),
         ("junk-model", "its model cannot be loaded"),  # the files are there, model.bin junk
+        ("wrong-type", "an Argos 'sbd' package, not a translation package"),
     ],
 )
 def test_corrupt_package_is_refused_and_nothing_installed(
@@ -94,6 +95,9 @@ def test_corrupt_package_is_refused_and_nothing_installed(
         _rezip(argos_package, bad, edit={"model/model.bin": b"not a CTranslate2 model" * 40})
     elif corruption == "bad-metadata":
         _rezip(argos_package, bad, edit={"metadata.json": b"{not json"})
+    elif corruption == "wrong-type":
+        meta = {"package_version": "1.0", "from_code": "ar", "to_code": "en", "type": "sbd"}
+        _rezip(argos_package, bad, edit={"metadata.json": json.dumps(meta).encode()})
     else:
         meta = {"package_version": "1.0", "from_code": "fr", "to_code": "en"}
         _rezip(argos_package, bad, edit={"metadata.json": json.dumps(meta).encode()})
@@ -102,6 +106,23 @@ def test_corrupt_package_is_refused_and_nothing_installed(
     assert message in result.output and str(bad) in result.output
     assert installed(argos_home) == []
     assert run("status").exit_code == 1
+
+
+@pytest.mark.parametrize(
+    "metadata", ['{"from_code": "en", "to_code": "fr",', "[1, 2]", '{"from_code": "en"}']
+)
+def test_another_tools_broken_package_beside_ours_is_left_alone(
+    metadata, argos_package, argos_home
+):
+    """The Argos folder is shared: a package for other languages, readable or not, neither
+    hides the ar→en one nor fails ``status`` or ``install``."""
+    assert run("install", str(argos_package)).exit_code == 0
+    other = argos_home / "translate-en_fr-1_0"
+    other.mkdir()
+    (other / "metadata.json").write_text(metadata, encoding="utf-8")
+    status = run("status")
+    assert status.exit_code == 0 and "translate-ar_en-test" in status.output
+    assert run("install", str(argos_package)).exit_code == 0
 
 
 def test_missing_file_is_a_clear_error(argos_home, tmp_path):
