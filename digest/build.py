@@ -7,6 +7,7 @@ changed (see :mod:`digest.incremental`): ``digest serve`` keeps one in memory, a
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gc
 import hashlib
@@ -283,6 +284,17 @@ def code_version() -> str:
     return code_stamp()
 
 
+@contextlib.contextmanager
+def translation_cache_checked() -> Iterator[None]:
+    """A damaged translation cache stops the build with what to do (not a traceback)."""
+    from digest.translation_cache import CacheDamagedError
+
+    try:
+        yield
+    except CacheDamagedError as exc:
+        raise BuildError(str(exc)) from None
+
+
 def template_error(exc: Exception, theme: Path) -> str | None:
     """``templates/story.html, line 12: 'x' is undefined`` from an error raised while a
     template rendered: Jinja's own, or one from the template's code (``date + 1``); None
@@ -470,7 +482,7 @@ class Builder:
         # meanwhile (any others the memo lacks, after a model change, are looked up next).
         fresh = set(loaded.changed)
         ahead = [] if provisional else article_texts([a for a in articles if a.source in fresh])
-        with state.translations.ahead(ahead, project.cache_dir):
+        with translation_cache_checked(), state.translations.ahead(ahead, project.cache_dir):
             stories, grouping = state.grouping.group(
                 articles, known, grouper, provisional=provisional
             )

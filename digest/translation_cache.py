@@ -73,6 +73,24 @@ def split_digests(joined: bytes) -> set[bytes]:
     return {joined[i : i + size] for i in range(0, len(joined), size)}
 
 
+class CacheDamagedError(RuntimeError):
+    """The cache file is not a database SQLite can read (a disk fault, a bad copy)."""
+
+
+def damaged(path: Path, exc: sqlite3.DatabaseError) -> CacheDamagedError:
+    """The error to raise for a damaged cache: it names the file and what to do. The file
+    is left as it is (the translations it still holds may be recovered from it)."""
+    return CacheDamagedError(
+        f"the translation cache {path} is damaged ({exc}): move it aside or delete it, and "
+        "build again (the translations it held are then made again)"
+    )
+
+
+def is_damage(exc: sqlite3.DatabaseError) -> bool:
+    """A damaged file, not another process holding the database for too long."""
+    return not (isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc))
+
+
 def _retry_while_locked(statement: Callable[[], object]) -> None:
     """Run ``statement``, retrying while another process holds the database.
 

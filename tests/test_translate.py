@@ -326,3 +326,30 @@ def test_articles_translated_in_a_worker_while_grouping_give_the_same_site(
     assert _english_pages(tmp_path / "ahead") == _english_pages(tmp_path / "after")
     again = build_site(site_copy(tmp_path / "again", cache_from=tmp_path / "ahead"))
     assert (again.translated, again.cached) == (0, after.translated + after.cached)
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated"])
+def test_a_damaged_translation_cache_is_named_and_left_for_the_editor(
+    damage, argos_installed, tmp_path
+):
+    """A cache file that is no database stops the build with the file and what to do, not
+    a traceback; the site stays as it was, and the file is not deleted behind the editor's
+    back. Moved aside, the next build makes the translations again."""
+    project = site_copy(tmp_path / "site")
+    build_site(project)
+    db = project.cache_dir / "translations.sqlite"
+    if damage == "garbage":
+        db.write_bytes(os.urandom(20_000))
+    else:
+        db.write_bytes(db.read_bytes()[:100])
+    for sidecar in project.cache_dir.glob("translations.sqlite-*"):
+        sidecar.unlink()
+    before = {p: p.read_bytes() for p in project.output.rglob("*") if p.is_file()}
+    article = next(project.content.glob("*.txt"))
+    article.write_text(article.read_text(encoding="utf-8") + "\nجملة جديدة في آخر المقال.\n")
+    with pytest.raises(BuildError, match=r"translations\.sqlite is damaged .*move it aside"):
+        build_site(project)
+    assert db.exists()
+    assert {p: p.read_bytes() for p in project.output.rglob("*") if p.is_file()} == before
+    db.rename(db.with_name("translations.sqlite.damaged"))
+    assert build_site(project).translated > 0
