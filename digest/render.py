@@ -725,9 +725,19 @@ def _check_placeholders(
 ) -> None:
     """A theme's label with a placeholder the default theme's label has not (``{num}`` for
     ``{n}``) would show as written on every page: a :class:`ThemeError` that says which
-    placeholders the label has. Labels of the theme's own are its templates' business."""
+    placeholders the label has. A label of another shape than the default's (a text for a
+    table of plural forms, a number for a text) is one too. Labels of the theme's own are
+    its templates' business."""
     for key, label in own.items():
-        known = _placeholders(base.get(key))
+        default = base.get(key)
+        if isinstance(default, dict) and not isinstance(label, dict):
+            raise ThemeError(
+                f"{path}: [{lang}] {key} must be a table of plural forms, as in the default "
+                f"theme: [{lang}.{key}] with one = ..., other = ... (each with {{n}})"
+            )
+        if isinstance(default, str) and not isinstance(label, str):
+            raise ThemeError(f"{path}: [{lang}] {key} must be text (in quotes), not {label!r}")
+        known = _placeholders(default)
         if not known:
             continue
         forms = label.items() if isinstance(label, dict) else [(None, label)]

@@ -286,6 +286,24 @@ def test_spellings_of_one_outlet_share_its_page(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("label", "said"),
     [
+        ('[ar]\nsource_count = "{n} تقارير"\n', "[ar] source_count must be a table of plural"),
+        ("[en]\nlatest = 5\n", "[en] latest must be text (in quotes), not 5"),
+    ],
+)
+def test_a_theme_label_of_the_wrong_shape_is_named(project: Project, label: str, said: str) -> None:
+    """A count label written as one text, or a label as a number, stops the build with the
+    label and the shape it needs (it crashed, or showed "5")."""
+    theme = project.root / "templates"
+    shutil.copytree(REPO / "templates", theme)
+    (theme / "strings.toml").write_text(label, encoding="utf-8")
+    with pytest.raises(BuildError, match=re.escape(said)):
+        build_site(project)
+    assert not project.output.exists()
+
+
+@pytest.mark.parametrize(
+    ("label", "said"),
+    [
         ('[en.story_count]\nother = "{num} stories"\n', "[en] story_count.other has {num}"),
         ('[ar]\npage_number = "{n} / {total}"\n', "[ar] page_number has {total}"),
         (
