@@ -132,12 +132,15 @@ class OutletNames:
 # listed for it, so that its reports are filed under the same outlet as the Arabic name's.
 _ARABIC_OF = {normalize_arabic(e): a for a, e in reversed(KNOWN_OUTLETS.items())}
 _WELL_KNOWN = OutletNames()
+MASTHEAD_WORDS = 6  # the longest name listed, with a word like صحيفة before it, and one more
 
 
 def masthead_outlet(line: str) -> str | None:
     """The outlet a line of its own names, when it is just a well-known outlet's name
     (``الجزيرة نت``, ``صحيفة عكاظ``, ``RT Arabic``): as written, or the Arabic name of an
     English one; else None."""
+    if len(line.split()) > MASTHEAD_WORDS:  # a paragraph: not folded to find out
+        return None
     if _WELL_KNOWN.english(line) is not None:
         return " ".join(line.split())
     return _ARABIC_OF.get(normalize_arabic(line))
