@@ -666,17 +666,25 @@ def read_top(units: list[Unit]) -> Top:
     return top
 
 
-HEADLINE_WORDS = 4  # a headline has this many words at least; a masthead or section fewer
+LABEL_WORDS = 2  # a section label above a headline ("أخبار عالمية", "العالم") at most
+# A site's tagline names what it is: "جريدة العرب الدولية", "صحيفة العرب الأولى".
+TAGLINE_KINDS = folded("جريدة | صحيفة | موقع | قناة | مجلة | شبكة")
+
+
+def is_section_label(text: str) -> bool:
+    """A section label or a site's tagline, as printed above a headline."""
+    plain = bare(text).split()
+    return len(plain) <= LABEL_WORDS or (plain[0] in TAGLINE_KINDS and len(plain) <= 4)
 
 
 def headline_at(units: list[Unit], candidates: list[int]) -> int | None:
-    """Which of the top's lines is the headline: the first of ``HEADLINE_WORDS`` words or
-    more (a site's name or section label above it is shorter), else the longest."""
+    """Which of the top's lines is the headline: the first that is no section label or
+    tagline (those are above it), else the longest."""
     if not candidates:
         return None
-    long = [i for i in candidates if words(units[i].text) >= HEADLINE_WORDS]
-    if long:
-        return long[0]
+    for i in candidates:
+        if not is_section_label(units[i].text):
+            return i
     return max(candidates, key=lambda i: (words(units[i].text), -i))
 
 

@@ -958,3 +958,11 @@ def test_a_markdown_articles_first_heading_stays_under_its_front_matter_title() 
     article = clean_article(source)
     assert article.title == "عنوان المقال"
     assert (article.body[0].kind, article.body[0].plain_text()) == ("heading", "الخلفية")
+
+
+def test_a_three_word_headline_above_a_longer_line_is_the_headline() -> None:
+    """Only labels of two words or a site's tagline ("جريدة العرب الدولية") give way to
+    the longer line below them; a short headline does not."""
+    longer = "قمة ألاسكا تنتهي دون اتفاق على وقف النار"
+    article = clean_text(f"عنوان آخر للمقال\n\n{longer}\n\n{OPEN}\n")
+    assert article.title == "عنوان آخر للمقال"
