@@ -50,7 +50,7 @@ from digest.normalize import ARABIC_LETTERS, MARKS, VARIANT_LETTERS, normalize_a
 from digest.outlets import OutletNames
 from digest.search_index import merged_shards
 from digest.search_spellings import PREFIXES as SPELLING_PREFIXES
-from digest.source import english_sidecar, is_editor_temp, read_translation
+from digest.source import english_sidecar, is_stray_file, read_translation
 
 OTHER = {"ar": "en", "en": "ar"}
 OG_LOCALE = {"ar": "ar_AR", "en": "en_US"}
@@ -989,12 +989,13 @@ class SiteRenderer:
 
 
 def static_files(theme: Path) -> dict[str, bytes]:
-    """The theme's static files (``static/…``), keyed by site path."""
+    """The theme's static files (``static/…``), keyed by site path; editor temp files and
+    an operating system's folder files (``.DS_Store``) are left out."""
     static = theme / "static"
     return {
         "static/" + p.relative_to(static).as_posix(): p.read_bytes()
         for p in sorted(static.rglob("*"))
-        if p.is_file()
+        if p.is_file() and not is_stray_file(p.name)
     }
 
 
@@ -1007,13 +1008,13 @@ def asset_versions(files: Mapping[str, bytes]) -> dict[str, str]:
 def passthrough_files(folder: Path) -> dict[str, bytes]:
     """The files of a project's ``static/`` folder, copied to the site root as they are
     (``CNAME``, ``robots.txt``, ``.well-known/...``), keyed by site path; editor backup
-    and swap files are left out."""
+    and swap files, and ``.DS_Store`` and the like, are left out."""
     from digest.incremental import tree_stamps
 
     return {
         rel: (folder / rel).read_bytes()
         for rel in sorted(tree_stamps(folder))
-        if not is_editor_temp(posixpath.basename(rel))
+        if not is_stray_file(posixpath.basename(rel))
     }
 
 

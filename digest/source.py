@@ -69,6 +69,15 @@ def is_editor_temp(name: str) -> bool:
     )
 
 
+# Files an operating system leaves in folders it has shown (Finder, Explorer).
+SYSTEM_FILES = frozenset({".DS_Store", "._.DS_Store", "Thumbs.db", "ehthumbs.db", "desktop.ini"})
+
+
+def is_stray_file(name: str) -> bool:
+    """An editor's temp file or an operating system's folder file: never published."""
+    return is_editor_temp(name) or name in SYSTEM_FILES
+
+
 def is_ignored_name(name: str) -> bool:
     """Hidden files and editor temp files: never content, and editing them edits nothing."""
     return name.startswith(".") or is_editor_temp(name)

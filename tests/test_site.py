@@ -656,6 +656,10 @@ def test_static_folder_is_copied_to_the_site_root(tmp_path: Path) -> None:
     (static / "robots.txt").write_text("User-agent: *\nAllow: /\n", encoding="utf-8")
     (static / ".well-known" / "security.txt").write_text("Contact: x\n", encoding="utf-8")
     (static / "robots.txt~").write_text("backup\n", encoding="utf-8")
+    (static / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")
+    theme = shutil.copytree(REPO / "templates", tmp_path / "templates")
+    for stray in (".style.css.swp", "style.css~", "#style.css#", ".DS_Store"):
+        (theme / "static" / stray).write_text("x", encoding="utf-8")
     age = time.time() - 3600  # old enough for their stat to be trusted
     for path in tmp_path.rglob("*"):
         os.utime(path, (age, age))
@@ -664,7 +668,10 @@ def test_static_folder_is_copied_to_the_site_root(tmp_path: Path) -> None:
     site = project.output
     assert (site / "CNAME").read_text(encoding="utf-8") == "news.example.org\n"
     assert (site / ".well-known" / "security.txt").is_file()
-    assert not (site / "robots.txt~").exists()
+    assert not (site / "robots.txt~").exists() and not (site / ".DS_Store").exists()
+    assert sorted(p.name for p in (site / "static").iterdir()) == sorted(
+        p.name for p in (REPO / "templates" / "static").iterdir()
+    )  # the theme's own files, not its editor's or Finder's
     assert build_site(project).skipped
     (static / "robots.txt").write_text("User-agent: *\nDisallow: /\n", encoding="utf-8")
     (static / "CNAME").unlink()
