@@ -16,7 +16,9 @@ from digest.argos_models import (
     human_size,
     install_file,
     install_from_index,
+    load_package,
     packages_dirs,
+    unloadable,
 )
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -50,7 +52,8 @@ def install(file: Path | None) -> None:
 
 @model.command()
 def status() -> None:
-    """Show which ar→en package is installed: where, its version and size (exit 1: none)."""
+    """Show which ar→en package is installed: where, its version and size; its model is
+    loaded, as a build would (exit 1: none, or one that cannot be loaded)."""
     try:
         info = find_package()
     except ModelError as exc:
@@ -60,6 +63,11 @@ def status() -> None:
         click.echo(f"{INSTALL_HINT}\n(searched {searched})")
         sys.exit(1)
     _show(info)
+    try:
+        load_package(info.path, threads=1)
+    except ModelError as exc:
+        raise click.ClickException(unloadable(info.path, str(exc))) from None
+    click.echo("model:    loads")
 
 
 def _show(info: ModelInfo) -> None:

@@ -209,6 +209,8 @@ def test_a_broken_installed_model_is_named_and_the_site_still_built(
     assert run("install", str(argos_package)).exit_code == 0
     model_bin = argos_home / "translate-ar_en-test" / "model" / "model.bin"
     model_bin.write_bytes(b"not a CTranslate2 model" * 40)
+    status = run("status")  # where a user checks the model: it says so too
+    assert status.exit_code == 1 and "cannot be loaded" in status.output
     shutil.copytree(Path(__file__).parent / "fixtures" / "seeds", tmp_path / "content")
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["build"])
