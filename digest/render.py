@@ -792,6 +792,24 @@ class SiteRenderer:
         self.env.filters.update(helpers)
 
     @cached_property
+    def dead_static_links(self) -> list[str]:
+        """Warnings for a theme's links to its own static files that it does not have
+        (``'static/style.css'|url`` after style.css was deleted): every page would link a
+        file that is not there."""
+        found = []
+        for template in sorted(self.theme.glob("*.html")) + sorted(self.theme.glob("*.xml")):
+            source = template.read_text(encoding="utf-8", errors="replace")
+            for match in _STATIC_LINK.finditer(source):
+                path = match["a"] or match["b"]
+                if path not in self.static_files:
+                    line = source.count("\n", 0, match.start()) + 1
+                    found.append(
+                        f"{template}, line {line}: links {path}, which {self.theme / 'static'} "
+                        "does not have (every page links a missing file)"
+                    )
+        return found
+
+    @cached_property
     def strings(self) -> dict[str, dict[str, Any]]:
         """UI labels per language, from the theme's ``strings.toml``; a label it lacks (a
         theme copied from an older digest) is the default theme's."""
@@ -986,6 +1004,13 @@ class SiteRenderer:
         pattern: str = self.strings[lang]["page_number"]
         number = _plural_and_number(n, lang)[1]  # written as the locale writes numbers
         return pattern.replace("{n}", number).replace("{count}", _plural_and_number(count, lang)[1])
+
+
+# A template's link to a static file: 'static/style.css'|url or url('static/style.css').
+_STATIC_LINK = re.compile(
+    r"""(["'])(?P<a>static/[^"'\s{}]+)\1\s*\|\s*url\b"""
+    r"""|\burl\(\s*(["'])(?P<b>static/[^"'\s{}]+)\3\s*\)"""
+)
 
 
 def static_files(theme: Path) -> dict[str, bytes]:

@@ -283,6 +283,16 @@ def test_spellings_of_one_outlet_share_its_page(tmp_path: Path) -> None:
             assert "outlets/al-rby/" in html and "outlets/al-rba/" not in html
 
 
+def test_a_theme_link_to_a_static_file_it_lacks_is_a_warning(project: Project) -> None:
+    """Deleting the theme's style.css left every page linking a missing file, silently."""
+    theme = project.root / "templates"
+    shutil.copytree(REPO / "templates", theme)
+    (theme / "static" / "style.css").unlink()
+    warnings = " ".join(build_site(project).warnings)
+    assert f"{theme / 'base.html'}, line 25: links static/style.css" in warnings
+    assert "favicon.svg" not in warnings  # the files it has are not named
+
+
 @pytest.mark.parametrize(
     ("label", "said"),
     [
