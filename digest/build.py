@@ -339,7 +339,20 @@ def _label_hint(exc: Exception, path: str, line: int) -> str:
     label = found.group(1)
     if f"t.{label}" not in source:
         return ""
-    return f" (a label: add {label} to the theme's strings.toml, under [ar] and [en])"
+    lacking = " and ".join(f"[{lang}]" for lang in _lacking(Path(path).parent, label))
+    where = lacking or "[ar] and [en]"
+    return f" (a label: add {label} to the theme's strings.toml, under {where})"
+
+
+def _lacking(theme: Path, label: str) -> list[str]:
+    """The languages whose labels (the theme's strings.toml, then the default's) lack one."""
+    tables: list[dict] = []
+    for strings in (theme / "strings.toml", default_theme() / "strings.toml"):
+        try:
+            tables.append(tomllib.loads(strings.read_text(encoding="utf-8")))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            continue
+    return [lang for lang in ("ar", "en") if not any(label in t.get(lang, {}) for t in tables)]
 
 
 def _salt(theme: Path, config: SiteConfig) -> bytes:

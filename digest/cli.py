@@ -219,6 +219,8 @@ def theme() -> None:
     from digest.build import default_theme
 
     target = Path.cwd() / "templates"
+    if target.is_dir() and not any(target.iterdir()):
+        target.rmdir()  # an empty folder made to receive it
     if target.exists():
         raise click.ClickException(
             f"{target} exists already; remove or rename it to copy the default theme afresh"

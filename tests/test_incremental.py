@@ -182,6 +182,13 @@ def _break(theme: Path, name: str, old: str, new: str) -> None:
             r"base\.html, line \d+: .*made_by.* \(a label: add made_by to the theme's "
             r"strings\.toml, under \[ar\] and \[en\]\)",
         ),
+        (  # a label the theme has for one language only: the hint names the other
+            lambda t: (
+                _break(t, "base.html", "{{ t.footer }}", "{{ t.made_by }}"),
+                _break(t, "strings.toml", "[ar]\n", '[ar]\nmade_by = "صنع"\n'),
+            ),
+            r"\(a label: add made_by to the theme's strings\.toml, under \[en\]\)",
+        ),
         (
             lambda t: _break(t, "strings.toml", 'search = "البحث"', 'search = "البحث'),
             r"strings\.toml is not valid TOML: ",
@@ -197,7 +204,7 @@ def _break(theme: Path, name: str, old: str, new: str) -> None:
             r"template 'day\.html' not found in .*; the default theme has one: .*day\.html",
         ),
     ],
-    ids=["code", "label", "strings-toml", "extends", "missing-page"],
+    ids=["code", "label", "label-of-one-language", "strings-toml", "extends", "missing-page"],
 )
 def test_theme_mistakes_say_which_file_and_what_to_do(
     tmp_path: Path, mistake: Callable[[Path], None], message: str

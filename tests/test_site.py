@@ -338,6 +338,7 @@ def test_cli_theme_copies_the_default_theme_once(
     site_root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(site_root)
+    (site_root / "templates").mkdir()  # an empty folder made for it is filled
     result = CliRunner().invoke(main, ["theme"])
     assert result.exit_code == 0, result.output
     own = site_root / "templates"
