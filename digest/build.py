@@ -39,7 +39,7 @@ from digest.incremental import (
     tree_stamps,
 )
 from digest.interrupts import checkpoint, held
-from digest.output import MARKER, check_output_dir, update_site
+from digest.output import MARKER, check_cache_dir, check_output_dir, update_site
 from digest.search_spellings import name_spellings
 from digest.source import (
     ContentError,
@@ -451,6 +451,7 @@ class Builder:
             registry = load_registry(project.registry_source)
             inputs = [project.content, project.root / "templates", project.static]
             check_output_dir(project.output, inputs)
+            check_cache_dir(project.cache_dir)
             worker_count()  # a bad DIGEST_WORKERS setting stops the build here
         except (ValueError, RuntimeError) as exc:
             raise BuildError(str(exc)) from None

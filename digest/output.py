@@ -33,11 +33,20 @@ class OutputError(RuntimeError):
 
 def make_cache_dir(folder: Path) -> None:
     """Create ``.digest-cache/`` (caches, the preview) with a ``.gitignore`` that keeps it
-    out of the site's repository."""
+    out of the site's repository. A file in its place is an :class:`OutputError`."""
+    check_cache_dir(folder)
     folder.mkdir(parents=True, exist_ok=True)
     ignore = folder / ".gitignore"
     if not ignore.exists():
         ignore.write_text("# Created by digest: caches and the preview are not content.\n*\n")
+
+
+def check_cache_dir(folder: Path) -> None:
+    """Refuse a file where the cache folder belongs (every cache would fail on it)."""
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(
+            f"{folder} is a file where digest keeps its caches (a folder): remove or rename it"
+        )
 
 
 def check_output_dir(output: Path, protected: list[Path]) -> None:

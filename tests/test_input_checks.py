@@ -523,3 +523,13 @@ def test_a_yaml_beside_an_article_overrides_its_outlet_by_either_name(tmp_path: 
     assert "b.yaml gives source 'الشروق' and outlet 'الوطن': they are one key" in str(
         report.errors[0]
     )
+
+
+def test_a_file_where_the_cache_folder_belongs_is_named(tmp_path: Path) -> None:
+    """``.digest-cache`` as a file (a stray copy, a bad restore in CI): named, no traceback,
+    and nothing is built over it."""
+    project = _project(tmp_path, {"a.txt": f"{HEADLINE}\n\n{BODY}"})
+    project.cache_dir.write_text("x", encoding="utf-8")
+    with pytest.raises(BuildError, match=r"\.digest-cache is a file where digest keeps its cach"):
+        build_site(project)
+    assert not project.output.exists() and project.cache_dir.read_text(encoding="utf-8") == "x"
