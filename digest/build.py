@@ -621,7 +621,7 @@ class Builder:
                 # same theme files and settings: keep Jinja's compiled templates
                 self._renderer = (salt, SiteRenderer(theme, config, self._compiled_templates()))
             renderer = self._renderer[1]
-            report.warnings.extend(renderer.dead_static_links)
+            report.warnings.extend(renderer.theme_warnings)
             files: dict[str, bytes | None]
             if edited is not None and not (memo.records and memo.salt == salt):
                 edited = None  # no site yet, or new theme or settings: every page, now

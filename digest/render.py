@@ -792,6 +792,42 @@ class SiteRenderer:
         self.env.filters.update(helpers)
 
     @cached_property
+    def theme_warnings(self) -> list[str]:
+        """What a build says about the theme: links to static files it lacks, and labels in
+        its strings.toml that no template of digest's reads (a misspelt language or key)."""
+        return self.dead_static_links + self.stray_labels
+
+    @cached_property
+    def stray_labels(self) -> list[str]:
+        """A ``strings.toml`` section that is no language (``[ra]``), or a key of ``[ar]``
+        or ``[en]`` that the default theme lacks and is spelt almost like one of its labels
+        (``storeis`` for ``stories``): digest shows the default's label there, silently."""
+        from difflib import get_close_matches
+
+        from digest.build import default_theme
+
+        own, default = self.theme / "strings.toml", default_theme() / "strings.toml"
+        if not own.is_file() or not default.is_file() or own.resolve() == default.resolve():
+            return []
+        data, base = _read_strings(own), _read_strings(default)
+        found = [
+            f"{own}: [{section}] is no language of the site's (its labels go under "
+            f"{' or '.join(f'[{lang}]' for lang in LANGS)}); left out"
+            for section in data
+            if section not in LANGS
+        ]
+        for lang in LANGS:
+            known = list(base.get(lang, {}))
+            for key in data.get(lang, {}):
+                close = [] if key in known else get_close_matches(key, known, n=1, cutoff=0.75)
+                if close:
+                    found.append(
+                        f"{own}: [{lang}] {key} is no label of digest's; did you mean "
+                        f"{close[0]}? (the default's {close[0]} is shown)"
+                    )
+        return found
+
+    @cached_property
     def dead_static_links(self) -> list[str]:
         """Warnings for a theme's links to its own static files that it does not have
         (``'static/style.css'|url`` after style.css was deleted): every page would link a

@@ -283,6 +283,21 @@ def test_spellings_of_one_outlet_share_its_page(tmp_path: Path) -> None:
             assert "outlets/al-rby/" in html and "outlets/al-rba/" not in html
 
 
+def test_a_misspelt_language_or_label_in_strings_toml_is_a_warning(project: Project) -> None:
+    """``[ra]`` for ``[ar]`` and ``storeis`` for ``stories`` were left out silently (the
+    default's label shown); a theme's own new label is its templates' business."""
+    theme = project.root / "templates"
+    shutil.copytree(REPO / "templates", theme)
+    (theme / "strings.toml").write_text(
+        '[ra]\nsearch = "بحث"\n\n[en]\nstoreis = "Reports"\nmy_own_label = "x"\n',
+        encoding="utf-8",
+    )
+    warnings = " ".join(build_site(project).warnings)
+    assert "[ra] is no language of the site's" in warnings
+    assert "[en] storeis is no label of digest's; did you mean stories?" in warnings
+    assert "my_own_label" not in warnings
+
+
 def test_a_theme_link_to_a_static_file_it_lacks_is_a_warning(project: Project) -> None:
     """Deleting the theme's style.css left every page linking a missing file, silently."""
     theme = project.root / "templates"
