@@ -194,19 +194,20 @@ def test_a_story_reported_again_comes_before_stories_that_began_after_it(
     project: Project,
 ) -> None:
     """Lists are newest first by a story's latest report: the book fair, opened on 29 March
-    and reported again on 2 April, is newer news than the olive festival of 30 March to 1
-    April (ordered by first days, it came after it)."""
+    and reported again on 31 March, is newer news than the olive festival of 30 March
+    (ordered by first days, it came after it)."""
     content = project.content
     day, title = EVENTS[1]
-    (content / "event-early.md").write_text(
-        f"---\ntitle: {title}\ndate: 2024-03-30\nsource: العربية\n---\n\n{title}، في خبر "
-        "طويل بما يكفي ليكون فقرة كاملة من المقال.\n",
-        encoding="utf-8",
-    )
+    for name, outlet in (("event-early.md", "العربية"), ("event-1.md", "الجزيرة")):
+        (content / name).write_text(
+            f"---\ntitle: {title}\ndate: 2024-03-30\nsource: {outlet}\n---\n\n{title}، في "
+            "خبر طويل بما يكفي ليكون فقرة كاملة من المقال.\n",
+            encoding="utf-8",
+        )
     fair = EVENTS[0][1]
     for name, day, outlet, more in (
         ("event-0.md", "2024-03-29", "الجزيرة", "وقال المنظمون إن عدد الزوار فاق التوقعات."),
-        ("fair-later.md", "2024-04-02", "الحياة", "واختتم المعرض أمس بندوة عن الترجمة."),
+        ("fair-later.md", "2024-03-31", "الحياة", "واختتم المعرض أمس بندوة عن الترجمة."),
     ):
         (content / name).write_text(
             f"---\ntitle: {fair}\ndate: {day}\nsource: {outlet}\n---\n\n{fair}، في خبر "
