@@ -702,13 +702,24 @@ def is_caption(text: str) -> bool:
 
 
 # A paragraph of the report, not a caption, though it ends in an agency's name: it goes on
-# from the one before ("وقال ..."), or names the agency as its source ("نقلتها وكالة AFP").
-_REPORTED = re.compile(r"^[وف]\S{2,}|(?:وكالة|وكالتا|لوكالة|وكالات|ل|عن|وفق|بحسب)\s*\(?\S+\)?\s*$")
+# from the one before ("وقال ...", "كما ..."), or names the agency as its source ("نقلتها
+# وكالة AFP"). A caption names what the photo shows ("وزير الخارجية يصل ...").
+PROSE_OPENERS = folded(
+    "وقال | وقالت | وأضاف | وأضافت | وأكد | وأكدت | وأعلن | وأعلنت | وذكر | وذكرت | وأشار"
+    "| وأشارت | وأوضح | وأوضحت | وتابع | وكان | وكانت | وجاء | وتأتي | ويأتي | وقد | ولم"
+    "| وفي | ومن | وبحسب | ووفق | وارتفعت | وارتفع | وتراجع | وتراجعت | كما | فيما | بينما"
+)
+_SOURCE_ENDING = re.compile(
+    "(?:^|\\s)(?:"
+    + "|".join(folded("وكالة | وكالتا | لوكالة | وكالات | عن | وفق | بحسب"))
+    + ")\\s+\\(?\\S+\\)?\\s*$"
+)
 
 
 def reported(text: str) -> bool:
     """Does this line read as the report's prose rather than a photo's caption?"""
-    return bool(_REPORTED.search(normalize_arabic(text).strip()))
+    plain = normalize_arabic(text).strip()
+    return starts_with(text, PROSE_OPENERS) is not None or bool(_SOURCE_ENDING.search(plain))
 
 
 def is_caption_label(text: str) -> bool:

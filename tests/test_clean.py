@@ -966,3 +966,13 @@ def test_a_three_word_headline_above_a_longer_line_is_the_headline() -> None:
     longer = "قمة ألاسكا تنتهي دون اتفاق على وقف النار"
     article = clean_text(f"عنوان آخر للمقال\n\n{longer}\n\n{OPEN}\n")
     assert article.title == "عنوان آخر للمقال"
+
+
+@pytest.mark.parametrize(
+    "caption",
+    ["وزير الخارجية يصل إلى موسكو (رويترز)", "فلسطينيون يتفقدون الدمار في غزة (الأناضول)"],
+)
+def test_a_caption_starting_with_waw_or_fa_is_still_a_caption(caption: str) -> None:
+    """Only prose openers ("وقال", "كما") mark a credit-ended line as the report's text:
+    a caption may start with و or ف as part of a word (وزير، فلسطينيون)."""
+    assert _texts(clean_text(HEAD + f"{OPEN}\n\n{caption}\n\n{NEXT}\n")) == [OPEN, NEXT]
