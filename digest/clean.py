@@ -48,7 +48,7 @@ from digest.dates import (
     impossible_dates,
 )
 from digest.normalize import ARABIC_LETTERS, normalize_arabic
-from digest.outlets import masthead_outlet
+from digest.outlets import OUTLET_KINDS, masthead_outlet
 from digest.sentences import split_full_sentences
 from digest.source import (
     MACHINE_INSTEAD,
@@ -667,14 +667,13 @@ def read_top(units: list[Unit]) -> Top:
 
 
 LABEL_WORDS = 2  # a section label above a headline ("أخبار عالمية", "العالم") at most
-# A site's tagline names what it is: "جريدة العرب الدولية", "صحيفة العرب الأولى".
-TAGLINE_KINDS = folded("جريدة | صحيفة | موقع | قناة | مجلة | شبكة")
 
 
 def is_section_label(text: str) -> bool:
-    """A section label or a site's tagline, as printed above a headline."""
+    """A section label or a site's tagline (it names what the site is: "جريدة العرب
+    الدولية"), as printed above a headline."""
     plain = bare(text).split()
-    return len(plain) <= LABEL_WORDS or (plain[0] in TAGLINE_KINDS and len(plain) <= 4)
+    return len(plain) <= LABEL_WORDS or (plain[0] in OUTLET_KINDS and len(plain) <= 4)
 
 
 def headline_at(units: list[Unit], candidates: list[int]) -> int | None:

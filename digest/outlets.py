@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 from digest.normalize import normalize_arabic
 
@@ -90,8 +91,9 @@ KNOWN_OUTLETS: dict[str, str] = {
 
 
 _KNOWN = {normalize_arabic(arabic): english for arabic, english in KNOWN_OUTLETS.items()}
-# Words an outlet's name may start with to say what it is: "newspaper", "site", "channel".
-_KINDS = frozenset(
+# Words an outlet's name may start with to say what it is: "newspaper", "site", "channel"
+# (a site's tagline starts with one too: "جريدة العرب الدولية").
+OUTLET_KINDS = frozenset(
     normalize_arabic(word) for word in ("صحيفة", "جريدة", "موقع", "قناة", "مجلة", "شبكة")
 )
 
@@ -117,7 +119,7 @@ class OutletNames:
         found = self._index.get(folded)
         if found is None:
             kind, _, rest = folded.partition(" ")
-            if kind in _KINDS and rest:
+            if kind in OUTLET_KINDS and rest:
                 found = self._index.get(rest)
         return found
 
@@ -135,6 +137,7 @@ _WELL_KNOWN = OutletNames()
 MASTHEAD_WORDS = 6  # the longest name listed, with a word like صحيفة before it, and one more
 
 
+@lru_cache(maxsize=8192)  # cleaning asks about each short line more than once
 def masthead_outlet(line: str) -> str | None:
     """The outlet a line of its own names, when it is just a well-known outlet's name
     (``الجزيرة نت``, ``صحيفة عكاظ``, ``RT Arabic``): as written, or the Arabic name of an
