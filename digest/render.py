@@ -804,12 +804,9 @@ class SiteRenderer:
         (``storeis`` for ``stories``): digest shows the default's label there, silently."""
         from difflib import get_close_matches
 
-        from digest.build import default_theme
-
-        own, default = self.theme / "strings.toml", default_theme() / "strings.toml"
-        if not own.is_file() or not default.is_file() or own.resolve() == default.resolve():
+        own, base, data = self._label_files
+        if not base:  # the default theme itself
             return []
-        data, base = _read_strings(own), _read_strings(default)
         found = [
             f"{own}: [{section}] is no language of the site's (its labels go under "
             f"{' or '.join(f'[{lang}]' for lang in LANGS)}); left out"
@@ -846,9 +843,9 @@ class SiteRenderer:
         return found
 
     @cached_property
-    def strings(self) -> dict[str, dict[str, Any]]:
-        """UI labels per language, from the theme's ``strings.toml``; a label it lacks (a
-        theme copied from an older digest) is the default theme's."""
+    def _label_files(self) -> tuple[Path, dict[str, Any], dict[str, Any]]:
+        """The theme's ``strings.toml``, the default theme's labels under it (none when
+        the theme is the default) and the theme's own labels, read once."""
         from digest.build import default_theme
 
         own = self.theme / "strings.toml"
@@ -856,6 +853,13 @@ class SiteRenderer:
         fallback = default.is_file() and default.resolve() != own.resolve()
         base = _read_strings(default) if fallback else {}
         data = _read_strings(own) if own.is_file() or not fallback else {}
+        return own, base, data
+
+    @cached_property
+    def strings(self) -> dict[str, dict[str, Any]]:
+        """UI labels per language, from the theme's ``strings.toml``; a label it lacks (a
+        theme copied from an older digest) is the default theme's."""
+        own, base, data = self._label_files
         for lang in LANGS:
             _check_placeholders(own, lang, base.get(lang, {}), data.get(lang, {}))
         return {lang: _merged(base.get(lang, {}), data.get(lang, {})) for lang in LANGS}
