@@ -295,10 +295,13 @@ def translation_cache_checked() -> Iterator[None]:
         raise BuildError(str(exc)) from None
 
 
-def template_error(exc: Exception, theme: Path) -> str | None:
+def template_error(
+    exc: Exception, theme: Path, labels: Mapping[str, Mapping[str, Any]] | None = None
+) -> str | None:
     """``templates/story.html, line 12: 'x' is undefined`` from an error raised while a
     template rendered: Jinja's own, or one from the template's code (``date + 1``); None
-    when no template line is to blame (a bug of digest's: let it raise)."""
+    when no template line is to blame (a bug of digest's: let it raise). ``labels``: the
+    theme's labels per language, to say which language lacks a label a template asks for."""
     import jinja2
 
     if isinstance(exc, jinja2.TemplateSyntaxError):
@@ -321,14 +324,18 @@ def template_error(exc: Exception, theme: Path) -> str | None:
         message = exc.message or type(exc).__name__
     else:
         message = f"{type(exc).__name__}: {exc}"
-    return f"template error in {where[0]}, line {where[1]}: {message}{_label_hint(exc, *where)}"
+    hint = _label_hint(exc, *where, labels or {})
+    return f"template error in {where[0]}, line {where[1]}: {message}{hint}"
 
 
 _MISSING_ATTRIBUTE = re.compile(r"'dict object' has no attribute '(\w+)'")
 
 
-def _label_hint(exc: Exception, path: str, line: int) -> str:
-    """For ``t.label`` where the theme's strings.toml has no such label: say so."""
+def _label_hint(
+    exc: Exception, path: str, line: int, labels: Mapping[str, Mapping[str, Any]]
+) -> str:
+    """For ``t.label`` where the theme's strings.toml has no such label: say so, and under
+    which language (both, when ``labels`` are not known)."""
     found = _MISSING_ATTRIBUTE.search(str(exc))
     if found is None:
         return ""
@@ -339,20 +346,9 @@ def _label_hint(exc: Exception, path: str, line: int) -> str:
     label = found.group(1)
     if f"t.{label}" not in source:
         return ""
-    lacking = " and ".join(f"[{lang}]" for lang in _lacking(Path(path).parent, label))
-    where = lacking or "[ar] and [en]"
+    lacking = [f"[{lang}]" for lang in ("ar", "en") if labels and label not in labels.get(lang, {})]
+    where = " and ".join(lacking or ["[ar]", "[en]"])
     return f" (a label: add {label} to the theme's strings.toml, under {where})"
-
-
-def _lacking(theme: Path, label: str) -> list[str]:
-    """The languages whose labels (the theme's strings.toml, then the default's) lack one."""
-    tables: list[dict] = []
-    for strings in (theme / "strings.toml", default_theme() / "strings.toml"):
-        try:
-            tables.append(tomllib.loads(strings.read_text(encoding="utf-8")))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-            continue
-    return [lang for lang in ("ar", "en") if not any(label in t.get(lang, {}) for t in tables)]
 
 
 def _salt(theme: Path, config: SiteConfig) -> bytes:
@@ -646,7 +642,7 @@ class Builder:
                 try:
                     return key, renderer.render_page(page)
                 except Exception as exc:  # its message, while it has its traceback
-                    message = template_error(exc, theme)
+                    message = template_error(exc, theme, renderer.strings)
                     if message is None:
                         raise
                     raise BuildError(message) from None
