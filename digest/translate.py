@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 import html
 import os
-import sqlite3
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -30,10 +29,8 @@ from digest.argos_models import (
 from digest.interrupts import checkpoint
 from digest.sentences import split_lines_and_sentences
 from digest.translation_cache import (
-    DB_NAME,
     TranslationCache,
-    damaged,
-    is_damage,
+    damage_named,
     model_identity,
     normalise,
     sentence_digests,
@@ -96,20 +93,9 @@ def translate_texts(
     package = installed_model()
     if isinstance(package, str):
         return TranslationResult(message=package)
-    try:
-        return _translate_texts(package, texts, cache_dir, progress, cached_only)
-    except sqlite3.DatabaseError as exc:
-        if is_damage(exc):
-            raise damaged(cache_dir / DB_NAME, exc) from None
-        raise
-
-
-def _translate_texts(
-    package: ModelInfo, texts: Sequence[str], cache_dir: Path, progress: bool, cached_only: bool
-) -> TranslationResult:
     result = TranslationResult(model=package.label)
     texts = list(dict.fromkeys(texts))
-    with TranslationCache(cache_dir) as cache:
+    with damage_named(cache_dir), TranslationCache(cache_dir) as cache:
         key = package_key(package, cache)
         known = cache.lookup_texts(key, texts)  # texts seen before: no splitting needed
         layout = {text: split_lines_and_sentences(text) for text in texts if text not in known}

@@ -9,10 +9,11 @@ batch is committed as soon as it is translated, so a crash loses nothing already
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 
@@ -77,18 +78,20 @@ class CacheDamagedError(RuntimeError):
     """The cache file is not a database SQLite can read (a disk fault, a bad copy)."""
 
 
-def damaged(path: Path, exc: sqlite3.DatabaseError) -> CacheDamagedError:
-    """The error to raise for a damaged cache: it names the file and what to do. The file
-    is left as it is (the translations it still holds may be recovered from it)."""
-    return CacheDamagedError(
-        f"the translation cache {path} is damaged ({exc}): move it aside or delete it, and "
-        "build again (the translations it held are then made again)"
-    )
-
-
-def is_damage(exc: sqlite3.DatabaseError) -> bool:
-    """A damaged file, not another process holding the database for too long."""
-    return not (isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc))
+@contextlib.contextmanager
+def damage_named(cache_dir: Path) -> Iterator[None]:
+    """Turn SQLite's "file is not a database" within into a :class:`CacheDamagedError` that
+    names the file and what to do. The file is left as it is (the translations it still
+    holds may be recovered from it); another process holding the database is no damage."""
+    try:
+        yield
+    except sqlite3.DatabaseError as exc:
+        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+            raise
+        raise CacheDamagedError(
+            f"the translation cache {cache_dir / DB_NAME} is damaged ({exc}): move it aside "
+            "or delete it, and build again (the translations it held are then made again)"
+        ) from None
 
 
 def _retry_while_locked(statement: Callable[[], object]) -> None:
