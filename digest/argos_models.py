@@ -105,8 +105,8 @@ def _may_be_ours(package: Path) -> bool:
     try:
         meta = json.loads((package / "metadata.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return f"{FROM_CODE}_{TO_CODE}" in package.name
-    if not isinstance(meta, dict):
+        meta = None
+    if not isinstance(meta, dict):  # unreadable
         return f"{FROM_CODE}_{TO_CODE}" in package.name
     kind = meta.get("type", "translate")
     return (kind, meta.get("from_code"), meta.get("to_code")) == ("translate", FROM_CODE, TO_CODE)
