@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from digest.article import Article, Story
 from digest.config import SiteConfig, load_config
@@ -79,6 +80,7 @@ class BuildReport:
     errors: list[ContentError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     output: Path | None = None
+    base_path: str = "/"  # the path of the site's address (``/digest/``: base_url's path)
     # what the incremental machinery did (see digest.incremental)
     skipped: bool = False  # no input changed: nothing was read, rendered or written
     cleaned: int = 0  # articles read and cleaned
@@ -444,6 +446,7 @@ class Builder:
             config: SiteConfig = load_config(project.config_file)
             if self.base_url and not config.base_url_set:
                 config = replace(config, base_url=self.base_url)
+            report.base_path = urlsplit(config.base_url).path or "/"
             registry = load_registry(project.registry_source)
             inputs = [project.content, project.root / "templates", project.static]
             check_output_dir(project.output, inputs)

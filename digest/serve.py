@@ -32,14 +32,12 @@ import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from digest.article import Story
 from digest.build import Builder, BuildError, BuildReport, GroupingJob, Project, code_version
-from digest.config import load_config
 from digest.incremental import BuildState
 from digest.interrupts import forget, interrupt
 from digest.live_reload import EVENTS_PATH, LiveState  # noqa: F401  (re-exported)
@@ -309,8 +307,8 @@ class DevServer:
             detail = f"{type(exc).__name__}: {exc} ({last.filename}:{last.lineno})"
             return self._failed(detail, what, start)
         self.last_report = report
-        if self.httpd is not None:
-            self.httpd.base_path = _base_path(self.project)
+        if self.httpd is not None and not report.skipped:  # (skipped: digest.toml as it was)
+            self.httpd.base_path = report.base_path
         rebuilt = bool(report.pages_written or report.pages_deleted)
         kept = self.builder.state.articles.entries  # articles whose last good version shows
         shown = ("its last good version is shown", "not shown until it is fixed")
@@ -359,15 +357,6 @@ class DevServer:
         self.log(f"{_now()} {what}: build failed ({seconds:.2f} s); {shown}")
         self.log("  " + message.replace("\n", "\n  "))
         return None
-
-
-def _base_path(project: Project) -> str:
-    """The path of the address ``digest.toml`` gives the site (``/digest/``), else ``/``."""
-    try:
-        config = load_config(project.config_file)
-    except (ValueError, OSError):
-        return "/"
-    return urlsplit(config.base_url).path if config.base_url_set else "/"
 
 
 def _now() -> str:
