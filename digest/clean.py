@@ -498,15 +498,15 @@ def is_dateline(text: str) -> bool:
     if not has_date(text):
         return False
     head, colon, _ = text.partition(": ")
-    if colon and not date_words_only(head):  # "الجولة الأولى: 4 أغسطس 2025", a schedule
+    if colon and other_words(head):  # "الجولة الأولى: 4 أغسطس 2025", a schedule
         return False
-    rest = [w for w in bare(text).split() if not w.isdigit() and w not in DATE_WORDS]
-    return len(rest) <= 2
+    return len(other_words(text)) <= 2
 
 
-def date_words_only(text: str) -> bool:
-    """Only numbers and the words that stand beside a date (weekdays, months, م, GMT)."""
-    return all(w.isdigit() or w in DATE_WORDS for w in bare(text).split())
+def other_words(text: str) -> list[str]:
+    """The words of ``text`` besides numbers and those that stand beside a date
+    (weekdays, months, م, GMT)."""
+    return [w for w in bare(text).split() if not w.isdigit() and w not in DATE_WORDS]
 
 
 @lru_cache(maxsize=8192)
