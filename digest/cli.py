@@ -159,12 +159,15 @@ def build(content: Path | None, output: Path | None, strict: bool) -> None:
         err.print(f"[yellow]warning:[/] {warning}")
     for error in report.errors:
         err.print(f"[red]error:[/] {error}")
+    translation = (  # a skipped build translated nothing and looked nothing up
+        ""
+        if report.skipped
+        else f"{_plural(report.translated, 'sentence')} translated, {report.cached} from cache; "
+    )
     err.print(
         f"Built {report.output}: {_plural(report.articles, 'article')}, "
         f"{_plural(report.stories, 'story', 'stories')}, {_plural(report.pages, 'page')}; "
-        f"{_plural(report.translated, 'sentence')} translated, "
-        f"{report.cached} from cache; {report.seconds:.2f} s"
-        + (" (nothing changed)" if report.skipped else "")
+        f"{translation}{report.seconds:.2f} s" + (" (nothing changed)" if report.skipped else "")
     )
     if report.errors:
         sys.exit(1)

@@ -486,15 +486,58 @@ class TranslationMemo:
     def __init__(self) -> None:
         self.model = ""
         self.english: dict[str, str] = {}
+        self.digests: dict[str, bytes] = {}  # each English text's sentences' digests
         self.unavailable: set[str] = set()
         self.message: str | None = None
         self._ahead: tuple[list[str], InBackground[TranslationResult]] | None = None
+        # how many of those texts hold each sentence (digest); counted when first needed
+        self._holders: dict[bytes, int] | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Saved without the sentence counts (cheaper to count again than to load)."""
+        return {**self.__dict__, "_holders": None, "_ahead": None}
+
+    def _hold(self, digests: bytes, step: int) -> None:
+        """Count (``step`` 1) or uncount (-1) a text's sentences in ``_holders``."""
+        from digest.translation_cache import split_digests
+
+        holders = self._holders
+        if holders is None:
+            return
+        for digest in split_digests(digests):
+            left = holders.get(digest, 0) + step
+            if left:
+                holders[digest] = left
+            else:
+                del holders[digest]
+
+    def _keep(self, result: TranslationResult) -> None:
+        """Remember the English (and sentence digests) of ``result``."""
+        self.english.update(result.english)
+        for text, digests in result.digests.items():
+            old = self.digests.get(text)
+            if old != digests:
+                if old is not None:
+                    self._hold(old, -1)
+                self.digests[text] = digests
+                self._hold(digests, 1)
+
+    def _sentence_count(self) -> int:
+        """How many distinct sentences the remembered English texts hold."""
+        from digest.translation_cache import split_digests
+
+        if self._holders is None:
+            self._holders = {}
+            for digest in split_digests(b"".join(self.digests.values())):
+                self._holders[digest] = self._holders.get(digest, 0) + 1
+        return len(self._holders)
 
     def _unknown(self, texts: Iterable[str]) -> list[str]:
         """Those of ``texts`` this memo has no answer for (forgets all if models changed)."""
         model = model_stamp()
         if model != self.model:
             self.model, self.english, self.unavailable, self.message = model, {}, set(), None
+            self.digests, self._holders = {}, None
         return [t for t in texts if t not in self.english and t not in self.unavailable]
 
     @contextmanager
@@ -537,7 +580,7 @@ class TranslationMemo:
             ahead, work = self._ahead
             self._ahead = None
             result = work.result()  # what was cached; the rest is translated next
-            self.english.update(result.english)
+            self._keep(result)
             sent.update(ahead)
         missing = self._unknown(texts)
         if missing:
@@ -547,7 +590,11 @@ class TranslationMemo:
             result.merge(more)
         if prune:
             self.english = {t: self.english[t] for t in texts if t in self.english}  # page order
+            for text in [t for t in self.digests if t not in self.english]:
+                self._hold(self.digests.pop(text), -1)
             self.unavailable &= set(texts)
+            if len(sent) < len(texts):  # English from this memo: its sentences were cached
+                result.cached = self._sentence_count() - result.translated
         if not self.unavailable:
             self.message = None
         result.english = self.english
@@ -555,7 +602,7 @@ class TranslationMemo:
         return result, sum(1 for t in texts if t not in sent)
 
     def _learn(self, texts: Sequence[str], result: TranslationResult) -> None:
-        self.english.update(result.english)
+        self._keep(result)
         self.unavailable.update(t for t in texts if t not in result.english)
         self.message = result.message or self.message
 

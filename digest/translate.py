@@ -60,10 +60,12 @@ class TranslationResult:
     model: str | None = None  # installed package, e.g. "ar→en 1.0"
     message: str | None = None  # why some text has no English, with the fix
     sentences: set[bytes] = field(default_factory=set)  # digests of the distinct sentences
+    digests: dict[str, bytes] = field(default_factory=dict)  # each text's sentences' digests
 
     def merge(self, other: TranslationResult) -> None:
         """Add the result of translating other texts (sentences counted once)."""
         self.english.update(other.english)
+        self.digests.update(other.digests)
         self.translated += other.translated
         self.sentences |= other.sentences
         self.cached = len(self.sentences) - self.translated
@@ -137,6 +139,10 @@ def translate_texts(
         text: (known.get(text) or fresh[text])[0]
         for text in texts
         if text in known or text in fresh
+    }
+    result.digests = {
+        text: known[text][1] if text in known else sentence_digests(fresh[text][1])
+        for text in result.english
     }
     return result
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from argos_fixture import build_argos_package
 
-from digest.build import BuildError, Project, build_site, load_articles
+from digest.build import Builder, BuildError, Project, build_site, load_articles
 from digest.sentences import split_sentences
 from digest.translate import INSTALL_HINT, translate_batch, translate_texts
 from digest.translation_cache import TranslationCache, normalise
@@ -353,3 +353,31 @@ def test_a_damaged_translation_cache_is_named_and_left_for_the_editor(
     assert {p: p.read_bytes() for p in project.output.rglob("*") if p.is_file()} == before
     db.rename(db.with_name("translations.sqlite.damaged"))
     assert build_site(project).translated > 0
+
+
+def test_english_kept_from_the_last_build_counts_as_from_cache(argos_installed, tmp_path):
+    """With the site folder deleted (the build cache kept), or one article edited, the
+    English comes from the last build: the summary counts those sentences as from cache,
+    not "0 from cache" as if nothing had been translated; a new sentence is translated."""
+    project = site_copy(tmp_path / "site")
+    first = build_site(project)
+    total = first.translated + first.cached
+    shutil.rmtree(project.output)
+    again = build_site(project)
+    assert (again.translated, again.cached) == (0, total) and total > 100
+    article = sorted(project.content.iterdir())[0]
+    with article.open("a", encoding="utf-8") as file:
+        file.write("\n\nوأعلنت الحكومة عن خطة جديدة لدعم المزارعين في المناطق الريفية.\n")
+    edited = build_site(project)
+    assert edited.translated == 1 and edited.cached == total
+    # a live preview's builder keeps its counts between builds: an article's removal and
+    # return, and an edit, count each sentence once
+    builder = Builder(project, in_place=True, keep_last_good=True)
+    assert builder.build().cached == total + 1
+    text = article.read_text(encoding="utf-8")
+    article.unlink()
+    without = builder.build()
+    assert without.translated == 0 and 0 < without.cached < total
+    article.write_text(text + "\nوقال وزير الزراعة إن الخطة تبدأ الشهر المقبل.\n", "utf-8")
+    back = builder.build()
+    assert (back.translated, back.cached) == (1, total + 1)
