@@ -1041,6 +1041,8 @@ def clean_article(source: SourceFile) -> Article:
         top.furniture.discard(at)
         top.title = None
     detected_title = top.title
+    if title and (first := _title_again(units, top.furniture, title)) is not None:
+        top.furniture.add(first)  # the text repeats its front matter's title: shown once
     article_units = [u for i, u in enumerate(units) if i not in top.furniture]
     blocks = to_blocks(drop_trailing_bullets(body_text_units(article_units, top)))
     if not blocks and detected_title:
@@ -1096,6 +1098,15 @@ def clean_article(source: SourceFile) -> Article:
         english=source.english if usable_translation(source.english) else None,
         notes=(*notes, *translation_notes(source)),
     )
+
+
+def _title_again(units: list[Unit], furniture: set[int], title: str) -> int | None:
+    """The first text unit when it only repeats the given title (front matter or a
+    ``.yaml`` beside the article) and more text follows it; else None."""
+    rest = [i for i in range(len(units)) if i not in furniture]
+    if len(rest) < 2 or units[rest[0]].kind not in ("line", "paragraph", "heading"):
+        return None
+    return rest[0] if bare(units[rest[0]].text) == bare(title) else None
 
 
 def translation_notes(source: SourceFile) -> list[str]:

@@ -960,6 +960,17 @@ def test_a_markdown_articles_first_heading_stays_under_its_front_matter_title() 
     assert (article.body[0].kind, article.body[0].plain_text()) == ("heading", "الخلفية")
 
 
+@pytest.mark.parametrize("repeat", ["{title}", "# {title}", "**{title}.**"])
+def test_a_body_repeating_its_front_matter_title_shows_it_once(repeat: str) -> None:
+    """Pasted articles often start with their headline again, as a plain line too."""
+    title = "الرئيس الإيراني يزور موسكو"
+    body = f"{repeat.format(title=title)}\n\n{OPEN}\n\n{NEXT}\n"
+    source = SourceFile("a.md", body, "md", meta={"title": title}, front_matter=True)
+    assert _texts(clean_article(source)) == [OPEN, NEXT]
+    alone = SourceFile("b.md", f"{title}\n", "md", meta={"title": title}, front_matter=True)
+    assert _texts(clean_article(alone)) == [title]  # the title is all the text there is
+
+
 def test_a_three_word_headline_above_a_longer_line_is_the_headline() -> None:
     """Only labels of two words or a site's tagline ("جريدة العرب الدولية") give way to
     the longer line below them; a short headline does not."""
