@@ -48,7 +48,7 @@ from digest.dates import (
     impossible_dates,
 )
 from digest.normalize import ARABIC_LETTERS, normalize_arabic
-from digest.outlets import OUTLET_KINDS, masthead_outlet
+from digest.outlets import OUTLET_KINDS, byline_outlet, masthead_outlet
 from digest.sentences import split_full_sentences
 from digest.source import (
     MACHINE_INSTEAD,
@@ -552,11 +552,14 @@ def inline_byline(text: str) -> tuple[str, str] | None:
 
 
 def note_byline(top: Top, label: str, value: str) -> None:
-    """Keep what a byline says: a date, or the outlet of a ``نشر`` (published by) line."""
+    """Keep what a byline says: a date, the outlet of a ``نشر`` (published by) line, or
+    the outlet an author line credits (``Author, بي بي سي نيوز عربي``)."""
     if has_date(value):
         top.datelines += (value,)
     elif label in PUBLISHER_LABELS and value and top.outlet is None:
         top.outlet = value
+    elif value and top.outlet is None:  # an outlet's team, not a person
+        top.outlet = byline_outlet(value)
 
 
 def read_byline(units: list[Unit], index: int, top: Top) -> int | None:

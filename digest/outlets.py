@@ -28,6 +28,7 @@ KNOWN_OUTLETS: dict[str, str] = {
     "العربي الجديد": "The New Arab",
     "سكاي نيوز عربية": "Sky News Arabia",
     "بي بي سي عربي": "BBC Arabic",
+    "بي بي سي نيوز عربي": "BBC Arabic",
     "بي بي سي": "BBC Arabic",
     "فرانس 24": "France 24",
     "دويتشه فيله": "DW Arabic",
@@ -147,3 +148,15 @@ def masthead_outlet(line: str) -> str | None:
     if _WELL_KNOWN.english(line) is not None:
         return " ".join(line.split())
     return _ARABIC_OF.get(normalize_arabic(line))
+
+
+def byline_outlet(name: str) -> str | None:
+    """The well-known outlet a byline credits instead of a person (``Author, فريق بي بي سي
+    نيوز عربي``: its "team"), as written without that word; else None."""
+    words = name.split()
+    if words and normalize_arabic(words[0]) == _TEAM:
+        words = words[1:]
+    return masthead_outlet(" ".join(words)) if words else None
+
+
+_TEAM = normalize_arabic("فريق")

@@ -987,3 +987,19 @@ def test_a_caption_starting_with_waw_or_fa_is_still_a_caption(caption: str) -> N
     """Only prose openers ("وقال", "كما") mark a credit-ended line as the report's text:
     a caption may start with و or ف as part of a word (وزير، فلسطينيون)."""
     assert _texts(clean_text(HEAD + f"{OPEN}\n\n{caption}\n\n{NEXT}\n")) == [OPEN, NEXT]
+
+
+@pytest.mark.parametrize(
+    ("author", "outlet"),
+    [
+        ("فريق بي بي سي نيوز عربي", "بي بي سي نيوز عربي"),
+        ("بي بي سي نيوز عربي", "بي بي سي نيوز عربي"),
+        ("جيريمي بوين", None),  # a person: no outlet
+    ],
+)
+def test_an_author_line_crediting_an_outlet_gives_the_outlet(author: str, outlet: str) -> None:
+    """BBC Arabic pages name no outlet but in "Article information / Author, ..."."""
+    text = f"{HEAD}Article information\nAuthor, {author}\n19 مارس/ آذار 2025\n\n{OPEN}\n\n{NEXT}\n"
+    article = clean_text(text)
+    assert (article.outlet, _texts(article)) == (outlet, [OPEN, NEXT])
+    assert article.date is not None and article.date.isoformat() == "2025-03-19"
