@@ -46,9 +46,10 @@ from digest.dates import (
     find_event_date,
     has_written_date,
     impossible_dates,
+    url_date,
 )
 from digest.normalize import ARABIC_LETTERS, normalize_arabic
-from digest.outlets import OUTLET_KINDS, byline_outlet, masthead_outlet
+from digest.outlets import OUTLET_KINDS, byline_outlet, masthead_outlet, site_outlet
 from digest.sentences import split_full_sentences
 from digest.source import (
     MACHINE_INSTEAD,
@@ -159,6 +160,12 @@ DATE_WORDS = frozenset(
 )
 RELATIVE_TIME = re.compile(r"^منذ \d+ (?:دقيقه|دقايق|دقائق|ساعه|ساعات|يوم|ايام)$")
 SOURCE_LABELS = folded("المصدر | مصدر الخبر | المصدر الأصلي | source")
+# Before the page's address on a line of its own: "الرابط: https://…"
+LINK_LABELS = SOURCE_LABELS + folded(
+    "الرابط | رابط | رابط المقال | رابط الخبر | رابط الموضوع | الرابط المختصر | رابط مختصر"
+    "| الرابط الأصلي | link | url | permalink"
+)
+LINK_LINE = re.compile(r"(?:(?P<label>[^:：]{1,30}?)\s*[:：]\s*)?<?(?P<url>https?://[^\s<>\"]+?)>?")
 # "Source: agencies" names no outlet.
 GENERIC_SOURCES = frozenset(folded("وكالات | متابعات | مواقع | مواقع إلكترونية | وسائل إعلام"))
 
@@ -529,6 +536,7 @@ class Top:
     title_at: int | None = None  # the headline's unit
     outlet: str | None = None
     datelines: tuple[str, ...] = ()
+    url: str | None = None  # the page's address, from a line of its own
 
 
 def inline_byline(text: str) -> tuple[str, str] | None:
@@ -627,6 +635,9 @@ def read_top(units: list[Unit]) -> Top:
         elif is_dateline(unit.text):
             top.furniture.add(index)
             top.datelines += (unit.text,)
+        elif (link := link_line(unit.text)) is not None:
+            top.furniture.add(index)
+            top.url = top.url or link[0]
         elif (found := source_outlet(unit.text)) is not None:
             top.furniture.add(index)
             top.outlet = top.outlet or found or None
@@ -736,6 +747,20 @@ def is_noise(text: str) -> bool:
     return (words(text) <= 3 and bare(text) in NOISE_LINES) or is_share_bar(text)
 
 
+def link_line(text: str) -> tuple[str, bool] | None:
+    """The address on a line that is only a web address, or a link label and one
+    (``الرابط: https://…``), and whether it had the label; else None."""
+    if "://" not in text:
+        return None
+    match = LINK_LINE.fullmatch(text.strip().rstrip(".،"))
+    if match is None:
+        return None
+    label = match.group("label")
+    if label is not None and starts_with(label, LINK_LABELS) is None:
+        return None
+    return match.group("url"), label is not None
+
+
 def is_share_bar(text: str) -> bool:
     """``شارك على فيسبوك | تويتر | واتساب``, ``Facebook · X · WhatsApp``: social networks'
     names, after a share verb or two or more of them."""
@@ -817,7 +842,7 @@ def body_text_units(units: list[Unit], top: Top) -> list[Unit]:
     """
     kept: list[Unit] = []
     caption_follows = False
-    for unit in units:
+    for index, unit in enumerate(units):
         text = unit.text
         labelled_caption, caption_follows = caption_follows, False
         if unit.kind in ("list", "table", "quote"):  # Markdown's own structure: the author's
@@ -829,6 +854,11 @@ def body_text_units(units: list[Unit], top: Top) -> list[Unit]:
             continue
         elif unit.kind == "line" and (found := masthead_outlet(text)) is not None:
             top.outlet = top.outlet or found  # a report's closing credit: "الأناضول"
+        elif unit.kind == "line" and (link := link_line(text)) is not None:
+            # the page's own address at the end or after a label; any other is a link to
+            # something else (a post, a video): neither text nor the report's address
+            if index == len(units) - 1 or link[1]:
+                top.url = top.url or link[0]
         elif (found := source_outlet(text)) is not None:
             top.outlet = top.outlet or found or None
         elif unit.kind == "line" and (found := agency_line(text)) is not None:
@@ -1058,6 +1088,8 @@ def clean_article(source: SourceFile) -> Article:
         )
     meta = source.meta
     outlet = meta.get("outlet") or meta.get("source") or top.outlet
+    if not outlet and (meta.get("url") or top.url):
+        outlet = site_outlet(meta.get("url") or top.url)
     if meta.get("title"):
         title, derived = str(meta["title"]), False
     elif detected_title:
@@ -1066,9 +1098,12 @@ def clean_article(source: SourceFile) -> Article:
         lead = next((b for b in blocks if b.kind == "paragraph"), blocks[0])
         lead_text = lead.plain_text()
         title, derived = derive_headline(lead_text) or lead_text[:MAX_TITLE], True
+    url = meta.get("url") or top.url
     date = meta.get("date")
     if date is None and top.datelines:  # the article's own dateline, over dates in its text
         date = find_event_date("\n".join(top.datelines))
+    if date is None and url:  # ".../news/2025/3/18/...": the day the page was published
+        date = url_date(url)
     if date is None:
         lines = [*top.datelines, *(u.text for u in article_units if u.kind != "list")]
         if detected_title:
@@ -1096,7 +1131,7 @@ def clean_article(source: SourceFile) -> Article:
         date=date,
         lang=meta.get("lang") or detect_lang(blocks),
         body=tuple(blocks),
-        url=meta.get("url"),
+        url=url,
         story=meta.get("story"),
         english=source.english if usable_translation(source.english) else None,
         notes=(*notes, *translation_notes(source)),

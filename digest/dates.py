@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from digest.normalize import normalize_arabic
 
@@ -225,3 +226,20 @@ def future_date_warnings(articles: Iterable[Article], today: dt.date) -> list[st
         for a in articles
         if a.date is not None and a.date > today + FUTURE_SLACK
     ]
+
+
+# a date in a page's address: /2025/3/18/, /2025-03-18, /20250318/
+_URL_DATE = re.compile(
+    r"/((?:19|20)\d\d)(?:/(\d{1,2})/(\d{1,2})|-(\d\d)-(\d\d)|(\d\d)(\d\d))(?=[/_.-]|$)"
+)
+
+
+def url_date(url: str) -> dt.date | None:
+    """The publication day a news site's address gives (``…/news/2025/3/18/…``), if any."""
+    for match in _URL_DATE.finditer(urlsplit(url).path):
+        year, *parts = match.groups()
+        month, day = next((m, d) for m, d in zip(parts[::2], parts[1::2], strict=True) if m)
+        found = _make_date(year, int(month), day)
+        if found is not None:
+            return found
+    return None

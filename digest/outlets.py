@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 from digest.normalize import normalize_arabic
 
@@ -160,3 +161,76 @@ def byline_outlet(name: str) -> str | None:
 
 
 _TEAM = normalize_arabic("فريق")
+
+
+# Well-known news sites' addresses -> the outlet (by a name in KNOWN_OUTLETS): a scraped
+# file often gives its page's address, and no outlet name. A host matches with any
+# subdomain (www., m.); an entry with a path matches addresses under that path only.
+KNOWN_SITES: dict[str, str] = {
+    "aljazeera.net": "الجزيرة نت",
+    "alarabiya.net": "العربية",
+    "aawsat.com": "الشرق الأوسط",
+    "ahram.org.eg": "الأهرام",
+    "gate.ahram.org.eg": "بوابة الأهرام",
+    "alquds.co.uk": "القدس العربي",
+    "alaraby.co.uk": "العربي الجديد",
+    "skynewsarabia.com": "سكاي نيوز عربية",
+    "bbc.com/arabic": "بي بي سي عربي",
+    "bbc.co.uk/arabic": "بي بي سي عربي",
+    "france24.com/ar": "فرانس 24",
+    "dw.com/ar": "دويتشه فيله",
+    "arabic.rt.com": "روسيا اليوم",
+    "sputniknews.com": "سبوتنيك",
+    "alhurra.com": "الحرة",
+    "almayadeen.net": "الميادين",
+    "almasryalyoum.com": "المصري اليوم",
+    "youm7.com": "اليوم السابع",
+    "shorouknews.com": "الشروق",
+    "elwatannews.com": "الوطن",
+    "elfagr.org": "الفجر",
+    "annahar.com": "النهار",
+    "al-akhbar.com": "الأخبار",
+    "okaz.com.sa": "عكاظ",
+    "alriyadh.com": "الرياض",
+    "albayan.ae": "البيان",
+    "alkhaleej.ae": "الخليج",
+    "alittihad.ae": "الاتحاد",
+    "raya.com": "الراية",
+    "alqabas.com": "القبس",
+    "addustour.com": "الدستور",
+    "alghad.com": "الغد",
+    "hespress.com": "هسبريس",
+    "eremnews.com": "إرم نيوز",
+    "arabi21.com": "عربي 21",
+    "aa.com.tr/ar": "الأناضول",
+    "spa.gov.sa": "واس",
+    "wam.ae": "وام",
+    "qna.org.qa": "وكالة الأنباء القطرية",
+    "petra.gov.jo": "بترا",
+    "kuna.net.kw": "كونا",
+    "ina.iq": "وكالة الأنباء العراقية",
+    "irna.ir": "إرنا",
+    "tasnimnews.com": "تسنيم",
+    "mehrnews.com": "مهر",
+    "sana.sy": "سانا",
+    "alalam.ir": "قناة العالم",
+    "independentarabia.com": "اندبندنت عربية",
+}
+
+
+def site_outlet(url: str) -> str | None:
+    """The well-known outlet whose site ``url`` is on (``https://www.aljazeera.net/news/…``
+    -> ``الجزيرة نت``), else None."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    path = parts.path.lower()
+    best: tuple[int, str] | None = None
+    for site, outlet in KNOWN_SITES.items():
+        domain, _, under = site.partition("/")
+        if host != domain and not host.endswith("." + domain):
+            continue
+        if under and path != "/" + under and not path.startswith(f"/{under}/"):
+            continue
+        if best is None or len(site) > best[0]:  # gate.ahram.org.eg over ahram.org.eg
+            best = (len(site), outlet)
+    return None if best is None else best[1]

@@ -1003,3 +1003,44 @@ def test_an_author_line_crediting_an_outlet_gives_the_outlet(author: str, outlet
     article = clean_text(text)
     assert (article.outlet, _texts(article)) == (outlet, [OPEN, NEXT])
     assert article.date is not None and article.date.isoformat() == "2025-03-19"
+
+
+PAGE = "https://www.aljazeera.net/news/2025/3/18/trump-putin-call"
+
+
+def test_the_pages_address_on_a_line_of_its_own_is_the_reports_link() -> None:
+    """A scraped file that gives its page's address: the "read the original" link, the
+    outlet of a well-known site, and the day in the address; never a heading of the text."""
+    article = clean_text(f"{HEAD}{PAGE}\n\n{OPEN}\n\n{NEXT}\n")
+    assert _texts(article) == [OPEN, NEXT]
+    assert (article.url, article.outlet) == (PAGE, "الجزيرة نت")
+    assert article.date is not None and article.date.isoformat() == "2025-03-18"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "المصدر: https://www.youm7.com/story/2025/4/17/x/7012345",
+        "رابط الخبر: https://www.youm7.com/story/2025/4/17/x/7012345",
+        "https://www.youm7.com/story/2025/4/17/x/7012345",
+    ],
+)
+def test_a_source_address_at_the_end_is_the_link_not_an_outlet_called_https(line: str) -> None:
+    article = clean_text(f"{HEAD}{OPEN}\n\n{NEXT}\n\n{line}\n")
+    assert _texts(article) == [OPEN, NEXT]
+    assert article.url == line.split()[-1] and article.outlet == "اليوم السابع"
+
+
+def test_other_addresses_are_not_the_reports_own() -> None:
+    """A post's address in the text is dropped, not taken as the report's; a masthead's
+    outlet wins over the site's; an address in a sentence stays; an unknown site gives the
+    link but no outlet."""
+    post = "https://twitter.com/someone/status/1901234567890"
+    article = clean_text(f"{HEAD}{OPEN}\n\n{post}\n\n{NEXT}\n")
+    assert _texts(article) == [OPEN, NEXT] and article.url is None
+    article = clean_text(f"سكاي نيوز عربية\n\n{HEAD}{PAGE}\n\n{OPEN}\n")
+    assert (article.outlet, article.url) == ("سكاي نيوز عربية", PAGE)
+    sentence = f"ونشرت الوزارة البيان كاملا على موقعها {PAGE} مساء الثلاثاء."
+    assert _texts(clean_text(f"{HEAD}{OPEN}\n\n{sentence}\n")) == [OPEN, sentence]
+    article = clean_text(f"{HEAD}https://example-news.org/a/1\n\n{OPEN}\n")
+    assert (article.url, article.outlet) == ("https://example-news.org/a/1", None)
