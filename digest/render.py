@@ -1153,8 +1153,10 @@ def _newest_first(day: dt.date | None) -> tuple[int, int]:
 
 
 def _sitemap_entries(pages: list[Page]) -> list[dict[str, Any]]:
-    """Indexable pages with their alternates (search pages are left out: ``noindex``)."""
-    entries = []
+    """Indexable pages with their alternates (search pages are left out: ``noindex``);
+    first the root page, the language chooser (x-default)."""
+    root = [(code, f"{code}/") for code in LANGS] + [("x-default", "")]
+    entries: list[dict[str, Any]] = [{"path": "", "lastmod": None, "alternates": root}]
     for page in pages:
         if page.context.get("section") == "search":
             continue

@@ -160,6 +160,16 @@ def test_feeds_parse_with_one_item_per_story(built: Path) -> None:
         for entry in feed.entries:
             assert entry.link.endswith("/")
             assert "<" not in entry.title
+            # a reader that ignores <language> still sets the text's direction
+            direction = "rtl" if lang == "ar" else "ltr"
+            wrapper = entry.description.split("<p>")[0]
+            assert wrapper.startswith("<div") and f'dir="{direction}"' in wrapper
+            assert f'lang="{lang}"' in wrapper
+    # pasting the site's address into a reader finds both feeds
+    root = (built / "index.html").read_text(encoding="utf-8")
+    for lang in ("ar", "en"):
+        link = f'<link rel="alternate" type="application/rss+xml" hreflang="{lang}" title="'
+        assert link in root and f'href="{lang}/feed.xml">' in root
     ar_guids = [e.id for e in feedparser.parse((built / "ar/feed.xml").read_bytes()).entries]
     en_guids = [e.id for e in feedparser.parse((built / "en/feed.xml").read_bytes()).entries]
     en_ids = [g.removesuffix("-untranslated").removesuffix("-en") for g in en_guids]
@@ -578,9 +588,10 @@ def test_a_one_line_report_is_described_by_its_headline_in_the_feed(tmp_path: Pa
     (content / "breaking.txt").write_text(line + "\n", encoding="utf-8")
     build_site(Project.at(tmp_path))
     [item] = feedparser.parse((tmp_path / "site/ar/feed.xml").read_bytes()).entries
-    assert item.description == f"<p>{line}</p>"
+    inner = re.compile(r"<div [^>]*>(.*)</div>")  # (the text's direction)
+    assert inner.fullmatch(item.description)[1] == f"<p>{line}</p>"
     [item] = feedparser.parse((tmp_path / "site/en/feed.xml").read_bytes()).entries
-    assert item.description == "<p>Translation not available yet.</p>"  # (no model here)
+    assert inner.fullmatch(item.description)[1] == "<p>Translation not available yet.</p>"
 
 
 def test_a_story_titled_but_not_yet_translated_keeps_a_provisional_guid(
