@@ -8,6 +8,7 @@ links draw an outline.
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -83,4 +84,41 @@ def test_keyboard_reaches_a_visible_skip_link_and_focus_is_drawn(site: Path) -> 
             page.keyboard.press("Shift+Tab")
             page.keyboard.press("Enter")
             assert page.evaluate("() => document.activeElement.id") == "main", path
+        page.close()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_tab_goes_through_the_masthead_in_the_order_it_is_read(site: Path, width: int) -> None:
+    """Title, language switch, then the sections: in reading order (right to left on
+    Arabic pages) at a phone's width and a desktop's, row by row."""
+    with serve(site) as base, chromium() as browser:
+        page = browser.new_page(viewport={"width": width, "height": 800})
+        for lang in ("ar", "en"):
+            page.goto(f"{base}{lang}/")
+            boxes = []
+            for _ in range(7):  # skip link, title, switch, four sections
+                page.keyboard.press("Tab")
+                boxes.append(
+                    page.evaluate(
+                        """() => { const r = document.activeElement.getBoundingClientRect();
+                            return [Math.round(r.top), r.left, r.right]; }"""
+                    )
+                )
+            stops = boxes[1:]
+            # reading order: a later row, or further along the same row
+            for (top, left, right), (top2, left2, right2) in pairwise(stops):
+                if abs(top2 - top) > 10:
+                    assert top2 > top, (lang, width, stops)
+                else:
+                    assert (left2 < left) if lang == "ar" else (right2 > right), (lang, stops)
+        page.close()
+
+
+def test_the_root_page_fits_a_narrow_phone(site: Path) -> None:
+    """The landing page's columns never push the page wider than the screen."""
+    with serve(site) as base, chromium() as browser:
+        page = browser.new_page(viewport={"width": 320, "height": 700})
+        for path in ("", "ar/", "en/"):
+            page.goto(base + path)
+            assert page.evaluate("() => document.documentElement.scrollWidth") <= 320, path
         page.close()
