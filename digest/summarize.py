@@ -67,12 +67,32 @@ def is_summary_sentence(sentence: str) -> bool:
     return len(_LATIN.findall(sentence)) * 5 < len(sentence)
 
 
+# A report's opening dateline and credit, before its first sentence: "تل أبيب- (أ ف ب):",
+# "بيروت (رويترز) -", "القاهرة - «الشرق الأوسط»:" (a place of up to four words, then an
+# outlet in brackets or quotes, then a colon or dash: see ``clean.agency_line``).
+_OPENING_CREDIT = re.compile(
+    r"(?:[^\s\d:()«»\"“”]+\s+){0,3}[^\s\d:()«»\"“”]+\s*[-–—]?\s*"
+    r"[(«\"“][^()«»\"“”]{1,30}[)»\"”]\s*[:：\-–—]\s*"
+)
+
+
+def without_credit(sentence: str) -> str:
+    """A sentence without the dateline and credit a report opens with, which a summary
+    that quotes it among other outlets' sentences should not carry."""
+    from digest.clean import agency_line
+
+    match = _OPENING_CREDIT.match(sentence)
+    if match is None or agency_line(match.group()) is None:
+        return sentence
+    return sentence[match.end() :]
+
+
 def _lead_sentences(lead: tuple[str, ...]) -> tuple[tuple[int, str], ...]:
     """(paragraph index, sentence) of every usable sentence of these lead paragraphs."""
     return tuple(
         (p, sentence)
         for p, paragraph in enumerate(lead)
-        for sentence in split_full_sentences(paragraph)
+        for sentence in map(without_credit, split_full_sentences(paragraph))
         if is_summary_sentence(sentence)
     )
 

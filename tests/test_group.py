@@ -26,7 +26,7 @@ from digest.cli import main
 from digest.group import group_stories, story_index
 from digest.story_features import Analyzer, raw_tokens
 from digest.story_ids import slugify
-from digest.summarize import is_summary_sentence
+from digest.summarize import is_summary_sentence, without_credit
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "tests" / "fixtures" / "seeds"
@@ -847,3 +847,30 @@ def test_an_article_pinned_to_a_storys_id_joins_that_story(seeds):
     known = {**known, lone.source: big.id}  # the registry as that build saved it
     again = {s.id: _members(s) for s in group_stories(seeds, known)}
     assert again[big.id] == _members(big) and again[small.id] == {lone.source}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "quoted"),
+    [
+        ("تل أبيب- (أ ف ب): بدأ نتانياهو الإدلاء بشهادته.", "بدأ نتانياهو الإدلاء بشهادته."),
+        ("بيروت (رويترز) - قال مسؤولون إن الغارة أصابت مبنى.", "قال مسؤولون إن الغارة أصابت مبنى."),
+        ("القاهرة - «الشرق الأوسط»: أعلن البنك رفع الفائدة.", "أعلن البنك رفع الفائدة."),
+        ('وقال "نحن مستعدون": هذا مهم جدا.', 'وقال "نحن مستعدون": هذا مهم جدا.'),  # a quotation
+        (
+            "قال الرئيس (الذي وصل أمس) إن الزيارة ناجحة.",
+            "قال الرئيس (الذي وصل أمس) إن الزيارة ناجحة.",
+        ),
+    ],
+)
+def test_a_summary_quotes_a_sentence_without_its_reports_dateline(sentence, quoted):
+    """Among other outlets' sentences, "تل أبيب- (أ ف ب):" says nothing of the story."""
+    assert without_credit(sentence) == quoted
+
+
+def test_the_trial_summaries_carry_no_agency_dateline():
+    from digest.build import load_articles
+
+    articles, _ = load_articles(ROOT / "tests" / "fixtures" / "grouping" / "trial")
+    summaries = [s for story in group_stories(articles, {}) for s in story.summary]
+    assert summaries and not [s for s in summaries if "(أ ف ب)" in s]
+    assert any(s.startswith("بدأ رئيس الوزراء الإسرائيلي بنيامين نتانياهو") for s in summaries)
