@@ -38,6 +38,9 @@ LONG_VOWELS = "اوي"
 # changes (مصنع/مصانع, مجلس/مجالس, محمد/محمود); foreign names that reports spell two ways
 # are longer (بزشكيان, نتنياهو, زيلنسكي)
 MIN_LETTERS = 6
+# Shorter names known to be spelt both ways, still only where the reports show it
+# (دونالد ترامب, دونالد ترمب): the most common pair in Arabic news.
+SHORT_NAME_SPELLINGS = frozenset({frozenset({normalize_arabic("ترامب"), normalize_arabic("ترمب")})})
 
 _EDGES = re.compile(r"^[\W_]+|[\W_]+$")  # punctuation, quotes, dashes around a word
 _LETTERS = str.maketrans(VARIANT_LETTERS)
@@ -107,7 +110,8 @@ def _same_names(reports: Sequence[tuple[tuple[str, ...], ...]]) -> Iterator[tupl
     """Pairs of family names that the names in the ledes of one story's ``reports`` show to
     be one spelt two ways: full names alike but for the family name, one report writing it
     one way and another the other way (never both), and one spelling the other with long
-    vowels (ا و ي) left out (بزشكيان, بيزشكيان; not سعيد, سعود), both of ``MIN_LETTERS``."""
+    vowels (ا و ي) left out (بزشكيان, بيزشكيان; not سعيد, سعود), both of ``MIN_LETTERS``
+    (or a pair of :data:`SHORT_NAME_SPELLINGS`)."""
     used = [{name[-1] for name in people} for people in reports]
     full = sorted(
         {(i, name) for i, people in enumerate(reports) for name in people if len(name) > 1}
@@ -119,7 +123,9 @@ def _same_names(reports: Sequence[tuple[tuple[str, ...], ...]]) -> Iterator[tupl
             a, b = name_a[-1], name_b[-1]
             if a in used[j] or b in used[i]:
                 continue  # a report that writes both: two people, or no telling
-            if min(len(a), len(b)) >= MIN_LETTERS and _vowels_left_out(*sorted((a, b), key=len)):
+            if frozenset((a, b)) in SHORT_NAME_SPELLINGS or (
+                min(len(a), len(b)) >= MIN_LETTERS and _vowels_left_out(*sorted((a, b), key=len))
+            ):
                 yield a, b
 
 

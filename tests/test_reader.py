@@ -386,3 +386,16 @@ def test_undated_stories_are_the_archives_last_group(site: Path) -> None:
         headings = re.findall(r'<h2 id="month-\d+">([^<]+)</h2>', html)
         assert headings[-1] == undated and undated not in headings[:-1]
         assert html.rindex('href="undated/"') > html.rindex("<h2")
+
+
+def test_each_report_on_a_story_page_is_labelled_by_its_heading(site: Path) -> None:
+    """A heading with an id: Pagefind's sub-results open the report that matched, and a
+    screen reader names each report's region by its title."""
+    for lang in ("ar", "en"):
+        for page in story_pages(site, lang):
+            html = page.read_text(encoding="utf-8")
+            reports = re.findall(r'<article class="source-article" id="(article-\d+)"[^>]*>', html)
+            assert reports, page
+            for report in reports:
+                assert f'aria-labelledby="{report}-title"' in html
+                assert f'<h3 id="{report}-title"' in html
