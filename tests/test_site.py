@@ -455,6 +455,9 @@ def test_with_a_model_english_pages_are_translated_and_say_so(
         html = page.read_text(encoding="utf-8")
         assert "This page was machine-translated" in html, page
         assert "Translation not available yet" not in html, page
+    for index in ("archive", "outlets"):  # days and outlets' names: nothing machine-made
+        html = (site_root / "site/en" / index / "index.html").read_text(encoding="utf-8")
+        assert "This page was machine-translated" not in html, index
     # a story reported in English, and one with an editor's translation: nothing machine-made
     (content / "oil.md").write_text(
         "---\ntitle: Oil prices rise\nlang: en\ndate: 2023-03-02\n---\n\n"
