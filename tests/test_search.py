@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
@@ -155,6 +156,8 @@ def test_search_box_finds_the_story(site: Path, lang: str, query: str, word: str
         links = page.eval_on_selector_all(
             ".pagefind-ui__result-link", "links => links.map(a => a.getAttribute('href'))"
         )
+        # a result opens the story, and under it the reports that matched (by their heading)
+        assert any(re.search(r"/#article-\d+-title$", link) for link in links), links
         # the magnifier at the start of the box (where typing starts), Clear at its end
         icon, clear, middle = page.evaluate(
             """() => {
@@ -196,14 +199,16 @@ def _results(page: Any, base: str, query: str, count: int) -> tuple[set[str], li
     """The Arabic search page's results for ``query``, once there are ``count``: their
     paths (``/ar/stories/<slug>/``) and titles."""
     page.goto(f"{base}ar/search/?q={query}")
-    page.wait_for_function(
-        "n => document.querySelectorAll('.pagefind-ui__result-link').length == n",
+    page.wait_for_function(  # each result's own link, once loaded (its reports' are nested)
+        "n => [...document.querySelectorAll('.pagefind-ui__result-link')]"
+        ".filter(a => !a.closest('.pagefind-ui__result-nested')).length == n",
         arg=count,
         timeout=15_000,
     )
     links = page.eval_on_selector_all(
         ".pagefind-ui__result-link",
-        "ls => ls.map(a => [a.getAttribute('href'), a.textContent.trim()])",
+        "ls => ls.filter(a => !a.closest('.pagefind-ui__result-nested'))"
+        ".map(a => [a.getAttribute('href'), a.textContent.trim()])",
     )
     return {href.split("#")[0] for href, _ in links}, [title for _, title in links]
 
