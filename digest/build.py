@@ -49,7 +49,8 @@ from digest.source import (
     link_warnings,
     read_translation,
 )
-from digest.story_registry import REGISTRY_FILE, load_registry, save_registry
+from digest.story_ids import dated_as
+from digest.story_registry import REGISTRY_FILE, Registry, load_registry, save_registry
 from digest.workers import worker_count
 
 if TYPE_CHECKING:
@@ -377,6 +378,10 @@ class Builder:
     server keeps serving a whole site); ``keep_last_good`` keeps the last good version of an
     article that breaks (a preview goes on showing it while the editor fixes it);
     ``base_url`` is used when ``digest.toml`` sets none (a preview's own address).
+    ``draft_ids``: a preview's story IDs are drafts. ``digest-stories.json`` (the IDs a
+    ``digest build`` gave, which URLs and feed GUIDs keep) is read, never written; IDs of
+    new stories are kept in memory, and a story whose date changed since (a draft dated
+    later, a mistyped year corrected) gets a new one, as ``digest build`` would give it.
     """
 
     def __init__(
@@ -387,8 +392,11 @@ class Builder:
         in_place: bool = False,
         keep_last_good: bool = False,
         base_url: str | None = None,
+        draft_ids: bool = False,
     ) -> None:
         self.project = project
+        self.draft_ids = draft_ids
+        self._drafts = Registry()  # with draft_ids: the IDs the last build gave
         self.base_url = base_url  # where the site is served, unless digest.toml says
         self.state = state or BuildState(code=code_version())
         self.in_place = in_place
@@ -484,7 +492,7 @@ class Builder:
         report.changed = [*loaded.changed, *loaded.removed]
         if strict and report.errors:  # with the model's absence, if so: all at once
             raise strict_failure(report.errors, missing_model_hint())
-        known = registry.known(articles)  # a renamed file keeps its story's id
+        known = self._known(registry, articles)  # a renamed file keeps its story's id
         lap("read+clean")
 
         def grouper(articles: Sequence[Article], known: Mapping[str, str]) -> list[Story]:
@@ -527,16 +535,23 @@ class Builder:
         index = None if report.provisional else story_index(stories)
 
         def save_index() -> None:
-            """The story ids beside the site (digest-stories.json), as the site has them."""
-            if index is not None:
-                unreadable = registry.only(error.path for error in loaded.errors)
-                save_registry(project.registry_file, index, articles, unreadable)
+            """The story ids beside the site (digest-stories.json), as the site has them;
+            a preview's are drafts, kept in memory."""
+            if index is None:
+                return
+            if self.draft_ids:
+                self._drafts = Registry(index)
+                return
+            unreadable = registry.only(error.path for error in loaded.errors)
+            save_registry(project.registry_file, index, articles, unreadable)
 
         self._write(files, keys, report, save_index)
         state.search_keys = search_keys
         lap("write")
-        if index is not None:
-            state.grouping.registry_saved(index)
+        if index is not None:  # what the next build's known ids are, the articles unchanged
+            state.grouping.registry_saved(
+                self._known(registry, articles) if self.draft_ids else index
+            )
         report.articles = len(articles)
         report.stories = len(stories)
         report.pages = sum(1 for p in state.pages.records if p.endswith(".html"))
@@ -560,10 +575,25 @@ class Builder:
         if not self._loaded:
             return None
         try:
-            known = load_registry(self.project.registry_source).known(self._loaded)
+            known = self._known(load_registry(self.project.registry_source), self._loaded)
         except ValueError:
             return None
         return GroupingJob(self._loaded, known, self.state.articles.prefetched())
+
+    def _known(self, registry: Registry, articles: Sequence[Article]) -> dict[str, str]:
+        """Source -> the story id each article had: in ``registry``; for a preview, else
+        the draft id the last preview build gave it, unless its story's date has changed
+        since (see :func:`~digest.story_ids.dated_as`: an article's own date tells)."""
+        known = registry.known(articles)
+        if not self.draft_ids:
+            return known
+        dates = {a.source: a.date for a in articles}
+        drafts = {
+            source: sid
+            for source, sid in self._drafts.known(articles).items()
+            if source not in known and dated_as(sid, dates[source])
+        }
+        return {**drafts, **known}
 
     def take_grouping(self, job: GroupingJob, stories: list[Story]) -> bool:
         """Let the next build reuse ``job``'s stories; False (and nothing done) if a build

@@ -43,6 +43,7 @@ from digest.interrupts import forget, interrupt
 from digest.live_reload import EVENTS_PATH, LiveState  # noqa: F401  (re-exported)
 from digest.site_server import SiteServer
 from digest.source import is_ignored_name, is_ignored_path
+from digest.story_registry import REGISTRY_FILE
 
 REGROUPED = "(stories regrouped)"  # how the log names the exact build after a provisional one
 SEARCH_UPDATED = "(search index updated)"  # ... when the edits left the grouping as it was
@@ -62,11 +63,17 @@ class _Watch(FileSystemEventHandler):
     the content folder (``content``), hidden folders such as ``.git/``."""
 
     def __init__(
-        self, dev: DevServer, only: set[str] | None = None, content: Path | None = None
+        self,
+        dev: DevServer,
+        only: set[str] | None = None,
+        content: Path | None = None,
+        linked: tuple[Path, Path] | None = None,
     ) -> None:
         self.dev = dev
         self.only = only  # for the root folder: just these names
         self.content = str(content) + os.sep if content is not None else None  # as watched
+        # (folder watched, the project's path to it): events named by the project's path
+        self.linked = None if linked is None else (str(linked[0]) + os.sep, str(linked[1]) + os.sep)
 
     def _in_hidden_folder(self, path: str) -> bool:
         if self.content is None or not path.startswith(self.content):
@@ -87,6 +94,9 @@ class _Watch(FileSystemEventHandler):
             and not self._in_hidden_folder(p)
             and (self.only is None or Path(p).name in self.only)
         ]
+        if relevant and self.linked is not None:
+            there, here = self.linked
+            relevant = [here + p[len(there) :] if p.startswith(there) else p for p in relevant]
         if relevant:
             self.dev.notice(relevant)
 
@@ -111,7 +121,7 @@ class DevServer:
         self.host, self.port = host, port
         self.log = log or (lambda line: print(line, file=sys.stderr, flush=True))
         state = BuildState.load(project.cache_dir, code_version(), project.state_tag)
-        self.builder = Builder(project, state, in_place=True, keep_last_good=True)
+        self.builder = Builder(project, state, in_place=True, keep_last_good=True, draft_ids=True)
         self.live = LiveState()
         self.httpd: SiteServer | None = None
         self.observer: Observer | None = None
@@ -214,13 +224,18 @@ class DevServer:
         self.observer.unschedule_all()
         p = self.project
         self.watched = self._watch_targets()
-        if p.content.is_dir():
-            self.observer.schedule(_Watch(self, content=p.content), str(p.content), recursive=True)
-        if p.theme.is_dir():
-            self.observer.schedule(_Watch(self), str(p.theme), recursive=True)
-        if p.static.is_dir():
-            self.observer.schedule(_Watch(self), str(p.static), recursive=True)
-        root_names = {p.config_file.name, "templates", p.content.name, p.static.name}
+        # each by the folder it is: a linked content/ or templates/ (a shared theme) is
+        # watched where its files are (watchdog watches a link itself, not what it names)
+        for folder, content in ((p.content, True), (p.theme, False), (p.static, False)):
+            if folder.is_dir():
+                real = folder.resolve()
+                watch = _Watch(self, content=real if content else None, linked=(real, folder))
+                self.observer.schedule(watch, str(real), recursive=True)
+        # digest-stories.json too: a preview never writes it (its ids are drafts), but a
+        # merge or a pull does, and a broken one is fixed by saving it
+        root_names = {
+            p.config_file.name, "templates", p.content.name, p.static.name, REGISTRY_FILE,
+        }  # fmt: skip
         self.observer.schedule(_Watch(self, root_names), str(p.root), recursive=False)
 
     def _watch_targets(self) -> tuple[bool, Path, bool]:

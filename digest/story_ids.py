@@ -38,6 +38,15 @@ def slugify(text: str) -> str:
     return slug or "story-" + hashlib.sha1(text.encode()).hexdigest()[:8]
 
 
+_MINTED = re.compile(r"(\d{4}-\d\d-\d\d|undated)-[0-9a-f]{6,40}(?:-\d+)?")
+
+
+def dated_as(story_id: str, date: dt.date | None) -> bool:
+    """Does a minted ID's date prefix say ``date``? (True for an ID not minted: a pin.)"""
+    minted = _MINTED.fullmatch(story_id)
+    return minted is None or minted[1] == (date.isoformat() if date else "undated")
+
+
 def mint_id(group: Group, taken: set[str]) -> str:
     """A new ID for a group: its date and a hash of its member sources."""
     prefix = group.date.isoformat() if group.date else "undated"

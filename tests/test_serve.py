@@ -578,3 +578,102 @@ def test_a_404_page_waits_for_the_file_its_url_asks_for() -> None:
     assert wanted_file("/") == "index.html"
     assert wanted_file("/en/feed.xml") == "en/feed.xml"
     assert wanted_file("/ar/outlets/%D8%A7/") == "ar/outlets/ا/index.html"
+
+
+DRAFT = (
+    "---\ntitle: افتتاح معرض الكتاب الدولي في عمان\nsource: الغد\n{date}---\n\n"
+    "افتتح وزير الثقافة الأردني معرض عمان الدولي للكتاب بمشاركة أكثر من ثلاثمئة دار نشر "
+    "عربية وأجنبية، ويستمر المعرض عشرة أيام.\n"
+)
+
+
+def test_a_drafts_story_id_follows_its_date_until_digest_build_publishes_it(
+    tmp_path: Path,
+) -> None:
+    """A preview never writes digest-stories.json: a story first seen undated, or under a
+    mistyped year, gets its id from the date it ends up with, as `digest build` gives it."""
+    run = Running(copy_project(tmp_path))
+    registry = run.project.registry_file
+    run.server.start()
+    try:
+        draft = run.project.content / "book-fair.md"
+        draft.write_text(DRAFT.format(date=""), encoding="utf-8")
+        wait_for(lambda: story_of(run.project, "book-fair.md") is not None, "draft grouped")
+        previous = story_path("ar", story_of(run.project, "book-fair.md"))
+        wait_for(lambda: run.get(previous)[0] == 200, "the undated draft served")
+        assert "/undated-" in previous
+        for date in ("2205-02-20", "2025-02-20"):  # a mistyped year, then corrected
+            draft.write_text(DRAFT.format(date=f"date: {date}\n"), encoding="utf-8")
+            wait_for(lambda old=previous: run.get(old)[0] == 404, "the last id gone")
+            previous = wait_for(
+                lambda d=date: [p for p in served_paths(run) if f"/stories/{d}-" in p], date
+            )[0]
+        assert not registry.exists()  # the preview published no id
+    finally:
+        run.server.stop()
+    report_ids = _story_ids_built(run.project)
+    assert any(i.startswith("2025-02-20-") for i in report_ids)
+    assert not any(i.startswith(("undated-", "2205-")) for i in report_ids)
+    assert registry.is_file()
+
+
+def served_paths(run: Running) -> list[str]:
+    """Story page paths the served Arabic front and archive pages link to."""
+    paths = []
+    for listing in ("ar/", "ar/archive/"):
+        status, _, body = run.get(listing)
+        if status == 200:
+            paths += re.findall(r'href="(?:\.\./)*(?:ar/)?(stories/[^"]+/)"', body.decode())
+    return sorted({"ar/" + p for p in paths})
+
+
+def _story_ids_built(project: Project) -> set[str]:
+    """`digest build`'s story ids (the registry it writes)."""
+    from digest.build import build_site
+    from digest.story_registry import load_registry
+
+    build_site(project)
+    return set(load_registry(project.registry_file).articles.values())
+
+
+def test_a_broken_story_registry_is_fixed_by_saving_it(tmp_path: Path) -> None:
+    """digest-stories.json with a merge conflict: the overlay says so; saving it mended
+    shows the site again, no other file touched."""
+    project = copy_project(tmp_path)
+    from digest.build import build_site
+
+    build_site(project)  # (`digest build` writes the registry)
+    registry = project.registry_file
+    good = registry.read_text(encoding="utf-8")
+    run = Running(project)
+    run.server.start()
+    try:
+        registry.write_text("<<<<<<< HEAD\n" + good, encoding="utf-8")
+        wait_for(lambda: overlay_body(run, "ar/"), "the overlay naming the registry")
+        assert b"digest-stories.json" in overlay_body(run, "ar/")
+        registry.write_text(good, encoding="utf-8")
+        wait_for(lambda: served_text(run, "ar/", "<main") and not overlay_body(run, "ar/"), "")
+    finally:
+        run.server.stop()
+
+
+def test_a_linked_content_folder_and_theme_are_watched(tmp_path: Path) -> None:
+    """content/ and templates/ as links to folders elsewhere (a shared theme): edits in
+    them are previewed as any others."""
+    project = copy_project(tmp_path / "p")
+    elsewhere = tmp_path / "shared"
+    shutil.move(project.content, elsewhere / "articles")
+    shutil.copytree(REPO / "templates", elsewhere / "theme")
+    project.content.symlink_to(elsewhere / "articles", target_is_directory=True)
+    (project.root / "templates").symlink_to(elsewhere / "theme", target_is_directory=True)
+    run = Running(project)
+    run.server.start()
+    try:
+        edit_paragraph(elsewhere / "articles" / SEED)
+        wait_for(lambda: served_text(run, story_url(project, SEED), MARKER_WORD), "the edit")
+        base = elsewhere / "theme" / "base.html"
+        base.write_text(base.read_text(encoding="utf-8").replace("</body>", "<!--t1--></body>"))
+        wait_for(lambda: served_text(run, "ar/", "<!--t1-->"), "the theme's edit")
+        assert any(f"content/{SEED}" in line for line in run.lines), run.lines
+    finally:
+        run.server.stop()

@@ -845,8 +845,8 @@ def test_an_english_article_is_shown_as_written_on_english_pages(tmp_path: Path)
     }
     english = pages["en"].split('class="source-article"')[1].split("</article>")[0]
     assert "Translation not available" not in english and 'lang="ar"' not in english
-    assert "<h3>Central bank raises rates</h3>" in english  # the page's language
-    assert 'class="source-article" id="article-1" lang="en" dir="ltr"' in pages["ar"]
+    assert '<h3 id="article-1-title">Central bank raises rates</h3>' in english  # page's language
+    assert 'id="article-1" aria-labelledby="article-1-title" lang="en" dir="ltr"' in pages["ar"]
     stories = group_stories(load_articles(project.content)[0])
     assert not any("interest rates" in text for text in texts_to_translate(stories))
 
@@ -1047,7 +1047,9 @@ def test_a_story_reported_in_english_is_marked_english_on_arabic_pages(site_root
     [ar] = [p for p in story_pages(site, "ar") if "Oil prices rose" in p.read_text("utf-8")]
     html = ar.read_text(encoding="utf-8")
     assert '<h1 dir="ltr" lang="en">Oil prices rise after the Gulf summit</h1>' in html
-    assert 'class="source-article" id="article-1" lang="en" dir="ltr"' in html  # the report
+    assert (
+        'id="article-1" aria-labelledby="article-1-title" lang="en" dir="ltr"' in html
+    )  # the report
     en = site / "en" / ar.relative_to(site / "ar")
     assert 'class="original-link"' not in en.read_text(encoding="utf-8")
     front = (site / "ar" / "index.html").read_text(encoding="utf-8")
