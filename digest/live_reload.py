@@ -7,7 +7,8 @@ the server sends ``hello`` on connect, then ``reload`` after a build that change
 page's build number (the build that last changed its file; for a 404, the file its URL
 asks for, so that it reloads when that file comes) and the error: a page
 reloads when that number is not the one it was served with, else shows or hides the
-error overlay. So an edit reloads the pages it changed, not every open tab.
+error overlay. So an edit reloads the pages it changed, not every open tab. A tab out of
+sight closes its connection (a browser allows six per server) and opens it again when shown.
 """
 
 from __future__ import annotations
@@ -41,14 +42,25 @@ LIVE_SCRIPT = """<script id="digest-live-reload">
     box.appendChild(pre);
   };
   const hide = () => document.getElementById("digest-error")?.remove();
-  const events = new EventSource("%(events)s?page=" + encodeURIComponent(%(page)s));
   const update = (event) => {
     const state = JSON.parse(event.data);
     if (state.build !== build) location.reload();
     else if (state.error) show(state.error);
     else hide();
   };
-  for (const name of ["hello", "reload", "error", "ok"]) events.addEventListener(name, update);
+  // A browser opens six connections at most to one server: a tab out of sight lets go of
+  // its own, and on its return "hello" says whether a build changed the page meanwhile.
+  let events = null;
+  const connect = () => {
+    if (events || document.hidden) return;
+    events = new EventSource("%(events)s?page=" + encodeURIComponent(%(page)s));
+    for (const name of ["hello", "reload", "error", "ok"]) events.addEventListener(name, update);
+  };
+  const disconnect = () => { events?.close(); events = null; };
+  document.addEventListener("visibilitychange", () => document.hidden ? disconnect() : connect());
+  addEventListener("pagehide", disconnect);
+  addEventListener("pageshow", connect);
+  connect();
 })();
 </script>
 """

@@ -76,3 +76,43 @@ def test_error_overlay_appears_and_goes_without_a_reload(browser, tmp_path: Path
         overlay.wait_for(state="detached", timeout=20000)
     finally:
         server.stop()
+
+
+HIDE = """() => {
+    Object.defineProperty(document, "hidden", {value: true, configurable: true});
+    document.dispatchEvent(new Event("visibilitychange"));
+}"""
+SHOW = """() => {
+    Object.defineProperty(document, "hidden", {value: false, configurable: true});
+    document.dispatchEvent(new Event("visibilitychange"));
+}"""
+
+
+def test_tabs_out_of_sight_let_go_of_their_connection(browser, tmp_path: Path) -> None:
+    """A browser opens at most six connections to the server, and each preview tab keeps
+    one open for reload events: six tabs out of sight let go of theirs, so a seventh still
+    loads; a hidden tab whose page an edit changed reloads when it is shown again."""
+    project = copy_project(tmp_path)
+    server = DevServer(project, "127.0.0.1", 0, log=lambda line: None).start()
+    try:
+        context = browser.new_context()
+        url = server.url + story_url(project, SEED)
+        tabs = []
+        for _ in range(6):
+            tab = context.new_page()
+            tab.goto(url)
+            tab.wait_for_timeout(200)  # its connection open
+            tab.evaluate(HIDE)
+            tabs.append(tab)
+        seventh = context.new_page()
+        seventh.goto(url, timeout=5000)  # hangs while six connections are held
+        assert MARKER_WORD not in seventh.inner_text("body")
+        edit_paragraph(project.content / SEED)
+        seventh.wait_for_function(f"document.body.innerText.includes({MARKER_WORD!r})")
+        first = tabs[0]
+        assert MARKER_WORD not in first.inner_text("body")  # out of sight: as it was
+        first.evaluate(SHOW)
+        first.wait_for_function(f"document.body.innerText.includes({MARKER_WORD!r})")
+        context.close()
+    finally:
+        server.stop()
