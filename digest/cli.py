@@ -202,6 +202,14 @@ def serve(content: Path | None, output: Path | None, port: int, host: str) -> No
             "pages link to the preview's address. Leave out --output (or name another "
             "folder), and run `digest build` to update the site."
         )
+    if output is not None:  # a folder no build may use is refused before serving it
+        from digest.output import OutputError, check_output_dir
+
+        inputs = [project.content, project.root / "templates", project.static]
+        try:
+            check_output_dir(output, inputs)
+        except OutputError as exc:
+            raise click.ClickException(str(exc)) from None
     # serve() makes Ctrl-C, SIGTERM and a hang-up stop the preview cleanly
     try:
         run(replace(project, output=output or project.preview), host, port)

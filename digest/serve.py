@@ -30,6 +30,7 @@ import sys
 import threading
 import time
 import traceback
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -152,6 +153,9 @@ class DevServer:
         self.rebuild(["(start)"])
         gc.collect()
         gc.freeze()  # the caches live as long as the server: keep them out of GC passes
+        # watchdog's inotify warns when a watched folder is made again at once (git's
+        # objects during a commit in content/): harmless, and nothing for the editor to do
+        warnings.filterwarnings("ignore", "Callback with id '", RuntimeWarning)
         self.observer = Observer()
         self._watch()
         self.observer.start()
@@ -331,7 +335,7 @@ class DevServer:
         error = "\n".join(errors) or None
         self.live.publish(rebuilt=rebuilt, error=error, files=report.files_changed)
         seconds = time.perf_counter() - start
-        if report.skipped or not (rebuilt or report.cleaned or report.changed):
+        if report.skipped or not (rebuilt or report.cleaned):
             if errors or changed != [SETTLED]:  # (the edit shown already: nothing to say)
                 status = f"{len(errors)} error(s), below" if errors else "nothing to rebuild"
                 self.log(f"{_now()} {what}: {status} ({seconds:.2f} s)")

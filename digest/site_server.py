@@ -46,7 +46,8 @@ def content_type(path: Path) -> str:
 
 
 def locate(output: Path, url_path: str) -> Path | str | None:
-    """The file for ``url_path``, a redirect target (str) for folders, or None (404)."""
+    """The file for ``url_path``, a redirect target (str: the folder's path with its
+    slash) for a folder asked without it, or None (404)."""
     try:
         path = urllib.parse.unquote(url_path, errors="strict")
     except UnicodeDecodeError:
@@ -125,7 +126,11 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
             self._respond(head=False)
 
     def _respond(self, *, head: bool) -> None:
-        url_path = self.server.site_path(urllib.parse.urlsplit(self.path).path)
+        asked = urllib.parse.urlsplit(self.path)
+        if asked.path + "/" == self.server.base_path:  # the site's address without its slash
+            self._redirect(asked.path + "/", asked.query)
+            return
+        url_path = self.server.site_path(asked.path)
         wanted = wanted_file(url_path)
         missing = self.server.live.snapshot(wanted)  # before looking: see LIVE_SCRIPT
         found = locate(self.server.output, url_path)
@@ -135,10 +140,7 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
         _, build, error = self.server.live.snapshot(page)  # before reading: see LIVE_SCRIPT
         status = HTTPStatus.OK
         if isinstance(found, str):  # a folder asked without its trailing slash
-            self.send_response(HTTPStatus.MOVED_PERMANENTLY)
-            self.send_header("Location", found)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
+            self._redirect(asked.path + "/", asked.query)
             return
         data = None
         if found is not None:
@@ -166,6 +168,13 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
         self.end_headers()
         if not head:
             self.wfile.write(data)
+
+    def _redirect(self, path: str, query: str) -> None:
+        """To ``path`` (a folder's address with its slash), keeping the query (a search)."""
+        self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+        self.send_header("Location", path + (f"?{query}" if query else ""))
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
     def _events(self) -> None:
         self.send_response(HTTPStatus.OK)

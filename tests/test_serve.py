@@ -387,6 +387,21 @@ def test_a_site_built_for_a_folder_address_is_previewed_under_it_too(tmp_path: P
         assert data == (project.output / "static" / "style.css").read_bytes()
         assert run.get("digest/ar/")[2] == run.get("ar/")[2]  # the whole site, there too
         assert run.get("ar/")[0] == 200 and run.get("digest/nothing.html")[0] == 404
+        # a folder asked without its slash: to the folder, under the address asked, with
+        # the query (a search); the site's own address too
+        query = "q=" + urllib.parse.quote("بوتين")
+        for asked, to in (
+            (f"/ar/search?{query}", f"/ar/search/?{query}"),
+            (f"/digest/ar/search?{query}", f"/digest/ar/search/?{query}"),
+            ("/digest", "/digest/"),
+            ("/ar", "/ar/"),
+        ):
+            address = urllib.parse.urlsplit(run.server.url)
+            connection = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
+            connection.request("GET", asked)
+            response = connection.getresponse()
+            assert (response.status, response.getheader("Location")) == (301, to), asked
+            connection.close()
     finally:
         run.server.stop()
 
@@ -469,6 +484,16 @@ def test_cli_serves_and_exits_cleanly_on_ctrl_c(tmp_path: Path) -> None:
             cwd=project.root, capture_output=True, text=True, timeout=60, check=False,
         )  # fmt: skip
         assert refused.returncode == 1 and "the folder you publish" in refused.stderr
+    (project.root / "notes").mkdir()
+    (project.root / "notes" / "todo.txt").write_text("mine", encoding="utf-8")
+    for output, why in ((".", "overlaps"), ("content/pv", "overlaps"), ("notes", "not empty")):
+        refused = subprocess.run(  # never served: a folder no build may write to
+            [sys.executable, "-m", "digest", "serve", "--port", "0", "--output", output],
+            cwd=project.root, capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+        assert refused.returncode == 1 and why in refused.stderr, refused.stderr
+        assert "Serving" not in refused.stderr
+    assert (project.root / "notes" / "todo.txt").read_text(encoding="utf-8") == "mine"
     assert after == {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in project.output.rglob("*")
                      if p.is_file()}  # fmt: skip
     assert build_site(project).skipped
