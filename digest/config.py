@@ -159,6 +159,12 @@ def load_config(path: Path) -> SiteConfig:
     unknown = set(data) - known
     if unknown:
         raise ConfigError(f"{path.name}: unknown key(s) {sorted(unknown)}; known: {sorted(known)}")
+    for table, value in data.items():  # a setting written below a [table] is in that table
+        if isinstance(value, dict) and (strays := sorted(known.intersection(value))):
+            raise ConfigError(
+                f"{path.name}: {', '.join(strays)} is under [{table}], so it is read as part "
+                f"of that table: move it above the first [table] line"
+            )
     base_url = _base_url(data.get("base_url", DEFAULT_BASE_URL), path.name)
     feed_items = _positive_int(data, "feed_items", 50, path.name)
     page_size = _positive_int(data, "page_size", 30, path.name)

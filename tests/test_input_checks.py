@@ -202,6 +202,13 @@ def test_folder_urls_are_accepted(tmp_path: Path, base_url: str, used: str) -> N
         ("title = 5\n", "digest.toml: title must be text or a table with ar and en, not 5"),
         ('[outlets]\n"الفجر" = 3\n', 'outlets."الفجر" must be text, not 3 (an integer)'),
         ('[outlets]\n"الفجر" = " "\n', 'outlets."الفجر" is empty'),
+        # a setting appended below a table is in that table: said so, not an outlet
+        (
+            '[outlets]\n"الفجر" = "El Fagr"\nbase_url = "https://news.example/"\n',
+            "digest.toml: base_url is under [outlets], so it is read as part of that table: "
+            "move it above the first [table] line",
+        ),
+        ('[title]\nar = "الموجز"\npage_size = 10\n', "page_size is under [title]"),
     ],
 )
 def test_text_settings_must_be_text(tmp_path: Path, toml: str, message: str) -> None:
