@@ -192,7 +192,7 @@ def build(content: Path | None, output: Path | None, strict: bool) -> None:
 def serve(content: Path | None, output: Path | None, port: int, host: str) -> None:
     """Build a preview, serve it on http://127.0.0.1:8000/, rebuild and reload on every
     change. site/ is left to `digest build`."""
-    from digest.serve import Stopped
+    from digest.serve import PreviewBusy, Stopped
     from digest.serve import serve as run
 
     project = Project.at(Path.cwd(), content)
@@ -215,6 +215,8 @@ def serve(content: Path | None, output: Path | None, port: int, host: str) -> No
         run(replace(project, output=output or project.preview), host, port)
     except OSError as exc:
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    except PreviewBusy as exc:
+        raise click.ClickException(str(exc)) from None
     except Stopped as exc:  # before the preview was up, as `digest build` says it
         err.print(f"Aborted ({signal.Signals(exc.signum).name})")
         raise Interrupted(exc.signum) from None

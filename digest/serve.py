@@ -22,6 +22,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import gc
 import logging
 import os
@@ -33,6 +34,7 @@ import traceback
 import warnings
 from collections.abc import Callable
 from pathlib import Path
+from typing import IO
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
@@ -133,6 +135,7 @@ class DevServer:
         self._stopping = False
         self._threads: list[threading.Thread] = []
         self.last_report: BuildReport | None = None
+        self._lock: IO[str] | None = None  # held while this server previews into output
         self._warned: set[str] = set()  # warnings already shown
         self._failing = False  # the last build failed or had a file it could not use
 
@@ -146,9 +149,14 @@ class DevServer:
     # -- lifecycle -------------------------------------------------------------------
 
     def start(self) -> DevServer:
+        self._lock = _hold_preview(self.output)
         # Listen first (a busy port fails at once), so that pages link to this very address
         # (canonical links, feeds) unless digest.toml sets base_url.
-        self.httpd = SiteServer((self.host, self.port), self.output, self.live)
+        try:
+            self.httpd = SiteServer((self.host, self.port), self.output, self.live)
+        except OSError:
+            self._release()
+            raise
         self.builder.base_url = self.url
         self.rebuild(["(start)"])
         gc.collect()
@@ -189,11 +197,18 @@ class DevServer:
         for thread in self._threads:
             thread.join(timeout=5)
         if any(thread.is_alive() for thread in self._threads):
-            return  # a build is still running: its state is not whole
+            return  # a build is still running: its state is not whole (nor its folder free)
         try:  # the next `digest build` or `digest serve` starts from here
             self.builder.state.save(self.project.cache_dir, self.project.state_tag)
         except OSError as exc:
             self.log(f"warning: could not save the build cache: {exc}")
+        self._release()
+
+    def _release(self) -> None:
+        """Let another preview use the output folder."""
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
 
     def __enter__(self) -> DevServer:
         return self.start()
@@ -400,6 +415,36 @@ class _GroupingAhead:
         with self._wake:
             self.finished = True
             self._wake.notify_all()
+
+
+class PreviewBusy(RuntimeError):
+    """Another ``digest serve`` previews into the same folder."""
+
+
+def _hold_preview(output: Path) -> IO[str] | None:
+    """A lock beside the preview folder, held while serving it: a second ``digest serve``
+    into the same folder is refused, as each would rewrite the other's pages. None when
+    no lock file can be made there (the build then says what is wrong with the folder)."""
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        handle = (output.parent / f".{output.name}.serve-lock").open("a+", encoding="utf-8")
+    except OSError:
+        return None
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.seek(0)
+        holder = handle.read().strip() or "another process"
+        handle.close()
+        raise PreviewBusy(
+            f"another digest serve ({holder}) previews into {output}: stop it, or give "
+            "this one another --output"
+        ) from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"process {os.getpid()}")
+    handle.flush()
+    return handle
 
 
 def _describe(paths: list[str], root: Path) -> str:

@@ -702,3 +702,21 @@ def test_a_linked_content_folder_and_theme_are_watched(tmp_path: Path) -> None:
         assert any(f"content/{SEED}" in line for line in run.lines), run.lines
     finally:
         run.server.stop()
+
+
+def test_a_second_preview_into_the_same_folder_is_refused(tmp_path: Path) -> None:
+    """Two previews of one folder would rewrite each other's pages: the second is refused,
+    saying what to do, and may start once the first has stopped."""
+    from digest.serve import PreviewBusy
+
+    project = copy_project(tmp_path)
+    first = Running(project)
+    first.server.start()
+    try:
+        second = Running(project)
+        with pytest.raises(PreviewBusy, match=r"another digest serve .* another --output"):
+            second.server.start()
+    finally:
+        first.server.stop()
+    second.server.start()
+    second.server.stop()
