@@ -57,12 +57,36 @@ def points_back(first_word: str) -> bool:
     return _DEPENDENT_OPENER.match(normalize_arabic(first_word)) is not None
 
 
+# "وقال إن ..." / "وأضاف في بيان ...": he said, she added: who, the sentence before says.
+# A verb of saying whose next word is not its subject (a particle, a preposition, a phrase
+# like بالإنجليزية or للصحفيين) leaves the speaker out.
+_SAYS = re.compile(
+    r"[وف]?(?:قال|اضاف|تابع|اكد|اوضح|اشار|شدد|لفت|اعتبر|راى|زعم|صرح|ذكر|كشف|قالت|اضافت"
+    r"|تابعت|اكدت|اوضحت|اشارت|شددت|لفتت|اعتبرت|رات|زعمت|صرحت|ذكرت|كشفت)"
+)
+_NOT_SUBJECTS = (
+    "إن أن إنه إنها أنه أنها في خلال عبر على من أمام لدى بعد قبل إلى مخاطبا مضيفا متابعا"
+    " مؤكدا مشيرا لاحقا أيضا كذلك"
+)
+_NOT_A_SUBJECT = frozenset(normalize_arabic(word) for word in _NOT_SUBJECTS.split())
+
+
+def leaves_out_the_speaker(sentence: str) -> bool:
+    """Does the sentence open with a verb of saying but no one saying it (``وقال إن``)?"""
+    words = normalize_arabic(sentence).split(maxsplit=2)
+    if len(words) < 2 or not _SAYS.fullmatch(words[0]):
+        return False
+    second = words[1].strip(":،,")
+    return second in _NOT_A_SUBJECT or second.startswith(("بال", "لل"))
+
+
 def is_summary_sentence(sentence: str) -> bool:
     """Complete, of reasonable length, Arabic (not a photo credit or a stray heading), and
-    understood alone (not opening with a connective that points back)."""
+    understood alone (not opening with a connective that points back, nor with a verb of
+    saying whose speaker the sentence before names)."""
     if not MIN_CHARS <= len(sentence) <= MAX_CHARS or not _ENDS_SENTENCE.search(sentence):
         return False
-    if points_back(sentence.split(maxsplit=1)[0]):
+    if points_back(sentence.split(maxsplit=1)[0]) or leaves_out_the_speaker(sentence):
         return False
     return len(_LATIN.findall(sentence)) * 5 < len(sentence)
 
