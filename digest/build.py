@@ -492,6 +492,8 @@ class Builder:
         report.changed = [*loaded.changed, *loaded.removed]
         if strict and report.errors:  # with the model's absence, if so: all at once
             raise strict_failure(report.errors, missing_model_hint())
+        if not articles and not self.draft_ids:
+            refuse_to_empty(project, registry, report.errors)
         known = self._known(registry, articles)  # a renamed file keeps its story's id
         lap("read+clean")
 
@@ -882,6 +884,27 @@ class Builder:
             record.stamp = file_stamp((output / path).stat())
         for path, key in keys.items():  # only now: these pages are on disk
             memo.records[path].key = key
+
+
+def refuse_to_empty(project: Project, registry: Registry, errors: Sequence[ContentError]) -> None:
+    """No article to build from, where the last build had stories: a content folder not
+    mounted or synced yet, another branch checked out, every file unreadable. Replacing
+    the site with an empty one, and the registry with nothing, would lose the stories'
+    pages and ids: stop, unless there is neither (a new site)."""
+    stories = set(registry.articles.values())
+    pages = project.output / "ar" / "stories"
+    published = pages.is_dir() and any(pages.iterdir())
+    if not stories and not published:
+        return
+    had = f"{len(stories)} {'story' if len(stories) == 1 else 'stories'}" if stories else "stories"
+    why = "no article could be read" if errors else f"{project.content} has no articles"
+    listed = "".join(f"\n{error}" for error in errors)
+    raise BuildError(
+        f"{why}, and the last build had {had}: the site and {REGISTRY_FILE} are left as they "
+        f"were (is the content folder mounted, synced, on the right branch?). To publish "
+        f"an empty site on purpose, delete {project.output} and {project.registry_file} "
+        f"first.{listed}"
+    )
 
 
 def summarize(report: BuildReport, translation_note: str | None) -> dict[str, Any]:

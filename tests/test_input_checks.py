@@ -8,6 +8,7 @@ import contextlib
 import datetime as dt
 import os
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -540,3 +541,35 @@ def test_a_file_where_the_cache_folder_belongs_is_named(tmp_path: Path) -> None:
     with pytest.raises(BuildError, match=r"\.digest-cache is a file where digest keeps its cach"):
         build_site(project)
     assert not project.output.exists() and project.cache_dir.read_text(encoding="utf-8") == "x"
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    files = (p for p in folder.rglob("*") if p.is_file())
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in files}
+
+
+@pytest.mark.parametrize("how", ["emptied", "unreadable"])
+def test_a_content_folder_with_no_article_does_not_replace_a_built_site(
+    tmp_path: Path, how: str
+) -> None:
+    """An unmounted share, another branch checked out, every file saved in another
+    encoding: the site and its story ids stay as they were, and the message says why and
+    how to publish an empty site on purpose."""
+    project = _project(tmp_path, {"a.txt": f"{HEADLINE}\n\n{BODY}"})
+    build_site(project)
+    site, registry = _tree(project.output), project.registry_file.read_bytes()
+    article = project.content / "a.txt"
+    if how == "emptied":
+        article.unlink()
+    else:
+        article.write_bytes(f"{HEADLINE}\n\n{BODY}".encode("cp1256"))
+    with pytest.raises(BuildError) as failure:
+        build_site(project)
+    message = str(failure.value)
+    assert "the last build had 1 story" in message and "delete" in message
+    assert ("a.txt" in message) == (how == "unreadable")  # the file's own error, if any
+    assert _tree(project.output) == site and project.registry_file.read_bytes() == registry
+    shutil.rmtree(project.output)
+    project.registry_file.unlink()
+    if how == "emptied":
+        assert build_site(project).articles == 0  # on purpose: an empty site
