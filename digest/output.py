@@ -17,9 +17,11 @@ build killed outright are removed by the next (:func:`remove_stale_folders`).
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import re
 import shutil
+import sys
 from collections.abc import Collection, Mapping
 from pathlib import Path
 
@@ -96,8 +98,19 @@ def is_running(pid: int) -> bool:
 def remove_stale_folders(output: Path) -> list[Path]:
     """Remove the staging and retired folders (``.site.new-<pid>``, ``.site.old-<pid>``)
     that builds which ended abruptly (killed, power cut) left beside ``output``; return
-    them. A folder of a running process, maybe another build, is left alone."""
+    them. A folder of a running process, maybe another build, is left alone. A build
+    killed between the two steps of a swap (where there is no one-step exchange) left no
+    ``output`` but a whole new site: that is put in place first."""
     output = output.absolute()
+    if not output.exists() and output.parent.is_dir():
+        staged = re.compile(rf"\.{re.escape(output.name)}\.new-([0-9]+)")
+        for entry in sorted(os.scandir(output.parent), key=lambda e: e.name):
+            match = staged.fullmatch(entry.name)
+            pid = int(match[1]) if match else 0
+            whole = match and (Path(entry.path) / MARKER).is_file()
+            if whole and pid != os.getpid() and not is_running(pid):
+                os.replace(entry.path, output)
+                break
     stale = re.compile(rf"\.{re.escape(output.name)}\.(?:new|old)-([0-9]+)")
     return remove_folders_of_ended(output.parent, stale)
 
@@ -128,19 +141,38 @@ def remove_folders_of_ended(
     return removed
 
 
-def _swap_in(staging: Path, output: Path) -> None:
-    retired = _sibling(output, "old")
-    if retired.exists():
-        shutil.rmtree(retired)
+def _exchange(new: Path, old: Path) -> bool:
+    """Swap two folders in one step (Linux ``renameat2`` with ``RENAME_EXCHANGE``): there
+    is no moment without a site, even for a build killed outright. False where that is not
+    to be had (another system, an old C library, a file system without it)."""
+    if not sys.platform.startswith("linux"):
+        return False
     try:
-        if output.exists():
-            os.replace(output, retired)
-        os.replace(staging, output)
-    except BaseException:  # the old site back first: an interruption may follow
-        if retired.exists() and not output.exists():
-            os.replace(retired, output)
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    # (on failure, the two steps say why, and put things back)
+    return renameat2(at_fdcwd, os.fsencode(new), at_fdcwd, os.fsencode(old), rename_exchange) == 0
+
+
+def _swap_in(staging: Path, output: Path) -> None:
+    if output.is_dir() and _exchange(staging, output):
+        retired = staging  # the old site, under the staging folder's name now
+    else:
+        retired = _sibling(output, "old")
+        if retired.exists():
+            shutil.rmtree(retired)
+        try:
+            if output.exists():
+                os.replace(output, retired)
+            os.replace(staging, output)
+        except BaseException:  # the old site back first: an interruption may follow
+            if retired.exists() and not output.exists():
+                os.replace(retired, output)
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
     try:
         shutil.rmtree(retired, ignore_errors=True)
     except BaseException:  # interrupted: the new site is in place, the old one goes still
@@ -230,7 +262,7 @@ def update_site(
     if output.is_symlink():  # site -> /var/www/news: the new site goes there, the link stays
         output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
-    if in_place:
+    if in_place or os.path.ismount(output):  # (a mount point cannot be swapped)
         return _update_in_place(changed, keep, output, prune)
     _update_staged(changed, keep, output)
     return []

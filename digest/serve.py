@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import fcntl
 import gc
+import hashlib
 import logging
 import os
 import signal
@@ -149,7 +150,7 @@ class DevServer:
     # -- lifecycle -------------------------------------------------------------------
 
     def start(self) -> DevServer:
-        self._lock = _hold_preview(self.output)
+        self._lock = _hold_preview(self.output, self.project.cache_dir)
         # Listen first (a busy port fails at once), so that pages link to this very address
         # (canonical links, feeds) unless digest.toml sets base_url.
         try:
@@ -421,13 +422,15 @@ class PreviewBusy(RuntimeError):
     """Another ``digest serve`` previews into the same folder."""
 
 
-def _hold_preview(output: Path) -> IO[str] | None:
-    """A lock beside the preview folder, held while serving it: a second ``digest serve``
-    into the same folder is refused, as each would rewrite the other's pages. None when
-    no lock file can be made there (the build then says what is wrong with the folder)."""
+def _hold_preview(output: Path, cache: Path) -> IO[str] | None:
+    """A lock on the preview folder (a file in the cache folder, named by the folder's
+    path), held while serving it: a second ``digest serve`` into the same folder is
+    refused, as each would rewrite the other's pages. None when no lock file can be made
+    (the build then says what is wrong with the cache folder)."""
+    name = hashlib.sha1(os.fsencode(output.resolve())).hexdigest()[:12]
     try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        handle = (output.parent / f".{output.name}.serve-lock").open("a+", encoding="utf-8")
+        cache.mkdir(parents=True, exist_ok=True)
+        handle = (cache / f"serve-{name}.lock").open("a+", encoding="utf-8")
     except OSError:
         return None
     try:

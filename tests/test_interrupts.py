@@ -11,6 +11,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import types
 from collections.abc import Iterator, Mapping
@@ -103,6 +104,51 @@ def test_stale_staging_folders_of_ended_processes_are_removed(tmp_path: Path) ->
     finally:
         live.kill()
         live.wait()
+
+
+def test_a_build_killed_between_the_steps_of_a_swap_leaves_the_new_site_to_the_next(
+    tmp_path: Path,
+) -> None:
+    """Where folders cannot be exchanged in one step, a build killed outright after moving
+    the old site aside left no site/: the next build puts the whole new one in place (its
+    marker is written last), and removes the old."""
+    from digest.output import MARKER
+
+    site = tmp_path / "site"
+    dead = _dead_pid()
+    new, old = tmp_path / f".site.new-{dead}", tmp_path / f".site.old-{dead}"
+    for folder, text in ((new, "new"), (old, "old")):
+        (folder / "ar").mkdir(parents=True)
+        (folder / "ar" / "index.html").write_text(text)
+        (folder / MARKER).write_text("marker")
+    assert remove_stale_folders(site) == [old]
+    assert (site / "ar" / "index.html").read_text() == "new" and not new.exists()
+
+
+def test_a_site_is_swapped_in_without_a_moment_without_one(tmp_path: Path) -> None:
+    """Linux exchanges the two folders in one step: a reader never finds no site/."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the one-step exchange is Linux's")
+    site = tmp_path / "site"
+    update_site({"ar/index.html": b"0"}, [], site)
+    seen_missing = []
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.is_set():
+            if not os.path.isdir(site):
+                seen_missing.append(True)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        for n in range(1, 60):
+            update_site({"ar/index.html": str(n).encode()}, [], site)
+    finally:
+        stop.set()
+        watcher.join()
+    assert (site / "ar" / "index.html").read_text() == "59" and not seen_missing
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site.")]  # old ones gone
 
 
 def test_cli_build_removes_stale_staging_folders_and_counts_in_english(
@@ -357,7 +403,8 @@ def test_interrupted_removal_of_the_old_site_still_removes_it(
 
     def rmtree(path: object, ignore_errors: bool = False) -> None:
         calls.append(path)
-        if len(calls) == 1 and ".site.old-" in str(path):
+        swapped = (site / "ar" / "index.html").read_bytes() == b"new"
+        if len(calls) == 1 and swapped and ".site." in str(path):
             raise KeyboardInterrupt  # the signal arrives while the old site is removed
         shutil.rmtree(path, ignore_errors=ignore_errors)
 
