@@ -537,12 +537,17 @@ def read_source(path: Path, content_dir: Path) -> SourceFile:
     english = english_problem = None
     en_file = _sidecar(path, (TRANSLATION_SUFFIX,))
     if en_file is not None:  # one that is not text is reported, and the article still built
-        raw = _read_regular(en_file)
-        digest.update(b"\0en\0" + raw)
         try:
-            english = _decode(raw)
-        except UnicodeDecodeError as exc:
-            english_problem = _undecodable(exc, "file")
+            raw = _read_regular(en_file)
+        except OSError as exc:  # not readable (its permissions): reported the same way
+            english_problem = f"cannot be read ({(exc.strerror or str(exc)).lower()})"
+            digest.update(b"\0en-unreadable\0")
+        else:
+            digest.update(b"\0en\0" + raw)
+            try:
+                english = _decode(raw)
+            except UnicodeDecodeError as exc:
+                english_problem = _undecodable(exc, "file")
     return SourceFile(
         path=rel,
         text=text,
@@ -653,6 +658,10 @@ def read_error(rel: str, exc: Exception) -> ContentError:
     """What the editor is told about a content file that could not be read."""
     if isinstance(exc, UnicodeDecodeError):
         return ContentError(rel, _undecodable(exc))
+    if isinstance(exc, OSError) and exc.strerror:  # not "[Errno 13] ... '/the/full/path'"
+        name = Path(exc.filename).name if exc.filename else ""
+        which = "" if name in ("", rel.rsplit("/", 1)[-1]) else f"{name} "
+        return ContentError(rel, f"{which}cannot be read: {exc.strerror.lower()}")
     return ContentError(rel, str(exc))
 
 

@@ -294,6 +294,46 @@ def test_a_binary_sidecar_is_named(tmp_path: Path) -> None:
     )
 
 
+def test_files_without_read_permission_are_named_plainly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An article, a NAME.yaml or a NAME.en.md the build may not read (its permissions;
+    tests run as root, who may, so reading is refused here as the system would): named
+    without an errno or a full path; an English sidecar costs only the English."""
+    import digest.source
+
+    project = _project(
+        tmp_path,
+        {
+            "a.txt": f"{HEADLINE}\n\n{BODY}",
+            "b.txt": f"{HEADLINE} الثانية\n\n{BODY}",
+            "b.yaml": "title: x\n",
+            "c.txt": f"{HEADLINE} الثالثة\n\n{BODY}",
+            "c.en.md": "An English title\n",
+            "d.txt": f"{HEADLINE} الرابعة\n\n{BODY}",
+        },
+    )
+    read = digest.source._read_regular
+    locked = {"a.txt", "b.yaml", "c.en.md"}
+
+    def refused(path: Path) -> bytes:
+        if path.name in locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return read(path)
+
+    monkeypatch.setattr(digest.source, "_read_regular", refused)
+    report = build_site(project)
+    assert {e.path: e.message for e in report.errors} == {
+        "a.txt": "cannot be read: permission denied",
+        "b.txt": "b.yaml cannot be read: permission denied",
+    }
+    assert report.articles == 2  # c.txt (its English left out) and d.txt
+    assert (
+        "c.txt: c.en.md: cannot be read (permission denied); the English page shows the "
+        "machine translation instead" in report.warnings
+    )
+
+
 def test_the_cli_names_a_binary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _project(tmp_path, {"a.txt": f"{HEADLINE}\n\n{BODY}", "x.txt": PNG})
     monkeypatch.chdir(tmp_path)
