@@ -55,7 +55,7 @@ if TYPE_CHECKING:
 # The cleaner and the translator are imported when first needed, so that checking whether
 # anything changed stays cheap.
 
-FileStamp = tuple[int, int, int]  # size, mtime_ns, inode
+FileStamp = tuple[int, int, int, int]  # size, mtime_ns, inode, ctime_ns
 # Why an entry is not read, and its own (lstat) stamp. Why: "missing" (a link to nothing),
 # "loop" (links in a loop), "folder" (a link to one), "special" (a FIFO, socket or device)
 # or "error" (a link stat cannot follow otherwise, e.g. for want of permission).
@@ -66,7 +66,10 @@ RACY_NS = 200_000_000  # files modified this recently (ns) are hashed, not trust
 
 
 def file_stamp(st: os.stat_result) -> FileStamp:
-    return (st.st_size, st.st_mtime_ns, st.st_ino)
+    """Size, modification time, inode and change time: an edit that keeps the size and
+    puts the old modification time back (``cp -p``, ``rsync -t``) still changes the last,
+    which no tool can set."""
+    return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
 
 
 def tree_stamps(folder: Path) -> dict[str, FileStamp]:
@@ -88,6 +91,14 @@ def walk_tree(folder: Path) -> tuple[dict[str, FileStamp], dict[str, Unread]]:
         try:
             entries = list(os.scandir(path))
         except (FileNotFoundError, NotADirectoryError):
+            continue
+        except OSError as exc:  # a folder that may not be read: said, the rest still built
+            if not prefix:
+                raise
+            reason = (exc.strerror or str(exc)).lower()
+            with contextlib.suppress(OSError):
+                stamp = file_stamp(os.stat(path, follow_symlinks=False))
+                unread[prefix] = (f"closed: {reason}", stamp)
             continue
         for entry in entries:
             rel = prefix + entry.name

@@ -169,7 +169,12 @@ def link_warnings(content_dir: Path, unread: Mapping[str, tuple[str, Any]]) -> t
     warnings: list[str] = []
     for rel, (kind, *_) in unread.items():
         path = content_dir / rel
-        if kind == "folder":
+        if kind.startswith("closed: "):  # a folder that may not be read
+            warnings.append(
+                f"{rel} cannot be read ({kind.removeprefix('closed: ')}): the articles in it "
+                "are left out; check the folder's permissions"
+            )
+        elif kind == "folder":
             warnings.append(
                 f"{rel} is a link to a folder, which digest does not read: move or copy "
                 f"its articles into {content_dir.name}/"

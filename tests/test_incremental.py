@@ -38,6 +38,25 @@ def test_nothing_changed_skips_everything(tmp_path: Path) -> None:
     assert site_files(project.output) == before
 
 
+def test_an_edit_that_keeps_the_size_and_the_old_time_is_still_built(tmp_path: Path) -> None:
+    """``cp -p`` or ``rsync -t`` of a corrected file: a year 2024 made 2023, the size the
+    same, the modification time put back. The change time tells it changed."""
+    import os
+
+    project = copy_project(tmp_path)
+    build_site(project)
+    path = project.content / "002_ab5b8c60f657b26b.txt"
+    text = path.read_text(encoding="utf-8")
+    assert "2024" in text
+    before = path.stat()
+    path.write_text(text.replace("2024", "2023", 1), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    again = build_site(project)
+    assert not again.skipped and again.cleaned == 1
+    assert site_files(project.output) == fresh_build(project, tmp_path)
+
+
 def test_one_edit_recleans_one_article_and_matches_a_clean_build(tmp_path: Path) -> None:
     project = copy_project(tmp_path)
     first = build_site(project)

@@ -15,6 +15,7 @@ import threading
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import feedparser
 import pytest
@@ -331,6 +332,30 @@ def test_files_without_read_permission_are_named_plainly(
     assert (
         "c.txt: c.en.md: cannot be read (permission denied); the English page shows the "
         "machine translation instead" in report.warnings
+    )
+
+
+def test_a_folder_that_may_not_be_read_is_named_and_the_rest_built(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """content/sub/ without read permission (refused here as the system would: tests run
+    as root): a warning names it, the other articles are built."""
+    project = _project(tmp_path, {"a.txt": f"{HEADLINE}\n\n{BODY}"})
+    (project.content / "sub").mkdir()
+    (project.content / "sub" / "b.txt").write_text(f"{HEADLINE} الثانية\n\n{BODY}", "utf-8")
+    scandir = os.scandir
+
+    def refused(path: Any) -> Any:
+        if str(path).endswith("sub"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", refused)
+    report = build_site(project)
+    assert report.articles == 1 and not report.errors
+    assert (
+        "sub/ cannot be read (permission denied): the articles in it are left out; check the "
+        "folder's permissions" in report.warnings
     )
 
 
