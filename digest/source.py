@@ -53,7 +53,9 @@ class FrontMatterError(ValueError):
     """Front matter or a metadata sidecar is not valid."""
 
 
-_TEMP_PREFIXES = (".#", "#", "~")
+# emacs's lock link (.#name), Word's lock file (~$name); emacs's autosave is #name#, so
+# "#عاجل.txt" is an article
+_TEMP_PREFIXES = (".#", "~$")
 _TEMP_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".tmp", ".part", ".crdownload", ".bak")
 _TEMP_SUFFIXES += ("___jb_tmp___", "___jb_old___", ".kate-swp")
 _SED_TEMP = re.compile(r"sed[A-Za-z0-9]{6}")  # `sed -i` writes one beside the file it edits
@@ -63,6 +65,7 @@ def is_editor_temp(name: str) -> bool:
     """Editor temp, swap and backup files (vim, emacs, JetBrains, Kate, browsers, sed)."""
     return (
         name.startswith(_TEMP_PREFIXES)
+        or (len(name) > 1 and name.startswith("#") and name.endswith("#"))
         or name.endswith(_TEMP_SUFFIXES)
         or name == "4913"  # vim's test write
         or _SED_TEMP.fullmatch(name) is not None
@@ -362,15 +365,20 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     return _check_meta(load_yaml(block, "front matter", first_line=2), "front matter"), rest
 
 
+# A line of three dashes (spaces after them are invisible, so allowed) opens and closes it.
+FRONT_MATTER_OPEN = re.compile(r"---[ \t]*\n")
+_FRONT_MATTER_CLOSE = re.compile(r"^---[ \t]*(?:\n|\Z)", re.MULTILINE)
+
+
 def _front_matter_block(text: str) -> tuple[str | None, str]:
     """The front matter block of a Markdown text (None: it has none) and the rest."""
-    if not text.startswith("---\n"):
+    opening = FRONT_MATTER_OPEN.match(text)
+    if opening is None:
         return None, text
-    end = text.find("\n---", 4)
-    if end == -1:
+    closing = _FRONT_MATTER_CLOSE.search(text, opening.end())
+    if closing is None:
         raise FrontMatterError("front matter starts with '---' but has no closing '---'")
-    rest = text[end + 4 :]
-    return text[4:end], rest.split("\n", 1)[1] if "\n" in rest else ""
+    return text[opening.end() : closing.start()], text[closing.end() :]
 
 
 # libyaml's safe loader when PyYAML was built with it (several times faster), else Python's.
@@ -530,7 +538,7 @@ def read_source(path: Path, content_dir: Path) -> SourceFile:
     text = _decode(data)
     fmt = "md" if path.suffix == ".md" else "txt"
     meta: dict[str, Any] = {}
-    front_matter = fmt == "md" and text.startswith("---\n")
+    front_matter = fmt == "md" and FRONT_MATTER_OPEN.match(text) is not None
     if fmt == "md":
         meta, text = split_front_matter(text)
     meta_file = _sidecar(path, META_SUFFIXES)

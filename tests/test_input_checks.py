@@ -22,7 +22,7 @@ import pytest
 from click.testing import CliRunner
 from preview_support import copy_project, wait_for
 
-from digest.build import BuildError, BuildReport, Project, build_site
+from digest.build import BuildError, BuildReport, Project, build_site, load_articles
 from digest.cli import main
 from digest.config import ConfigError, load_config
 from digest.incremental import read_and_clean
@@ -638,3 +638,33 @@ def test_a_content_folder_with_no_article_does_not_replace_a_built_site(
     project.registry_file.unlink()
     if how == "emptied":
         assert build_site(project).articles == 0  # on purpose: an empty site
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "body"),
+    [
+        ("--- \ntitle: قمة عربية\n---\n\n" + BODY, "قمة عربية", BODY),  # spaces after ---
+        ("---\ntitle: قمة عربية\n---  \n\n" + BODY, "قمة عربية", BODY),
+        ("---\n---\n\n" + BODY, None, BODY),  # empty front matter
+    ],
+)
+def test_front_matter_lines_with_spaces_after_the_dashes_or_nothing_between(
+    tmp_path: Path, text: str, title: str | None, body: str
+) -> None:
+    """Spaces after --- are invisible in an editor: still front matter, never the text."""
+    project = _project(tmp_path, {"a.md": text})
+    [article], errors = load_articles(project.content)
+    assert errors == []
+    assert title is None or article.title == title
+    assert "---" not in article.title and "title:" not in " ".join(
+        b.plain_text() for b in article.body
+    )
+
+
+def test_a_name_starting_with_hash_is_an_article(tmp_path: Path) -> None:
+    """#عاجل.txt ("urgent") is an article; emacs's autosave #name# is not."""
+    project = _project(
+        tmp_path, {"#عاجل.txt": f"{HEADLINE}\n\n{BODY}", "#b.txt#": f"{HEADLINE}\n\n{BODY}"}
+    )
+    articles, errors = load_articles(project.content)
+    assert [a.source for a in articles] == ["#عاجل.txt"] and errors == []

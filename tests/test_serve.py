@@ -337,6 +337,8 @@ def test_temp_files_are_ignored(running: Running) -> None:
     assert is_temp_file("content/.#a.txt") and is_temp_file("a.txt~") and is_temp_file("a.swp")
     assert not is_temp_file("content/a.txt")
     assert is_temp_file("content/sedb7kaQX") and not is_temp_file("content/sedation.txt")
+    assert is_temp_file("#a.txt#") and is_temp_file("~$a.txt")  # emacs's autosave, Word's lock
+    assert not is_temp_file("#عاجل.txt") and not is_temp_file("~draft.txt")  # articles
     before = len(running.lines)
     for name in (".#draft.txt", "draft.txt~", ".draft.txt.swp", "4913", ".git/index"):
         (running.project.content / name).parent.mkdir(parents=True, exist_ok=True)
