@@ -34,9 +34,9 @@ from digest.incremental import (
     PageRecord,
     bytes_digest,
     code_stamp,
-    file_stamp,
     page_key,
     saved_build_summary,
+    site_file_stamp,
     tree_stamps,
 )
 from digest.interrupts import checkpoint, held
@@ -881,7 +881,7 @@ class Builder:
         for path, data in changed.items():
             record = memo.records.setdefault(path, PageRecord(None, b"", None))
             record.digest = bytes_digest(data)
-            record.stamp = file_stamp((output / path).stat())
+            record.stamp = site_file_stamp((output / path).stat())
         for path, key in keys.items():  # only now: these pages are on disk
             memo.records[path].key = key
 

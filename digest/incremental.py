@@ -65,6 +65,15 @@ STAMP_FILE = "build-stamp.pickle"  # tagged (see digest.build.Project.state_tag)
 RACY_NS = 200_000_000  # files modified this recently (ns) are hashed, not trusted by stat
 
 
+SiteFileStamp = tuple[int, int, int]  # size, mtime_ns, inode
+
+
+def site_file_stamp(st: os.stat_result) -> SiteFileStamp:
+    """A written site file's stamp: size, modification time and inode (not its change
+    time, which the next build's hard link to it changes)."""
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
 def file_stamp(st: os.stat_result) -> FileStamp:
     """Size, modification time, inode and change time: an edit that keeps the size and
     puts the old modification time back (``cp -p``, ``rsync -t``) still changes the last,
@@ -634,7 +643,7 @@ class PageRecord:
 
     key: bytes | None  # render key; None: always render again
     digest: bytes  # hash of the bytes written
-    stamp: FileStamp | None  # the output file's stamp right after writing
+    stamp: SiteFileStamp | None  # the output file's stamp right after writing
 
 
 def bytes_digest(data: bytes) -> bytes:
@@ -654,7 +663,7 @@ class PageMemo:
         if record is None or record.stamp is None:
             return False
         try:
-            return file_stamp((output / path).stat()) == record.stamp
+            return site_file_stamp((output / path).stat()) == record.stamp
         except OSError:
             return False
 
@@ -734,7 +743,7 @@ def saved_build_summary(
         return None
     for path, saved in files.items():
         try:
-            if saved is None or file_stamp(os.stat(output / path)) != saved:
+            if saved is None or site_file_stamp(os.stat(output / path)) != saved:
                 return None
         except OSError:
             return None

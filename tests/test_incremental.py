@@ -57,6 +57,19 @@ def test_an_edit_that_keeps_the_size_and_the_old_time_is_still_built(tmp_path: P
     assert site_files(project.output) == fresh_build(project, tmp_path)
 
 
+def test_edits_one_after_another_rewrite_only_their_pages(tmp_path: Path) -> None:
+    """The pages a build keeps are hard-linked into the new site (their change time moves):
+    still known as digest's, so the next edit rewrites as few files as the first."""
+    project = copy_project(tmp_path)
+    build_site(project)
+    written = []
+    for n in range(3):
+        edit_paragraph(project.content / "002_ab5b8c60f657b26b.txt", f"{MARKER_WORD}{n}")
+        written.append(build_site(project).pages_written)
+    assert written[1] == written[2] == written[0] and written[0] < 10
+    assert site_files(project.output) == fresh_build(project, tmp_path)
+
+
 def test_one_edit_recleans_one_article_and_matches_a_clean_build(tmp_path: Path) -> None:
     project = copy_project(tmp_path)
     first = build_site(project)
