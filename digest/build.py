@@ -40,7 +40,7 @@ from digest.incremental import (
     tree_stamps,
 )
 from digest.interrupts import checkpoint, held
-from digest.output import MARKER, check_cache_dir, check_output_dir, update_site
+from digest.output import MARKER, OutputError, check_cache_dir, check_output_dir, update_site
 from digest.search_spellings import name_spellings
 from digest.source import (
     ContentError,
@@ -869,7 +869,12 @@ class Builder:
             if changed or gone or not output.is_dir():
                 # a provisional build that keeps every file need not look for others to delete
                 prune = bool(gone) or not report.provisional
-                deleted = update_site(changed, keep, output, in_place=self.in_place, prune=prune)
+                try:
+                    deleted = update_site(
+                        changed, keep, output, in_place=self.in_place, prune=prune
+                    )
+                except OutputError as exc:  # (the folder it is in may not be written)
+                    raise BuildError(str(exc)) from None
                 report.pages_deleted = len(set(deleted) | set(gone))
                 report.files_changed = sorted({*changed, *deleted, *gone})
             with_site()

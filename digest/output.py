@@ -21,6 +21,7 @@ import ctypes
 import os
 import re
 import shutil
+import stat
 import sys
 from collections.abc import Collection, Mapping
 from pathlib import Path
@@ -185,8 +186,17 @@ def _update_staged(changed: Mapping[str, bytes], keep: Collection[str], output: 
     staging = _sibling(output, "new")
     if staging.exists():
         shutil.rmtree(staging)
-    made: set[Path] = set()
     try:
+        staging.mkdir()
+    except PermissionError as exc:
+        raise OutputError(
+            f"cannot write in {output.parent} ({exc.strerror.lower()}): digest builds the new "
+            f"site beside {output.name}/ and swaps it in, so it needs write access there"
+        ) from None
+    made: set[Path] = {staging}
+    try:
+        if output.is_dir():  # the site's folder keeps its permissions (group, setgid)
+            os.chmod(staging, stat.S_IMODE(output.stat().st_mode))
         for rel in keep:
             target = staging / rel
             _ensure_parent(target, made)

@@ -9,6 +9,7 @@ import importlib.util
 import os
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import threading
@@ -603,3 +604,34 @@ def test_sigterm_stops_a_build_with_all_its_processes_and_folders(
     site = project / "site"
     if with_site or site.exists():
         assert site_files(site) == reference
+
+
+def test_the_site_folder_keeps_its_permissions(tmp_path: Path) -> None:
+    """A site/ made group-writable and setgid for a web server's group stays so."""
+    site = tmp_path / "site"
+    update_site({"ar/index.html": b"0"}, [], site)
+    site.chmod(0o2775)
+    update_site({"ar/index.html": b"1"}, [], site)
+    assert stat.S_IMODE(site.stat().st_mode) == 0o2775
+
+
+def test_a_folder_that_may_not_be_written_is_said_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The new site is made beside site/: no write access there is a plain message (tests
+    run as root, so the system's refusal is stood in for)."""
+    from digest.output import OutputError
+
+    site = tmp_path / "site"
+    update_site({"ar/index.html": b"0"}, [], site)
+    mkdir = Path.mkdir
+
+    def refused(self: Path, *args: object, **kwargs: object) -> None:
+        if self.name.startswith(".site.new-"):
+            raise PermissionError(13, "Permission denied", str(self))
+        mkdir(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "mkdir", refused)
+    with pytest.raises(OutputError, match="needs write access there"):
+        update_site({"ar/index.html": b"1"}, [], site)
+    assert (site / "ar" / "index.html").read_bytes() == b"0"
