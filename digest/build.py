@@ -11,6 +11,7 @@ import contextlib
 import datetime as dt
 import gc
 import hashlib
+import os
 import pickle
 import re
 import shutil
@@ -43,6 +44,7 @@ from digest.interrupts import checkpoint, held
 from digest.output import MARKER, OutputError, check_cache_dir, check_output_dir, update_site
 from digest.search_spellings import name_spellings
 from digest.source import (
+    SYSTEM_FILES,
     ContentError,
     content_warnings,
     is_article_file,
@@ -864,6 +866,8 @@ class Builder:
             else:
                 changed[path] = data
         gone = sorted(set(memo.records) - set(files))
+        if not self.in_place and (changed or gone):
+            report.warnings += foreign_files_warning(output, files, memo.records)
         # an interrupt meanwhile waits until the new site is in and on_written knows it
         with held():
             if changed or gone or not output.is_dir():
@@ -889,6 +893,31 @@ class Builder:
             record.stamp = site_file_stamp((output / path).stat())
         for path, key in keys.items():  # only now: these pages are on disk
             memo.records[path].key = key
+
+
+def foreign_files_warning(
+    output: Path, files: Mapping[str, object], written: Mapping[str, object]
+) -> list[str]:
+    """Files in the site's folder that digest did not make (added by hand, or by another
+    tool), which the new site will not hold: named, so that their loss is not silent."""
+    if not output.is_dir():
+        return []
+    foreign = []
+    for folder, _, names in os.walk(output):
+        prefix = os.path.relpath(folder, output).replace(os.sep, "/")
+        for name in names:
+            rel = name if prefix == "." else f"{prefix}/{name}"
+            known = rel in files or rel in written or rel == MARKER
+            if not known and name not in SYSTEM_FILES:
+                foreign.append(rel)
+    if not foreign:
+        return []
+    more = f" and {len(foreign) - 5} more" if len(foreign) > 5 else ""
+    shown = ", ".join(sorted(foreign)[:5]) + more
+    return [
+        f"{output} held files digest did not make, which the new site leaves out: {shown} "
+        "(a file to publish goes in static/)"
+    ]
 
 
 def refuse_to_empty(project: Project, registry: Registry, errors: Sequence[ContentError]) -> None:

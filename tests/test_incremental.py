@@ -485,3 +485,21 @@ def test_compiled_templates_are_kept_and_a_damaged_cache_is_no_harm(tmp_path: Pa
     build_site(project)
     assert site_files(project.output) == expected
     assert not stale.exists()
+
+
+def test_files_added_to_the_site_by_hand_are_named_when_they_go(tmp_path: Path) -> None:
+    """site/ is digest's: a file put there by hand is left out of the next site that
+    changes, and a warning names it (a file to publish goes in static/)."""
+    project = copy_project(tmp_path)
+    build_site(project)
+    (project.output / "NOTES.txt").write_text("mine", encoding="utf-8")
+    (project.output / "uploads").mkdir()
+    (project.output / "uploads" / "a.jpg").write_bytes(b"\xff\xd8\xff")
+    (project.output / ".DS_Store").write_bytes(b"")  # a system's: not worth a word
+    edit_paragraph(project.content / "002_ab5b8c60f657b26b.txt")
+    report = build_site(project)
+    [warning] = [w for w in report.warnings if "did not make" in w]
+    assert "NOTES.txt, uploads/a.jpg (a file to publish goes in static/)" in warning
+    assert not (project.output / "NOTES.txt").exists()
+    edit_paragraph(project.content / "002_ab5b8c60f657b26b.txt", "again")
+    assert not [w for w in build_site(project).warnings if "did not make" in w]
