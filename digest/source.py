@@ -17,6 +17,7 @@ import datetime as dt
 import hashlib
 import os
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -138,6 +139,15 @@ def content_warnings(paths: frozenset[str]) -> tuple[str, ...]:
             warnings.append(
                 f"{' and '.join(group)} share a name: a sidecar ({stem}.yaml, {stem}.en.md) "
                 "applies to each of them; rename one"
+            )
+    alike: dict[str, list[str]] = {}  # names one file on macOS or Windows
+    for path in names:
+        alike.setdefault(unicodedata.normalize("NFC", path).casefold(), []).append(path)
+    for group in alike.values():
+        if len(group) > 1:
+            warnings.append(
+                f"{' and '.join(map(repr, group))} differ only in capitals or in how their "
+                "letters are encoded: on macOS or Windows they are one file; rename one"
             )
     return tuple(warnings)
 

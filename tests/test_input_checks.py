@@ -668,3 +668,23 @@ def test_a_name_starting_with_hash_is_an_article(tmp_path: Path) -> None:
     )
     articles, errors = load_articles(project.content)
     assert [a.source for a in articles] == ["#عاجل.txt"] and errors == []
+
+
+def test_names_one_file_on_macos_or_windows_are_named(tmp_path: Path) -> None:
+    """News.txt and news.txt, or an Arabic name in two Unicode forms (NFC, NFD): two
+    articles here, one file on another editor's computer."""
+    import unicodedata
+
+    name = "إيران.txt"
+    project = _project(
+        tmp_path,
+        {
+            "News.txt": f"{HEADLINE}\n\n{BODY}",
+            "news.txt": f"{HEADLINE} الثانية\n\n{BODY}",
+            unicodedata.normalize("NFC", name): f"{HEADLINE} الثالثة\n\n{BODY}",
+            unicodedata.normalize("NFD", name): f"{HEADLINE} الرابعة\n\n{BODY}",
+        },
+    )
+    report = build_site(project)
+    alike = [w for w in report.warnings if "on macOS or Windows they are one file" in w]
+    assert len(alike) == 2 and "'News.txt' and 'news.txt'" in alike[0] + alike[1]
