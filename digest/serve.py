@@ -257,6 +257,11 @@ class DevServer:
             p.config_file.name, "templates", p.content.name, p.static.name, REGISTRY_FILE,
         }  # fmt: skip
         self.observer.schedule(_Watch(self, root_names), str(p.root), recursive=False)
+        # and where translation models are installed: a model installed (or removed) while
+        # previewing is used (or missed) at once, as `digest build` would
+        for folder in _model_folders():
+            watch = _Watch(self, linked=(folder, Path(MODELS)))
+            self.observer.schedule(watch, str(folder), recursive=True)
 
     def _watch_targets(self) -> tuple[bool, Path, bool]:
         p = self.project
@@ -416,6 +421,20 @@ class _GroupingAhead:
         with self._wake:
             self.finished = True
             self._wake.notify_all()
+
+
+MODELS = "(translation models)"  # how the log names a change where models are installed
+
+
+def _model_folders() -> list[Path]:
+    """The folders Argos Translate installs packages in, that exist (none if it cannot say:
+    the build then says why)."""
+    from digest.argos_models import packages_dirs
+
+    try:
+        return [folder.resolve() for folder in packages_dirs() if folder.is_dir()]
+    except Exception:  # a broken Argos set-up is the build's to report
+        return []
 
 
 class PreviewBusy(RuntimeError):

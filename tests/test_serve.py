@@ -722,3 +722,26 @@ def test_a_second_preview_into_the_same_folder_is_refused(tmp_path: Path) -> Non
         first.server.stop()
     second.server.start()
     second.server.stop()
+
+
+def test_a_model_installed_while_previewing_is_used_at_once(
+    tmp_path: Path, argos_home: Path, argos_package: Path
+) -> None:
+    """No model when the preview starts: English pages say the translation is missing;
+    `digest model install` meanwhile, and they are translated, no article saved."""
+    from argostranslate import package
+    from conftest import forget_argos_languages
+
+    run = Running(copy_project(tmp_path))
+    run.server.start()
+    try:
+        page = story_url(run.project, SEED, "en")
+        assert served_text(run, page, "Translation not available")
+        package.install_from_path(argos_package)
+        wait_for(lambda: not served_text(run, page, "Translation not available"), "English")
+        assert any("(translation models)" in line for line in run.lines), run.lines
+    finally:
+        run.server.stop()
+        for installed in argos_home.iterdir():
+            shutil.rmtree(installed, ignore_errors=True)
+        forget_argos_languages()
