@@ -73,10 +73,10 @@ _NOT_A_SUBJECT = frozenset(normalize_arabic(word) for word in _NOT_SUBJECTS.spli
 
 def leaves_out_the_speaker(sentence: str) -> bool:
     """Does the sentence open with a verb of saying but no one saying it (``وقال إن``)?"""
-    words = normalize_arabic(sentence).split(maxsplit=2)
-    if len(words) < 2 or not _SAYS.fullmatch(words[0]):
+    words = sentence.split(maxsplit=2)
+    if len(words) < 2 or not _SAYS.fullmatch(normalize_arabic(words[0])):
         return False
-    second = words[1].strip(":،,")
+    second = normalize_arabic(words[1]).strip(":،,")
     return second in _NOT_A_SUBJECT or second.startswith(("بال", "لل"))
 
 
