@@ -122,3 +122,28 @@ def test_the_root_page_fits_a_narrow_phone(site: Path) -> None:
             page.goto(base + path)
             assert page.evaluate("() => document.documentElement.scrollWidth") <= 320, path
         page.close()
+
+
+def test_an_untranslated_title_in_the_pager_sits_on_the_side_of_its_label(site: Path) -> None:
+    """On an English page, "Older story" is at the end (right); the Arabic title below it,
+    right to left, sits on that side too, not on the left (its own end)."""
+    with serve(site) as base, chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        checked = 0
+        for story in story_pages(site, "en"):
+            page.goto(base + story.parent.relative_to(site).as_posix() + "/")
+            if not page.locator(".pager-older").count():
+                continue
+            label, title = (  # where each one's text ends on the right
+                page.evaluate(
+                    """part => { const r = document.createRange();
+                        r.selectNodeContents(document.querySelector('.pager-older .' + part));
+                        return r.getBoundingClientRect().right; }""",
+                    part,
+                )
+                for part in ("pager-label", "pager-title")
+            )
+            assert abs(title - label) < 2, (story, title, label)
+            checked += 1
+        page.close()
+    assert checked
