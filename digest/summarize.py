@@ -100,15 +100,26 @@ _OPENING_CREDIT = re.compile(
 )
 
 
+# ... or a place and the day: "سوتشي - 4 سبتمبر 2023 - "
+_OPENING_DATELINE = re.compile(
+    r"(?:[^\s\d:()«»\"“”\-–—]+\s+){0,2}[^\s\d:()«»\"“”\-–—]+\s*[-–—]\s*"
+    r"(?P<day>[^\-–—:]{6,40}?)\s*[:：\-–—]\s*"
+)
+
+
 def without_credit(sentence: str) -> str:
     """A sentence without the dateline and credit a report opens with, which a summary
     that quotes it among other outlets' sentences should not carry."""
     from digest.clean import agency_line
+    from digest.dates import has_written_date
 
     match = _OPENING_CREDIT.match(sentence)
-    if match is None or agency_line(match.group()) is None:
-        return sentence
-    return sentence[match.end() :]
+    if match is not None and agency_line(match.group()) is not None:
+        return sentence[match.end() :]
+    match = _OPENING_DATELINE.match(sentence)
+    if match is not None and has_written_date(match["day"]):
+        return sentence[match.end() :]
+    return sentence
 
 
 def _lead_sentences(lead: tuple[str, ...]) -> tuple[tuple[int, str], ...]:
