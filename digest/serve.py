@@ -84,6 +84,13 @@ class _Watch(FileSystemEventHandler):
             return False
         return is_ignored_path(Path(path[len(self.content) :]).as_posix())
 
+    def _relevant(self, path: str) -> bool:
+        """In the root folder, the names asked for (``.digest-cache`` is one, hidden as it
+        is); elsewhere, not a temp file nor in a hidden folder."""
+        if self.only is not None:
+            return Path(path).name in self.only
+        return not is_temp_file(path) and not self._in_hidden_folder(path)
+
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type not in WATCHED_EVENTS:
             return
@@ -91,13 +98,7 @@ class _Watch(FileSystemEventHandler):
             return
         paths = [event.src_path, getattr(event, "dest_path", "")]
         paths = [p if isinstance(p, str) else p.decode() for p in paths if p]
-        relevant = [
-            p
-            for p in paths
-            if not is_temp_file(p)
-            and not self._in_hidden_folder(p)
-            and (self.only is None or Path(p).name in self.only)
-        ]
+        relevant = [p for p in paths if self._relevant(p)]
         if relevant and self.linked is not None:
             there, here = self.linked
             relevant = [here + p[len(there) :] if p.startswith(there) else p for p in relevant]
@@ -253,8 +254,11 @@ class DevServer:
                 self.observer.schedule(watch, str(real), recursive=True)
         # digest-stories.json too: a preview never writes it (its ids are drafts), but a
         # merge or a pull does, and a broken one is fixed by saving it
+        # and the cache folder itself: deleted while serving (it holds the preview), it is
+        # built again at once
         root_names = {
             p.config_file.name, "templates", p.content.name, p.static.name, REGISTRY_FILE,
+            p.cache_dir.name,
         }  # fmt: skip
         self.observer.schedule(_Watch(self, root_names), str(p.root), recursive=False)
         # and where translation models are installed: a model installed (or removed) while

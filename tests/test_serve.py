@@ -745,3 +745,22 @@ def test_a_model_installed_while_previewing_is_used_at_once(
         for installed in argos_home.iterdir():
             shutil.rmtree(installed, ignore_errors=True)
         forget_argos_languages()
+
+
+def test_the_cache_folder_deleted_while_previewing_is_built_again_at_once(
+    tmp_path: Path,
+) -> None:
+    """`.digest-cache/` can be deleted at any time: while serving, it holds the preview,
+    which is built again without waiting for a save."""
+    import dataclasses
+
+    project = copy_project(tmp_path)
+    run = Running(dataclasses.replace(project, output=project.preview))  # as `digest serve`
+    run.server.start()
+    try:
+        assert served_text(run, "ar/", "<main")
+        shutil.rmtree(run.project.cache_dir)
+        wait_for(lambda: (run.project.cache_dir / "preview" / "ar" / "index.html").is_file(), "")
+        wait_for(lambda: served_text(run, "ar/", "<main"), "the preview served again")
+    finally:
+        run.server.stop()
