@@ -738,8 +738,10 @@ def test_a_model_installed_while_previewing_is_used_at_once(
         page = story_url(run.project, SEED, "en")
         assert served_text(run, page, "Translation not available")
         package.install_from_path(argos_package)
+        wait_for(lambda: served_text(run, page, "<main"), "the page")
         wait_for(lambda: not served_text(run, page, "Translation not available"), "English")
-        assert any("(translation models)" in line for line in run.lines), run.lines
+        # the line is printed once the build is done, a moment after the page is written
+        wait_for(lambda: any("(translation models)" in x for x in run.lines), "a line saying so")
     finally:
         run.server.stop()
         for installed in argos_home.iterdir():
