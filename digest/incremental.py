@@ -544,12 +544,10 @@ class TranslationMemo:
 
     def _sentence_count(self) -> int:
         """How many distinct sentences the remembered English texts hold."""
-        from digest.translation_cache import split_digests
-
-        if self._holders is None:
+        if self._holders is None:  # counted text by text, as _hold keeps the counts
             self._holders = {}
-            for digest in split_digests(b"".join(self.digests.values())):
-                self._holders[digest] = self._holders.get(digest, 0) + 1
+            for digests in self.digests.values():
+                self._hold(digests, 1)
         return len(self._holders)
 
     def _unknown(self, texts: Iterable[str]) -> list[str]:

@@ -378,6 +378,29 @@ def test_english_kept_from_the_last_build_counts_as_from_cache(argos_installed, 
     article.unlink()
     without = builder.build()
     assert without.translated == 0 and 0 < without.cached < total
+    # as many as a build that counts them afresh finds (a sentence two texts hold stays)
+    assert without.cached == Builder(project).build().cached
     article.write_text(text + "\nوقال وزير الزراعة إن الخطة تبدأ الشهر المقبل.\n", "utf-8")
     back = builder.build()
     assert (back.translated, back.cached) == (1, total + 1)
+
+
+def test_a_sentence_two_texts_hold_is_counted_until_both_are_gone(argos_installed, tmp_path):
+    """The memo counts, per sentence, the texts that hold it: when one of two goes, the
+    sentence is still the other's, as a build counting afresh finds."""
+    project = site_copy(tmp_path / "site")
+    first, second = sorted(project.content.iterdir())[:2]
+    shared = "وأكد المتحدث باسم الحكومة أن المحادثات ستستمر الأسبوع المقبل."
+    for path, own in ((first, "وقال الوزير إن الزيارة ناجحة."), (second, "ولم يعلق الجانب الآخر.")):
+        with path.open("a", encoding="utf-8") as file:
+            file.write(f"\n\n{shared} {own}\n")
+    build_site(project)
+    builder = Builder(project, in_place=True, keep_last_good=True)
+    builder.build()
+    with first.open("a", encoding="utf-8") as file:  # English from the memo: counted now
+        file.write("\n\nوأعلنت الحكومة عن خطة جديدة لدعم المزارعين في المناطق الريفية.\n")
+    builder.build()
+    text = second.read_text(encoding="utf-8")
+    second.write_text(text[: text.index(shared)], encoding="utf-8")  # one holder goes
+    kept = builder.build()
+    assert kept.cached == Builder(project).build().cached
