@@ -121,10 +121,10 @@ def translate_texts(
                 if not any(normalise(s) in gaps for line in lines for s in line)
             }
             needed, missing = [s for s in needed if s not in gaps], []
-        fresh = {
+        fresh = {  # as the cache gives known texts: English and sentence digests
             text: (
                 "\n".join(" ".join(found[normalise(s)] for s in line) for line in lines),
-                list(dict.fromkeys(normalise(s) for line in lines for s in line)),
+                sentence_digests(dict.fromkeys(normalise(s) for line in lines for s in line)),
             )
             for text, lines in layout.items()
         }
@@ -135,15 +135,11 @@ def translate_texts(
     )
     result.sentences = every
     result.cached = len(every) - len(missing)
-    result.english = {
-        text: (known.get(text) or fresh[text])[0]
-        for text in texts
-        if text in known or text in fresh
+    found_texts = {
+        text: known.get(text) or fresh[text] for text in texts if text in known or text in fresh
     }
-    result.digests = {
-        text: known[text][1] if text in known else sentence_digests(fresh[text][1])
-        for text in result.english
-    }
+    result.english = {text: english for text, (english, _) in found_texts.items()}
+    result.digests = {text: digests for text, (_, digests) in found_texts.items()}
     return result
 
 

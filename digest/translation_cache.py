@@ -174,15 +174,16 @@ class TranslationCache:
                 found[by_digest[digest]] = (english, sentences)
         return found
 
-    def store_texts(self, model: str, texts: Mapping[str, tuple[str, Sequence[str]]]) -> None:
-        """Save whole texts' English and (normalised) sentences (see :meth:`lookup_texts`)."""
+    def store_texts(self, model: str, texts: Mapping[str, tuple[str, bytes]]) -> None:
+        """Save whole texts' English and their sentences' digests (:func:`sentence_digests`;
+        see :meth:`lookup_texts`)."""
         with self._transaction():
             self._db.executemany(
                 "INSERT OR REPLACE INTO text_english (model, digest, english, sentences) "
                 "VALUES (?, ?, ?, ?)",
                 [
-                    (model, text_digest(text), english, sentence_digests(sentences))
-                    for text, (english, sentences) in texts.items()
+                    (model, text_digest(text), english, digests)
+                    for text, (english, digests) in texts.items()
                 ],
             )
 
