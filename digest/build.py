@@ -11,7 +11,6 @@ import contextlib
 import datetime as dt
 import gc
 import hashlib
-import os
 import pickle
 import re
 import shutil
@@ -900,16 +899,14 @@ def foreign_files_warning(
 ) -> list[str]:
     """Files in the site's folder that digest did not make (added by hand, or by another
     tool), which the new site will not hold: named, so that their loss is not silent."""
-    if not output.is_dir():
-        return []
-    foreign = []
-    for folder, _, names in os.walk(output):
-        prefix = os.path.relpath(folder, output).replace(os.sep, "/")
-        for name in names:
-            rel = name if prefix == "." else f"{prefix}/{name}"
-            known = rel in files or rel in written or rel == MARKER
-            if not known and name not in SYSTEM_FILES:
-                foreign.append(rel)
+    foreign = [
+        rel
+        for rel in tree_stamps(output)  # (none when there is no site yet)
+        if rel not in files
+        and rel not in written
+        and rel != MARKER
+        and rel.rsplit("/", 1)[-1] not in SYSTEM_FILES
+    ]
     if not foreign:
         return []
     more = f" and {len(foreign) - 5} more" if len(foreign) > 5 else ""
