@@ -194,6 +194,11 @@ class Project:
         return self.root / "static"
 
     @property
+    def inputs(self) -> list[Path]:
+        """The folders a build reads, which no output folder may overlap."""
+        return [self.content, self.root / "templates", self.static]
+
+    @property
     def theme(self) -> Path:
         """The site's own ``templates/`` if it has one, else the default theme."""
         own = self.root / "templates"
@@ -457,8 +462,7 @@ class Builder:
                 config = replace(config, base_url=self.base_url)
             report.base_path = urlsplit(config.base_url).path or "/"
             registry = load_registry(project.registry_source)
-            inputs = [project.content, project.root / "templates", project.static]
-            check_output_dir(project.output, inputs)
+            check_output_dir(project.output, project.inputs)
             check_cache_dir(project.cache_dir)
             worker_count()  # a bad DIGEST_WORKERS setting stops the build here
         except (ValueError, RuntimeError) as exc:

@@ -205,9 +205,8 @@ def serve(content: Path | None, output: Path | None, port: int, host: str) -> No
     if output is not None:  # a folder no build may use is refused before serving it
         from digest.output import OutputError, check_output_dir
 
-        inputs = [project.content, project.root / "templates", project.static]
         try:
-            check_output_dir(output, inputs)
+            check_output_dir(output, project.inputs)
         except OutputError as exc:
             raise click.ClickException(str(exc)) from None
     # serve() makes Ctrl-C, SIGTERM and a hang-up stop the preview cleanly
