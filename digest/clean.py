@@ -154,7 +154,7 @@ DATE_WORDS = frozenset(
     + list(folded("الساعة | ساعة"))  # نشر في 04-03-2025 الساعة 10:30
     # the Hijri date beside it, and a paper's issue number: "22 صفر 1447 هـ - رقم العدد"
     + list(folded("محرم | صفر | ربيع | جمادى | الأول | الأولى | الآخر | الآخرة | الثاني"))
-    + list(folded("رجب | شعبان | رمضان | شوال | ذو | ذي | القعدة | الحجة | هـ | هـ | مـ"))
+    + list(folded("رجب | شعبان | رمضان | شوال | ذو | ذي | القعدة | الحجة | هـ | مـ"))
     + list(folded("رقم | العدد"))
     + list(folded("gmt | utc | am | pm | published | on | updated"))
 )
@@ -1087,9 +1087,10 @@ def clean_article(source: SourceFile) -> Article:
             "(masthead, menus, byline, captions, tag or related-article lists)"
         )
     meta = source.meta
+    url = meta.get("url") or top.url
     outlet = meta.get("outlet") or meta.get("source") or top.outlet
-    if not outlet and (meta.get("url") or top.url):
-        outlet = site_outlet(meta.get("url") or top.url)
+    if not outlet and url:
+        outlet = site_outlet(url)
     if meta.get("title"):
         title, derived = str(meta["title"]), False
     elif detected_title:
@@ -1098,7 +1099,6 @@ def clean_article(source: SourceFile) -> Article:
         lead = next((b for b in blocks if b.kind == "paragraph"), blocks[0])
         lead_text = lead.plain_text()
         title, derived = derive_headline(lead_text) or lead_text[:MAX_TITLE], True
-    url = meta.get("url") or top.url
     date = meta.get("date")
     if date is None and top.datelines:  # the article's own dateline, over dates in its text
         date = find_event_date("\n".join(top.datelines))

@@ -41,15 +41,20 @@ def slugify(text: str) -> str:
 _MINTED = re.compile(r"(\d{4}-\d\d-\d\d|undated)-[0-9a-f]{6,40}(?:-\d+)?")
 
 
+def date_prefix(date: dt.date | None) -> str:
+    """How a minted ID begins: its story's date, or ``undated``."""
+    return date.isoformat() if date else "undated"
+
+
 def dated_as(story_id: str, date: dt.date | None) -> bool:
     """Does a minted ID's date prefix say ``date``? (True for an ID not minted: a pin.)"""
     minted = _MINTED.fullmatch(story_id)
-    return minted is None or minted[1] == (date.isoformat() if date else "undated")
+    return minted is None or minted[1] == date_prefix(date)
 
 
 def mint_id(group: Group, taken: set[str]) -> str:
     """A new ID for a group: its date and a hash of its member sources."""
-    prefix = group.date.isoformat() if group.date else "undated"
+    prefix = date_prefix(group.date)
     digest = hashlib.sha1("\n".join(sorted(group.sources)).encode()).hexdigest()
     for length in (6, 10, 40):
         candidate = f"{prefix}-{digest[:length]}"
