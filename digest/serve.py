@@ -252,10 +252,10 @@ class DevServer:
                 real = folder.resolve()
                 watch = _Watch(self, content=real if content else None, linked=(real, folder))
                 self.observer.schedule(watch, str(real), recursive=True)
-        # digest-stories.json too: a preview never writes it (its ids are drafts), but a
-        # merge or a pull does, and a broken one is fixed by saving it
-        # and the cache folder itself: deleted while serving (it holds the preview), it is
-        # built again at once
+        # In the project's folder: digest-stories.json too (a preview never writes it, its
+        # ids are drafts, but a merge or a pull does, and a broken one is fixed by saving
+        # it), and the cache folder itself (deleted while serving, the preview it holds is
+        # built again at once).
         root_names = {
             p.config_file.name, "templates", p.content.name, p.static.name, REGISTRY_FILE,
             p.cache_dir.name,
