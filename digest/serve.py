@@ -139,6 +139,9 @@ class DevServer:
         self.last_report: BuildReport | None = None
         self._lock: IO[str] | None = None  # held while this server previews into output
         self._warned: set[str] = set()  # warnings already shown
+        # the first build's warnings (no model, base_url unset ...): in the terminal only; a
+        # warning that a later build gives (a broken NAME.en.md just saved) shows on the page
+        self._standing: set[str] | None = None
         self._failing = False  # the last build failed or had a file it could not use
 
     @property
@@ -358,7 +361,10 @@ class DevServer:
         shown = ("its last good version is shown", "not shown until it is fixed")
         errors = [f"{item} ({shown[item.path not in kept]})" for item in report.errors]
         error = "\n".join(errors) or None
-        self.live.publish(rebuilt=rebuilt, error=error, files=report.files_changed)
+        if self._standing is None:
+            self._standing = set(report.warnings)
+        raised = "\n".join(w for w in report.warnings if w not in self._standing) or None
+        self.live.publish(rebuilt=rebuilt, error=error, files=report.files_changed, warning=raised)
         seconds = time.perf_counter() - start
         if report.skipped or not (rebuilt or report.cleaned):
             if errors or changed != [SETTLED]:  # (the edit shown already: nothing to say)

@@ -137,7 +137,7 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
         page = None
         if isinstance(found, Path):
             page = found.relative_to(self.server.output.resolve()).as_posix()
-        _, build, error = self.server.live.snapshot(page)  # before reading: see LIVE_SCRIPT
+        shown = self.server.live.snapshot(page)  # before reading: see LIVE_SCRIPT
         status = HTTPStatus.OK
         if isinstance(found, str):  # a folder asked without its trailing slash
             self._redirect(asked.path + "/", asked.query)
@@ -151,7 +151,7 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
         if found is None or data is None:
             status = HTTPStatus.NOT_FOUND
             page = wanted  # the 404 page reloads when this file comes (back)
-            _, build, error = missing
+            shown = missing
             found = self.server.output / "404.html"
             try:
                 data = found.read_bytes()
@@ -159,7 +159,7 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
                 data = FALLBACK_404
         kind = content_type(found)
         if kind.startswith("text/html"):
-            data = inject(data, build, error, page)
+            data = inject(data, shown, page)
         self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(data)))

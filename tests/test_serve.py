@@ -151,6 +151,22 @@ def test_broken_article_keeps_its_last_good_version(running: Running) -> None:
     assert not any("nothing to rebuild" in line for line in running.lines[-3:])
 
 
+def test_warning_about_an_edit_shows_on_the_page_until_fixed(running: Running) -> None:
+    """A broken English sidecar costs only the English: the build warns, and the page says
+    so (a yellow box) until the sidecar is fixed; warnings standing since the start (no
+    model, no base_url) stay in the terminal."""
+    page = story_url(running.project, SEED)
+    assert overlay_body(running, page) is None  # the first build's warnings: terminal only
+    sidecar = running.project.content / SEED.replace(".txt", ".en.md")
+    sidecar.write_text("---\ntitle: [unclosed\n---\nThe English.\n", encoding="utf-8")
+    body = wait_for(lambda: overlay_body(running, page), "a warning box")
+    assert b'data-kind="warning" role="status"' in body
+    assert sidecar.name.encode() in body and b"front matter is not valid YAML" in body
+    assert b"<main" in body  # the page is built all the same
+    sidecar.write_text("---\ntitle: The title\n---\nThe English.\n", encoding="utf-8")
+    wait_for(lambda: served_text(running, page, "<main") and not overlay_body(running, page), "")
+
+
 def test_bad_config_overlay_then_recovery(running: Running) -> None:
     config = running.project.config_file
     config.write_text("title = [unclosed\n", encoding="utf-8")

@@ -88,6 +88,29 @@ SHOW = """() => {
 }"""
 
 
+def test_warning_box_appears_and_goes_without_a_reload(browser, tmp_path: Path) -> None:
+    """A broken English sidecar: the Arabic page does not change, so it is not reloaded,
+    and the event shows the warning in a yellow box; fixing it takes the box away."""
+    project = copy_project(tmp_path)
+    server = DevServer(project, "127.0.0.1", 0, log=lambda line: None).start()
+    try:
+        page = browser.new_page()
+        page.goto(server.url + story_url(project, SEED, "ar"))
+        loads: list[int] = []
+        page.on("load", lambda _: loads.append(1))
+        sidecar = project.content / SEED.replace(".txt", ".en.md")
+        sidecar.write_bytes(b"\xff\xfe not UTF-8")
+        box = page.locator('#digest-error[data-kind="warning"]')
+        box.wait_for(state="visible", timeout=20000)
+        assert sidecar.name in box.inner_text() and "not UTF-8" in box.inner_text()
+        assert box.get_attribute("role") == "status"
+        sidecar.unlink()
+        box.wait_for(state="detached", timeout=20000)
+        assert not loads  # shown and taken away by the events alone
+    finally:
+        server.stop()
+
+
 def test_tabs_out_of_sight_let_go_of_their_connection(browser, tmp_path: Path) -> None:
     """A browser opens at most six connections to the server, and each preview tab keeps
     one open for reload events: six tabs out of sight let go of theirs, so a seventh still
