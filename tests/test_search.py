@@ -169,9 +169,25 @@ def test_search_box_finds_the_story(site: Path, lang: str, query: str, word: str
                 return [icon, clear.left + clear.width / 2, at.left + at.width / 2];
             }"""
         )
+        # a report under its story: indented at the start, its arrow before it, pointing in
+        nested, arrow_at, arrow = page.evaluate(
+            """() => {
+                const link = document.querySelector(
+                    '.pagefind-ui__result-nested .pagefind-ui__result-link');
+                const box = link.getBoundingClientRect();
+                const result = link.closest('.pagefind-ui__result').getBoundingClientRect();
+                const arrow = getComputedStyle(link, '::before');
+                const start = document.dir === 'rtl' ? result.right - box.right
+                                                     : box.left - result.left;
+                const side = parseFloat(arrow.left) < 0 ? 'left' : 'right';
+                return [start, side, arrow.content.replace(/["\\s]/g, '')];
+            }"""
+        )
         page.close()
     assert {link.split("#")[0] for link in links} == expected
     assert (icon > middle > clear) if lang == "ar" else (icon < middle < clear)
+    assert nested >= 15  # indented from the result's start
+    assert (arrow_at, arrow) == (("right", "⤶") if lang == "ar" else ("left", "⤷"))
 
 
 def test_pagefind_reads_persian_letters_folded_to_arabic() -> None:
