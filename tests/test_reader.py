@@ -371,6 +371,9 @@ def test_every_report_says_its_outlet_and_its_day_or_that_they_are_unknown(
     for lang, (no_outlet, no_date) in said.items():
         for page in (site / lang / "stories").glob("*/index.html"):
             html = page.read_text(encoding="utf-8")
+            index = re.search(r'<ol class="source-index"[^>]*>(.*?)</ol>', html, re.S)
+            for entry in re.findall(r"<li>(.*?)</li>", index[1] if index else "", re.S):
+                assert "<bdi" in entry or no_outlet in entry, page  # as the report says
             for report in html.split('<article class="source-article"')[1:]:
                 meta = report.split("</h3>", 1)[1].split("</p>", 1)[0]
                 assert meta.lstrip().startswith('<p class="meta"'), page
