@@ -646,7 +646,12 @@ def read_top(units: list[Unit]) -> Top:
             top.furniture.add(index)
             top.outlet = top.outlet or found
         elif (last := read_byline(units, index, top)) is not None:
-            byline_at = index if byline_at is None else byline_at
+            # a date after a label ("نشر في: 2 يونيو 2025") is a dateline, not a byline:
+            # the line above it may be an author's name without a label, not the headline
+            if byline_at is None and not has_date(
+                " ".join(u.text for u in units[index : last + 1])
+            ):
+                byline_at = index
             index = last
         index += 1
     candidates = [

@@ -4,6 +4,7 @@ Markdown, sidecars, and arbitrary text (hypothesis)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from pathlib import Path
 
@@ -1044,3 +1045,26 @@ def test_other_addresses_are_not_the_reports_own() -> None:
     assert _texts(clean_text(f"{HEAD}{OPEN}\n\n{sentence}\n")) == [OPEN, sentence]
     article = clean_text(f"{HEAD}https://example-news.org/a/1\n\n{OPEN}\n")
     assert (article.url, article.outlet) == ("https://example-news.org/a/1", None)
+
+
+# --- a second trial: a week of 18 reports from outlets the first one did not cover ------
+
+TRIAL2 = ROOT / "tests" / "fixtures" / "grouping" / "trial2"
+
+
+@functools.cache
+def _trial2() -> dict[str, Article]:
+    return {article.source: article for article in load_articles(TRIAL2)[0]}
+
+
+def trial2(name: str) -> Article:
+    return _trial2()[name]
+
+
+def test_an_unlabelled_author_above_a_labelled_date_is_not_the_headline() -> None:
+    """Shorouk: "محمد علاء" above "نشر في: الإثنين ٢ يونيو ٢٠٢٥": the date line is a
+    dateline, so the headline is found as without a byline, above the author."""
+    article = trial2("a04_shorouk_araghchi_cairo.txt")
+    assert article.title == "وزير الخارجية يبحث مع نظيره الإيراني تطورات غزة وأمن البحر الأحمر"
+    assert "محمد علاء" not in body_text(article)
+    assert article.date == dt.date(2025, 6, 2)
