@@ -97,22 +97,23 @@ CUT_MARKERS = folded(
     "| مقالات مشابهة | مقالات ذات صلة | مواضيع ذات صلة | موضوعات ذات صلة | أخبار ذات صلة"
     "| أخبار متعلقة | مواضيع متعلقة | قد يهمك أيضا | قد يعجبك أيضا"
     "| الأكثر قراءة | الأكثر مشاهدة | الأكثر تداولا | الأكثر تعليقا"
-    "| اقرأ أيضا | اقرأ كذلك | اقرأ المزيد | تابعونا | تابعنا | تابع"
+    "| اقرأ أيضا | اقرأ كذلك | اقرأ المزيد | تابعونا | تابعوا | تابعنا | تابع"
     "| شارك المقال | شارك الخبر | شارك هذا المقال | التعليقات | أضف تعليق | اترك تعليقا"
     "| الكلمات الدالة | كلمات دالة | مواضيع | المزيد حول هذه القصة | شاركها"
     "| tags | related articles | read more | read also | most read | more on this story"
 )
 READ_ALSO = folded("اقرأ أيضا | اقرأ كذلك | اقرأ المزيد")
-FOLLOW = folded("تابعونا | تابعنا | تابع")
+FOLLOW = folded("تابعونا | تابعوا | تابعنا | تابع")
 
 # Share bars: "شارك على فيسبوك | تويتر | واتساب", "Facebook · X · WhatsApp".
 NETWORKS = frozenset(
     folded(
-        "فيسبوك | فيس بوك | تويتر | إكس | واتساب | واتس اب | واتس آب | تيليجرام | تليجرام"
+        "فيسبوك | فيس بوك | تويتر | إكس | واتساب | واتس اب | واتس آب | تيليجرام | تليجرام | تيليغرام"
         "| تلغرام | تلجرام | لينكد إن | لينكدإن | انستغرام | إنستغرام | انستجرام | يوتيوب"
         "| تيك توك | سناب شات | ماسنجر | البريد الإلكتروني | بريد إلكتروني | نسخ الرابط"
         "| facebook | twitter | x | whatsapp | telegram | linkedin | instagram | youtube"
         "| tiktok | messenger | email | e mail | reddit | pinterest | copy link"
+        "| google news | جوجل نيوز | غوغل نيوز | نبض"
     )
 )
 SHARE_VERBS = folded("شارك | شاركوا | شارك الخبر | شارك المقال | مشاركة | انشر | share")
@@ -124,9 +125,13 @@ SHARE_SEPARATOR = re.compile(r"\s*[|•·،,/–—-]\s*|\s+-\s+")
 NOISE_LINES = NETWORKS | frozenset(
     folded(
         "إعلان | اعلان | advertisement | شارك | شارك الخبر | مشاركة | share | tweet | طباعة"
-        "| print | حجم الخط | حفظ | save | استمع | listen | article information"
+        "| print | حجم الخط | حفظ | save | استمع | listen | article information | ads"
     )
 )
+# Prompts to subscribe or to join a channel ("اشترك لتصلك أهم الأخبار", "اضغط هنا ..."),
+# alone or after the site's name ("الميادين نت - اشترك في النشرة").
+SUBSCRIBE = folded("اشترك | اشتركوا | اشترك الآن | اضغط هنا | إضغط هنا | انقر هنا")
+JOIN = folded("انضم | انضموا")
 
 # Site notices and copyright lines seen above a headline.
 SITE_NOTICES = folded(
@@ -417,11 +422,18 @@ def cut_marker(unit: Unit) -> str | None:
     if marker in READ_ALSO:
         return "drop"  # "اقرأ أيضا: <headline>" inside the body
     if marker in FOLLOW:  # "تابعونا على فيسبوك", "تابع الموقع على:" (not "تابع الوزير ...")
-        short = words(plain) <= 6
-        return "cut" if short and (marker != "تابع" or unit.text.endswith(":")) else None
+        short = words(plain) <= 6 or (words(plain) <= 10 and _on_a_network(plain))
+        plain_verb = marker == "تابع" and not unit.text.endswith(":")
+        return "cut" if short and (not plain_verb or _on_a_network(plain)) else None
     if has_separator(unit.text, marker):
         return "cut"
     return None
+
+
+def _on_a_network(plain: str) -> bool:
+    """Does a (bare) follow prompt end in a network's or news app's name ("… على Google
+    News", "… عبر تطبيق نبض")?"""
+    return any(plain.endswith(" " + name) for name in NETWORKS if " " in name or len(name) > 2)
 
 
 def cut_end(units: list[Unit]) -> list[Unit]:
@@ -437,11 +449,18 @@ def _cut(units: list[Unit]) -> tuple[list[Unit], int | None]:
         action = cut_marker(unit)
         if action == "cut" and continues_after(units, index):
             action, skip = "drop", index + 1  # and its teaser headline, if one follows
+        if action == "cut" and starts_with(unit.text, FOLLOW) and before_text(kept):
+            action = "drop"  # a follow button above the article ("تابعنا عبر"), not its end
         if action == "cut":
             return kept, index
         if action is None and not (index == skip and is_headline_like(unit.text)):
             kept.append(unit)
     return kept, None
+
+
+def before_text(kept: list[Unit]) -> bool:
+    """Is nothing kept so far article text (only headline-like lines of the top)?"""
+    return all(unit.kind == "line" and is_headline_like(unit.text) for unit in kept)
 
 
 def continues_after(units: list[Unit], index: int) -> bool:
@@ -748,8 +767,21 @@ def is_caption_label(text: str) -> bool:
 
 
 def is_noise(text: str) -> bool:
-    """A button or ad-slot line: ``إعلان``, ``طباعة``, ``شارك``; or a share bar."""
-    return (words(text) <= 3 and bare(text) in NOISE_LINES) or is_share_bar(text)
+    """A button or ad-slot line: ``إعلان``, ``طباعة``, ``شارك``; a share bar; or a
+    prompt to subscribe or join."""
+    return (words(text) <= 3 and bare(text) in NOISE_LINES) or is_share_bar(text) or is_prompt(text)
+
+
+def is_prompt(text: str) -> bool:
+    """``اشترك لتصلك أهم الأخبار``, ``انضم إلى قناتنا على تيليغرام``, ``الميادين نت -
+    اشترك في النشرة``: a short line (or its last part) asking the reader to subscribe,
+    or to join the site on a network."""
+    if words(text) > 12 or not is_headline_like(text):
+        return False
+    last = bare(re.split(r"\s[-–—|]\s", text)[-1])
+    if starts_with(last, SUBSCRIBE):
+        return True
+    return starts_with(last, JOIN) is not None and _on_a_network(last)
 
 
 def link_line(text: str) -> tuple[str, bool] | None:

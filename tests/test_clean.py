@@ -1068,3 +1068,38 @@ def test_an_unlabelled_author_above_a_labelled_date_is_not_the_headline() -> Non
     assert article.title == "وزير الخارجية يبحث مع نظيره الإيراني تطورات غزة وأمن البحر الأحمر"
     assert "محمد علاء" not in body_text(article)
     assert article.date == dt.date(2025, 6, 2)
+
+
+def test_a_follow_button_above_the_article_does_not_cut_it_off() -> None:
+    """Sputnik's "تابعنا عبر" sits under the headline: above the text it is a button, not
+    the end of the article (below the text it still cuts, as before)."""
+    article = trial2("a02_sputnik_araghchi_cairo.txt")
+    text = body_text(article)
+    assert "التقى وزير الخارجية الإيراني عباس عراقتشي" in text
+    assert "وتأتي زيارة عراقتشي إلى القاهرة ضمن جولة إقليمية تشمل لبنان." in text
+    assert "تابعنا" not in text
+    tail = clean_text(HEAD + f"{OPEN}\n\nتابعنا عبر\n\n{NEXT}\n")
+    assert _texts(tail) == [OPEN]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "تابعوا المصري اليوم على Google News",
+        "تابع أحدث الأخبار عبر تطبيق google news",
+        "اشترك لتصلك أهم الأخبار",
+        "الميادين نت - اشترك في النشرة",
+        "انضم إلى قناتنا على تيليغرام",
+        "ads",
+    ],
+)
+def test_follow_subscribe_and_join_prompts_are_left_out(line: str) -> None:
+    for text in (HEAD + f"{line}\n\n{OPEN}\n\n{NEXT}\n", HEAD + f"{OPEN}\n\n{line}\n\n{NEXT}\n"):
+        assert line not in _texts(clean_text(text))
+
+
+@pytest.mark.parametrize(
+    "line", ["انضم اللاعب إلى صفوف الفريق الأول", "اشتراك مصر في البطولة القارية"]
+)
+def test_headings_that_start_like_a_prompt_are_kept(line: str) -> None:
+    assert line in _texts(clean_text(HEAD + f"{OPEN}\n\n{line}\n\n{NEXT}\n"))
