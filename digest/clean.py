@@ -99,7 +99,7 @@ CUT_MARKERS = folded(
     "| الأكثر قراءة | الأكثر مشاهدة | الأكثر تداولا | الأكثر تعليقا"
     "| اقرأ أيضا | اقرأ كذلك | اقرأ المزيد | تابعونا | تابعوا | تابعنا | تابع"
     "| شارك المقال | شارك الخبر | شارك هذا المقال | التعليقات | أضف تعليق | اترك تعليقا"
-    "| الكلمات الدالة | كلمات دالة | مواضيع | المزيد حول هذه القصة | شاركها"
+    "| الكلمات الدالة | كلمات دالة | مواضيع | دلالات | المزيد حول هذه القصة | شاركها"
     "| tags | related articles | read more | read also | most read | more on this story"
 )
 READ_ALSO = folded("اقرأ أيضا | اقرأ كذلك | اقرأ المزيد")
@@ -108,9 +108,9 @@ FOLLOW = folded("تابعونا | تابعوا | تابعنا | تابع")
 # Share bars: "شارك على فيسبوك | تويتر | واتساب", "Facebook · X · WhatsApp".
 NETWORKS = frozenset(
     folded(
-        "فيسبوك | فيس بوك | تويتر | إكس | واتساب | واتس اب | واتس آب | تيليجرام | تليجرام | تيليغرام"
-        "| تلغرام | تلجرام | لينكد إن | لينكدإن | انستغرام | إنستغرام | انستجرام | يوتيوب"
-        "| تيك توك | سناب شات | ماسنجر | البريد الإلكتروني | بريد إلكتروني | نسخ الرابط"
+        "فيسبوك | فيس بوك | تويتر | إكس | واتساب | واتس اب | واتس آب | تيليجرام | تليجرام"
+        "| تيليغرام | تلغرام | تلجرام | لينكد إن | لينكدإن | انستغرام | إنستغرام | انستجرام"
+        "| يوتيوب | تيك توك | سناب شات | ماسنجر | البريد الإلكتروني | بريد إلكتروني | نسخ الرابط"
         "| facebook | twitter | x | whatsapp | telegram | linkedin | instagram | youtube"
         "| tiktok | messenger | email | e mail | reddit | pinterest | copy link"
         "| google news | جوجل نيوز | غوغل نيوز | نبض"
@@ -919,6 +919,34 @@ def drop_trailing_bullets(units: list[Unit]) -> list[Unit]:
     return units
 
 
+TAG_WORDS = 5  # a tag: a topic, a place, a name ("الجهاز المركزي للتعبئة العامة والإحصاء")
+
+
+def drop_trailing_tags(units: list[Unit]) -> list[Unit]:
+    """Remove a tag list printed without its label: a final run of two or more short
+    lines ("السعودية", "التضخم") after the text's last sentence, above the closing credit
+    if there is one ("الأناضول", kept). A tag named like an outlet (الأخبار) is no
+    outlet."""
+    last = len(units)
+    if last and units[-1].kind == "line" and masthead_outlet(units[-1].text) is not None:
+        last -= 1
+    start = last
+    while start and units[start - 1].kind == "line" and is_tag(units[start - 1].text):
+        start -= 1
+    if last - start >= 2 and start:
+        before = units[start - 1].text.rstrip(CLOSERS + " ")
+        if before.endswith((".", "!", "?", "؟", "…")):  # not a label ("وشملت:") above a list
+            return units[:start] + units[last:]
+    return units
+
+
+def is_tag(text: str) -> bool:
+    """A short line that is no sentence, list item, labelled line or dateline."""
+    if words(text) > TAG_WORDS or ends_sentence(text) or ":" in text:
+        return False
+    return not LIST_MARKER.match(text) and not has_date(text)
+
+
 # --- pass 4: blocks -----------------------------------------------------------------------
 
 
@@ -1114,6 +1142,7 @@ def clean_article(source: SourceFile) -> Article:
     if title and (first := _title_again(units, top.furniture, title)) is not None:
         top.furniture.add(first)  # the text repeats its front matter's title: shown once
     article_units = [u for i, u in enumerate(units) if i not in top.furniture]
+    article_units = drop_trailing_tags(article_units)
     blocks = to_blocks(drop_trailing_bullets(body_text_units(article_units, top)))
     if not blocks and detected_title:
         blocks = [Block("paragraph", detected_title)]

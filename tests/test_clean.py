@@ -1103,3 +1103,27 @@ def test_follow_subscribe_and_join_prompts_are_left_out(line: str) -> None:
 )
 def test_headings_that_start_like_a_prompt_are_kept(line: str) -> None:
     assert line in _texts(clean_text(HEAD + f"{OPEN}\n\n{line}\n\n{NEXT}\n"))
+
+
+@pytest.mark.parametrize(
+    ("name", "last"),
+    [
+        ("e01_ahram_egypt_inflation.txt", "بالبنك المركزي المصري المقرر في العاشر من يوليو"),
+        ("f01_aawsat_saudi_inflation.txt", "من بين الأدنى في مجموعة العشرين."),
+        ("d03_sputnik_bread_price.txt", "ارتفاع تكاليف استيراد القمح والمحروقات."),
+        ("c03_alaraby_sanchez_rabat.txt", "مطلع فبراير/ شباط 2023."),
+    ],
+)
+def test_a_tag_list_without_its_label_ends_nothing_but_the_page(name: str, last: str) -> None:
+    """Tags printed as short lines after the last sentence ("السعودية", "التضخم"), or
+    under "دلالات", are not text; one named like an outlet (الأخبار) is no outlet."""
+    article = trial2(name)
+    assert last in article.body[-1].plain_text()
+    assert article.outlet != "الأخبار"
+
+
+def test_short_lines_after_the_text_that_are_one_credit_or_a_list_are_kept() -> None:
+    credit = clean_text(HEAD + f"{OPEN}\n\n{NEXT}\n\nإعلان\n\nالأناضول\n")
+    assert (_texts(credit), credit.outlet) == ([OPEN, NEXT], "الأناضول")
+    listed = clean_text(HEAD + f"{OPEN}\n\nوشملت المرحلة الأولى:\n\nالقاهرة\n\nالجيزة\n")
+    assert _texts(listed)[-2:] == ["القاهرة", "الجيزة"]
