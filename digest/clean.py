@@ -151,7 +151,9 @@ UNAMBIGUOUS_LABELS = folded("بقلم | بواسطة | by | author")
 AUTHOR_LABELS = folded(
     "كتب | كتبت | كتبه | بقلم | بواسطة | تحرير | إعداد | الكاتب | المحرر | by | author"
 )
-DATELINE_LABELS = folded("تاريخ النشر | آخر تحديث | نشر بتاريخ | تم النشر | تحديث")
+DATELINE_LABELS = folded(
+    "تاريخ النشر | آخر تحديث | نشر بتاريخ | تم النشر | تحديث | تم التحديث | نشرت في | نشرت بتاريخ"
+)
 # Words that may stand beside a date on a dateline ("الأحد، 5 مايو 2024 10:30 م").
 DATE_WORDS = frozenset(
     [w for name in (*MONTHS, *WEEKDAYS) for w in name.split()]
@@ -513,11 +515,23 @@ def is_site_notice(text: str) -> bool:
     return words(text) <= 10 and bool(BREADCRUMB.search(text))
 
 
+DATELINE_PARTS = re.compile(r"\s[|｜]\s|\s*[()]\s*")
+
+
 def is_dateline(text: str) -> bool:
     """A line that is only a date (and time or label): ``الأحد، 5 مايو 2024 10:30 م``,
-    ``السبت - 22 صفر 1447 هـ - 16 أغسطس 2025 مـ - رقم العدد [ 17064 ]``."""
+    ``السبت - 22 صفر 1447 هـ - 16 أغسطس 2025 مـ - رقم العدد [ 17064 ]``; or dates side
+    by side: ``الإثنين 02-06-2025 14:35 | آخر تحديث: الإثنين 02-06-2025 15:10``,
+    ``13:52 GMT 02.06.2025 (تم التحديث: 14:20 GMT 02.06.2025)``."""
     if words(text) > 20:
         return False
+    if _one_dateline(text):
+        return True
+    parts = [part for part in DATELINE_PARTS.split(text) if part.strip()]
+    return len(parts) > 1 and all(_one_dateline(part) for part in parts)
+
+
+def _one_dateline(text: str) -> bool:
     label = starts_with(text, DATELINE_LABELS)
     if (label and has_separator(text, label)) or RELATIVE_TIME.match(bare(text)):
         return True

@@ -1127,3 +1127,29 @@ def test_short_lines_after_the_text_that_are_one_credit_or_a_list_are_kept() -> 
     assert (_texts(credit), credit.outlet) == ([OPEN, NEXT], "الأناضول")
     listed = clean_text(HEAD + f"{OPEN}\n\nوشملت المرحلة الأولى:\n\nالقاهرة\n\nالجيزة\n")
     assert _texts(listed)[-2:] == ["القاهرة", "الجيزة"]
+
+
+@pytest.mark.parametrize(
+    "dateline",
+    [
+        "الإثنين 02-06-2025 14:35 | آخر تحديث: الإثنين 02-06-2025 15:10",
+        "13:52 GMT 02.06.2025 (تم التحديث: 14:20 GMT 02.06.2025)",
+        "نشرت في: 03/06/2025 - 12:45",
+        "8-6-2025 | 11:32",
+    ],
+)
+def test_datelines_side_by_side_or_labelled_as_published_are_datelines(dateline: str) -> None:
+    """Al-Masry Al-Youm, Sputnik, France 24 and Al-Ahram print the first and last
+    publication on one line, or say "نشرت في": the date, not a line of text."""
+    article = clean_text(HEAD + f"{dateline}\n\n{OPEN}\n\n{NEXT}\n")
+    assert _texts(article) == [OPEN, NEXT] and article.title == HEAD.strip()
+    assert article.date is not None and article.date.isoformat() in (
+        "2025-06-02",
+        "2025-06-03",
+        "2025-06-08",
+    )
+
+
+def test_a_schedule_of_two_dates_is_still_text() -> None:
+    line = "الجولة الأولى: 4 أغسطس 2025 | جولة الإعادة: 27 أغسطس 2025"
+    assert line in _texts(clean_text(HEAD + f"{OPEN}\n\n{line}\n\n{NEXT}\n"))
