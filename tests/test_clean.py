@@ -1153,3 +1153,20 @@ def test_datelines_side_by_side_or_labelled_as_published_are_datelines(dateline:
 def test_a_schedule_of_two_dates_is_still_text() -> None:
     line = "الجولة الأولى: 4 أغسطس 2025 | جولة الإعادة: 27 أغسطس 2025"
     assert line in _texts(clean_text(HEAD + f"{OPEN}\n\n{line}\n\n{NEXT}\n"))
+
+
+@pytest.mark.parametrize(
+    ("name", "outlet"),
+    [
+        ("a02_sputnik_araghchi_cairo.txt", "سبوتنيك عربي"),
+        ("a04_shorouk_araghchi_cairo.txt", "بوابة الشروق"),
+        ("b02_dw_araghchi_beirut.txt", "DW عربية"),  # not AFP, of a photo's credit
+        ("b03_enab_araghchi_beirut.txt", "عنب بلدي"),
+        ("d02_syriatv_bread_price.txt", "تلفزيون سوريا"),
+        ("e02_masrawy_egypt_inflation.txt", "مصراوي"),
+    ],
+)
+def test_the_mastheads_of_more_outlets_name_the_outlet(name: str, outlet: str) -> None:
+    article = trial2(name)
+    assert article.outlet == outlet
+    assert outlet not in [b.plain_text() for b in article.body]
