@@ -742,11 +742,18 @@ def headline_at(units: list[Unit], candidates: list[int]) -> int | None:
 # --- pass 3: furniture inside the body ----------------------------------------------------
 
 
+# "... (عنب بلدي)": a caption credits its photo to the outlet in brackets
+BRACKETED_END = re.compile(r"\(([^()]{2,40})\)\s*$")
+
+
 def is_caption(text: str) -> bool:
-    """A photo caption: a line ending in a credit, or starting with ``صورة:``."""
+    """A photo caption: a line ending in a credit (an agency or photographer, or a
+    well-known outlet in brackets), or starting with ``صورة:``."""
     if words(text) > 60:
         return False
     match = CREDIT.search(text)
+    if match is None and (end := BRACKETED_END.search(text)) and masthead_outlet(end[1].strip()):
+        match = end
     if match is not None and not ends_sentence(text[: match.start()]) and not reported(text):
         return True
     return bool(CAPTION_START.match(text)) and words(text) <= 40
