@@ -49,7 +49,7 @@ from digest.dates import (
     url_date,
 )
 from digest.normalize import ARABIC_LETTERS, normalize_arabic
-from digest.outlets import OUTLET_KINDS, byline_outlet, masthead_outlet, site_outlet
+from digest.outlets import OUTLET_KINDS, byline_outlet, masthead_outlet, same_outlet, site_outlet
 from digest.sentences import split_full_sentences
 from digest.source import (
     MACHINE_INSTEAD,
@@ -913,9 +913,10 @@ def body_text_units(units: list[Unit], top: Top) -> list[Unit]:
         elif unit.kind == "line" and (found := masthead_outlet(text)) is not None:
             top.outlet = top.outlet or found  # a report's closing credit: "الأناضول"
         elif unit.kind == "line" and (link := link_line(text)) is not None:
-            # the page's own address at the end or after a label; any other is a link to
-            # something else (a post, a video): neither text nor the report's address
-            if index == len(units) - 1 or link[1]:
+            # the page's own address at the end, after a label or on the outlet's own site
+            # (DW's short link under its standfirst); any other is a link to something
+            # else (a post, a video): neither text nor the report's address
+            if index == len(units) - 1 or link[1] or _on_own_site(link[0], top.outlet):
                 top.url = top.url or link[0]
         elif (found := source_outlet(text)) is not None:
             top.outlet = top.outlet or found or None
@@ -928,6 +929,12 @@ def body_text_units(units: list[Unit], top: Top) -> list[Unit]:
         else:
             kept.append(unit)
     return kept
+
+
+def _on_own_site(url: str, outlet: str | None) -> bool:
+    """Is ``url`` on the site of ``outlet`` (a well-known one)?"""
+    site = site_outlet(url)
+    return outlet is not None and site is not None and same_outlet(site, outlet)
 
 
 def drop_trailing_bullets(units: list[Unit]) -> list[Unit]:

@@ -249,3 +249,9 @@ def site_outlet(url: str) -> str | None:
         if best is None or len(site) > best[0]:  # gate.ahram.org.eg over ahram.org.eg
             best = (len(site), outlet)
     return None if best is None else best[1]
+
+
+def same_outlet(first: str, second: str) -> bool:
+    """Do two names name one well-known outlet (``DW عربية``, ``دويتشه فيله``)?"""
+    english = _WELL_KNOWN.english(first)
+    return english is not None and english == _WELL_KNOWN.english(second)

@@ -1036,6 +1036,17 @@ def test_a_source_address_at_the_end_is_the_link_not_an_outlet_called_https(line
     assert article.url == line.split()[-1] and article.outlet == "اليوم السابع"
 
 
+def test_an_address_on_the_outlets_own_site_in_the_text_is_the_reports_link() -> None:
+    """DW prints its short link under the standfirst: on DW's own site, it is the page's
+    address; another outlet's address there is not."""
+    short = "https://p.dw.com/p/4vXyZ"
+    article = clean_text(f"DW عربية\n\n{HEAD}{OPEN}\n\n{short}\n\n{NEXT}\n")
+    assert _texts(article) == [OPEN, NEXT]
+    assert (article.outlet, article.url) == ("DW عربية", short)
+    article = clean_text(f"سكاي نيوز عربية\n\n{HEAD}{OPEN}\n\n{short}\n\n{NEXT}\n")
+    assert article.url is None
+
+
 def test_other_addresses_are_not_the_reports_own() -> None:
     """A post's address in the text is dropped, not taken as the report's; a masthead's
     outlet wins over the site's; an address in a sentence stays; an unknown site gives the
