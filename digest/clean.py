@@ -100,9 +100,12 @@ CUT_MARKERS = folded(
     "| اقرأ أيضا | اقرأ كذلك | اقرأ المزيد | تابعونا | تابعوا | تابعنا | تابع"
     "| شارك المقال | شارك الخبر | شارك هذا المقال | التعليقات | أضف تعليق | اترك تعليقا"
     "| الكلمات الدالة | كلمات دالة | مواضيع | دلالات | المزيد حول هذه القصة | شاركها"
+    "| للمزيد | المزيد من"
     "| tags | related articles | read more | read also | most read | more on this story"
 )
 READ_ALSO = folded("اقرأ أيضا | اقرأ كذلك | اقرأ المزيد")
+# "للمزيد: <headline>" (a teaser, dropped); "المزيد من إيران" (a section's link: the end)
+MORE_TEASER, MORE_SECTION = folded("للمزيد | المزيد من")
 FOLLOW = folded("تابعونا | تابعوا | تابعنا | تابع")
 
 # Share bars: "شارك على فيسبوك | تويتر | واتساب", "Facebook · X · WhatsApp".
@@ -423,6 +426,11 @@ def cut_marker(unit: Unit) -> str | None:
         return "cut"
     if marker in READ_ALSO:
         return "drop"  # "اقرأ أيضا: <headline>" inside the body
+    # not "للمزيد من التفاصيل يمكن ..." nor "المزيد من الضحايا سقطوا ..."
+    if marker == MORE_TEASER:
+        return "drop" if has_separator(unit.text, marker) else None
+    if marker == MORE_SECTION:
+        return "cut" if words(plain) <= 4 and not ends_sentence(unit.text) else None
     if marker in FOLLOW:  # "تابعونا على فيسبوك", "تابع الموقع على:" (not "تابع الوزير ...")
         short = words(plain) <= 6 or (words(plain) <= 10 and _on_a_network(plain))
         plain_verb = marker == "تابع" and not unit.text.endswith(":")

@@ -1036,6 +1036,17 @@ def test_a_source_address_at_the_end_is_the_link_not_an_outlet_called_https(line
     assert article.url == line.split()[-1] and article.outlet == "اليوم السابع"
 
 
+def test_more_on_teasers_and_section_links_are_left_out_and_sentences_like_them_kept() -> None:
+    teaser = "للمزيد: قراءة في زيارة عراقجي إلى المنطقة"
+    article = clean_text(f"{HEAD}{OPEN}\n\n{teaser}\n\n{NEXT}\n\nالمزيد من إيران\n")
+    assert _texts(article) == [OPEN, NEXT]
+    for sentence in (
+        "للمزيد من التفاصيل يمكن مراجعة البيان الذي نشرته الوزارة على موقعها.",
+        "المزيد من الضحايا سقطوا في القصف.",
+    ):
+        assert _texts(clean_text(f"{HEAD}{OPEN}\n\n{sentence}\n")) == [OPEN, sentence]
+
+
 def test_an_address_on_the_outlets_own_site_in_the_text_is_the_reports_link() -> None:
     """DW prints its short link under the standfirst: on DW's own site, it is the page's
     address; another outlet's address there is not."""
