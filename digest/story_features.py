@@ -39,7 +39,14 @@ from digest.article import Article
 from digest.dates import find_dates
 from digest.normalize import normalize_arabic
 from digest.stopwords_ar import STOPWORDS
-from digest.story_lexicon import city_name, event_kind, event_places, join_multiword, people_names
+from digest.story_lexicon import (
+    COUNTRY_FORMS,
+    city_name,
+    event_kind,
+    event_places,
+    join_multiword,
+    people_names,
+)
 
 if TYPE_CHECKING:  # scipy is imported where it is used: a build imports it while workers clean
     import scipy.sparse as sp
@@ -437,22 +444,33 @@ class ArticleVectors:
         full_matrix = self._tfidf(full_counts)
         column, features = self.column, self.analyzer.features
         present = (full_matrix > 0).astype(np.float64).tocsr()
-        # A person is the columns of their name words; a city, its one column.
+        # A person is the columns of their name words; a place, those of its names.
         self.people = Principals(
             [[tuple(column[f] for f in features(name) if f in column) for name in names]
              for names in lede_names],
             present,
         )  # fmt: skip
         self.cities = Principals(
-            [[(column[f],) for f in features(places) if f in column] for places in lede_places],
+            [[self._place_columns(place) for place in places] for places in lede_places],
             present,
-        )  # fmt: skip
+        )
         person_columns = self.people.columns
         weights = [boost(t, c in person_columns) for c, t in enumerate(self._terms)]
         lead_matrix = self._tfidf(self._counts(lead)) @ sp.diags(weights)
         lead_matrix = l2_normalize(lead_matrix)
         blended = LEAD_WEIGHT * lead_matrix + (1 - LEAD_WEIGHT) * full_matrix
         self.matrix = l2_normalize(blended)
+
+    def _place_columns(self, place: str) -> tuple[int, ...]:
+        """A city's column; a country's, those of every form of it the corpus has (its
+        name or adjective, with ال or not): an article that has any mentions it."""
+        columns = set()
+        for form in COUNTRY_FORMS.get(place, (place,)):
+            for token in (form, "ال" + form):
+                feature = self.analyzer.feature(token)
+                if feature is not None and feature in self.column:
+                    columns.add(self.column[feature])
+        return tuple(sorted(columns))
 
     def _columns(self, ids: np.ndarray) -> np.ndarray:
         """Feature column of each token id; -1 for none (stopword, unknown)."""
@@ -489,7 +507,8 @@ class ArticleVectors:
 
         True when each lede names a person the other article never mentions (Putin
         meeting Erdogan vs Putin meeting Xi, same day, same city), or each lede names a
-        city the other never mentions (Erdogan and Putin in Sochi vs in Astana).
+        place the other never mentions (Erdogan and Putin in Sochi vs in Astana; the
+        month's inflation in Egypt vs in Saudi Arabia).
         """
         return self.people.conflicts(left, right) | self.cities.conflicts(left, right)
 

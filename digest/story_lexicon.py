@@ -188,16 +188,75 @@ def people_names(folded: str) -> list[tuple[str, ...]]:
     return found
 
 
+def _strip_al(word: str) -> str:
+    return word[2:] if word.startswith("ال") else word
+
+
+# Countries an event is in ("في مصر", "إلى السعودية", "بتركيا"): each with the forms that
+# mention it (مصري, المصرية, المصريين), folded, without ال. A day's figures or vote in two
+# countries are two stories ("inflation in Egypt" and "inflation in Saudi Arabia"); a
+# report that calls the country by its adjective only ("الانتخابات المصرية") still
+# mentions it. Countries named like their capitals (الكويت, الجزائر, تونس) are cities, and
+# عمان (Amman or Oman) neither.
+_COUNTRY_FORMS = """
+مصر مصري مصرية مصريين مصريون
+السعودية سعودي سعودية سعوديين سعوديون
+الإمارات إماراتي إماراتية إماراتيين
+قطر قطري قطرية قطريين
+البحرين بحريني بحرينية بحرينيين
+اليمن يمني يمنية يمنيين
+العراق عراقي عراقية عراقيين
+سوريا سورية سوري سوريين سوريون
+لبنان لبناني لبنانية لبنانيين
+الأردن أردني أردنية أردنيين
+فلسطين فلسطيني فلسطينية فلسطينيين
+إسرائيل إسرائيلي إسرائيلية إسرائيليين
+ليبيا ليبي ليبية ليبيين
+المغرب مغربي مغربية مغاربة
+السودان سوداني سودانية سودانيين
+موريتانيا موريتاني موريتانية
+الصومال صومالي صومالية
+إيران إيراني إيرانية إيرانيين
+تركيا تركي تركية أتراك
+روسيا روسي روسية الروس
+أوكرانيا أوكراني أوكرانية
+الصين صيني صينية
+فرنسا فرنسي فرنسية
+ألمانيا ألماني ألمانية
+بريطانيا بريطاني بريطانية
+إسبانيا إسباني إسبانية
+إيطاليا إيطالي إيطالية
+الهند هندي هندية
+باكستان باكستاني باكستانية
+أفغانستان أفغاني أفغانية
+اليابان ياباني يابانية
+"""
+COUNTRY_FORMS: dict[str, tuple[str, ...]] = {
+    forms[0]: forms
+    for forms in (
+        tuple(_strip_al(normalize_arabic(word)) for word in line.split())
+        for line in _COUNTRY_FORMS.strip().splitlines()
+    )
+}
+
+
+def country_name(stem: str) -> str | None:
+    """The country a folded token names (``ال`` already stripped), if any."""
+    return stem if stem in COUNTRY_FORMS else None
+
+
 _PLACE_BEFORE = frozenset(
     normalize_arabic(w) for w in ["في", "إلى", "الى", "العاصمة", "منتجع", "مدينة", "بمدينة"]
 )
 
 
 def event_places(folded: str) -> list[str]:
-    """Cities named as a place in folded text: "في موسكو", "إلى أستانا", "بسوتشي".
+    """Cities and countries named as a place in folded text: "في موسكو", "إلى أستانا",
+    "بسوتشي" (the word as written), "في مصر" (the country's key in :data:`COUNTRY_FORMS`).
 
-    A bare capital is often the government, not the place ("واشنطن تستخدم الفيتو"), so
-    it only counts after a locative word or with a glued ب.
+    A bare capital is often the government, not the place ("واشنطن تستخدم الفيتو"), and
+    a bare country an actor ("روسيا وإيران توقعان"), so they only count after a locative
+    word or with a glued ب.
     """
     words = _WORD.findall(folded)
     places = []
@@ -205,15 +264,17 @@ def event_places(folded: str) -> list[str]:
         before = words[i - 1] if i else ""
         if i > 1 and before.startswith("ال") and words[i - 2] in _PLACE_BEFORE:
             before = words[i - 2]  # العاصمة الكازاخية أستانا
-        if before in _PLACE_BEFORE and city_name(_strip_al(word)):
-            places.append(word)
-        elif word[:1] == "ب" and city_name(_strip_al(word[1:])):
-            places.append(word[1:])
+        if before in _PLACE_BEFORE:
+            place = word
+        elif word[:1] == "ب":
+            place = word[1:]
+        else:
+            continue
+        if city_name(_strip_al(place)):
+            places.append(place)
+        elif country := country_name(_strip_al(place)):
+            places.append(country)
     return places
-
-
-def _strip_al(word: str) -> str:
-    return word[2:] if word.startswith("ال") else word
 
 
 @functools.lru_cache(maxsize=200_000)
