@@ -305,7 +305,7 @@ def test_a_theme_link_to_a_static_file_it_lacks_is_a_warning(project: Project) -
     shutil.copytree(REPO / "templates", theme)
     (theme / "static" / "style.css").unlink()
     warnings = " ".join(build_site(project).warnings)
-    assert f"{theme / 'base.html'}, line 25: links static/style.css" in warnings
+    assert f"{theme / 'base.html'}, line 28: links static/style.css" in warnings
     assert "favicon.svg" not in warnings  # the files it has are not named
 
 
@@ -356,3 +356,20 @@ def test_a_theme_label_with_a_mistyped_placeholder_is_named(
     if "story_count" in fixed:
         outlets = (project.output / "en" / "outlets" / "index.html").read_text("utf-8")
         assert re.search(r"\b[2-9] stories\b", outlets)
+
+
+def test_a_page_template_may_override_only_the_main_block(project: Project) -> None:
+    """base.html asks every page for its ``heading`` block (for the title); a designer's
+    front.html with a ``main`` block only stopped the build ("TemplateReference object has
+    no attribute 'heading'"): the page is titled with the site's title alone."""
+    theme = project.root / "templates"
+    shutil.copytree(REPO / "templates", theme)
+    (theme / "front.html").write_text(
+        '{% extends "base.html" %}\n{% block main %}<h1>{{ t.latest }}</h1>{% endblock %}\n',
+        encoding="utf-8",
+    )
+    build_site(project)
+    for lang, title in (("ar", "الموجز"), ("en", "The Digest")):
+        front = (project.output / lang / "index.html").read_text(encoding="utf-8")
+        assert f"<title>{title}</title>" in front
+        assert f'<html lang="{lang}"' in front
