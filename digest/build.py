@@ -204,6 +204,24 @@ class Project:
         own = self.root / "templates"
         return own if own.is_dir() else default_theme()
 
+    def broken_theme(self) -> str | None:
+        """What is wrong with a ``templates`` that is no folder (a link to nothing, a file):
+        the build would quietly take the default theme instead; None when nothing is."""
+        own = self.root / "templates"
+        if own.is_dir() or not (own.is_symlink() or own.exists()):
+            return None
+        if own.is_symlink():
+            target = own.readlink()
+            return (
+                f"{own} links to {target}, which is no folder (a relative link is read from "
+                f"{own.parent}, the folder that holds it): link the theme's folder again, "
+                "by its absolute path, or remove the link to build with the default theme"
+            )
+        return (
+            f"{own} is a file, not a theme folder: remove or rename it to build with the "
+            "default theme (`digest theme` copies it there to start a theme of your own)"
+        )
+
 
 def default_theme() -> Path:
     """The theme shipped in the wheel, or the repository's ``templates/`` in a checkout."""
@@ -412,8 +430,12 @@ class Builder:
         self.on_written: Callable[[], object] | None = None  # called once the site is written
 
     def stamp(self) -> tuple[InputStamp, str]:
-        """Stamp of the inputs now: cheap (``stat`` calls), and the full digest."""
+        """Stamp of the inputs now: cheap (``stat`` calls), and the full digest. A
+        ``templates`` that is no folder stops the build here, before an unchanged stamp
+        skips it: it would be a site in the default theme, silently."""
         p = self.project
+        if problem := p.broken_theme():
+            raise BuildError(problem)
         stamp = InputStamp.take(p.content, p.theme, [p.config_file], code_version(), [p.static])
         return stamp, self._digest(stamp)
 

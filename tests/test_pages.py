@@ -373,3 +373,26 @@ def test_a_page_template_may_override_only_the_main_block(project: Project) -> N
         front = (project.output / lang / "index.html").read_text(encoding="utf-8")
         assert f"<title>{title}</title>" in front
         assert f'<html lang="{lang}"' in front
+
+
+@pytest.mark.parametrize("kind", ["link to nothing", "file"])
+def test_a_templates_that_is_no_folder_stops_the_build(project: Project, kind: str) -> None:
+    """A theme linked by a relative path made from another folder (``ln -s theme
+    ../templates`` in ``shared/``) links to nothing; the site was built in the default
+    theme, silently, and published without its look."""
+    build_site(project)
+    before = {p: p.read_bytes() for p in sorted(project.output.rglob("*.html"))}
+    shared = shutil.copytree(REPO / "templates", project.root / "shared" / "theme")
+    templates = project.root / "templates"
+    if kind == "file":
+        templates.write_text("theme: shared/theme\n", encoding="utf-8")
+        said = "is a file, not a theme folder"
+    else:
+        templates.symlink_to("theme")  # read from templates' own folder: nothing there
+        said = "links to theme, which is no folder"
+    with pytest.raises(BuildError, match=re.escape(f"{templates} {said}")):
+        build_site(project)
+    assert {p: p.read_bytes() for p in sorted(project.output.rglob("*.html"))} == before
+    templates.unlink()
+    templates.symlink_to(shared.resolve())  # linked by its absolute path: the theme's
+    build_site(project)
