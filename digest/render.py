@@ -830,7 +830,13 @@ class SiteRenderer:
         (``'static/style.css'|url`` after style.css was deleted): every page would link a
         file that is not there."""
         found = []
-        for template in sorted(self.theme.glob("*.html")) + sorted(self.theme.glob("*.xml")):
+        static = self.theme / "static"
+        templates = (
+            p
+            for p in sorted(self.theme.rglob("*"))  # partials in subfolders too
+            if p.suffix in (".html", ".xml") and p.is_file() and static not in p.parents
+        )
+        for template in templates:
             source = template.read_text(encoding="utf-8", errors="replace")
             for match in _STATIC_LINK.finditer(source):
                 path = match["a"] or match["b"]

@@ -396,3 +396,22 @@ def test_a_templates_that_is_no_folder_stops_the_build(project: Project, kind: s
     templates.unlink()
     templates.symlink_to(shared.resolve())  # linked by its absolute path: the theme's
     build_site(project)
+
+
+def test_a_partials_link_to_a_static_file_it_lacks_is_a_warning(project: Project) -> None:
+    """Only the theme's top folder was checked: a masthead partial in ``partials/`` that
+    links a logo the theme lacks gave every page a broken image, silently."""
+    theme = project.root / "templates"
+    shutil.copytree(REPO / "templates", theme)
+    (theme / "partials").mkdir()
+    (theme / "partials" / "masthead.html").write_text(
+        '<div>\n<img src="{{ \'static/logo.svg\'|url }}" alt="">\n</div>\n', encoding="utf-8"
+    )
+    base = theme / "base.html"
+    html = base.read_text(encoding="utf-8")
+    base.write_text(html.replace("<body>\n", '<body>\n{% include "partials/masthead.html" %}\n'))
+    warnings = " ".join(build_site(project).warnings)
+    partial = theme / "partials" / "masthead.html"
+    assert f"{partial}, line 2: links static/logo.svg, which {theme / 'static'}" in warnings
+    (theme / "static" / "logo.svg").write_text("<svg/>", encoding="utf-8")
+    assert "logo.svg" not in " ".join(build_site(project).warnings)
