@@ -795,7 +795,7 @@ class SiteRenderer:
     def theme_warnings(self) -> list[str]:
         """What a build says about the theme: links to static files it lacks, and labels in
         its strings.toml that no template of digest's reads (a misspelt language or key)."""
-        return self.dead_static_links + self.stray_labels
+        return self.dead_static_links + self.dead_stylesheet_links + self.stray_labels
 
     @cached_property
     def stray_labels(self) -> list[str]:
@@ -845,6 +845,32 @@ class SiteRenderer:
                     found.append(
                         f"{template}, line {line}: links {path}, which {self.theme / 'static'} "
                         "does not have (every page links a missing file)"
+                    )
+        return found
+
+    @cached_property
+    def dead_stylesheet_links(self) -> list[str]:
+        """Warnings for a theme stylesheet's relative ``url(...)`` or ``@import`` of a file
+        the theme's ``static/`` lacks (a misspelt image or font): the browser drops it,
+        silently. Addresses elsewhere (``https:``, ``data:``, ``/…``) are not checked."""
+        found = []
+        for path, data in self.static_files.items():
+            if not path.endswith(".css"):
+                continue
+            source = data.decode("utf-8", errors="replace")
+            # comments as blanks, their lines kept: a url() in a comment links nothing
+            source = _CSS_COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m[0]), source)
+            for match in _CSS_LINK.finditer(source):
+                ref = match["url"] if match["url"] is not None else match["imported"]
+                ref = re.split(r"[?#]", ref.strip(), maxsplit=1)[0]
+                if not ref or ":" in ref or ref.startswith("/"):
+                    continue
+                target = posixpath.normpath(posixpath.join(posixpath.dirname(path), ref))
+                if target.startswith("static/") and target not in self.static_files:
+                    line = source.count("\n", 0, match.start()) + 1
+                    found.append(
+                        f"{self.theme / path}, line {line}: {ref} is {target}, which "
+                        f"{self.theme / 'static'} does not have (browsers leave it out)"
                     )
         return found
 
@@ -1057,6 +1083,14 @@ _STATIC_LINK = re.compile(
     r"""(["'])(?P<a>static/[^"'\s{}]+)\1\s*\|\s*url\b"""
     r"""|\burl\(\s*(["'])(?P<b>static/[^"'\s{}]+)\3\s*\)"""
 )
+
+
+# A stylesheet's link to another file: url(x), url("x") or @import "x".
+_CSS_LINK = re.compile(
+    r"""\burl\(\s*(["']?)(?P<url>[^"')]*)\1\s*\)|@import\s+(["'])(?P<imported>[^"']*)\3"""
+)
+
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
 
 
 def static_files(theme: Path) -> dict[str, bytes]:

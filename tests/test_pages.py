@@ -415,3 +415,29 @@ def test_a_partials_link_to_a_static_file_it_lacks_is_a_warning(project: Project
     assert f"{partial}, line 2: links static/logo.svg, which {theme / 'static'}" in warnings
     (theme / "static" / "logo.svg").write_text("<svg/>", encoding="utf-8")
     assert "logo.svg" not in " ".join(build_site(project).warnings)
+
+
+def test_a_stylesheets_link_to_a_file_the_theme_lacks_is_a_warning(project: Project) -> None:
+    """A misspelt background image or font in the theme's own CSS was dropped by browsers,
+    and the build said nothing; addresses elsewhere and comments are not checked."""
+    theme = project.root / "templates"
+    shutil.copytree(REPO / "templates", theme)
+    (theme / "static" / "img").mkdir()
+    (theme / "static" / "img" / "stripe.png").write_bytes(b"\x89PNG")
+    (theme / "static" / "newsroom.css").write_text(
+        ".masthead { background: url('img/stripe.png?v=2'); }\n"
+        '.brand { background: url("img/stripes.png"); }\n'
+        "/* url(img/old.png) */\n"
+        '@import "fonts.css";\n'
+        ".x { background: url(data:image/png;base64,AAAA), url(https://example.org/a.png); }\n",
+        encoding="utf-8",
+    )
+    warnings = build_site(project).warnings
+    css = theme / "static" / "newsroom.css"
+    dead = [w for w in warnings if str(css) in w]
+    assert dead == [
+        f"{css}, line 2: img/stripes.png is static/img/stripes.png, which "
+        f"{theme / 'static'} does not have (browsers leave it out)",
+        f"{css}, line 4: fonts.css is static/fonts.css, which "
+        f"{theme / 'static'} does not have (browsers leave it out)",
+    ]
