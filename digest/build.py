@@ -666,7 +666,13 @@ class Builder:
         """
         import jinja2
 
-        from digest.render import Page, SiteRenderer, ThemeError, passthrough_files
+        from digest.render import (
+            Page,
+            SiteRenderer,
+            ThemeError,
+            page_direction_problem,
+            passthrough_files,
+        )
         from digest.search_index import BUNDLE_DIR
         from digest.workers import map_in_workers
 
@@ -717,10 +723,21 @@ class Builder:
                 else [p for p in plan if not memo.unchanged_on_disk(output, p.file)]
             )
             rendered = map_in_workers(render, plan, fork=len(sure) >= PARALLEL_MIN_PAGES)
+            misdirected = []  # pages whose <html> lacks their language's lang and dir
             for page, done in zip(plan, rendered, strict=True):
                 if done is not None:
                     keys[page.file], files[page.file] = done
                     report.rendered += 1
+                    lang = page.context.get("lang")
+                    html = lang and page.file.endswith(".html")
+                    if html and (problem := page_direction_problem(done[1], lang)):
+                        misdirected.append(f"{page.file} ({theme / page.template}): {problem}")
+            if misdirected:
+                more = f" (and {len(misdirected) - 1} other pages)" if len(misdirected) > 1 else ""
+                report.warnings.append(
+                    f'{misdirected[0]}{more}: keep lang="{{{{ lang }}}}" dir="{{{{ dir }}}}" '
+                    "on <html> (base.html), or pages read in another direction and language"
+                )
             if edited is not None:
                 return files, keys  # the theme's and static/ files too are kept as they are
             memo.salt = salt

@@ -225,6 +225,25 @@ def lang_direction(lang: str) -> str:
     return "rtl" if lang.split("-")[0].lower() in RTL_LANGS else "ltr"
 
 
+_HTML_TAG = re.compile(rb"<html\b([^>]*)>", re.I)
+_LANG_OR_DIR = re.compile(rb"""(?:^|\s)(lang|dir)\s*=\s*["']?([\w-]*)""", re.I)
+
+
+def page_direction_problem(html: bytes, lang: str) -> str | None:
+    """What is wrong with the ``lang`` and ``dir`` of the ``<html>`` of a page in ``lang``
+    (a theme's base.html that dropped them: an Arabic page then reads left to right, and a
+    screen reader speaks it in the wrong language); None when they are right."""
+    tag = _HTML_TAG.search(html, 0, 4096)
+    found = {
+        k.lower().decode(): v.decode() for k, v in _LANG_OR_DIR.findall(tag[1] if tag else b"")
+    }
+    wanted = {"lang": lang, "dir": lang_direction(lang)}
+    if all(found.get(key, "").lower() == value for key, value in wanted.items()):
+        return None
+    has = " ".join(f'{key}="{value}"' for key, value in found.items()) or "no lang or dir"
+    return f'its <html> has {has}, not lang="{lang}" dir="{wanted["dir"]}"'
+
+
 def text_direction(value: Text | str) -> Markup:
     """The ``lang``/``dir`` attributes of an element showing ``value`` (the theme's
     ``dir_of(value)``): Arabic when not translated yet; its own language and that

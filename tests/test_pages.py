@@ -441,3 +441,21 @@ def test_a_stylesheets_link_to_a_file_the_theme_lacks_is_a_warning(project: Proj
         f"{css}, line 4: fonts.css is static/fonts.css, which "
         f"{theme / 'static'} does not have (browsers leave it out)",
     ]
+
+
+def test_a_theme_that_drops_lang_and_dir_from_html_is_a_warning(project: Project) -> None:
+    """A base.html rewritten with a bare ``<html>`` built Arabic pages that read left to
+    right, silently."""
+    theme = project.root / "templates"
+    shutil.copytree(REPO / "templates", theme)
+    base = theme / "base.html"
+    html = base.read_text(encoding="utf-8")
+    base.write_text(html.replace('<html lang="{{ lang }}" dir="{{ dir }}">', '<html lang="ar">'))
+    warnings = [w for w in build_site(project).warnings if "<html>" in w]
+    assert len(warnings) == 1
+    front = theme / "front.html"
+    said = f'ar/index.html ({front}): its <html> has lang="ar", not lang="ar" dir="rtl" (and '
+    assert warnings[0].startswith(said)
+    assert 'keep lang="{{ lang }}" dir="{{ dir }}" on <html>' in warnings[0]
+    base.write_text(html)
+    assert not [w for w in build_site(project).warnings if "<html>" in w]
