@@ -459,3 +459,60 @@ def test_a_theme_that_drops_lang_and_dir_from_html_is_a_warning(project: Project
     assert 'keep lang="{{ lang }}" dir="{{ dir }}" on <html>' in warnings[0]
     base.write_text(html)
     assert not [w for w in build_site(project).warnings if "<html>" in w]
+
+
+# The variables README.md's theme reference gives each page template.
+DOCUMENTED = {
+    "base.html": "lang dir other t strings site page_path counterpart section og_type og_locale "
+    "translation_note",
+    "front.html": "stories more_text",
+    "story.html": "story articles related newer older",
+    "archive.html": "months editions",
+    "day.html": "edition newer older",
+    "outlets.html": "outlets",
+    "outlet.html": "outlet pagination",
+    "search.html": "search_merge search_folds search_spellings search_prefixes",
+    "root.html": "latest strings site",
+}
+
+
+def test_the_documented_template_variables_are_there_in_both_languages(project: Project) -> None:
+    """Every variable README.md names for a template is defined on its pages, Arabic and
+    English (the README had no list of them: a designer read the templates to guess)."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    theme = project.root / "templates"
+    shutil.copytree(REPO / "templates", theme)
+    for template, names in DOCUMENTED.items():
+        for name in names.split():
+            assert f"`{name}" in readme, name
+        path = theme / template
+        html = path.read_text(encoding="utf-8")
+        test = " and ".join(f"{name} is defined" for name in names.split())
+        marker = f"<!-- {template}: {{{{ {test} }}}} -->"
+        if template in ("base.html", "root.html"):
+            html = html.replace("<body>\n", f"<body>\n{marker}\n", 1)
+        else:
+            html = html.replace("{% block main %}", "{% block main %}" + marker, 1)
+        assert marker in html, template
+        path.write_text(html, encoding="utf-8")
+    build_site(project)
+    site = project.output
+    pages = {"root.html": [site / "index.html"]}
+    for lang in ("ar", "en"):
+        story = next((site / lang / "stories").glob("*/index.html"))
+        day = next(p for p in (site / lang / "archive").glob("*/index.html"))
+        pages.setdefault("front.html", []).append(site / lang / "index.html")
+        pages.setdefault("story.html", []).append(story)
+        pages.setdefault("archive.html", []).append(site / lang / "archive" / "index.html")
+        pages.setdefault("day.html", []).append(day)
+        pages.setdefault("outlets.html", []).append(site / lang / "outlets" / "index.html")
+        pages.setdefault("outlet.html", []).append(
+            site / lang / "outlets" / "al-jazeera" / "index.html"
+        )
+        pages.setdefault("search.html", []).append(site / lang / "search" / "index.html")
+    for template, paths in pages.items():
+        for path in paths:
+            html = path.read_text(encoding="utf-8")
+            assert f"<!-- {template}: True -->" in html, path
+            if template != "root.html":
+                assert "<!-- base.html: True -->" in html, path
