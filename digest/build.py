@@ -323,12 +323,16 @@ def translation_cache_checked() -> Iterator[None]:
 
 
 def template_error(
-    exc: Exception, theme: Path, labels: Mapping[str, Mapping[str, Any]] | None = None
+    exc: Exception,
+    theme: Path,
+    labels: Mapping[str, Mapping[str, Any]] | None = None,
+    names: Iterable[str] = (),
 ) -> str | None:
     """``templates/story.html, line 12: 'x' is undefined`` from an error raised while a
     template rendered: Jinja's own, or one from the template's code (``date + 1``); None
     when no template line is to blame (a bug of digest's: let it raise). ``labels``: the
-    theme's labels per language, to say which language lacks a label a template asks for."""
+    theme's labels per language, to say which language lacks a label a template asks for;
+    ``names``: the variables the page has, to name them for one it lacks."""
     import jinja2
 
     if isinstance(exc, jinja2.TemplateSyntaxError):
@@ -351,8 +355,24 @@ def template_error(
         message = exc.message or type(exc).__name__
     else:
         message = f"{type(exc).__name__}: {exc}"
-    hint = _label_hint(exc, *where, labels or {})
+    hint = _label_hint(exc, *where, labels or {}) or _variable_hint(exc, names)
     return f"template error in {where[0]}, line {where[1]}: {message}{hint}"
+
+
+_UNDEFINED = re.compile(r"'(\w+)' is undefined")
+
+
+def _variable_hint(exc: Exception, names: Iterable[str]) -> str:
+    """For a variable the page lacks: the one spelt almost like it, and those it has."""
+    from difflib import get_close_matches
+
+    found = _UNDEFINED.fullmatch(str(exc))
+    known = sorted(name for name in names if not name.startswith("_"))
+    if found is None or not known:
+        return ""
+    close = get_close_matches(found.group(1), known, n=1, cutoff=0.75)
+    mean = f"did you mean {close[0]}? " if close else ""
+    return f" ({mean}this page has {', '.join(known)}; for a label of strings.toml: t.{found[1]})"
 
 
 _MISSING_ATTRIBUTE = re.compile(r"'dict object' has no attribute '(\w+)'")
@@ -710,7 +730,8 @@ class Builder:
                 try:
                     return key, renderer.render_page(page)
                 except Exception as exc:  # its message, while it has its traceback
-                    message = template_error(exc, theme, renderer.strings)
+                    names = renderer.page_variables(page)
+                    message = template_error(exc, theme, renderer.strings, names)
                     if message is None:
                         raise
                     raise BuildError(message) from None

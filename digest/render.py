@@ -915,19 +915,23 @@ class SiteRenderer:
             _check_placeholders(own, lang, base.get(lang, {}), data.get(lang, {}))
         return {lang: _merged(base.get(lang, {}), data.get(lang, {})) for lang in LANGS}
 
+    def page_variables(self, page: Page) -> dict[str, Any]:
+        """What the templates of a page see: its context and what every page has."""
+        lang = page.context.get("lang")
+        return {
+            "page_path": page.path,
+            "site": self.config,
+            "t": self.strings.get(lang, {}) if lang else self.strings,
+            "strings": self.strings,
+            "dir": lang_direction(lang or ""),
+            "other": OTHER.get(lang or ""),
+            "og_locale": OG_LOCALE,
+            **page.context,
+        }
+
     def render_page(self, page: Page) -> bytes:
         """The bytes of one planned page (see :meth:`plan`)."""
-        lang = page.context.get("lang")
-        html = self.env.get_template(page.template).render(
-            page_path=page.path,
-            site=self.config,
-            t=self.strings.get(lang, {}) if lang else self.strings,
-            strings=self.strings,
-            dir=lang_direction(lang or ""),
-            other=OTHER.get(lang or ""),
-            og_locale=OG_LOCALE,
-            **page.context,
-        )
+        html = self.env.get_template(page.template).render(self.page_variables(page))
         return html.encode("utf-8")
 
     def plan(

@@ -221,6 +221,13 @@ def _break(theme: Path, name: str, old: str, new: str) -> None:
             ),
             r"\(a label: add made_by to the theme's strings\.toml, under \[en\]\)",
         ),
+        (  # a misspelt variable: the one it is spelt like, and those the page has
+            lambda t: _break(
+                t, "base.html", "{{ site.title[lang] }}</a>", "{{ site.title[lng] }}</a>"
+            ),
+            r"base\.html, line \d+: 'lng' is undefined \(did you mean lang\? this page has "
+            r"counterpart, dir, lang, .*; for a label of strings\.toml: t\.lng\)",
+        ),
         (
             lambda t: _break(t, "strings.toml", 'search = "البحث"', 'search = "البحث'),
             r"strings\.toml is not valid TOML: ",
@@ -236,7 +243,15 @@ def _break(theme: Path, name: str, old: str, new: str) -> None:
             r"template 'day\.html' not found in .*; the default theme has one: .*day\.html",
         ),
     ],
-    ids=["code", "label", "label-of-one-language", "strings-toml", "extends", "missing-page"],
+    ids=[
+        "code",
+        "label",
+        "label-of-one-language",
+        "variable",
+        "strings-toml",
+        "extends",
+        "missing-page",
+    ],
 )
 def test_theme_mistakes_say_which_file_and_what_to_do(
     tmp_path: Path, mistake: Callable[[Path], None], message: str
