@@ -431,7 +431,7 @@ def group_stories(
                     found[k],
                     _rows(sentences, start, end),
                     sentence_centrality[start:end],
-                    len(ms),
+                    [a.date for a in ms],
                     event_columns,
                 ),
                 related=related[k],

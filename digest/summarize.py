@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from functools import lru_cache
@@ -183,20 +184,30 @@ def choose_summary(
     found: Sequence[tuple[int, int, str]],
     vectors: sp.csr_matrix,
     centrality: np.ndarray,
-    n_articles: int,
+    dates: Sequence[dt.date | None],
     event_columns: np.ndarray | None = None,
 ) -> tuple[str, ...]:
     """The story's summary sentences, most central first.
 
     ``found`` are the story's :func:`candidates`, ``vectors`` their TF-IDF rows and
-    ``centrality`` their cosines to the story's centroid (same order). Two sentences that
+    ``centrality`` their cosines to the story's centroid (same order); ``dates``: the
+    date of each of the story's articles (``found``'s article indexes). Two sentences that
     name the same kind of event (``event_columns``: the columns of features such as
     ``~sign``, ``~visit``) report the same thing in other words ("arrived in Russia" /
     "arrived in Moscow"), and so do two that give the same figure ("340 families were
     evacuated" / "340 families were moved"): a summary keeps only the first of them.
+
+    A report's lead (its first sentence) tells the story's event: once the summary has
+    one, another report's lead of the same day tells it again ("Sisi received Erdogan" /
+    "Erdogan met Sisi in Cairo"), however it words it, and that report's next sentence
+    is taken instead; a later day's lead tells what came next, and may be taken. An
+    undated report is taken to tell the story's first day (it joined the story on its
+    text, which tells that day's event).
     """
     if not found:
         return ()
+    leads = _leads(found)
+    first_day = min((d for d in dates if d is not None), default=None)
     scores = centrality + np.array([LEAD_BONUS if p == 0 else 0.0 for _, p, _ in found])
     dense, columns = _dense_rows(vectors)
     overlap = dense @ dense.T
@@ -207,8 +218,9 @@ def choose_summary(
         same_fact |= (events @ events.T) > 0
     overlap = np.where(same_fact, np.maximum(overlap, 1.0), overlap)
     order = sorted(range(len(found)), key=lambda i: (-scores[i], found[i][0], found[i][1], i))
-    limit = MAX_SENTENCES_BIG if n_articles >= 4 else MAX_SENTENCES
+    limit = MAX_SENTENCES_BIG if len(dates) >= 4 else MAX_SENTENCES
     chosen: list[int] = []
+    told = set()  # the days whose event a chosen lead tells
     for one_per_article in (True, False):
         for i in order:
             if len(chosen) >= limit:
@@ -217,8 +229,23 @@ def choose_summary(
                 continue
             if chosen and overlap[chosen, i].max() > NEAR_DUPLICATE:
                 continue
+            day = dates[found[i][0]] or first_day
+            if i in leads and day is not None and day in told:
+                continue
             chosen.append(i)
+            if i in leads and day is not None:
+                told.add(day)
     return tuple(found[i][2] for i in chosen)
+
+
+def _leads(found: Sequence[tuple[int, int, str]]) -> set[int]:
+    """Which of the :func:`candidates` are their report's lead: its first usable sentence,
+    from its first paragraph."""
+    first: dict[int, int] = {}
+    for i, (article, paragraph, _) in enumerate(found):
+        if paragraph == 0:
+            first.setdefault(article, i)
+    return set(first.values())
 
 
 _NUMBER = re.compile(r"\d+(?:[.,٫٬]\d+)*")  # in any digits (٣٤٠ is 340)

@@ -738,6 +738,57 @@ def test_headline_margin_keeps_the_first_report_unless_another_is_clearly_more_c
     assert choose_headline([derived, third], [0.9, 0.5]) == "third report"
 
 
+def _leads(story):
+    """Each report's lead: its first usable sentence, from its first paragraph."""
+    from digest.summarize import lead_sentences, summary_lead
+
+    return {
+        a.source: next(s for p, s in lead_sentences(summary_lead(a)) if p == 0)
+        for a in story.articles
+        if any(p == 0 for p, _ in lead_sentences(summary_lead(a)))
+    }
+
+
+def test_a_summary_quotes_one_lead_of_a_days_reports():
+    """Erdogan's visit to Cairo: each report opens by telling it ("Sisi received
+    Erdogan", "Erdogan met Sisi in Cairo"); the summary quotes one of those leads, then what
+    else the reports say. So for Netanyahu's first testimony, an undated report's lead too."""
+    from digest.build import load_articles
+
+    articles, _ = load_articles(ROOT / "tests" / "fixtures" / "grouping" / "trial")
+    stories = group_stories(articles, {})
+    for member, size in (("h03_ahram_erdogan_visit.txt", 3), ("f01_aljazeera_netanyahu.txt", 4)):
+        story = next(s for s in stories if member in {a.source for a in s.articles})
+        first_day = min(a.date for a in story.articles if a.date)
+        same_day = [
+            lead
+            for source, lead in _leads(story).items()
+            if next(a.date for a in story.articles if a.source == source) in (first_day, None)
+        ]
+        assert len(same_day) >= 2
+        assert sum(lead in story.summary for lead in same_day) == 1, story.summary
+        assert len(story.summary) == size
+
+
+def test_a_later_days_lead_may_be_quoted(tmp_path):
+    """Macron's state visit: he arrived in Rabat; the next day's report opens with his
+    speech to parliament, what came next: the summary quotes both leads (when the reports
+    are undated, as in their fixture, nothing tells the days apart: both are quoted too)."""
+    from digest.build import load_articles
+
+    undated = ROOT / "tests" / "fixtures" / "grouping" / "undated"
+    names = ("r1_macron_morocco_visit", "r2_macron_morocco_parliament")
+    for name, day in zip(names, ("2024-10-28", "2024-10-29"), strict=True):
+        shutil.copy(undated / f"{name}.txt", tmp_path)
+        (tmp_path / f"{name}.yaml").write_text(f"date: {day}\n", encoding="utf-8")
+    for folder in (undated, tmp_path):
+        articles, _ = load_articles(folder)
+        story = next(s for s in group_stories(articles, {}) if f"{names[0]}.txt" in _members(s))
+        assert _members(story) == {f"{name}.txt" for name in names}
+        leads = _leads(story)
+        assert len(leads) == 2 and all(lead in story.summary for lead in leads.values())
+
+
 def test_a_summary_does_not_give_the_same_figure_twice(tmp_path):
     """Two outlets say "340 families were evacuated" in other words: the summary keeps one."""
     from digest.build import load_articles
@@ -896,8 +947,12 @@ def test_a_summary_quotes_a_sentence_without_its_reports_dateline(sentence, quot
 
 def test_the_trial_summaries_carry_no_agency_dateline():
     from digest.build import load_articles
+    from digest.summarize import candidates
 
     articles, _ = load_articles(ROOT / "tests" / "fixtures" / "grouping" / "trial")
     summaries = [s for story in group_stories(articles, {}) for s in story.summary]
     assert summaries and not [s for s in summaries if "(أ ف ب)" in s]
-    assert any(s.startswith("بدأ رئيس الوزراء الإسرائيلي بنيامين نتانياهو") for s in summaries)
+    # what a summary may quote of AFP's report: its lead without "القدس (أ ف ب) -"
+    [afp] = [a for a in articles if a.source == "f03_alquds_netanyahu.txt"]
+    quotable = [sentence for _, _, sentence in candidates([afp])]
+    assert quotable[0].startswith("بدأ رئيس الوزراء الإسرائيلي بنيامين نتانياهو")
