@@ -21,6 +21,7 @@ import numpy as np
 from digest.article import Article
 from digest.normalize import normalize_arabic
 from digest.sentences import split_full_sentences
+from digest.stopwords_ar import STOPWORDS
 from digest.story_features import Memo
 
 if TYPE_CHECKING:  # scipy is imported where it is used: a build imports it while workers clean
@@ -252,12 +253,42 @@ _NUMBER = re.compile(r"\d+(?:[.,٫٬]\d+)*")  # in any digits (٣٤٠ is 340)
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
 
+# A small count in words or digits and what it counts: "ثماني سنوات", "8 سنوات".
+_NUMBER_WORDS = {
+    normalize_arabic(word): str(n)
+    for n, words in enumerate(
+        (
+            "",
+            "",
+            "اثنين اثنان اثنتين اثنتان",
+            "ثلاث ثلاثة",
+            "أربع أربعة",
+            "خمس خمسة",
+            "ست ستة",
+            "سبع سبعة",
+            "ثماني ثمانية ثمان",
+            "تسع تسعة",
+            "عشر عشرة",
+        )
+    )
+    for word in words.split()
+}
+_COUNT = re.compile(r"(?<!\w)(\d+|[^\W\d_]+)(?=\s+[\"«“']?(?:ال)?([^\W\d_]{3,}))")
+
+
 def _figures(sentence: str) -> frozenset[str]:
     """The figures a sentence gives (340, 600, 1.5): numbers of two digits or more that are
     not years, which say little about the fact; folded as :func:`normalize_arabic` folds
-    them (only the numbers are)."""
+    them (only the numbers are). And small counts with what they count ("8 سنوات" and
+    "ثماني سنوات" are one figure: ``8 سنوات``)."""
+    folded = normalize_arabic(sentence)
     numbers = (normalize_arabic(n) for n in _NUMBER.findall(sentence))
-    return frozenset(n for n in numbers if len(n) >= 2 and not _YEAR.fullmatch(n))
+    figures = {n for n in numbers if len(n) >= 2 and not _YEAR.fullmatch(n)}
+    for count, counted in _COUNT.findall(folded):
+        number = count if count.isdigit() else _NUMBER_WORDS.get(count)
+        if number is not None and 2 <= int(number) <= 10 and counted not in STOPWORDS:
+            figures.add(f"{number} {counted}")
+    return frozenset(figures)
 
 
 def _dense_rows(vectors: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:

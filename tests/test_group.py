@@ -770,6 +770,19 @@ def test_a_summary_quotes_one_lead_of_a_days_reports():
         assert len(story.summary) == size
 
 
+def test_a_summary_does_not_give_a_count_twice_in_words_and_in_digits():
+    """Netanyahu "waited eight years" (ثماني سنوات) and "waited 8 years" (8 سنوات): one
+    quote in the summary; the place goes to what else the reports say."""
+    from digest.build import load_articles
+
+    articles, _ = load_articles(ROOT / "tests" / "fixtures" / "grouping" / "trial")
+    story = next(
+        s for s in group_stories(articles, {}) if "f01_aljazeera_netanyahu.txt" in _members(s)
+    )
+    assert sum(("ثماني سنوات" in s or "8 سنوات" in s) for s in story.summary) == 1
+    assert len(story.summary) == 4
+
+
 def test_a_later_days_lead_may_be_quoted(tmp_path):
     """Macron's state visit: he arrived in Rabat; the next day's report opens with his
     speech to parliament, what came next: the summary quotes both leads (when the reports
