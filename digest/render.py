@@ -871,8 +871,11 @@ class SiteRenderer:
     def dead_stylesheet_links(self) -> list[str]:
         """Warnings for a theme stylesheet's relative ``url(...)`` or ``@import`` of a file
         the theme's ``static/`` lacks (a misspelt image or font): the browser drops it,
-        silently. Addresses elsewhere (``https:``, ``data:``, ``/…``) are not checked."""
+        silently. Addresses elsewhere (``https:``, ``data:``) are not checked; one from the
+        server's root (``/static/…``) is named when ``base_url`` puts the site under a path
+        (``/digest/``), where it finds nothing."""
         found = []
+        under = urlsplit(self.config.base_url).path.rstrip("/")
         for path, data in self.static_files.items():
             if not path.endswith(".css"):
                 continue
@@ -882,6 +885,14 @@ class SiteRenderer:
             for match in _CSS_LINK.finditer(source):
                 ref = match["url"] if match["url"] is not None else match["imported"]
                 ref = re.split(r"[?#]", ref.strip(), maxsplit=1)[0]
+                if under and ref.startswith("/") and not ref.startswith(("//", under + "/")):
+                    line = source.count("\n", 0, match.start()) + 1
+                    relative = posixpath.relpath(ref.lstrip("/"), posixpath.dirname(path))
+                    found.append(
+                        f"{self.theme / path}, line {line}: {ref} is from the server's root, "
+                        f"but the site lives under {under}/ (base_url): link it relative to "
+                        f"the stylesheet ({relative})"
+                    )
                 if not ref or ":" in ref or ref.startswith("/"):
                     continue
                 target = posixpath.normpath(posixpath.join(posixpath.dirname(path), ref))

@@ -443,6 +443,25 @@ def test_a_stylesheets_link_to_a_file_the_theme_lacks_is_a_warning(project: Proj
     ]
 
 
+def test_a_stylesheets_link_from_the_servers_root_is_named_when_the_site_has_a_path(
+    project: Project,
+) -> None:
+    """``url(/static/img/stripe.png)`` works on a site at the server's root, and finds
+    nothing once base_url puts it under ``/digest/``."""
+    theme = project.root / "templates"
+    shutil.copytree(REPO / "templates", theme)
+    (theme / "static" / "img").mkdir()
+    (theme / "static" / "img" / "stripe.png").write_bytes(b"\x89PNG")
+    css = theme / "static" / "newsroom.css"
+    css.write_text(".m { background: url(/static/img/stripe.png); }\n", encoding="utf-8")
+    assert not [w for w in build_site(project).warnings if str(css) in w]
+    project.config_file.write_text('base_url = "https://example.org/digest/"\n', "utf-8")
+    assert [w for w in build_site(project).warnings if str(css) in w] == [
+        f"{css}, line 1: /static/img/stripe.png is from the server's root, but the site "
+        "lives under /digest/ (base_url): link it relative to the stylesheet (img/stripe.png)"
+    ]
+
+
 def test_a_theme_that_drops_lang_and_dir_from_html_is_a_warning(project: Project) -> None:
     """A base.html rewritten with a bare ``<html>`` built Arabic pages that read left to
     right, silently."""
