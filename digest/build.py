@@ -355,7 +355,12 @@ def template_error(
         message = exc.message or type(exc).__name__
     else:
         message = f"{type(exc).__name__}: {exc}"
-    hint = _label_hint(exc, *where, labels or {}) or _variable_hint(exc, names)
+    names = dict.fromkeys(names) if not isinstance(names, Mapping) else names
+    hint = (
+        _label_hint(exc, *where, labels or {})
+        or _variable_hint(exc, names)
+        or _field_hint(exc, names)
+    )
     return f"template error in {where[0]}, line {where[1]}: {message}{hint}"
 
 
@@ -376,6 +381,26 @@ def _variable_hint(exc: Exception, names: Iterable[str]) -> str:
 
 
 _MISSING_ATTRIBUTE = re.compile(r"'dict object' has no attribute '(\w+)'")
+
+
+_MISSING_FIELD = re.compile(r"'[\w.]+ object' has no attribute '(\w+)'")
+
+
+def _field_hint(exc: Exception, variables: Mapping[str, Any]) -> str:
+    """For ``story.headlin``: the field it is spelt like, of the page's stories, reports
+    and the like (the dicts among its variables, and in their lists)."""
+    from difflib import get_close_matches
+
+    found = _MISSING_FIELD.search(str(exc))
+    if found is None:
+        return ""
+    fields: set[str] = set()
+    for value in variables.values():
+        for item in value if isinstance(value, list | tuple) else [value]:
+            if isinstance(item, dict):
+                fields.update(key for key in item if isinstance(key, str))
+    close = get_close_matches(found.group(1), sorted(fields), n=1, cutoff=0.75)
+    return f" (did you mean {close[0]}?)" if close else ""
 
 
 def _label_hint(

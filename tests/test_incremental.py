@@ -228,6 +228,13 @@ def _break(theme: Path, name: str, old: str, new: str) -> None:
             r"base\.html, line \d+: 'lng' is undefined \(did you mean lang\? this page has "
             r"counterpart, dir, lang, .*; for a label of strings\.toml: t\.lng\)",
         ),
+        (  # a misspelt field of a story: the one it is spelt like
+            lambda t: _break(
+                t, "story.html", "{{ story.headline|text }}</h1>", "{{ story.headlin|text }}</h1>"
+            ),
+            r"story\.html, line \d+: '.*' has no attribute 'headlin' \(did you mean "
+            r"headline\?\)",
+        ),
         (
             lambda t: _break(t, "strings.toml", 'search = "البحث"', 'search = "البحث'),
             r"strings\.toml is not valid TOML: ",
@@ -248,6 +255,7 @@ def _break(theme: Path, name: str, old: str, new: str) -> None:
         "label",
         "label-of-one-language",
         "variable",
+        "field",
         "strings-toml",
         "extends",
         "missing-page",
