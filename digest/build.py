@@ -51,7 +51,13 @@ from digest.source import (
     read_translation,
 )
 from digest.story_ids import dated_as
-from digest.story_registry import REGISTRY_FILE, Registry, load_registry, save_registry
+from digest.story_registry import (
+    REGISTRY_FILE,
+    Registry,
+    load_registry,
+    registry_conflict_warning,
+    save_registry,
+)
 from digest.workers import worker_count
 
 if TYPE_CHECKING:
@@ -534,6 +540,8 @@ class Builder:
             worker_count()  # a bad DIGEST_WORKERS setting stops the build here
         except (ValueError, RuntimeError) as exc:
             raise BuildError(str(exc)) from None
+        if registry.conflicted:
+            report.warnings.append(registry_conflict_warning(project.registry_file, self.draft_ids))
         lap("check")
         # Imported before cleaning workers are forked, so that they have it too: they
         # tokenise the articles they clean for the grouper (token_prefetch).

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ class Registry:
 
     articles: Mapping[str, str] = field(default_factory=dict)
     identities: Mapping[str, str] = field(default_factory=dict)
+    conflicted: bool = False  # read from a file with git's conflict markers: both sides
 
     def known(self, articles: Sequence[Article]) -> dict[str, str]:
         """Source -> the story id each of these articles had: a renamed or moved file (a
@@ -73,15 +75,63 @@ def _by_identity(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
 
 
 def load_registry(path: Path) -> Registry:
-    """The registry in ``path``; empty when there is none yet."""
+    """The registry in ``path``; empty when there is none yet. A file left with git's
+    conflict markers (two editors' builds merged) is read as both sides together."""
     if not path.is_file():
         return Registry()
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
         raise RegistryError(
             f"{path.name} is not valid JSON ({exc}); fix it or restore it from version control"
         ) from None
+    if _CONFLICT.search(text):
+        sides = [_registry_data(path, side, mend=True) for side in _conflict_sides(path, text)]
+        return _union(sides)
+    return _registry_data(path, text)
+
+
+_CONFLICT = re.compile(r"^<{7}(?: |$)", re.MULTILINE)
+_MARKER = re.compile(r"^(<{7}|\|{7}|={7}|>{7})(?: |$)")
+
+
+def _conflict_sides(path: Path, text: str) -> tuple[str, str]:
+    """The two sides of a file with git's conflict markers (a diff3 base is left out)."""
+    ours: list[str] = []
+    theirs: list[str] = []
+    where = "both"
+    for line in text.splitlines(keepends=True):
+        marker = _MARKER.match(line)
+        if marker:
+            where = {"<": "ours", "|": "base", "=": "theirs", ">": "both"}[marker[1][0]]
+            continue
+        if where in ("both", "ours"):
+            ours.append(line)
+        if where in ("both", "theirs"):
+            theirs.append(line)
+    if where != "both":
+        raise RegistryError(f"{path.name} has a conflict marker without its end (>>>>>>>)")
+    return "".join(ours), "".join(theirs)
+
+
+def _registry_data(path: Path, text: str, mend: bool = False) -> Registry:
+    """The registry that ``text`` holds. ``mend``: one side of a conflict, which may lack
+    a comma between two entries, or have one after the last: both are forgiven."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        if not mend:
+            raise RegistryError(
+                f"{path.name} is not valid JSON ({exc}); fix it or restore it from version control"
+            ) from None
+        mended = re.sub(r'(["}])[ \t]*\n(\s*")', r"\1,\n\2", text)
+        mended = re.sub(r",(\s*[}\]])", r"\1", mended)
+        try:
+            data = json.loads(mended)
+        except json.JSONDecodeError:
+            raise RegistryError(
+                f"{path.name} is not valid JSON ({exc}); fix it or restore it from version control"
+            ) from None
     stories = data.get("articles") if isinstance(data, dict) else None
     identities = data.get("identities", {}) if isinstance(data, dict) else None
     if not all(
@@ -94,6 +144,32 @@ def load_registry(path: Path) -> Registry:
             '"identities": {source: identity}}'
         )
     return Registry(stories, identities)  # type: ignore[arg-type]
+
+
+def _union(sides: Sequence[Registry]) -> Registry:
+    """Every entry of either side; an article the two sides give different stories has
+    the smaller ID (the older story's, for minted IDs), whichever side merged which."""
+    stories: dict[str, str] = {}
+    identities: dict[str, str] = {}
+    for side in sides:
+        for source, story in side.articles.items():
+            stories[source] = min(story, stories.get(source, story))
+        for source, identity in side.identities.items():
+            identities[source] = min(identity, identities.get(source, identity))
+    return Registry(stories, identities, conflicted=True)
+
+
+def registry_conflict_warning(path: Path, preview: bool) -> str:
+    """What to tell an editor whose registry has git's conflict markers."""
+    done = (
+        "`digest build` writes it merged"
+        if preview
+        else f"it is written merged now: `git add {path.name}` to conclude the merge"
+    )
+    return (
+        f"{path.name} has git's conflict markers (two builds merged): the story IDs of "
+        f"both sides are kept; {done}"
+    )
 
 
 def save_registry(

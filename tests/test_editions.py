@@ -1,0 +1,111 @@
+"""A newsroom over days: two editors building in their own git clones, then merging."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from digest.build import Project, build_site
+from digest.story_registry import load_registry
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "tests" / "fixtures" / "seeds"
+QUAKE = (
+    "---\ntitle: زلزال بقوة 5.3 درجة يضرب جنوب تركيا\ndate: 2025-03-12\nsource: مصراوي\n---\n"
+    "ضرب زلزال بقوة 5.3 درجة على مقياس ريختر ولاية ملاطية جنوب شرق تركيا صباح الثلاثاء، "
+    "دون أنباء فورية عن إصابات، بحسب هيئة إدارة الكوارث والطوارئ التركية (آفاد).\n"
+)
+FLOOD = (
+    "---\ntitle: سيول جارفة تجتاح محافظة أسوان\ndate: 2025-03-12\nsource: الشروق\n---\n"
+    "اجتاحت سيول جارفة قرى محافظة أسوان بعد أمطار غزيرة غير مسبوقة، وأعلنت المحافظة "
+    "رفع حالة الطوارئ.\n"
+)
+
+needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+
+
+def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["git", "-c", "user.name=Ed", "-c", "user.email=ed@example.org", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+    )
+
+
+def _editor(origin: Path, where: Path) -> Path:
+    """A clone of the newsroom, built once (as an editor starts the day)."""
+    _git(origin.parent, "clone", "-q", str(origin), str(where))
+    build_site(Project.at(where))
+    return where
+
+
+def _story_of(root: Path, source: str) -> str:
+    return load_registry(root / "digest-stories.json").articles[source]
+
+
+@needs_git
+def test_two_editors_registries_merged_by_git_keep_both_sides_ids(tmp_path: Path) -> None:
+    """Each editor adds a story and commits the registry their build wrote: git's merge
+    of the two leaves conflict markers in it, and the next build reads both sides, keeps
+    every story's ID (URL, feed GUIDs) and writes the registry merged, with a warning."""
+    newsroom = tmp_path / "newsroom"
+    shutil.copytree(SEEDS, newsroom / "content")
+    (newsroom / ".gitignore").write_text("site/\n.digest-cache/\n", encoding="utf-8")
+    build_site(Project.at(newsroom))
+    _git(newsroom, "init", "-q", "-b", "main")
+    _git(newsroom, "add", "-A")
+    _git(newsroom, "commit", "-qm", "day 1")
+    origin = tmp_path / "origin.git"
+    _git(tmp_path, "clone", "-q", "--bare", str(newsroom), str(origin))
+    a, b = _editor(origin, tmp_path / "a"), _editor(origin, tmp_path / "b")
+    (a / "content/zz_quake.md").write_text(QUAKE, encoding="utf-8")
+    (b / "content/zz_flood.md").write_text(FLOOD, encoding="utf-8")
+    for editor in (a, b):
+        build_site(Project.at(editor))
+        _git(editor, "add", "-A")
+        _git(editor, "commit", "-qm", "day 2")
+    quake, flood = _story_of(a, "zz_quake.md"), _story_of(b, "zz_flood.md")
+    assert _git(a, "push", "-q", "origin", "main").returncode == 0
+    merge = _git(b, "pull", "--no-rebase", "-q", "origin", "main")
+    assert "CONFLICT" in merge.stdout + merge.stderr  # what the editors meet
+    assert "<<<<<<<" in (b / "digest-stories.json").read_text(encoding="utf-8")
+
+    report = build_site(Project.at(b))
+    assert any("conflict markers" in w and "git add" in w for w in report.warnings)
+    assert "<<<<<<<" not in (b / "digest-stories.json").read_text(encoding="utf-8")
+    assert _story_of(b, "zz_quake.md") == quake and _story_of(b, "zz_flood.md") == flood
+    assert (b / "site/ar/stories" / quake / "index.html").is_file()
+    assert load_registry(a / "digest-stories.json").articles.items() <= (
+        load_registry(b / "digest-stories.json").articles.items()
+    )
+
+
+def test_a_conflicted_registrys_sides_are_read_diff3_style_too(tmp_path: Path) -> None:
+    """A diff3 conflict (with the base between ``|||||||`` and ``=======``) is read as its
+    two sides, the base left out; an article the sides give two stories has the smaller
+    ID, whichever editor merged; a marker without its end is an error."""
+    path = tmp_path / "digest-stories.json"
+    path.write_text(
+        '{\n "articles": {\n  "a.md": "2025-01-01-aaaaaa",\n'
+        '<<<<<<< HEAD\n  "b.md": "2025-01-02-bbbbbb",\n  "c.md": "2025-01-03-cccccc"\n'
+        '||||||| base\n  "b.md": "2025-01-02-bbbbbb"\n'
+        '=======\n  "b.md": "2025-01-02-000000",\n  "d.md": "2025-01-04-dddddd"\n'
+        ">>>>>>> theirs\n },\n"
+        ' "identities": {}\n}\n',
+        encoding="utf-8",
+    )
+    registry = load_registry(path)
+    assert registry.conflicted
+    assert dict(registry.articles) == {
+        "a.md": "2025-01-01-aaaaaa",
+        "b.md": "2025-01-02-000000",
+        "c.md": "2025-01-03-cccccc",
+        "d.md": "2025-01-04-dddddd",
+    }
+    path.write_text('{\n<<<<<<< HEAD\n "articles": {}\n}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="without its end"):
+        load_registry(path)
