@@ -395,6 +395,9 @@ def group_stories(
                 sources=tuple(a.source for a in ms),
                 date=_story_date(ms),
                 pin=next((pins[i] for i in g if pins[i] is not None), None),
+                first=min(
+                    ms, key=lambda a: (a.date is None, a.date or dt.date.min, a.source)
+                ).source,
             )
             for g, ms in zip(groups, members, strict=True)
         ],

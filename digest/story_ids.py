@@ -5,7 +5,9 @@ build keeps a registry (article source -> story id, :mod:`digest.story_registry`
 passes it here as ``known``. A group keeps the ID most of its members had (ties: the
 smallest ID, which for minted IDs is the oldest date); when a story splits, the part
 with more old members keeps the ID. New groups get ``<date>-<hash>`` (or
-``undated-<hash>``), the hash taken over their member sources when first seen. Editor
+``undated-<hash>``), the hash taken over their first report's source (earliest date,
+then file name): a story that later reports joined gets the same ID again from a build
+without the registry (a fresh clone where it was never committed, or deleted). Editor
 pins (front matter ``story: <id>``) are the ID itself, slugified to ASCII.
 """
 
@@ -29,6 +31,7 @@ class Group:
     sources: tuple[str, ...]
     date: dt.date | None
     pin: str | None = None
+    first: str | None = None  # the source of its first report (None: hash all sources)
 
 
 def slugify(text: str) -> str:
@@ -53,9 +56,11 @@ def dated_as(story_id: str, date: dt.date | None) -> bool:
 
 
 def mint_id(group: Group, taken: set[str]) -> str:
-    """A new ID for a group: its date and a hash of its member sources."""
+    """A new ID for a group: its date and a hash of its first report's source (else of
+    all its member sources)."""
     prefix = date_prefix(group.date)
-    digest = hashlib.sha1("\n".join(sorted(group.sources)).encode()).hexdigest()
+    seed = group.first if group.first is not None else "\n".join(sorted(group.sources))
+    digest = hashlib.sha1(seed.encode()).hexdigest()
     for length in (6, 10, 40):
         candidate = f"{prefix}-{digest[:length]}"
         if candidate not in taken:

@@ -109,3 +109,23 @@ def test_a_conflicted_registrys_sides_are_read_diff3_style_too(tmp_path: Path) -
     path.write_text('{\n<<<<<<< HEAD\n "articles": {}\n}\n', encoding="utf-8")
     with pytest.raises(ValueError, match="without its end"):
         load_registry(path)
+
+
+def test_a_story_that_grew_gets_its_id_again_without_the_registry() -> None:
+    """A newsroom whose registry was never committed (or was deleted) builds from a fresh
+    clone: a story that later reports joined gets the ID it was first given, from its
+    first report, so its URL and feed GUIDs hold."""
+    from digest.build import load_articles
+    from digest.group import group_stories
+
+    articles, errors = load_articles(SEEDS)
+    assert not errors
+    [moscow] = [s for s in group_stories(articles) if len(s.articles) > 1]
+    last = max(moscow.articles, key=lambda a: (a.date is None, a.date, a.source))
+    first_day = group_stories([a for a in articles if a is not last])
+    [before] = [
+        s
+        for s in first_day
+        if any(a.source in {m.source for m in moscow.articles} for a in s.articles)
+    ]
+    assert before.id == moscow.id
