@@ -590,6 +590,8 @@ class Builder:
                 articles, known, grouper, provisional=provisional
             )
             report.regrouped = grouping == "grouped"
+            if not self.draft_ids and not project.registry_source.is_file():
+                report.warnings += missing_registry_warning(project, stories)
             report.provisional = grouping in ("provisional", "held")
             report.regroup_next = grouping == "provisional"
             lap("group")
@@ -1011,6 +1013,22 @@ def foreign_files_warning(
     return [
         f"{output} held files digest did not make, which the new site leaves out: {shown} "
         "(a file to publish goes in static/)"
+    ]
+
+
+def missing_registry_warning(project: Project, stories: Sequence[Story]) -> list[str]:
+    """The story pages of the last build that this one, without a registry (deleted, or a
+    clone where it was never committed), no longer has: their URLs are about to change."""
+    pages = project.output / "ar" / "stories"
+    published = {p.name for p in pages.iterdir() if p.is_dir()} if pages.is_dir() else set()
+    lost = sorted(published - {story.slug for story in stories})
+    if not lost:
+        return []
+    return [
+        f"{REGISTRY_FILE} is missing, and {len(lost)} of the site's stories "
+        f"{'gets another ID' if len(lost) == 1 else 'get other IDs'} (URLs and feed GUIDs "
+        f"change): {', '.join(lost)}. Restore it "
+        f"(`git checkout {REGISTRY_FILE}`) and build again, unless these stories are gone"
     ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -129,3 +130,22 @@ def test_a_story_that_grew_gets_its_id_again_without_the_registry() -> None:
         if any(a.source in {m.source for m in moscow.articles} for a in s.articles)
     ]
     assert before.id == moscow.id
+
+
+def test_a_deleted_registry_is_named_with_the_stories_whose_urls_change(tmp_path: Path) -> None:
+    """An editor deletes ``digest-stories.json``: the build names the published stories
+    that now get other IDs and says how to restore it; with none, it says nothing."""
+    root = tmp_path / "newsroom"
+    shutil.copytree(SEEDS, root / "content")
+    registry = root / "digest-stories.json"
+    build_site(Project.at(root))
+    registry.unlink()
+    assert not [w for w in build_site(Project.at(root)).warnings if "missing" in w]
+    ids = load_registry(registry).articles
+    kept = {"articles": {source: f"kept-{i}" for source, i in ids.items()}}
+    registry.write_text(json.dumps(kept), encoding="utf-8")
+    build_site(Project.at(root))  # the site's stories now have IDs only the registry gives
+    registry.unlink()
+    warnings = [w for w in build_site(Project.at(root)).warnings if "missing" in w]
+    assert len(warnings) == 1 and "git checkout digest-stories.json" in warnings[0]
+    assert all(f"kept-{i}" in warnings[0] for i in ids.values())
