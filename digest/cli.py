@@ -134,7 +134,9 @@ def main() -> None:
 def build(content: Path | None, output: Path | None, strict: bool) -> None:
     """Build the site from content/ into site/."""
     project = Project.at(Path.cwd(), content, output)
-    if _exits_at_once:  # the first collection after the build would go through all it made
+    # A one-shot build makes little cyclic garbage (the same peak memory on 1,000 articles
+    # with collection or without), and a collection late in it walks every object it made.
+    if _exits_at_once:
         gc.disable()
     # Ctrl-C, SIGTERM and SIGHUP stop the build through its cleanups: workers, Pagefind
     # runs and the staging folder go, site/ stays whole (the old or the new one). Folders
@@ -301,8 +303,8 @@ def run() -> None:
 
     A big build leaves millions of objects that nothing needs any more; freeing them one by
     one at interpreter exit takes a quarter of a second. Everything digest writes is closed
-    by then, so the process flushes its output and ends at once; nor does ``digest build``
-    collect garbage once the build is done (~0.06 s for 1,000 articles).
+    by then, so the process flushes its output and ends at once; and ``digest build`` runs
+    without cyclic garbage collection (~0.06 s less for 1,000 articles).
     """
     global _exits_at_once
     _exits_at_once = True
