@@ -647,7 +647,9 @@ def _story_view(story: Story, lang: str, loc: Localizer, strings: Mapping[str, A
             # every day with a report of it, newest first: the story is in each day's edition
             # (as text: a page key pickles the view, and shared date objects would vary it)
             "days": sorted({a.date.isoformat() for a in story.articles if a.date}, reverse=True),
-            "rfc822": rfc822(story.date) if story.date else None,
+            # the feed's date of the item: its latest report's day, as the feed is ordered
+            # (a story reported again today is today's news, and dated so in a reader)
+            "rfc822": rfc822(last or story.date) if story.date else None,
             "outlets": _outlet_views(outlets, loc),
             "summary": summary,
             "summary_missing": bool(summary) and all(s.missing for s in summary),

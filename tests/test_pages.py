@@ -184,10 +184,13 @@ def test_a_story_reported_on_several_days_shows_its_first_and_last_day(
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
     entry = sitemap.split(f"/{page.parent.relative_to(site).as_posix()}/</loc>")[1]
     assert entry.split("</url>")[0].count("<lastmod>2025-01-19</lastmod>") == 1
-    # the feeds last changed on the day of the latest report
+    # the feeds last changed on the day of the latest report, and the story's item is dated
+    # so: listed by its latest report, it reads as that day's news in a reader too
     for lang in ("ar", "en"):
         feed = (site / lang / "feed.xml").read_text(encoding="utf-8")
         assert "<lastBuildDate>Sun, 19 Jan 2025 " in feed
+        item = feed.split(f"/{lang}/stories/{page.parent.name}/</link>")[1]
+        assert item.split("</item>")[0].count("<pubDate>Sun, 19 Jan 2025 ") == 1
 
 
 def test_a_story_reported_again_comes_before_stories_that_began_after_it(
