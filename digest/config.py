@@ -92,7 +92,7 @@ _FILE_NAME = re.compile(r"[^/]+\.(?:s?html?|xhtml|php\d?|aspx?|jsp|cgi|xml|json|
 def _base_url(value: Any, where: str) -> str:
     """The site's folder URL, ending in ``/``; a URL that cannot be one is a :class:`ConfigError`
     saying why and the URL to give instead."""
-    if not isinstance(value, str) or not value.startswith(("http://", "https://")):
+    if not isinstance(value, str) or not value.lower().startswith(("http://", "https://")):
         raise ConfigError(f"{where}: base_url must be an http(s) URL, got {value!r}")
     if re.search(r"\s", value):
         raise ConfigError(
@@ -114,11 +114,36 @@ def _base_url(value: Any, where: str) -> str:
     elif file_name is not None:
         problem = f"must name a folder, not a file ({file_name.group()})"
     else:
-        url = _as_uri(parts, where)
+        url = _as_uri(_normalized(parts), where)
         return url if url.endswith("/") else url + "/"
     folder = parts.path.removesuffix(file_name.group()) if file_name else parts.path
     like = urlunsplit((parts.scheme, parts.netloc, folder.rstrip("/") + "/", "", ""))
     raise ConfigError(f"{where}: base_url {problem}: give the site's folder URL, like {like}")
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _normalized(parts: SplitResult) -> SplitResult:
+    """The URL as the site is reached by it: scheme and host name in lower case (links and
+    feed readers compare URLs as strings), no port where it is the scheme's own or empty,
+    and a path without empty segments (``//``, which a link from the server's root would
+    read as another host) and ``.``/``..`` segments."""
+    scheme = parts.scheme.lower()
+    host = parts.hostname or ""
+    if ":" in host:  # an IPv6 address keeps its brackets
+        host = f"[{host}]"
+    port = parts.port
+    netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
+    segments: list[str] = []
+    for segment in parts.path.split("/"):
+        if segment == "..":
+            if segments:
+                segments.pop()
+        elif segment not in ("", "."):
+            segments.append(segment)
+    path = "/" + "/".join(segments) + ("/" if segments else "")
+    return parts._replace(scheme=scheme, netloc=netloc, path=path)
 
 
 def _as_uri(parts: SplitResult, where: str) -> str:

@@ -1,0 +1,69 @@
+"""Publishing the built site elsewhere than the preview: ``base_url`` as an operator writes
+it (no trailing slash, a port, an uppercase host, a stray slash) must give the addresses
+the site is reached by, and one that cannot be published is refused with what to give."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from digest.build import Project, build_site
+from digest.config import load_config
+
+HEADLINE = "قمة عربية طارئة في القاهرة"
+BODY = (
+    "انعقدت القمة العربية الطارئة في القاهرة اليوم بحضور القادة العرب.\n\n"
+    "وأصدر القادة بيانا ختاميا يدعو إلى وقف إطلاق النار فورا.\n"
+)
+
+
+def _project(tmp_path: Path, base_url: str) -> Project:
+    """A one-article project whose ``digest.toml`` sets ``base_url``."""
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "a.txt").write_text(f"{HEADLINE}\n\n{BODY}", encoding="utf-8")
+    (tmp_path / "digest.toml").write_text(f'base_url = "{base_url}"\n', encoding="utf-8")
+    return Project.at(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("base_url", "used"),
+    [
+        # feed readers and search engines compare URLs as strings: one spelling of each
+        ("https://News.Example.ORG/Digest/", "https://news.example.org/Digest/"),
+        ("HTTPS://x.org/digest", "https://x.org/digest/"),
+        ("https://x.org:443/digest/", "https://x.org/digest/"),
+        ("http://x.org:80/", "http://x.org/"),
+        ("http://x.org:443/", "http://x.org:443/"),
+        ("https://x.org:/digest/", "https://x.org/digest/"),
+        ("https://x.org:8443/digest/", "https://x.org:8443/digest/"),
+        ("https://[::1]:8080/digest/", "https://[::1]:8080/digest/"),
+        # empty and dot segments: a path is where the site is, written one way
+        ("https://x.org//", "https://x.org/"),
+        ("https://x.org/digest//", "https://x.org/digest/"),
+        ("https://x.org//digest/", "https://x.org/digest/"),
+        ("https://x.org/a/../digest/./", "https://x.org/digest/"),
+    ],
+)
+def test_base_url_is_written_as_the_site_is_reached(
+    tmp_path: Path, base_url: str, used: str
+) -> None:
+    """Case, default ports and stray slashes are normalised; the path keeps its case."""
+    (tmp_path / "digest.toml").write_text(f'base_url = "{base_url}"\n', encoding="utf-8")
+    assert load_config(tmp_path / "digest.toml").base_url == used
+
+
+def test_the_404_page_links_stay_on_the_site_with_a_stray_slash(tmp_path: Path) -> None:
+    """``https://x.org//`` once gave the 404 page ``//static/style.css``: a link to a host
+    named ``static``. Its links go from the site's root path, once."""
+    project = _project(tmp_path, "https://X.org//")
+    build_site(project)
+    page = (project.output / "404.html").read_text(encoding="utf-8")
+    links = re.findall(r'(?:href|src)="([^"]*)"', page)
+    assert links and all(link.startswith("/") and not link.startswith("//") for link in links)
+    sitemap = (project.output / "sitemap.xml").read_text(encoding="utf-8")
+    locs = re.findall(r"<loc>([^<]*)</loc>", sitemap)
+    assert locs and all(loc.startswith("https://x.org/") and "//" not in loc[8:] for loc in locs)
+    feed = (project.output / "ar" / "feed.xml").read_text(encoding="utf-8")
+    assert "https://x.org/ar/feed.xml" in feed
