@@ -93,7 +93,10 @@ def _base_url(value: Any, where: str) -> str:
     """The site's folder URL, ending in ``/``; a URL that cannot be one is a :class:`ConfigError`
     saying why and the URL to give instead."""
     if not isinstance(value, str) or not value.lower().startswith(("http://", "https://")):
-        raise ConfigError(f"{where}: base_url must be an http(s) URL, got {value!r}")
+        like = ""
+        if isinstance(value, str) and re.match(r"[\w.-]+\.[a-z]{2,}(?::\d+)?(?:/|$)", value, re.I):
+            like = f": write it with its scheme, like https://{value}"
+        raise ConfigError(f"{where}: base_url must be an http(s) URL, got {value!r}{like}")
     if re.search(r"\s", value):
         raise ConfigError(
             f"{where}: base_url must not contain spaces ({value!r}): remove them, or write "
@@ -103,9 +106,23 @@ def _base_url(value: Any, where: str) -> str:
     if not parts.netloc:
         raise ConfigError(f"{where}: base_url has no host name, got {value!r}")
     try:
-        parts.port  # noqa: B018  (urllib checks the port when asked for it)
+        port = parts.port
     except ValueError:
-        raise ConfigError(f"{where}: base_url's port is no port (1-65535): {value!r}") from None
+        port = 0
+    if port == 0:  # urllib takes 0 for a port, which no server listens on
+        raise ConfigError(f"{where}: base_url's port is no port (1-65535): {value!r}")
+    if "@" in parts.netloc:
+        raise ConfigError(
+            f"{where}: base_url must not hold a user name or password ({value!r}): every "
+            "page, feed and the sitemap would publish them; give the site's public address"
+        )
+    if "\\" in value:
+        raise ConfigError(
+            f"{where}: base_url has a backslash ({value!r}): URLs separate folders with /"
+        )
+    host = parts.hostname or ""
+    if not (":" in host or not host.isascii() or _HOST.fullmatch(host)):  # IPv6, IDNA aside
+        raise ConfigError(f"{where}: base_url's host name {host!r} is not a valid domain name")
     file_name = _FILE_NAME.fullmatch(parts.path.rsplit("/", 1)[-1])
     if "?" in value:
         problem = f"must not have a query (?{parts.query})"
@@ -120,6 +137,11 @@ def _base_url(value: Any, where: str) -> str:
     like = urlunsplit((parts.scheme, parts.netloc, folder.rstrip("/") + "/", "", ""))
     raise ConfigError(f"{where}: base_url {problem}: give the site's folder URL, like {like}")
 
+
+# A host name: dot-separated labels of letters, digits, hyphens (and underscores, which
+# some hosts' names have), none empty nor starting or ending with a hyphen; a final dot
+# is allowed.
+_HOST = re.compile(r"(?:(?!-)[a-z0-9_-]{1,63}(?<!-)\.)*(?!-)[a-z0-9_-]{1,63}(?<!-)\.?", re.I)
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 

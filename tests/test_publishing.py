@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from digest.build import Project, build_site
-from digest.config import load_config
+from digest.build import BuildError, Project, build_site
+from digest.config import ConfigError, load_config
 
 HEADLINE = "قمة عربية طارئة في القاهرة"
 BODY = (
@@ -52,6 +52,41 @@ def test_base_url_is_written_as_the_site_is_reached(
     """Case, default ports and stray slashes are normalised; the path keeps its case."""
     (tmp_path / "digest.toml").write_text(f'base_url = "{base_url}"\n', encoding="utf-8")
     assert load_config(tmp_path / "digest.toml").base_url == used
+
+
+@pytest.mark.parametrize(
+    ("base_url", "message"),
+    [
+        ("https://editor:secret@x.org/digest/", "base_url must not hold a user name or password"),
+        ("https://x.org:0/", "base_url's port is no port (1-65535)"),
+        ("https://x..org/", "base_url's host name 'x..org' is not a valid domain name"),
+        ("https://.org/", "base_url's host name '.org' is not a valid domain name"),
+        ("https://-x-.org/", "base_url's host name '-x-.org' is not a valid domain name"),
+        ("https://x$y.org/", "base_url's host name 'x$y.org' is not a valid domain name"),
+        ("https://x.org\\\\digest\\\\", "base_url has a backslash"),
+        (
+            "x.org/digest/",
+            "base_url must be an http(s) URL, got 'x.org/digest/': write it with its "
+            "scheme, like https://x.org/digest/",
+        ),
+    ],
+)
+def test_a_base_url_that_cannot_be_published_is_refused(
+    tmp_path: Path, base_url: str, message: str
+) -> None:
+    """Credentials, port 0, a host name no DNS has, a backslash: each said, nothing built."""
+    (tmp_path / "digest.toml").write_text(f'base_url = "{base_url}"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as failure:
+        load_config(tmp_path / "digest.toml")
+    assert message in str(failure.value)
+
+
+def test_credentials_in_base_url_are_never_written(tmp_path: Path) -> None:
+    """A build with a user name and password in ``base_url`` stops before writing pages."""
+    project = _project(tmp_path, "https://editor:secret@x.org/digest/")
+    with pytest.raises(BuildError, match="user name or password"):
+        build_site(project)
+    assert not project.output.exists()
 
 
 def test_the_404_page_links_stay_on_the_site_with_a_stray_slash(tmp_path: Path) -> None:
