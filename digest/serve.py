@@ -230,10 +230,10 @@ class DevServer:
             if self.httpd is not None:  # listening, not serving yet: nothing to shut down
                 self.httpd.server_close()
             raise
-        self.log(f"Serving {self.output} at {self.url} (Ctrl-C to stop)")
-        if self.host not in ("127.0.0.1", "localhost", "::1"):
-            self.log(f"warning: listening on {self.host}: other machines can see this preview")
-        try:
+        try:  # from the line saying it serves: Ctrl-C at once after it stops it cleanly too
+            self.log(f"Serving {self.output} at {self.url} (Ctrl-C to stop)")
+            if self.host not in ("127.0.0.1", "localhost", "::1"):
+                self.log(f"warning: listening on {self.host}: other machines can see this preview")
             while True:
                 time.sleep(3600)
         except KeyboardInterrupt:
