@@ -29,6 +29,7 @@ this machine's speed varies from day to day by more than the margins in question
 
     python bench/bench_build.py                   # /dev/shm/digest-bench-build
     python bench/bench_build.py --articles 5000 --runs 3
+    python bench/bench_build.py --articles 10000 --days 730 --serve-only   # a 2-year archive
 """
 
 from __future__ import annotations
@@ -272,6 +273,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("/dev/shm/digest-bench-build"))
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--days", type=int, default=90, help="the span the articles are dated over (default 90)"
+    )
     parser.add_argument("--no-model", action="store_true", help="measure without a model")
     parser.add_argument("--no-hugo", action="store_true", help="do not measure Hugo")
     parser.add_argument(
@@ -286,7 +290,7 @@ def main() -> None:
     set_argos_home(args.out, model=not args.no_model)
     from generate_site import generate
 
-    generate(root, args.articles)  # replaces content/, keeps the translation cache
+    generate(root, args.articles, days=args.days)  # replaces content/, keeps the translation cache
     (root / "digest.toml").unlink(missing_ok=True)  # the defaults (search on), whatever a
     clear_build(root)  # stopped run left; and no build state of an earlier run
     age(root)

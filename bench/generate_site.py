@@ -1,11 +1,12 @@
 """Generate a synthetic Arabic news site for benchmarks: N articles of ~600 words each.
 
 Articles are Markdown files with front matter (title, date, outlet) dated over three
-months; every event is reported by two to six outlets over a few days, so a grouper has
+months (``--days``: another span, such as 730 for a two-year archive); every event is reported by two to six outlets over a few days, so a grouper has
 real stories to find. The text is built from the vocabulary of the seed articles in
 ``content/``, so word lengths and letter frequencies are those of real Arabic news.
 
     python bench/generate_site.py /dev/shm/digest-bench --articles 1000
+    python bench/generate_site.py /dev/shm/digest-archive --articles 10000 --days 730
 """
 
 from __future__ import annotations
@@ -99,8 +100,9 @@ def article_text(
     return front + "\n\n".join(paragraphs) + "\n"
 
 
-def generate(target: Path, articles: int, seed: int = 7) -> Path:
-    """Write ``articles`` articles to ``target/content`` (replacing it); return the root."""
+def generate(target: Path, articles: int, seed: int = 7, days: int = 90) -> Path:
+    """Write ``articles`` articles to ``target/content`` (replacing it), their events dated
+    over ``days`` days from 1 January 2025; return the root."""
     rng = random.Random(seed)
     vocab = seed_vocabulary()
     content = target / "content"
@@ -115,7 +117,7 @@ def generate(target: Path, articles: int, seed: int = 7) -> Path:
             "actor": rng.choice(ACTORS),
             "place": rng.choice(PLACES),
             "topic": rng.choice(TOPICS),
-            "day": start + dt.timedelta(days=rng.randrange(90)),
+            "day": start + dt.timedelta(days=rng.randrange(days)),
         }
         event["keywords"] = [*event["actor"].split(), event["place"], *event["topic"].split()]
         for outlet in rng.sample(OUTLETS, rng.randint(2, 6)):
@@ -152,8 +154,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("target", type=Path)
     parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument(
+        "--days", type=int, default=90, help="the span the events are dated over (default 90)"
+    )
     args = parser.parse_args()
-    root = generate(args.target, args.articles)
+    root = generate(args.target, args.articles, days=args.days)
     print(f"wrote {args.articles} articles to {root / 'content'}")
 
 
