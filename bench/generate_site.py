@@ -1,9 +1,10 @@
 """Generate a synthetic Arabic news site for benchmarks: N articles of ~600 words each.
 
 Articles are Markdown files with front matter (title, date, outlet) dated over three
-months (``--days``: another span, such as 730 for a two-year archive); every event is reported by two to six outlets over a few days, so a grouper has
-real stories to find. The text is built from the vocabulary of the seed articles in
-``content/``, so word lengths and letter frequencies are those of real Arabic news.
+months (``--days``: another span, such as 730 for a two-year archive); every event is
+reported by two to six outlets over a few days, so a grouper has real stories to find.
+The text is built from the vocabulary of the seed articles in ``content/``, so word
+lengths and letter frequencies are those of real Arabic news.
 
     python bench/generate_site.py /dev/shm/digest-bench --articles 1000
     python bench/generate_site.py /dev/shm/digest-archive --articles 10000 --days 730
