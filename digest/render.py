@@ -1087,6 +1087,7 @@ class SiteRenderer:
             {
                 "path": outlet["path"] + (f"page/{n}/" if n > 1 else ""),
                 "number": n,
+                "numeral": _plural_and_number(n, lang)[1],
                 "label": self._page_label(n, count, lang),
             }
             for n in range(1, count + 1)
@@ -1102,6 +1103,7 @@ class SiteRenderer:
                     "count": count,
                     "newer": numbers[n - 2] if n > 1 else None,
                     "older": numbers[n] if n < count else None,
+                    "pages": [numbers[k - 1] if k else None for k in page_window(n, count)],
                 },
             )
             for n, number in enumerate(numbers, start=1)
@@ -1157,6 +1159,28 @@ def passthrough_files(folder: Path) -> dict[str, bytes]:
         for rel in sorted(tree_stamps(folder))
         if not is_stray_file(posixpath.basename(rel))
     }
+
+
+PAGE_WINDOW = 2  # numbered page links either side of the current page
+
+
+def page_window(n: int, count: int) -> list[int]:
+    """The page numbers a pager lists on page ``n`` of ``count``: the first, the last and
+    ``PAGE_WINDOW`` either side of ``n``, with 0 for a gap ("…"); none for a single page.
+
+    An outlet with two years of stories has some fifty pages: with only "newer" and
+    "older" links, its oldest stories were fifty clicks away."""
+    if count < 2:
+        return []
+    shown = {1, count, *range(max(1, n - PAGE_WINDOW), min(count, n + PAGE_WINDOW) + 1)}
+    numbers: list[int] = []
+    for k in sorted(shown):
+        if numbers and k - numbers[-1] == 2:
+            numbers.append(k - 1)  # a gap of one page: the page itself, not "…"
+        elif numbers and k - numbers[-1] > 2:
+            numbers.append(0)
+        numbers.append(k)
+    return numbers
 
 
 def _page(path: str, template: str, common: dict[str, Any], **context: Any) -> Page:

@@ -11,6 +11,7 @@ import pytest
 
 from digest.build import BuildError, Project, build_site
 from digest.config import ConfigError, load_config
+from digest.render import page_window
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -78,6 +79,32 @@ def test_an_outlets_stories_are_split_into_pages_with_a_pager(project: Project) 
         assert len(set(stories)) == 3, "each story once over the outlet's pages"
     sitemap = (project.output / "sitemap.xml").read_text(encoding="utf-8")
     assert "ar/outlets/al-jazeera/page/2/" in sitemap
+
+
+def test_a_pager_lists_the_first_last_and_nearby_pages_by_number() -> None:
+    """An outlet with two years of stories has some fifty pages: its oldest are one click
+    away (the last page), not fifty "older" clicks."""
+    assert page_window(1, 1) == []
+    assert page_window(1, 2) == [1, 2]
+    assert page_window(1, 52) == [1, 2, 3, 0, 52]
+    assert page_window(25, 52) == [1, 0, 23, 24, 25, 26, 27, 0, 52]
+    assert page_window(52, 52) == [1, 0, 50, 51, 52]
+    assert page_window(4, 52) == [1, 2, 3, 4, 5, 6, 0, 52]  # no "…" for one page left out
+
+
+def test_an_outlets_pages_are_listed_by_number(project: Project) -> None:
+    (project.root / "digest.toml").write_text("page_size = 1\n", encoding="utf-8")
+    build_site(project)
+    folder = project.output / "en" / "outlets" / "al-jazeera"
+    second = (folder / "page" / "2" / "index.html").read_text("utf-8")
+    pages = second.split('<nav class="page-list" aria-label="Pages">')[1].split("</nav>")[0]
+    assert _links(pages) == ["../../", "./", "../3/"]
+    assert '<a href="./" aria-current="page">2</a>' in pages
+    assert 'title="Page 3 of 3"' in pages
+    first = (folder / "index.html").read_text("utf-8")
+    assert 'class="page-list"' in first
+    single = (project.output / "en" / "outlets").glob("*/index.html")
+    assert any('class="page-list"' not in p.read_text("utf-8") for p in single)
 
 
 def test_a_page_no_longer_needed_is_removed(project: Project) -> None:
