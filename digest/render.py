@@ -1047,7 +1047,9 @@ class SiteRenderer:
         for edition in editions:
             title = month_title(edition["date"], lang)
             if not months or months[-1]["title"] != title:
-                months.append({"title": title, "editions": []})
+                # its anchor names the month (#month-2025-06), so a link to it holds
+                key = edition["date"].strftime("%Y-%m") if edition["date"] else "undated"
+                months.append({"title": title, "key": key, "editions": []})
             months[-1]["editions"].append(edition)
         context = {"editions": editions, "months": months}
         pages = [_page(f"{lang}/archive/", "archive.html", common, **context)]

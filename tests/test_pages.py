@@ -137,8 +137,11 @@ def test_the_archive_lists_the_days_by_month_newest_first(project: Project) -> N
         ("ar", ["يناير 2025", "أكتوبر 2024", "مايو 2024", "أبريل 2024", "مارس 2024"]),
     ):
         html = (project.output / lang / "archive" / "index.html").read_text(encoding="utf-8")
-        headings = re.findall(r'<h2 id="month-\d+">([^<]+)</h2>', html)
+        headings = re.findall(r'<h2 id="month-(?:\d{4}-\d\d|undated)">([^<]+)</h2>', html)
         assert headings == months
+        # a month's anchor names it, so a link to it holds as months are added
+        anchors = re.findall(r'<h2 id="month-([^"]+)">', html)
+        assert anchors == ["2025-01", "2024-10", "2024-05", "2024-04", "2024-03"]
         # each day is listed under its own month
         sections = html.split('<section class="archive-month"')[1:]
         assert len(sections) == len(months)

@@ -386,7 +386,7 @@ def test_every_report_says_its_outlet_and_its_day_or_that_they_are_unknown(
 def test_undated_stories_are_the_archives_last_group(site: Path) -> None:
     for lang, undated in (("en", "Undated stories"), ("ar", "قصص بلا تاريخ")):
         html = (site / lang / "archive" / "index.html").read_text(encoding="utf-8")
-        headings = re.findall(r'<h2 id="month-\d+">([^<]+)</h2>', html)
+        headings = re.findall(r'<h2 id="month-(?:\d{4}-\d\d|undated)">([^<]+)</h2>', html)
         assert headings[-1] == undated and undated not in headings[:-1]
         assert html.rindex('href="undated/"') > html.rindex("<h2")
 
