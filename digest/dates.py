@@ -217,15 +217,27 @@ def find_event_date(text: str) -> dt.date | None:
 FUTURE_SLACK = dt.timedelta(days=1)  # a report dated tomorrow where it is already tomorrow
 
 
+FUTURE_NAMED = 5  # articles named one by one; more are counted in one line
+
+
 def future_date_warnings(articles: Iterable[Article], today: dt.date) -> list[str]:
     """Articles dated after ``today``: a mistyped year (9999, 2052) would list the story
-    first on the front page and in the feeds until that day."""
-    return [
+    first on the front page and in the feeds until that day. The first ``FUTURE_NAMED``
+    are named, the rest counted (a batch dated wrong is one problem, not a page of it)."""
+    ahead = [a for a in articles if a.date is not None and a.date > today + FUTURE_SLACK]
+    named = [
         f"{a.source}: dated {a.date.isoformat()}, which is still to come: is the year right? "
         "(its story is listed by that date)"
-        for a in articles
-        if a.date is not None and a.date > today + FUTURE_SLACK
+        for a in ahead[:FUTURE_NAMED]
+        if a.date is not None
     ]
+    if len(ahead) > FUTURE_NAMED:
+        last = max(a.date for a in ahead if a.date is not None)
+        named.append(
+            f"and {len(ahead) - FUTURE_NAMED} more articles dated after today (up to "
+            f"{last.isoformat()}): `digest articles --json` lists every article's date"
+        )
+    return named
 
 
 # a date in a page's address: /2025/3/18/, /2025-03-18, /20250318/

@@ -538,6 +538,29 @@ def test_a_date_still_to_come_is_named(tmp_path: Path) -> None:
     ]
 
 
+def test_many_dates_still_to_come_are_counted_not_listed(tmp_path: Path) -> None:
+    """A batch dated a year ahead (40 files): five are named, the others counted in one
+    line, not forty lines of the same warning."""
+    day = (dt.date.today() + dt.timedelta(days=365)).isoformat()
+    files = {
+        f"a{n:02}.md": f"---\ntitle: {HEADLINE} {n}\ndate: {day}\n---\n\n{BODY} {n}\n"
+        for n in range(40)
+    }
+    report = build_site(_project(tmp_path, files))
+    dated = [w for w in report.warnings if "still to come" in w or "after today" in w]
+    assert [w.split(":")[0] for w in dated[:5]] == [
+        "a00.md",
+        "a01.md",
+        "a02.md",
+        "a03.md",
+        "a04.md",
+    ]
+    assert dated[5:] == [
+        f"and 35 more articles dated after today (up to {day}): `digest articles --json` "
+        "lists every article's date"
+    ]
+
+
 def test_a_linked_output_folder_is_built_through_its_link(tmp_path: Path) -> None:
     """``site -> www`` (a web root): the new site goes into www and the link stays; a link
     to nothing is refused by name, not a traceback."""
