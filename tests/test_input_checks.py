@@ -183,6 +183,20 @@ def test_the_cli_says_which_base_url_to_give(
         # An address in Arabic script is written as feeds and sitemaps need it: ASCII.
         ("https://أخبار.مصر/ملخص", "https://xn--igbicxr.xn--wgbh1c/%D9%85%D9%84%D8%AE%D8%B5/"),
         ("https://x.org/%D9%85/", "https://x.org/%D9%85/"),  # escapes are kept, not escaped
+        # feed readers and search engines compare URLs as strings: one spelling of each
+        ("https://News.Example.ORG/Digest/", "https://news.example.org/Digest/"),
+        ("HTTPS://x.org/digest", "https://x.org/digest/"),
+        ("https://x.org:443/digest/", "https://x.org/digest/"),
+        ("http://x.org:80/", "http://x.org/"),
+        ("http://x.org:443/", "http://x.org:443/"),
+        ("https://x.org:/digest/", "https://x.org/digest/"),
+        ("https://x.org:8443/digest/", "https://x.org:8443/digest/"),
+        ("https://[::1]:8080/digest/", "https://[::1]:8080/digest/"),
+        # empty and dot segments: a path is where the site is, written one way
+        ("https://x.org//", "https://x.org/"),
+        ("https://x.org/digest//", "https://x.org/digest/"),
+        ("https://x.org//digest/", "https://x.org/digest/"),
+        ("https://x.org/a/../digest/./", "https://x.org/digest/"),
     ],
 )
 def test_folder_urls_are_accepted(tmp_path: Path, base_url: str, used: str) -> None:
