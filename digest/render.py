@@ -1051,7 +1051,7 @@ class SiteRenderer:
                 key = edition["date"].strftime("%Y-%m") if edition["date"] else "undated"
                 months.append({"title": title, "key": key, "editions": []})
             months[-1]["editions"].append(edition)
-        context = {"editions": editions, "months": months}
+        context = {"editions": editions, "months": months, "years": _years(months, lang)}
         pages = [_page(f"{lang}/archive/", "archive.html", common, **context)]
         for i, edition in enumerate(editions):
             newer = editions[i - 1] if i > 0 else None
@@ -1161,6 +1161,21 @@ def passthrough_files(folder: Path) -> dict[str, bytes]:
         for rel in sorted(tree_stamps(folder))
         if not is_stray_file(posixpath.basename(rel))
     }
+
+
+def _years(months: Sequence[Mapping[str, Any]], lang: str) -> list[dict[str, Any]]:
+    """The archive's months by year, newest first, for a list that jumps to each (a long
+    archive is a page of hundreds of days): each year's ``year`` and its ``months``
+    (``key``, the anchor's, and ``name``, the month's alone); undated stories last."""
+    years: list[dict[str, Any]] = []
+    for month in months:
+        year = month["key"][:4] if month["key"] != "undated" else ""
+        if not years or years[-1]["year"] != year:
+            years.append({"year": year, "months": []})
+        first = month["editions"][0]["date"]
+        name = format_date(first, "LLLL", locale=lang) if first else ""
+        years[-1]["months"].append({"key": month["key"], "name": name})
+    return years
 
 
 PAGE_WINDOW = 2  # numbered page links either side of the current page

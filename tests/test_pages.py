@@ -142,6 +142,11 @@ def test_the_archive_lists_the_days_by_month_newest_first(project: Project) -> N
         # a month's anchor names it, so a link to it holds as months are added
         anchors = re.findall(r'<h2 id="month-([^"]+)">', html)
         assert anchors == ["2025-01", "2024-10", "2024-05", "2024-04", "2024-03"]
+        # a list above jumps to each month, by year, newest first
+        jump = html.split('<nav class="archive-jump"')[1].split("</nav>")[0]
+        assert re.findall(r'href="#month-([^"]+)"', jump) == anchors
+        assert re.findall(r'<span class="archive-year">(\d+)</span>', jump) == ["2025", "2024"]
+        assert f">{months[0].split()[0]}</a>" in jump  # the month's name alone
         # each day is listed under its own month
         sections = html.split('<section class="archive-month"')[1:]
         assert len(sections) == len(months)
