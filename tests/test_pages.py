@@ -524,7 +524,7 @@ DOCUMENTED = {
     "translation_note",
     "front.html": "stories more_text",
     "story.html": "story articles related newer older",
-    "archive.html": "months editions",
+    "archive.html": "months years editions",
     "day.html": "edition newer older",
     "outlets.html": "outlets",
     "outlet.html": "outlet pagination",
