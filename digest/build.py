@@ -332,13 +332,13 @@ def template_error(
     exc: Exception,
     theme: Path,
     labels: Mapping[str, Mapping[str, Any]] | None = None,
-    names: Iterable[str] = (),
+    variables: Mapping[str, Any] | None = None,
 ) -> str | None:
     """``templates/story.html, line 12: 'x' is undefined`` from an error raised while a
     template rendered: Jinja's own, or one from the template's code (``date + 1``); None
     when no template line is to blame (a bug of digest's: let it raise). ``labels``: the
     theme's labels per language, to say which language lacks a label a template asks for;
-    ``names``: the variables the page has, to name them for one it lacks."""
+    ``variables``: what the page has, to name the one a misspelt name is spelt like."""
     import jinja2
 
     if isinstance(exc, jinja2.TemplateSyntaxError):
@@ -361,43 +361,44 @@ def template_error(
         message = exc.message or type(exc).__name__
     else:
         message = f"{type(exc).__name__}: {exc}"
-    names = dict.fromkeys(names) if not isinstance(names, Mapping) else names
+    variables = variables or {}
     hint = (
         _label_hint(exc, *where, labels or {})
-        or _variable_hint(exc, names)
-        or _field_hint(exc, names)
+        or _variable_hint(exc, variables)
+        or _field_hint(exc, variables)
     )
     return f"template error in {where[0]}, line {where[1]}: {message}{hint}"
 
 
 _UNDEFINED = re.compile(r"'(\w+)' is undefined")
+# ``t.label``, ``story.headlin``: Jinja names the object's type ('dict object', 'StoryView
+# object') and the attribute it lacks
+_MISSING_ATTRIBUTE = re.compile(r"'[\w.]+ object' has no attribute '(\w+)'")
 
 
-def _variable_hint(exc: Exception, names: Iterable[str]) -> str:
-    """For a variable the page lacks: the one spelt almost like it, and those it has."""
+def _spelt_like(name: str, known: Iterable[str]) -> str | None:
+    """The one of ``known`` that ``name`` is almost spelt as, if any."""
     from difflib import get_close_matches
 
+    close = get_close_matches(name, sorted(known), n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
+def _variable_hint(exc: Exception, variables: Mapping[str, Any]) -> str:
+    """For a variable the page lacks: the one spelt almost like it, and those it has."""
     found = _UNDEFINED.fullmatch(str(exc))
-    known = sorted(name for name in names if not name.startswith("_"))
+    known = sorted(name for name in variables if not name.startswith("_"))
     if found is None or not known:
         return ""
-    close = get_close_matches(found.group(1), known, n=1, cutoff=0.75)
-    mean = f"did you mean {close[0]}? " if close else ""
+    close = _spelt_like(found.group(1), known)
+    mean = f"did you mean {close}? " if close else ""
     return f" ({mean}this page has {', '.join(known)}; for a label of strings.toml: t.{found[1]})"
-
-
-_MISSING_ATTRIBUTE = re.compile(r"'dict object' has no attribute '(\w+)'")
-
-
-_MISSING_FIELD = re.compile(r"'[\w.]+ object' has no attribute '(\w+)'")
 
 
 def _field_hint(exc: Exception, variables: Mapping[str, Any]) -> str:
     """For ``story.headlin``: the field it is spelt like, of the page's stories, reports
     and the like (the dicts among its variables, and in their lists)."""
-    from difflib import get_close_matches
-
-    found = _MISSING_FIELD.search(str(exc))
+    found = _MISSING_ATTRIBUTE.search(str(exc))
     if found is None:
         return ""
     fields: set[str] = set()
@@ -405,8 +406,8 @@ def _field_hint(exc: Exception, variables: Mapping[str, Any]) -> str:
         for item in value if isinstance(value, list | tuple) else [value]:
             if isinstance(item, dict):
                 fields.update(key for key in item if isinstance(key, str))
-    close = get_close_matches(found.group(1), sorted(fields), n=1, cutoff=0.75)
-    return f" (did you mean {close[0]}?)" if close else ""
+    close = _spelt_like(found.group(1), fields)
+    return f" (did you mean {close}?)" if close else ""
 
 
 def _label_hint(
@@ -765,8 +766,8 @@ class Builder:
                 try:
                     return key, renderer.render_page(page)
                 except Exception as exc:  # its message, while it has its traceback
-                    names = renderer.page_variables(page)
-                    message = template_error(exc, theme, renderer.strings, names)
+                    variables = renderer.page_variables(page)
+                    message = template_error(exc, theme, renderer.strings, variables)
                     if message is None:
                         raise
                     raise BuildError(message) from None
