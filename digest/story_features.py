@@ -17,7 +17,7 @@
   vectors, so a sparse dot product is a cosine similarity. Tokens are folded once per
   text and interned as ids (module-level caches that rebuilds hit and cleaning workers
   fill; results never depend on them), and the counts are built with numpy, not per token in Python.
-* Principals: the people (words after a title) and event places (cities after في/إلى)
+* Principals: the people (words after a title) and event places (cities and countries after في/إلى)
   that the lede names, to spot two reports of other events (:class:`Principals`).
 * Dates: the article's own date (front matter or dateline, set by the cleaner), else
   the event dates its text gives (:func:`digest.dates.find_dates`, background dates out).
@@ -432,7 +432,7 @@ class ArticleVectors:
                 self._column_of[t] = self.column[f]
         if not articles:
             self.matrix = sp.csr_matrix((0, 0))
-            self.people = self.cities = Principals([], sp.csr_matrix((0, 0)))
+            self.people = self.places = Principals([], sp.csr_matrix((0, 0)))
             return
         full_counts = self._counts(full)
         # a text run twice (agency copy: the same words read) is one document for the IDF
@@ -450,7 +450,7 @@ class ArticleVectors:
              for names in lede_names],
             present,
         )  # fmt: skip
-        self.cities = Principals(
+        self.places = Principals(
             [[self._place_columns(place) for place in places] for places in lede_places],
             present,
         )
@@ -510,7 +510,7 @@ class ArticleVectors:
         place the other never mentions (Erdogan and Putin in Sochi vs in Astana; the
         month's inflation in Egypt vs in Saudi Arabia).
         """
-        return self.people.conflicts(left, right) | self.cities.conflicts(left, right)
+        return self.people.conflicts(left, right) | self.places.conflicts(left, right)
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         """L2-normalised vectors of other texts (sentences) in the same feature space."""
