@@ -124,6 +124,12 @@ def month_title(day: dt.date | None, lang: str) -> str:
 
 
 @lru_cache(maxsize=4096)
+def month_name(day: dt.date | None, lang: str) -> str:
+    """``يناير`` / ``January``, the month alone; empty for undated (memoized)."""
+    return format_date(day, "LLLL", locale=lang) if day else ""
+
+
+@lru_cache(maxsize=4096)
 def _plural_and_number(n: int, lang: str) -> tuple[str, str]:
     """CLDR plural category of ``n`` and ``n`` written per locale (memoized)."""
     return Locale.parse(lang).plural_form(n), format_decimal(n, locale=lang)
@@ -1044,14 +1050,22 @@ class SiteRenderer:
             for day, group in sorted(days.items(), key=lambda kv: _newest_first(kv[0]))
         ]
         months: list[dict[str, Any]] = []  # the editions by month, newest first; undated last
+        # the months by year, for a list that jumps to each (a long archive is a page of
+        # hundreds of days): each year's ``year`` and its months' ``key`` and ``name``
+        years: list[dict[str, Any]] = []
         for edition in editions:
-            title = month_title(edition["date"], lang)
+            day = edition["date"]
+            title = month_title(day, lang)
             if not months or months[-1]["title"] != title:
                 # its anchor names the month (#month-2025-06), so a link to it holds
-                key = edition["date"].strftime("%Y-%m") if edition["date"] else "undated"
+                key = day.strftime("%Y-%m") if day else "undated"
                 months.append({"title": title, "key": key, "editions": []})
+                year = str(day.year) if day else ""
+                if not years or years[-1]["year"] != year:
+                    years.append({"year": year, "months": []})
+                years[-1]["months"].append({"key": key, "name": month_name(day, lang)})
             months[-1]["editions"].append(edition)
-        context = {"editions": editions, "months": months, "years": _years(months, lang)}
+        context = {"editions": editions, "months": months, "years": years}
         pages = [_page(f"{lang}/archive/", "archive.html", common, **context)]
         for i, edition in enumerate(editions):
             newer = editions[i - 1] if i > 0 else None
@@ -1161,21 +1175,6 @@ def passthrough_files(folder: Path) -> dict[str, bytes]:
         for rel in sorted(tree_stamps(folder))
         if not is_stray_file(posixpath.basename(rel))
     }
-
-
-def _years(months: Sequence[Mapping[str, Any]], lang: str) -> list[dict[str, Any]]:
-    """The archive's months by year, newest first, for a list that jumps to each (a long
-    archive is a page of hundreds of days): each year's ``year`` and its ``months``
-    (``key``, the anchor's, and ``name``, the month's alone); undated stories last."""
-    years: list[dict[str, Any]] = []
-    for month in months:
-        year = month["key"][:4] if month["key"] != "undated" else ""
-        if not years or years[-1]["year"] != year:
-            years.append({"year": year, "months": []})
-        first = month["editions"][0]["date"]
-        name = format_date(first, "LLLL", locale=lang) if first else ""
-        years[-1]["months"].append({"key": month["key"], "name": name})
-    return years
 
 
 PAGE_WINDOW = 2  # numbered page links either side of the current page
