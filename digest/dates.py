@@ -224,15 +224,14 @@ def future_date_warnings(articles: Iterable[Article], today: dt.date) -> list[st
     """Articles dated after ``today``: a mistyped year (9999, 2052) would list the story
     first on the front page and in the feeds until that day. The first ``FUTURE_NAMED``
     are named, the rest counted (a batch dated wrong is one problem, not a page of it)."""
-    ahead = [a for a in articles if a.date is not None and a.date > today + FUTURE_SLACK]
+    ahead = [(a.source, a.date) for a in articles if a.date and a.date > today + FUTURE_SLACK]
     named = [
-        f"{a.source}: dated {a.date.isoformat()}, which is still to come: is the year right? "
+        f"{source}: dated {day.isoformat()}, which is still to come: is the year right? "
         "(its story is listed by that date)"
-        for a in ahead[:FUTURE_NAMED]
-        if a.date is not None
+        for source, day in ahead[:FUTURE_NAMED]
     ]
     if len(ahead) > FUTURE_NAMED:
-        last = max(a.date for a in ahead if a.date is not None)
+        last = max(day for _, day in ahead)
         named.append(
             f"and {len(ahead) - FUTURE_NAMED} more articles dated after today (up to "
             f"{last.isoformat()}): `digest articles --json` lists every article's date"

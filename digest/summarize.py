@@ -221,7 +221,7 @@ def choose_summary(
     order = sorted(range(len(found)), key=lambda i: (-scores[i], found[i][0], found[i][1], i))
     limit = MAX_SENTENCES_BIG if len(dates) >= 4 else MAX_SENTENCES
     chosen: list[int] = []
-    told = set()  # the days whose event a chosen lead tells
+    told: set[dt.date] = set()  # the days whose event a chosen lead tells
     for one_per_article in (True, False):
         for i in order:
             if len(chosen) >= limit:
