@@ -16,6 +16,7 @@ import digest.search_index as search_index
 from digest.article import Article, Block, Story
 from digest.build import Project, build_site, load_articles
 from digest.group import group_stories
+from digest.normalize import VARIANT_LETTERS
 from digest.search_index import BackgroundBundle, SearchIndexError, index_site
 from digest.search_spellings import fold_spellings, name_spellings
 
@@ -196,6 +197,11 @@ def test_pagefind_reads_persian_letters_folded_to_arabic() -> None:
         "<html lang=ar><h1>بيزشكيان وكروسي</h1></html>"
     )
     assert search_index.fold_variant_letters(b"<p>plain</p>") == b"<p>plain</p>"
+    # each variant letter alone (some are found by their lead byte, پ by itself)
+    for variant, letter in VARIANT_LETTERS.items():
+        assert search_index.fold_variant_letters(f"<p>ب{variant}ب</p>".encode()) == (
+            f"<p>ب{letter}ب</p>".encode()
+        )
 
 
 @pytest.mark.browser
