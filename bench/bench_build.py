@@ -73,6 +73,14 @@ def set_argos_home(out: Path, model: bool) -> None:
         build_package_dir(packages)
 
 
+def keep_bytecode(out: Path) -> None:
+    """Let the measured processes keep their compiled bytecode (under ``out``), as Python
+    does on a user's machine: where PYTHONDONTWRITEBYTECODE is set (as in some sandboxes),
+    every ``python -m digest`` would compile digest's modules again (~0.2 s)."""
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    os.environ["PYTHONPYCACHEPREFIX"] = str(out / "pycache")
+
+
 def digest_build(root: Path) -> tuple[float, str]:
     """Run ``python -m digest build`` in ``root``: wall seconds and its summary line."""
     start = time.perf_counter()
@@ -288,6 +296,7 @@ def main() -> None:
         print(f"warning: {args.out} is not on tmpfs; timings will be noisy", file=sys.stderr)
     root = args.out / "site-root"
     set_argos_home(args.out, model=not args.no_model)
+    keep_bytecode(args.out)
     from generate_site import generate
 
     generate(root, args.articles, days=args.days)  # replaces content/, keeps the translation cache
