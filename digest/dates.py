@@ -121,6 +121,9 @@ _NUMERIC_YMD = re.compile(
 )
 _TODAY = re.compile(rf"{_B}(?:اليوم|يوم)\s+(?P<weekday>{_WEEKDAY}){_E}")
 _TRAILING_CUE = re.compile(rf"{_B}و?(?:{'|'.join(BACKGROUND_CUES)})\s*$")
+# How far before a date a background cue is looked for: a cue and the spaces after it (a
+# search of the whole line before each date would be quadratic in a page saved as one line).
+_CUE_REACH = 64
 
 
 @dataclass(frozen=True)
@@ -193,7 +196,7 @@ def find_dates(text: str) -> list[DateMention]:
                 weekday = WEEKDAYS.get(groups["weekday"] or "")
                 cue = groups["cue"]
                 background = (cue is not None and cue.removeprefix("و") != "في") or bool(
-                    _TRAILING_CUE.search(line[: match.start()])
+                    _TRAILING_CUE.search(line, max(0, match.start() - _CUE_REACH), match.start())
                 )
                 found.append((match.start(), DateMention(date, index, weekday, background)))
         mentions.extend(mention for _, mention in sorted(found, key=lambda f: f[0]))

@@ -10,6 +10,7 @@ inside a number (``3.5``, ``1.000``), after an abbreviation (``د.``, ``م.``, a
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 TERMINATORS = ".؟!؛?"
 CLOSERS = "»”\"')]’"
@@ -24,6 +25,7 @@ ABBREVIATIONS = frozenset(
 _BOUNDARY = re.compile(r"[.؟!؛?]+[»”\"')\]’]*(?=\s|$)")
 _FULL_STOP = re.compile(r"[.؟!?]+[»”\"')\]’]*(?=\s|$)")  # not ؛: it joins two clauses
 _INITIALS = re.compile(r"^(?:\w\.)+\w$")
+_WORD_REACH = 64  # how far back the word before a dot is read: far more than an abbreviation
 _QUOTE_MARKS = re.compile(
     "[" + re.escape("".join(QUOTE_PAIRS) + "".join(QUOTE_PAIRS.values()) + STRAIGHT_QUOTE) + "]"
 )
@@ -67,7 +69,8 @@ def _ends_sentence(line: str, dot: int, sentence_start: int) -> bool:
     """Whether the punctuation at ``dot`` ends a sentence (a dot after an abbreviation does not)."""
     if line[dot] != "." or line[dot : dot + 2] == "..":
         return True
-    word = line[:dot].rsplit(None, 1)[-1] if line[:dot].strip() else ""
+    before = line[max(0, dot - _WORD_REACH) : dot]  # not all the line: a page may be one
+    word = before.rsplit(None, 1)[-1] if before.strip() else ""
     word = word.lstrip("(«“\"'[")
     if not word:
         return True
@@ -86,7 +89,8 @@ def _is_abbreviation(word: str) -> bool:
 
 
 def _quoted_spans(line: str) -> list[tuple[int, int]]:
-    """(open, close) index pairs of balanced quotes; an unclosed quote is ignored."""
+    """(open, close) index pairs of balanced quotes, in order, nested or overlapping ones
+    merged (so :func:`_inside` can bisect them); an unclosed quote is ignored."""
     spans: list[tuple[int, int]] = []
     stack: list[tuple[str, int]] = []
     straight: int | None = None
@@ -102,9 +106,16 @@ def _quoted_spans(line: str) -> list[tuple[int, int]]:
             else:
                 spans.append((straight, i))
                 straight = None
-    return spans
+    merged: list[tuple[int, int]] = []
+    for open_, close in sorted(spans):
+        if merged and open_ <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], close))
+        else:
+            merged.append((open_, close))
+    return merged
 
 
 def _inside(spans: list[tuple[int, int]], position: int) -> bool:
     """Whether a boundary just before ``position`` would cut a quote in two."""
-    return any(open_ < position <= close for open_, close in spans)
+    at = bisect_left(spans, (position,)) - 1  # the last quote opened before it
+    return at >= 0 and position <= spans[at][1]

@@ -28,6 +28,9 @@ if TYPE_CHECKING:  # scipy is imported where it is used: a build imports it whil
     import scipy.sparse as sp
 
 SUMMARY_PARAGRAPHS = 3  # sentences come from the first paragraphs of each article
+# and from the first sentences of each: a page saved as one line is one paragraph of
+# thousands, and the choice compares every candidate with every other
+PARAGRAPH_SENTENCES = 12
 MIN_CHARS, MAX_CHARS = 40, 260  # a summary sentence is a real sentence, not a paragraph
 MAX_SENTENCES = 3
 MAX_SENTENCES_BIG = 4  # for stories with at least four articles
@@ -129,7 +132,7 @@ def _lead_sentences(lead: tuple[str, ...]) -> tuple[tuple[int, str], ...]:
     return tuple(
         (p, sentence)
         for p, paragraph in enumerate(lead)
-        for sentence in map(without_credit, split_full_sentences(paragraph))
+        for sentence in map(without_credit, split_full_sentences(paragraph)[:PARAGRAPH_SENTENCES])
         if is_summary_sentence(sentence)
     )
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -30,7 +31,9 @@ from digest.clean import (
     starts_with,
 )
 from digest.cli import main
+from digest.group import group_stories
 from digest.source import read_sources
+from digest.summarize import PARAGRAPH_SENTENCES, candidates
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "tests" / "fixtures" / "seeds"
@@ -414,6 +417,22 @@ def test_a_file_far_longer_than_a_report_is_named() -> None:
         "Its story page shows them all",
     )
     assert clean_text("\n\n".join(["عنوان الخبر", LEAD, *paragraphs[:300]])).notes == ()
+
+
+def test_a_site_saved_as_one_line_is_read_in_seconds() -> None:
+    """A page of 3 MB with no line break (one paragraph of thousands of sentences) is
+    cleaned and grouped in seconds: looking back along the whole line from each date and
+    dot, and comparing each of its sentences with every other for the summary, took
+    minutes and gigabytes."""
+    page = " ".join([squash(seed("000").read_text(encoding="utf-8"))] * 500)
+    start = time.perf_counter()
+    article = clean_text(page)
+    [story] = group_stories([article])
+    assert time.perf_counter() - start < 20  # over two minutes before
+    assert article.date == clean_file(seed("000")).date
+    assert "is it a whole page or site saved as text?" in article.notes[0]
+    assert 0 < len(candidates([article])) <= PARAGRAPH_SENTENCES  # of its one paragraph
+    assert len(story.summary) == 3
 
 
 def test_a_heading_starting_with_a_label_word_stays() -> None:
