@@ -369,26 +369,36 @@ _DATE_START = re.compile(r"(\d{4})-(\d\d?)-(\d\d?)(?!\d)")
 
 def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     """Split ``---``-delimited YAML front matter from a Markdown text."""
-    block, rest = _front_matter_block(text)
+    block, rest, line = _front_matter_block(text)
     if block is None:
         return {}, text
-    return _check_meta(load_yaml(block, "front matter", first_line=2), "front matter"), rest
+    return _check_meta(load_yaml(block, "front matter", first_line=line), "front matter"), rest
 
 
-# A line of three dashes (spaces after them are invisible, so allowed) opens and closes it.
-FRONT_MATTER_OPEN = re.compile(r"---[ \t]*\n")
+# A line of three dashes (spaces after them are invisible, so allowed) opens and closes it;
+# blank lines before it are invisible too.
+FRONT_MATTER_OPEN = re.compile(r"(?:[ \t]*\n)*---[ \t]*\n")
 _FRONT_MATTER_CLOSE = re.compile(r"^---[ \t]*(?:\n|\Z)", re.MULTILINE)
+# Hugo's TOML front matter, between lines of +++
+_TOML_FRONT_MATTER = re.compile(r"(?:[ \t]*\n)*\+\+\+[ \t]*\n.*?^\+\+\+[ \t]*$", re.DOTALL | re.M)
 
 
-def _front_matter_block(text: str) -> tuple[str | None, str]:
-    """The front matter block of a Markdown text (None: it has none) and the rest."""
+def _front_matter_block(text: str) -> tuple[str | None, str, int]:
+    """The front matter block of a Markdown text (None: it has none), the rest, and the
+    line of the file that the block starts on."""
     opening = FRONT_MATTER_OPEN.match(text)
     if opening is None:
-        return None, text
+        if _TOML_FRONT_MATTER.match(text):
+            raise FrontMatterError(
+                "front matter between '+++' lines is TOML, which digest does not read: "
+                "write it as YAML between '---' lines (title: ...)"
+            )
+        return None, text, 0
     closing = _FRONT_MATTER_CLOSE.search(text, opening.end())
     if closing is None:
         raise FrontMatterError("front matter starts with '---' but has no closing '---'")
-    return text[opening.end() : closing.start()], text[closing.end() :]
+    line = text.count("\n", 0, opening.end()) + 1
+    return text[opening.end() : closing.start()], text[closing.end() :], line
 
 
 # libyaml's safe loader when PyYAML was built with it (several times faster), else Python's.
@@ -423,8 +433,8 @@ def read_translation(text: str) -> Translation:
     unused (its YAML would show as text otherwise); an unknown key, or a title that is not
     text, is left out; each is a problem to report."""
     try:
-        block, body = _front_matter_block(text)
-        meta = {} if block is None else load_yaml(block, "front matter", first_line=2)
+        block, body, line = _front_matter_block(text)
+        meta = {} if block is None else load_yaml(block, "front matter", first_line=line)
     except FrontMatterError as exc:
         return Translation(None, "", (f"{exc}; {MACHINE_INSTEAD}",), unread=True)
     if meta is None:

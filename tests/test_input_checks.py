@@ -685,12 +685,15 @@ def test_a_content_folder_with_no_article_does_not_replace_a_built_site(
         ("--- \ntitle: قمة عربية\n---\n\n" + BODY, "قمة عربية", BODY),  # spaces after ---
         ("---\ntitle: قمة عربية\n---  \n\n" + BODY, "قمة عربية", BODY),
         ("---\n---\n\n" + BODY, None, BODY),  # empty front matter
+        ("\n\n---\ntitle: قمة عربية\n---\n" + BODY, "قمة عربية", BODY),  # blank lines first
+        ("\ufeff \r\n---\r\ntitle: قمة عربية\r\n---\r\n" + BODY, "قمة عربية", BODY),
     ],
 )
 def test_front_matter_lines_with_spaces_after_the_dashes_or_nothing_between(
     tmp_path: Path, text: str, title: str | None, body: str
 ) -> None:
-    """Spaces after --- are invisible in an editor: still front matter, never the text."""
+    """Spaces after --- and blank lines before it are invisible in an editor: still front
+    matter, never the text (whose headline was "title: ... date: ...")."""
     project = _project(tmp_path, {"a.md": text})
     [article], errors = load_articles(project.content)
     assert errors == []
@@ -698,6 +701,42 @@ def test_front_matter_lines_with_spaces_after_the_dashes_or_nothing_between(
     assert "---" not in article.title and "title:" not in " ".join(
         b.plain_text() for b in article.body
     )
+
+
+def test_front_matter_after_blank_lines_counts_its_lines_from_the_file_and_toml_is_named(
+    tmp_path: Path,
+) -> None:
+    """A mistake in front matter under two blank lines is named at its line in the file;
+    Hugo's TOML front matter (+++) is named, in an article and in an English sidecar,
+    rather than shown as the headline or the English text."""
+    toml = f'+++\ntitle = "{HEADLINE}"\n+++\n'
+    project = _project(
+        tmp_path,
+        {
+            "a.md": f"\n\n---\ntitle: عاجل: {HEADLINE}\n---\n{BODY}",
+            "b.md": toml + BODY,
+            "c.md": f"{HEADLINE}\n\n{BODY}",
+            "c.en.md": "+++\ntitle = 'An Arab summit'\n+++\nThe summit met today.\n",
+            "d.md": f"{HEADLINE} الثانية\n\n{BODY}",
+            "d.en.md": "\n---\ntitle: An Arab summit\n---\nThe summit met today.\n",
+        },
+    )
+    _, errors = load_articles(project.content)
+    assert [str(e) for e in errors] == [
+        "a.md: front matter is not valid YAML at line 4: a value holds ': ' (put the whole "
+        "value in quotes) or the line is indented",
+        "b.md: front matter between '+++' lines is TOML, which digest does not read: write "
+        "it as YAML between '---' lines (title: ...)",
+    ]
+    report = build_site(project)
+    assert _warnings_about(report, "c.md", "d.md") == [
+        "c.md: c.en.md: front matter between '+++' lines is TOML, which digest does not "
+        "read: write it as YAML between '---' lines (title: ...); the English page shows "
+        "the machine translation instead"
+    ]
+    [page] = [p.read_text(encoding="utf-8") for p in project.output.glob("en/stories/*/*.html")]
+    assert '-title">An Arab summit</h3>' in page  # d.en.md's title, under blank lines
+    assert "title:" not in _words(page) and "+++" not in page
 
 
 def test_a_name_starting_with_hash_is_an_article(tmp_path: Path) -> None:
