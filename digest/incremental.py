@@ -41,6 +41,7 @@ from digest.source import (
     SIDECAR_SUFFIXES,
     ContentError,
     FrontMatterError,
+    WebPageError,
     is_article_file,
     is_ignored_path,
     read_error,
@@ -360,7 +361,7 @@ def read_and_clean(content: Path, rel: str, fingerprint: str | None) -> Cleaned:
         if source.fingerprint == fingerprint:
             return source.fingerprint, None, None
         return source.fingerprint, clean_article(source), None
-    except (UnicodeDecodeError, FrontMatterError, CleaningError, OSError) as exc:
+    except (UnicodeDecodeError, FrontMatterError, WebPageError, CleaningError, OSError) as exc:
         return "", None, read_error(rel, exc)
 
 

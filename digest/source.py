@@ -54,6 +54,18 @@ class FrontMatterError(ValueError):
     """Front matter or a metadata sidecar is not valid."""
 
 
+class WebPageError(ValueError):
+    """A web page (HTML) saved under an article's name: its markup is no article text."""
+
+
+# How a web page starts: its doctype or <html>, after an XML declaration or comments (a
+# browser's "saved from url=" note) if any.
+_WEB_PAGE = re.compile(
+    r"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]", re.I | re.S
+)
+WEB_PAGE = "a web page (HTML), not text: save the page as text, or copy its text into the file"
+
+
 # emacs's lock link (.#name), Word's lock file (~$name); emacs's autosave is #name#, so
 # "#عاجل.txt" is an article
 _TEMP_PREFIXES = (".#", "~$")
@@ -551,11 +563,14 @@ def _read_sidecar(path: Path) -> tuple[bytes, str]:
 
 
 def read_source(path: Path, content_dir: Path) -> SourceFile:
-    """Read one article and its sidecars. Raises ``UnicodeDecodeError``/``FrontMatterError``."""
+    """Read one article and its sidecars. Raises ``UnicodeDecodeError``,
+    :class:`FrontMatterError` or :class:`WebPageError`."""
     rel = path.relative_to(content_dir).as_posix()
     data = _read_regular(path)
     digest = hashlib.sha256(data)
     text = _decode(data)
+    if _WEB_PAGE.match(text):
+        raise WebPageError(WEB_PAGE)
     fmt = "md" if path.suffix == ".md" else "txt"
     meta: dict[str, Any] = {}
     front_matter = fmt == "md" and FRONT_MATTER_OPEN.match(text) is not None
@@ -581,6 +596,8 @@ def read_source(path: Path, content_dir: Path) -> SourceFile:
                 english = _decode(raw)
             except UnicodeDecodeError as exc:
                 english_problem = _undecodable(exc, "file")
+            if english is not None and _WEB_PAGE.match(english):
+                english, english_problem = None, WEB_PAGE
     return SourceFile(
         path=rel,
         text=text,
@@ -708,6 +725,6 @@ def read_sources(content_dir: Path) -> tuple[list[SourceFile], list[ContentError
         rel = path.relative_to(content_dir).as_posix()
         try:
             sources.append(read_source(path, content_dir))
-        except (UnicodeDecodeError, FrontMatterError, OSError) as exc:
+        except (UnicodeDecodeError, FrontMatterError, WebPageError, OSError) as exc:
             errors.append(read_error(rel, exc))
     return sources, errors

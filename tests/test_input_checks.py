@@ -20,7 +20,7 @@ from typing import Any
 import feedparser
 import pytest
 from click.testing import CliRunner
-from preview_support import copy_project, wait_for
+from preview_support import SEEDS, copy_project, wait_for
 
 from digest.build import BuildError, BuildReport, Project, build_site, load_articles
 from digest.cli import main
@@ -289,6 +289,34 @@ def test_utf16_with_its_nul_bytes_is_still_named_utf16(
     [error] = report.errors
     assert error.message.startswith(f"not UTF-8 text ({hint}")
     assert error.message.endswith("save the file as UTF-8")
+
+
+def test_a_web_page_saved_under_an_articles_name_is_named(tmp_path: Path) -> None:
+    """A page a browser saved (its markup around a seed's paragraphs), named .txt or .md
+    or as an English sidecar, is reported by name; it was read as text, its headline a
+    run of tags and its story page full of markup."""
+    seed = next(SEEDS.glob("000_*.txt")).read_text(encoding="utf-8")
+    paragraphs = "".join(f"<p>{line}</p>\n" for line in seed.splitlines() if line.strip())
+    page = (
+        "<!-- saved from url=(0032)https://example.org/news/1234 -->\n<!DOCTYPE html>\n"
+        f'<html lang="ar" dir="rtl"><head><title>خبر</title></head><body>\n{paragraphs}'
+        "</body></html>\n"
+    )
+    english = "<html><body><h1>A new stage</h1><p>The president arrived.</p></body></html>"
+    files = {"a.txt": page, "b.md": page.upper(), "c.txt": seed, "c.en.md": english}
+    report = build_site(_project(tmp_path, files))
+    assert [str(e) for e in report.errors] == [
+        f"{name}: a web page (HTML), not text: save the page as text, or copy its text into "
+        "the file"
+        for name in ("a.txt", "b.md")
+    ]
+    assert _warnings_about(report, "c.txt") == [
+        "c.txt: c.en.md: a web page (HTML), not text: save the page as text, or copy its "
+        "text into the file; the English page shows the machine translation instead"
+    ]
+    assert report.articles == 1
+    pages = [p.read_text(encoding="utf-8") for p in (tmp_path / "site").rglob("*.html")]
+    assert pages and not [page for page in pages if "&lt;p&gt;" in page or "&lt;/p" in page]
 
 
 def test_a_binary_sidecar_is_named(tmp_path: Path) -> None:
