@@ -387,6 +387,19 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     return _check_meta(load_yaml(block, "front matter", first_line=line), "front matter"), rest
 
 
+def _editors_front_matter(text: str) -> tuple[dict[str, Any], str] | None:
+    """Front matter an editor put atop a ``.txt`` (a mapping of digest's keys) and the rest;
+    None when the text has none, or when its ``---`` lines are a scraped page's own."""
+    try:
+        block, rest, line = _front_matter_block(text)
+        meta = None if block is None else load_yaml(block, "front matter", first_line=line)
+    except FrontMatterError:
+        return None
+    if not isinstance(meta, dict) or not meta or not {str(key) for key in meta} <= KNOWN_KEYS:
+        return None
+    return _check_meta(meta, "front matter"), rest
+
+
 # A line of three dashes (spaces after them are invisible, so allowed) opens and closes it;
 # blank lines before it are invisible too.
 FRONT_MATTER_OPEN = re.compile(r"(?:[ \t]*\n)*---[ \t]*\n")
@@ -576,6 +589,9 @@ def read_source(path: Path, content_dir: Path) -> SourceFile:
     front_matter = fmt == "md" and FRONT_MATTER_OPEN.match(text) is not None
     if fmt == "md":
         meta, text = split_front_matter(text)
+    elif (editors := _editors_front_matter(text)) is not None:
+        meta, text = editors
+        front_matter = True
     meta_file = _sidecar(path, META_SUFFIXES)
     if meta_file is not None:
         raw, meta_text = _read_sidecar(meta_file)

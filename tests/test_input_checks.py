@@ -767,6 +767,29 @@ def test_front_matter_after_blank_lines_counts_its_lines_from_the_file_and_toml_
     assert "title:" not in _words(page) and "+++" not in page
 
 
+def test_front_matter_atop_a_scraped_txt_is_read(tmp_path: Path) -> None:
+    """An editor's front matter atop a scraped .txt (a seed) gives its title and date, as
+    in a .md (it was dropped as furniture: the cleaner's title and date stood); a mistake
+    in it is named; a scraped page's own --- lines stay its text."""
+    seed = next(SEEDS.glob("000_*.txt")).read_text(encoding="utf-8")
+    project = _project(
+        tmp_path,
+        {
+            "a.txt": f"---\ntitle: {HEADLINE}\ndate: 2025-01-18\n---\n{seed}",
+            "b.txt": f"---\ntitle: {HEADLINE}\ndate: 2025-02-30\n---\n{seed}",
+            "c.txt": f"{HEADLINE}\n---\n{BODY}---\n",
+        },
+    )
+    articles, errors = load_articles(project.content)
+    assert [str(e) for e in errors] == [
+        "b.txt: front matter: date '2025-02-30' does not exist (day is out of range for month)"
+    ]
+    a, c = articles
+    assert (a.title, a.date, a.outlet) == (HEADLINE, dt.date(2025, 1, 18), "الأمصار")
+    assert "title:" not in " ".join(b.plain_text() for b in a.body)
+    assert c.title == HEADLINE and c.body
+
+
 def test_a_name_starting_with_hash_is_an_article(tmp_path: Path) -> None:
     """#عاجل.txt ("urgent") is an article; emacs's autosave #name# is not."""
     project = _project(
