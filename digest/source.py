@@ -717,6 +717,11 @@ def _undecodable(exc: UnicodeDecodeError, what: str = "article") -> str:
     binary = _binary_kind(data)
     if binary is not None and (_signature(data) or _utf16_hint(data) is None):
         return f"not a text {what} ({binary}); move it out of content/"
+    if exc.end == len(data) and exc.reason == "unexpected end of data":  # UTF-8 cut short
+        return (
+            "ends in the middle of a character, as a file cut off while it was saved or "
+            "copied does: check its end, save it again in full"
+        )
     return f"not UTF-8 text ({_encoding_hint(exc)}); save the file as UTF-8"
 
 

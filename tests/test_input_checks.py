@@ -291,6 +291,29 @@ def test_utf16_with_its_nul_bytes_is_still_named_utf16(
     assert error.message.endswith("save the file as UTF-8")
 
 
+def test_a_file_cut_off_mid_character_is_named_as_cut_off(tmp_path: Path) -> None:
+    """A seed whose last letter lost a byte (a download or copy cut short) is UTF-8 all the
+    same: "save the file as UTF-8" told the editor nothing; a file in Windows-1256 is
+    still named so."""
+    seed = next(SEEDS.glob("000_*.txt")).read_text(encoding="utf-8")
+    cut = seed.rstrip(" .\n").encode()[:-1]  # its last letter's last byte
+    english = "The president arrived in Moscow —".encode()[:-1]
+    files = {"a.txt": cut, "b.txt": seed.encode("cp1256", "replace"), "c.md": BODY}
+    report = build_site(_project(tmp_path, {**files, "c.en.md": english}))
+    cut_off = (
+        "ends in the middle of a character, as a file cut off while it was saved or copied "
+        "does: check its end, save it again in full"
+    )
+    assert [str(e) for e in report.errors] == [
+        f"a.txt: {cut_off}",
+        "b.txt: not UTF-8 text (invalid byte at offset 0; it reads as Windows-1256 (Arabic "
+        "Windows)); save the file as UTF-8",
+    ]
+    assert _warnings_about(report, "c.md") == [
+        f"c.md: c.en.md: {cut_off}; the English page shows the machine translation instead"
+    ]
+
+
 def test_a_web_page_saved_under_an_articles_name_is_named(tmp_path: Path) -> None:
     """A page a browser saved (its markup around a seed's paragraphs), named .txt or .md
     or as an English sidecar, is reported by name; it was read as text, its headline a
