@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 from digest.article import Article, Story
 from digest.config import SiteConfig, load_config
-from digest.dates import future_date_warnings
+from digest.dates import future_date_warnings, hijri_date_warnings
 from digest.incremental import (
     ArticleCache,
     BuildState,
@@ -569,6 +569,7 @@ class Builder:
         report.warnings += link_warnings(project.content, stamp.unread)
         report.warnings += [copy_warning(*copy) for copy in copies]
         report.warnings += future_date_warnings(articles, dt.date.today())
+        report.warnings += hijri_date_warnings(articles)
         report.warnings += [f"{a.source}: {note}" for a in articles for note in a.notes]
         report.changed = [*loaded.changed, *loaded.removed]
         if strict and report.errors:  # with the model's absence, if so: all at once

@@ -242,6 +242,20 @@ def future_date_warnings(articles: Iterable[Article], today: dt.date) -> list[st
     return named
 
 
+HIJRI_YEARS = range(1350, 1500)  # the Hijri years of these hundred years (1446 began in 2024)
+
+
+def hijri_date_warnings(articles: Iterable[Article]) -> list[str]:
+    """Articles dated in a year that is this century's in the Hijri calendar (1446-09-04):
+    read as Gregorian, the story would be listed six centuries back, last in the archive."""
+    return [
+        f"{a.source}: dated {a.date.isoformat()}: is that a Hijri date? Dates are Gregorian "
+        "(YYYY-MM-DD): give the day in that calendar (its story is listed by that date)"
+        for a in articles
+        if a.date and a.date.year in HIJRI_YEARS
+    ]
+
+
 # a date in a page's address: /2025/3/18/, /2025-03-18, /20250318/
 _URL_DATE = re.compile(
     r"/((?:19|20)\d\d)(?:/(\d{1,2})/(\d{1,2})|-(\d\d)-(\d\d)|(\d\d)(\d\d))(?=[/_.-]|$)"

@@ -603,6 +603,21 @@ def test_a_date_still_to_come_is_named(tmp_path: Path) -> None:
     ]
 
 
+def test_a_hijri_date_is_named(tmp_path: Path) -> None:
+    """1446-09-04 (4 Ramadan 1446, in March 2025) read as Gregorian would list the story
+    six centuries back: the build warns; an old Gregorian date (1850) is fine."""
+    files = {
+        f"{name}.md": f"---\ntitle: {HEADLINE} {name}\ndate: {day}\n---\n\n{BODY}\n"
+        for name, day in (("hijri", "1446-09-04"), ("arabic", "١٤٤٦-٠٩-٠٤"), ("old", "1850-01-01"))
+    }
+    report = build_site(_project(tmp_path, files))
+    assert [w for w in report.warnings if "Hijri" in w] == [
+        f"{name}.md: dated 1446-09-04: is that a Hijri date? Dates are Gregorian "
+        "(YYYY-MM-DD): give the day in that calendar (its story is listed by that date)"
+        for name in ("arabic", "hijri")
+    ]
+
+
 def test_many_dates_still_to_come_are_counted_not_listed(tmp_path: Path) -> None:
     """A batch dated a year ahead (40 files): five are named, the others counted in one
     line, not forty lines of the same warning."""
