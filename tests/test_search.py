@@ -273,6 +273,28 @@ def test_search_page_reads_the_query_from_the_url(site: Path) -> None:
         page.close()
 
 
+@pytest.mark.browser
+@pytest.mark.slow
+def test_a_screen_reader_hears_the_count_of_results(site: Path) -> None:
+    """A live region there from the start says Pagefind's message (not a live region
+    itself) as the results change: the count, and "no results" for the next query."""
+    shown = "() => document.querySelector('.pagefind-ui__message')?.innerText"
+    said = "() => document.querySelector('main [role=status]')"
+    with serve(site) as base, chromium() as browser:
+        page = browser.new_page()
+        page.goto(f"{base}ar/search/")
+        assert page.evaluate(f"() => ({said})()?.textContent") == ""  # there before a search
+        for query, message in (
+            ("تركمانستان", "نتيجة واحدة للبحث عن «تركمانستان»"),
+            ("زززز", "لا نتائج للبحث عن «زززز»"),
+        ):
+            page.fill(".pagefind-ui__search-input", query)
+            page.wait_for_function(f"m => ({shown})() === m", arg=message, timeout=15_000)
+            page.wait_for_function(f"m => ({said})().textContent === m", arg=message, timeout=5_000)
+        assert page.evaluate(f"() => ({said})().closest('#search')") is None  # not re-rendered
+        page.close()
+
+
 def test_only_story_content_is_indexed(site: Path) -> None:
     for lang in ("ar", "en"):
         front = (site / lang / "index.html").read_text(encoding="utf-8")
