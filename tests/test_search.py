@@ -295,6 +295,34 @@ def test_a_screen_reader_hears_the_count_of_results(site: Path) -> None:
         page.close()
 
 
+@pytest.mark.browser
+@pytest.mark.slow
+def test_results_in_the_other_language_say_which_it_is(site: Path) -> None:
+    """On the English search page (no model: the stories' Arabic is indexed), a result's
+    Arabic title or excerpt is marked ``lang="ar"``, as the story page marks it, and the
+    human translation's English is left in the page's language."""
+    parts = """() => [...document.querySelectorAll(
+        '.pagefind-ui__result-title, .pagefind-ui__result-excerpt')].map(p =>
+        [p.textContent.trim(), p.closest('[lang]').getAttribute('lang')])"""
+    seen = set()
+    with serve(site) as base, chromium() as browser:
+        page = browser.new_page()
+        for query in ("موسكو", "Turkmenistan"):
+            page.goto(f"{base}en/search/?q={query}")
+            page.wait_for_function(  # every result loaded (none a placeholder)
+                "() => document.querySelector('.pagefind-ui__result-excerpt')"
+                " && !document.querySelector('.pagefind-ui__loading')",
+                timeout=15_000,
+            )
+            for text, lang in page.evaluate(parts):
+                first = re.search(r"[A-Za-z\u0621-\u064a]", text)
+                assert first, text
+                assert lang == ("en" if first[0].isascii() else "ar"), (query, text, lang)
+                seen.add(lang)
+        page.close()
+    assert seen == {"ar", "en"}
+
+
 def test_only_story_content_is_indexed(site: Path) -> None:
     for lang in ("ar", "en"):
         front = (site / lang / "index.html").read_text(encoding="utf-8")
