@@ -18,6 +18,7 @@ import pytest
 from babel.dates import format_date
 from reader_support import REPO, build_sample, story_pages
 
+from digest.build import Project, build_site
 from digest.render import human_count, outlet_slug, script_lang
 
 BASE = "https://digest.example.org/news/"
@@ -402,3 +403,37 @@ def test_each_report_on_a_story_page_is_labelled_by_its_heading(site: Path) -> N
             for report in reports:
                 assert f'aria-labelledby="{report}-title"' in html
                 assert f'<h3 id="{report}-title"' in html
+
+
+@pytest.mark.browser
+def test_a_storys_span_of_days_is_never_broken_at_its_dash(tmp_path: Path) -> None:
+    """ "15–17 أغسطس 2025" stays on one line: a narrow column broke it after "15–"."""
+    from reader_support import chromium, serve
+
+    trial = REPO / "tests" / "fixtures" / "grouping" / "trial"
+    (tmp_path / "content").mkdir()
+    for report in [*trial.glob("a0*.txt"), *trial.glob("b0*.txt")]:  # two stories of days
+        (tmp_path / "content" / report.name).write_bytes(report.read_bytes())
+    build_site(Project.at(tmp_path))
+    site = tmp_path / "site"
+    with serve(site) as base, chromium() as browser:
+        page = browser.new_page(viewport={"width": 320, "height": 800})
+        checked = 0
+        stories = [p.parent.relative_to(site) for p in site.glob("*/stories/*/index.html")]
+        for path in ("ar/", "en/", *(f"{story}/" for story in stories)):  # cards, related
+            page.goto(base + path)
+            # narrow every meta line until a break has to fall somewhere inside or around it
+            for width in range(300, 90, -10):
+                lines = page.evaluate(
+                    """(width) => [...document.querySelectorAll('.dates')].map(d => {
+                        d.parentElement.style.width = width + 'px';
+                        const [a, b] = d.querySelectorAll('time');
+                        return [getComputedStyle(d).whiteSpace, a.getBoundingClientRect().top,
+                                b.getBoundingClientRect().top]; })""",
+                    width,
+                )
+                for space, first, last in lines:
+                    assert space == "nowrap" and first == last, (path, width)
+                    checked += 1
+        page.close()
+    assert checked
