@@ -495,6 +495,10 @@ def english_sidecar(text: str) -> tuple[str | None, str]:
     return translation.title, translation.body
 
 
+class _KeyTwice(yaml.constructor.ConstructorError):
+    """A mapping gives a key twice: the key is the context, at its first line."""
+
+
 class _MetaLoader(_SAFE_LOADER):  # type: ignore[misc,valid-type]
     """The safe loader, with dates left as text: :func:`parse_meta_date` reads them, so
     that an impossible date is reported with its key."""
@@ -503,6 +507,17 @@ class _MetaLoader(_SAFE_LOADER):  # type: ignore[misc,valid-type]
         first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
         for first, resolvers in _SAFE_LOADER.yaml_implicit_resolvers.items()
     }
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        """A mapping, refused when a key is given twice (YAML would keep the last silently:
+        two ``title:`` lines, one pasted over the other, leave which was meant unknown)."""
+        first_seen: dict[str, yaml.Mark] = {}
+        for key, _ in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                if key.value in first_seen:
+                    raise _KeyTwice(key.value, first_seen[key.value], "twice", key.start_mark)
+                first_seen[key.value] = key.start_mark
+        return super().construct_mapping(node, deep=deep)
 
 
 def _yaml_problem(exc: yaml.MarkedYAMLError, text: str, first_line: int) -> str:
@@ -516,6 +531,9 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, text: str, first_line: int) -> str:
         return f" at line {min(mark.line, last) + first_line}" if mark else ""
 
     problem = exc.problem or ""
+    if isinstance(exc, _KeyTwice):
+        first = at(exc.context_mark)
+        return f"{at(exc.problem_mark)}: {exc.context} is given twice (also{first}): keep one"
     if "quoted scalar" in (exc.context or "") and "end of stream" in problem:
         return f"{at(exc.context_mark)}: a quote opened there is never closed"
     ran_on = exc.context_mark and exc.problem_mark and exc.problem_mark.line > exc.context_mark.line

@@ -855,3 +855,31 @@ def test_names_one_file_on_macos_or_windows_are_named(tmp_path: Path) -> None:
     report = build_site(project)
     alike = [w for w in report.warnings if "on macOS or Windows they are one file" in w]
     assert len(alike) == 2 and "'News.txt' and 'news.txt'" in alike[0] + alike[1]
+
+
+def test_a_key_given_twice_is_named_with_both_lines(tmp_path: Path) -> None:
+    """Two ``title:`` lines (one pasted over the other): YAML kept the last, silently; now
+    the file is named with both lines, in front matter, a NAME.yaml and an English
+    sidecar (whose page then keeps the machine translation)."""
+    project = _project(
+        tmp_path,
+        {
+            "a.md": f"---\ntitle: {HEADLINE}\ndate: 2025-03-04\ntitle: عنوان آخر\n---\n{BODY}",
+            "b.md": f"{HEADLINE} الثانية\n\n{BODY}",
+            "b.yaml": "source: الأهرام\nsource: الشروق\n",
+            "c.md": f"{HEADLINE} الثالثة\n\n{BODY}",
+            "c.en.md": "---\ntitle: An Arab summit\ntitle: The Arab summit\n---\nThe summit met.\n",
+        },
+    )
+    _, errors = load_articles(project.content)
+    assert [str(e) for e in errors] == [
+        "a.md: front matter is not valid YAML at line 4: title is given twice (also at "
+        "line 2): keep one",
+        "b.md: b.yaml is not valid YAML at line 2: source is given twice (also at line 1): "
+        "keep one",
+    ]
+    report = build_site(project)
+    assert _warnings_about(report, "c.md") == [
+        "c.md: c.en.md: front matter is not valid YAML at line 3: title is given twice (also "
+        "at line 2): keep one; the English page shows the machine translation instead"
+    ]
