@@ -883,3 +883,29 @@ def test_a_key_given_twice_is_named_with_both_lines(tmp_path: Path) -> None:
         "c.md: c.en.md: front matter is not valid YAML at line 3: title is given twice (also "
         "at line 2): keep one; the English page shows the machine translation instead"
     ]
+
+
+def test_an_english_sidecar_in_arabic_is_named_and_not_shown_as_english(tmp_path: Path) -> None:
+    """A NAME.en.md holding the Arabic article (pasted, or the .md saved under the
+    sidecar's name) was shown on the English page as its English, marked lang="en"; it is
+    named, and the page keeps the machine translation. Arabic names in English text are
+    fine."""
+    project = _project(
+        tmp_path,
+        {
+            "a.md": f"{HEADLINE}\n\n{BODY}",
+            "a.en.md": f"---\ntitle: {HEADLINE}\n---\n{BODY}",
+            "b.md": f"{HEADLINE} الثانية\n\n{BODY}",
+            "b.en.md": "An emergency Arab summit met in Cairo (القاهرة) today.\n",
+        },
+    )
+    report = build_site(project)
+    assert _warnings_about(report, "a.md", "b.md") == [
+        "a.md: a.en.md: is in Arabic, not English (most of its letters are Arabic); the "
+        "English page shows the machine translation instead"
+    ]
+    pages = [p.read_text(encoding="utf-8") for p in project.output.glob("en/stories/*/*.html")]
+    assert sum("An emergency Arab summit met in Cairo" in page for page in pages) == 1
+    [page] = [page for page in pages if "Translation not available yet" in page]
+    assert "انعقدت القمة" not in page  # not shown as its English (no model: none at all)
+    assert '<h3 id="article-1-title" lang="ar" dir="rtl">' in page  # the title is Arabic
