@@ -128,7 +128,8 @@ def content_warnings(paths: frozenset[str]) -> tuple[str, ...]:
     articles or sidecars (``a.TXT``, ``b.markdown``, ``c.html``, ``d.EN.md``: nothing reads
     them; images and other files are left alone); a sidecar (``NAME.yaml``, ``NAME.yml``,
     ``NAME.en.md``) with no article ``NAME.txt`` or ``NAME.md`` beside it (nothing uses it);
-    and articles that share a ``NAME`` (its sidecars apply to both). Hidden files and
+    articles that share a ``NAME`` (its sidecars apply to both); and a ``NAME.yml`` beside
+    a ``NAME.yaml`` (only the ``.yaml`` is read). Hidden files and
     folders (``.git/``) are not content and never named."""
     names = sorted(p for p in paths if not is_ignored_path(p))
     articles: dict[str, list[str]] = {}
@@ -153,6 +154,9 @@ def content_warnings(paths: frozenset[str]) -> tuple[str, ...]:
                 f"{' and '.join(group)} share a name: a sidecar ({stem}.yaml, {stem}.en.md) "
                 "applies to each of them; rename one"
             )
+        metas = [stem + suffix for suffix in META_SUFFIXES if stem + suffix in paths]
+        if len(metas) > 1:  # the first is read
+            warnings.append(f"{metas[1]} is ignored: {metas[0]} beside it is read; merge them")
     alike: dict[str, list[str]] = {}  # names one file on macOS or Windows
     for path in names:
         alike.setdefault(unicodedata.normalize("NFC", path).casefold(), []).append(path)

@@ -661,6 +661,13 @@ def test_sidecar_without_an_article_is_a_warning(tmp_path: Path) -> None:
     twin.write_text("---\ntitle: عنوان آخر\n---\n\nنص آخر مختلف تماما عن الأول.\n", "utf-8")
     report = build_site(Project.at(tmp_path))
     assert f"{twin.name} and {seed.name} share a name" in " ".join(report.warnings)
+    twin.unlink()
+    seed.with_suffix(".yaml").write_text("source: الشروق\n", encoding="utf-8")
+    seed.with_suffix(".yml").write_text("source: الوطن\n", encoding="utf-8")  # never read
+    report = build_site(Project.at(tmp_path))
+    assert f"{seed.stem}.yml is ignored: {seed.stem}.yaml beside it is read; merge them" in (
+        report.warnings
+    )
 
 
 def test_static_folder_is_copied_to_the_site_root(tmp_path: Path) -> None:
