@@ -729,8 +729,8 @@ def _utf16_hint(data: bytes) -> str | None:
 
 def _encoding_hint(exc: UnicodeDecodeError) -> str:
     """Which encoding the bytes seem to be in, when that can be told: UTF-16
-    (:func:`_utf16_hint`), Windows-1256 (Arabic Windows) when the bytes read as mostly
-    Arabic in it; else where the first byte that is not UTF-8 is."""
+    (:func:`_utf16_hint`), Windows-1256 (Arabic Windows) when the letters beyond ASCII
+    read as mostly Arabic in it; else where the first byte that is not UTF-8 is."""
     data = exc.object if isinstance(exc.object, bytes) else b""
     utf16 = _utf16_hint(data)
     if utf16 is not None:
@@ -741,7 +741,7 @@ def _encoding_hint(exc: UnicodeDecodeError) -> str:
         text = data.decode("cp1256")
     except UnicodeDecodeError:
         text = ""
-    letters = sum(ch.isalpha() for ch in text)
+    letters = sum(ch.isalpha() and not ch.isascii() for ch in text)  # (keys are ASCII)
     if letters and len(_ARABIC_LETTER.findall(text)) * 2 > letters:
         return f"invalid byte at offset {exc.start}; it reads as Windows-1256 (Arabic Windows)"
     return f"invalid byte at offset {exc.start}"
