@@ -55,6 +55,7 @@ from digest.story_registry import (
     REGISTRY_FILE,
     Registry,
     load_registry,
+    moved_stories,
     registry_conflict_warning,
     save_registry,
 )
@@ -609,7 +610,13 @@ class Builder:
                 raise strict_failure([], result.message)
             report.warnings.append(result.message)
         lap("translate")
-        files, keys = self._render(stories, result.english, result.message, config, report, edited)
+        index = None if report.provisional else story_index(stories)
+        # the stories gone since the registry was written: their addresses send readers on
+        earlier = {**registry.moved, **self._drafts.moved} if self.draft_ids else registry.moved
+        moved = {} if index is None else moved_stories(known, index, earlier)
+        files, keys = self._render(
+            stories, result.english, result.message, config, report, edited, moved
+        )
         lap("render")
         search_keys = {}
         if config.search:
@@ -618,7 +625,6 @@ class Builder:
         else:
             state.search_behind = False  # no index to bring up to date
         lap("search")
-        index = None if report.provisional else story_index(stories)
 
         def save_index() -> None:
             """The story ids beside the site (digest-stories.json), as the site has them;
@@ -626,10 +632,10 @@ class Builder:
             if index is None:
                 return
             if self.draft_ids:
-                self._drafts = Registry(index)
+                self._drafts = Registry(index, moved=moved)
                 return
             unreadable = registry.only(error.path for error in loaded.errors)
-            save_registry(project.registry_file, index, articles, unreadable)
+            save_registry(project.registry_file, index, articles, unreadable, moved)
 
         self._write(files, keys, report, save_index)
         state.search_keys = search_keys
@@ -713,9 +719,11 @@ class Builder:
         config: SiteConfig,
         report: BuildReport,
         edited: list[Story] | None = None,
+        moved: Mapping[str, str] | None = None,
     ) -> tuple[dict[str, bytes | None], dict[str, bytes | None]]:
         """Every output file: its bytes, or None where the file on disk is still right;
-        and the render keys of the pages that were rendered.
+        and the render keys of the pages that were rendered. ``moved``: the stories gone,
+        whose addresses get a page sending readers on (see :meth:`SiteRenderer.plan`).
 
         ``edited`` (a provisional build): plan and render just these stories' pages, and
         keep every other file as the last build wrote it, until the exact build; unless
@@ -749,7 +757,7 @@ class Builder:
             if edited is None:
                 # names the reports spell in several ways: the index and query spell them alike
                 spellings = name_spellings(stories) if config.search else {}
-                plan: list[Page] = renderer.plan(stories, english, note, spellings)
+                plan: list[Page] = renderer.plan(stories, english, note, spellings, moved)
                 files = dict.fromkeys(page.file for page in plan)
             else:
                 slugs = {story.slug for story in edited}

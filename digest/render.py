@@ -793,6 +793,25 @@ class CompiledTemplates(jinja2.FileSystemBytecodeCache):
             super().dump_bytecode(bucket)
 
 
+# Templates a theme copied from an older digest lacks: the default theme's are used.
+NEWER_TEMPLATES = ("moved.html",)
+
+
+def _newer_templates() -> jinja2.FunctionLoader:
+    """The default theme's :data:`NEWER_TEMPLATES`, for a theme that has not got them."""
+    from digest.build import default_theme
+
+    folder = default_theme()
+
+    def load(name: str) -> tuple[str, str, Callable[[], bool]] | None:
+        if name not in NEWER_TEMPLATES:
+            return None
+        path = folder / name
+        return path.read_text(encoding="utf-8"), str(path), lambda: True
+
+    return jinja2.FunctionLoader(load)
+
+
 class SiteRenderer:
     """Renders every page of the site from a theme folder; ``compiled`` is a folder that
     keeps the compiled templates for the next build (compiling them costs a fifth of a
@@ -803,7 +822,7 @@ class SiteRenderer:
         self.config = config
         self.env = _Environment(
             bytecode_cache=CompiledTemplates(str(compiled)) if compiled else None,
-            loader=jinja2.FileSystemLoader(str(theme)),
+            loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(theme)), _newer_templates()]),
             autoescape=jinja2.select_autoescape(["html", "xml"]),
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
@@ -959,10 +978,16 @@ class SiteRenderer:
         english: Mapping[str, str],
         translation_note: str | None,
         spellings: Mapping[str, str] | None = None,
+        moved: Mapping[str, str] | None = None,
     ) -> list[Page]:
         """Every page of the site, unrendered, in a fixed order. ``spellings``: of names, as
-        the search index reads them (:mod:`digest.search_spellings`), for the search page."""
+        the search index reads them (:mod:`digest.search_spellings`), for the search page;
+        ``moved``: old story ID -> the story that has its reports now
+        (:func:`~digest.story_registry.moved_stories`), whose old address gets a page that
+        sends readers on (``moved.html``)."""
         english = {**english, **human_titles(stories)}
+        position = {s.id: i for i, s in enumerate(stories)}
+        moves = [(old, position[new]) for old, new in (moved or {}).items() if new in position]
         pages: list[Page] = []
         views: dict[str, list[dict[str, Any]]] = {}
         outlets = _outlet_names(stories)
@@ -997,6 +1022,12 @@ class SiteRenderer:
             feed = {"stories": views[lang][: self.config.feed_items], "last_date": last_date}
             pages.append(Page(f"{lang}/feed.xml", "feed.xml", {**common, **feed, "rfc822": rfc822}))
         html_pages = [p for p in pages if p.file.endswith(".html")]
+        for lang in LANGS:  # (not in the sitemap: no page of their own)
+            common = {"lang": lang, "translation_note": translation_note}
+            pages += [
+                _page(f"{lang}/stories/{old}/", "moved.html", common, story=views[lang][i])
+                for old, i in moves
+            ]
         latest = {lang: views[lang][:5] for lang in LANGS}
         pages.append(Page("", "root.html", {"latest": latest}))
         pages.append(Page("404.html", "404.html"))

@@ -37,11 +37,14 @@ def article_identity(article: Article) -> str:
 @dataclass(frozen=True)
 class Registry:
     """Article source path -> story id, and source path -> identity (see
-    :func:`article_identity`), as the last build left them."""
+    :func:`article_identity`), as the last build left them; and the IDs of stories that
+    are gone, each with the ID of the story that has its reports now (``moved``: the
+    site keeps a page at each old address that sends readers on)."""
 
     articles: Mapping[str, str] = field(default_factory=dict)
     identities: Mapping[str, str] = field(default_factory=dict)
     conflicted: bool = False  # read from a file with git's conflict markers: both sides
+    moved: Mapping[str, str] = field(default_factory=dict)
 
     def known(self, articles: Sequence[Article]) -> dict[str, str]:
         """Source -> the story id each of these articles had: a renamed or moved file (a
@@ -65,6 +68,30 @@ class Registry:
             {s: self.articles[s] for s in wanted},
             {s: self.identities[s] for s in wanted if s in self.identities},
         )
+
+
+def moved_stories(
+    known: Mapping[str, str], index: Mapping[str, str], earlier: Mapping[str, str]
+) -> dict[str, str]:
+    """Old story ID -> the story that has its reports now, for each story that is gone.
+
+    ``known``: source -> the ID its article had (:meth:`Registry.known`); ``index``: source
+    -> its story's ID now; ``earlier``: the moves the registry kept. A story whose reports
+    joined another (a report that bridges two stories, two editors' IDs for one event
+    merged) or whose pin was renamed moved to the story with most of them (ties: the
+    smallest ID); one whose reports are all gone moved nowhere (its page is gone). Earlier
+    moves follow their story on, and end where an ID is a story's again."""
+    live = set(index.values())
+    holders: dict[str, Counter[str]] = {}
+    for source, old in known.items():
+        if old not in live and source in index:
+            holders.setdefault(old, Counter())[index[source]] += 1
+    moved = {old: min(count, key=lambda sid: (-count[sid], sid)) for old, count in holders.items()}
+    for old, target in earlier.items():
+        target = moved.get(target, target)
+        if old not in live and old not in moved and target in live:
+            moved[old] = target
+    return dict(sorted(moved.items()))
 
 
 def _by_identity(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
@@ -134,16 +161,17 @@ def _registry_data(path: Path, text: str, mend: bool = False) -> Registry:
             ) from None
     stories = data.get("articles") if isinstance(data, dict) else None
     identities = data.get("identities", {}) if isinstance(data, dict) else None
+    moved = data.get("moved", {}) if isinstance(data, dict) else None
     if not all(
         isinstance(table, dict)
         and all(isinstance(k, str) and isinstance(v, str) for k, v in table.items())
-        for table in (stories, identities)
+        for table in (stories, identities, moved)
     ):
         raise RegistryError(
             f'{path.name} must hold {{"articles": {{source: story id}}, '
-            '"identities": {source: identity}}'
+            '"identities": {source: identity}} (and "moved": {old story id: story id})'
         )
-    return Registry(stories, identities)  # type: ignore[arg-type]
+    return Registry(stories, identities, moved=moved)  # type: ignore[arg-type]
 
 
 def _union(sides: Sequence[Registry]) -> Registry:
@@ -151,12 +179,15 @@ def _union(sides: Sequence[Registry]) -> Registry:
     the smaller ID (the older story's, for minted IDs), whichever side merged which."""
     stories: dict[str, str] = {}
     identities: dict[str, str] = {}
+    moved: dict[str, str] = {}
     for side in sides:
         for source, story in side.articles.items():
             stories[source] = min(story, stories.get(source, story))
         for source, identity in side.identities.items():
             identities[source] = min(identity, identities.get(source, identity))
-    return Registry(stories, identities, conflicted=True)
+        for old, story in side.moved.items():
+            moved[old] = min(story, moved.get(old, story))
+    return Registry(stories, identities, conflicted=True, moved=moved)
 
 
 def registry_conflict_warning(path: Path, preview: bool) -> str:
@@ -177,8 +208,10 @@ def save_registry(
     stories: Mapping[str, str],
     articles: Sequence[Article],
     kept: Registry | None = None,
+    moved: Mapping[str, str] | None = None,
 ) -> None:
-    """Write the registry (``stories``: source -> story id) atomically, only if it changed.
+    """Write the registry (``stories``: source -> story id; ``moved``: see
+    :func:`moved_stories`) atomically, only if it changed.
 
     ``kept``: entries of the last registry to carry over as they were, for articles that
     are still there but could not be read this time (a broken file keeps its story's id
@@ -187,10 +220,12 @@ def save_registry(
     if kept is not None:
         stories = {**kept.articles, **stories}
         identities = {**kept.identities, **identities}
-    data = {
+    data: dict[str, dict[str, str]] = {
         "articles": dict(sorted(stories.items())),
         "identities": dict(sorted(identities.items())),
     }
+    if moved:  # (a registry with no move is written as before moves were kept)
+        data["moved"] = dict(sorted(moved.items()))
     text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
     if path.is_file() and path.read_text(encoding="utf-8") == text:
         return

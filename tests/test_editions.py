@@ -149,3 +149,80 @@ def test_a_deleted_registry_is_named_with_the_stories_whose_urls_change(tmp_path
     warnings = [w for w in build_site(Project.at(root)).warnings if "missing" in w]
     assert len(warnings) == 1 and "git checkout digest-stories.json" in warnings[0]
     assert all(f"kept-{i}" in warnings[0] for i in ids.values())
+
+
+LOOKALIKES = ROOT / "tests" / "fixtures" / "grouping" / "lookalikes"
+
+
+def test_a_story_whose_reports_joined_another_sends_its_readers_on(tmp_path: Path) -> None:
+    """Day by day, a second report of the Saudi-Iran deal in Beijing stood as a story of
+    its own (its URL published, in the feeds) until a later day's reports made the two one
+    story: its address then 404'd. It now keeps a page, in both languages, that sends the
+    reader on to the story with its reports (a browser lands there), out of the sitemap;
+    the registry keeps the move, so later builds keep the page, until the story that took
+    the reports is gone too. A theme without moved.html (older) gets the default's."""
+    content = tmp_path / "content"
+    content.mkdir()
+    for name in ("g1", "g2", "h1", "h2"):  # the deal (two reports), the ministers' meeting
+        [report] = LOOKALIKES.glob(f"{name}_*.md")
+        shutil.copy(report, content / report.name)
+    build_site(Project.at(tmp_path))
+    g1, g2 = (next(content.glob(f"{n}_*.md")).name for n in ("g1", "g2"))
+    apart = _story_of(tmp_path, g2)
+    assert apart != _story_of(tmp_path, g1)  # two stories, each with its page and URL
+    [later] = LOOKALIKES.glob("a1_*.md")  # a report of another day, another event
+    shutil.copy(later, content / later.name)
+    # a theme copied from a digest that had no moved.html: the default's is used
+    shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    (tmp_path / "templates" / "moved.html").unlink()
+    build_site(Project.at(tmp_path))
+    merged = _story_of(tmp_path, g2)
+    assert merged == _story_of(tmp_path, g1) != apart  # one story now
+    assert dict(load_registry(tmp_path / "digest-stories.json").moved) == {apart: merged}
+    site = tmp_path / "site"
+    for lang in ("ar", "en"):
+        page = (site / lang / "stories" / apart / "index.html").read_text(encoding="utf-8")
+        assert f'<meta http-equiv="refresh" content="0; url=../{merged}/">' in page
+        assert f'<link rel="canonical" href="http://127.0.0.1:8000/{lang}/stories/{merged}/">' in (
+            page
+        )
+        assert f'<html lang="{lang}"' in page and 'name="robots" content="noindex"' in page
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert merged in sitemap and apart not in sitemap
+    feeds = "".join((site / lang / "feed.xml").read_text(encoding="utf-8") for lang in ["ar", "en"])
+    assert apart not in feeds
+
+    from reader_support import chromium, serve
+
+    with serve(site) as base, chromium() as browser:
+        page = browser.new_page()
+        page.goto(f"{base}ar/stories/{apart}/")
+        page.wait_for_url(f"{base}ar/stories/{merged}/", timeout=10_000)
+        assert page.locator("h1").count() == 1
+        page.close()
+
+    build_site(Project.at(tmp_path))  # a later build keeps the page
+    assert (site / "en" / "stories" / apart / "index.html").is_file()
+    for name in ("g1", "g2"):  # the deal's reports all taken out: nowhere to send readers
+        next(content.glob(f"{name}_*.md")).unlink()
+    build_site(Project.at(tmp_path))
+    assert not (site / "ar" / "stories" / apart).exists()
+    assert not (site / "ar" / "stories" / merged).exists()
+    assert "moved" not in json.loads((tmp_path / "digest-stories.json").read_text("utf-8"))
+
+
+def test_moves_follow_their_story_and_end_where_an_id_is_a_storys_again() -> None:
+    from digest.story_registry import moved_stories
+
+    known = {"1.md": "a", "2.md": "b", "3.md": "b", "4.md": "d", "5.md": "e"}
+    index = {"1.md": "a", "2.md": "a", "3.md": "a", "5.md": "e"}
+    earlier = {"c": "b", "x": "gone", "e": "a"}
+    assert moved_stories(known, index, earlier) == {
+        "b": "a",  # its reports joined a's story
+        "c": "a",  # an earlier move to b follows b on
+    }  # d: its reports are all gone; x: its story too; e: a story's ID again
+    # a story split in two, neither part keeping its ID (both pinned, say): it moved to
+    # the part with most of its reports, ties to the smaller ID
+    known = {"1.md": "a", "2.md": "a", "3.md": "a", "4.md": "a"}
+    index = {"1.md": "p", "2.md": "q", "3.md": "q", "4.md": "p"}
+    assert moved_stories(known, index, {}) == {"a": "p"}
