@@ -46,9 +46,9 @@ from markupsafe import Markup, escape
 
 from digest.article import Article, Block, Story
 from digest.config import LANGS, SiteConfig
-from digest.normalize import ARABIC_LETTERS, MARKS, VARIANT_LETTERS, normalize_arabic
+from digest.normalize import ARABIC_LETTERS, normalize_arabic
 from digest.outlets import OutletNames
-from digest.search_index import merged_shards
+from digest.search_index import QUERY_FOLDS, merged_shards
 from digest.search_spellings import PREFIXES as SPELLING_PREFIXES
 from digest.source import english_sidecar, is_stray_file, read_translation
 
@@ -1011,7 +1011,7 @@ class SiteRenderer:
                         "search.html",
                         common,
                         search_merge=merge,
-                        search_folds={**VARIANT_LETTERS, **dict.fromkeys(MARKS, "")},
+                        search_folds=QUERY_FOLDS,
                         search_spellings=dict(spellings or {}),
                         search_prefixes=SPELLING_PREFIXES,
                     )

@@ -17,8 +17,9 @@ Pagefind reads the pages with the letters Arabic names are also written with in 
 or Urdu folded to Arabic ones (:data:`~digest.normalize.VARIANT_LETTERS`: پيزشكيان is
 indexed as بيزشكيان), and with the names that the reports spell in several ways in one
 spelling (:mod:`digest.search_spellings`: بزشكيان as بيزشكيان); the search page folds the
-reader's query the same way, so either spelling finds both. Pagefind's Arabic stemming
-already folds hamza and alef forms.
+reader's query the same way, so either spelling finds both (:data:`QUERY_FOLDS`); Persian
+digits are read as Arabic-Indic ones. Pagefind's Arabic stemming already folds hamza and alef
+forms, diacritics, and Arabic-Indic digits to Latin ones.
 
 The binary comes from the ``pagefind`` PyPI package (``pagefind_bin``). Set
 ``PAGEFIND_BINARY_PATH`` to use another one.
@@ -39,7 +40,7 @@ from html import unescape
 from pathlib import Path
 from typing import IO
 
-from digest.normalize import VARIANT_LETTERS
+from digest.normalize import MARKS, VARIANT_LETTERS
 from digest.output import remove_folders_of_ended
 from digest.search_spellings import fold_spellings
 
@@ -49,6 +50,16 @@ BODY_MARKER = b"data-pagefind-body"
 PAGEFIND_TIMEOUT_S = 600
 STORIES_PER_SHARD = 40
 MAX_SHARDS = 8
+
+
+# Persian digits (۲۰۱۲) -> Arabic-Indic ones (٢٠١٢, alike but for 4, 5 and 6), in the pages
+# Pagefind reads and in the query: its Arabic stemming reads Arabic-Indic digits as Latin
+# ones (٢٠١٢ finds 2012), but leaves Persian ones apart (۲۰۱۲ found nothing).
+PERSIAN_DIGITS = {chr(0x06F0 + d): chr(0x0660 + d) for d in range(10)}
+# What the search page folds in the reader's query (character -> replacement): the letters
+# and digits that the pages are read with folded, and diacritics and tatweel, dropped, as
+# names are mapped plainly written.
+QUERY_FOLDS: dict[str, str] = {**VARIANT_LETTERS, **PERSIAN_DIGITS, **dict.fromkeys(MARKS, "")}
 
 
 class SearchIndexError(RuntimeError):
@@ -244,19 +255,24 @@ def indexed_part(html: bytes) -> bytes:
     return b"\0".join([*head, html[open_at:end]])
 
 
-_FOLDS = [(variant.encode(), letter.encode()) for variant, letter in VARIANT_LETTERS.items()]
+_FOLDS = [
+    (variant.encode(), letter.encode())
+    for variant, letter in {**VARIANT_LETTERS, **PERSIAN_DIGITS}.items()
+]
 
 
-# Most variant letters are in U+0680..U+06FF, whose UTF-8 starts with byte DA or DB, which
-# pages in Arabic and English rarely have at all: a few byte searches then tell that a
-# page has nothing to fold (testing each letter in turn took ten times as long).
+# Most variant letters, and the Persian digits, are in U+0680..U+06FF, whose UTF-8 starts
+# with byte DA or DB, which pages in Arabic and English rarely have at all: a few byte
+# searches then tell that a page has nothing to fold (testing each letter in turn took ten
+# times as long).
 _PROBES = sorted({v[:1] if v[0] in (0xDA, 0xDB) else v for v, _ in _FOLDS})
 _VARIANT = re.compile(b"|".join(re.escape(variant) for variant, _ in _FOLDS))
 _FOLD_OF = dict(_FOLDS)
 
 
 def fold_variant_letters(html: bytes) -> bytes:
-    """A page as Pagefind reads it: variant letters folded (see the module's docstring)."""
+    """A page as Pagefind reads it: variant letters and Persian digits folded (see the
+    module's docstring)."""
     if not any(probe in html for probe in _PROBES):
         return html
     return _VARIANT.sub(lambda m: _FOLD_OF[m[0]], html)

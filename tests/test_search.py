@@ -197,6 +197,10 @@ def test_pagefind_reads_persian_letters_folded_to_arabic() -> None:
         "<html lang=ar><h1>بيزشكيان وكروسي</h1></html>"
     )
     assert search_index.fold_variant_letters(b"<p>plain</p>") == b"<p>plain</p>"
+    # Persian digits as Arabic-Indic ones, which Pagefind's stemming reads as Latin ones
+    assert search_index.fold_variant_letters("<p>عام ۲۰۲۴ و٢٠٢٥</p>".encode()).decode() == (
+        "<p>عام ٢٠٢٤ و٢٠٢٥</p>"
+    )
     # each variant letter alone (some are found by their lead byte, پ by itself)
     for variant, letter in VARIANT_LETTERS.items():
         assert search_index.fold_variant_letters(f"<p>ب{variant}ب</p>".encode()) == (
@@ -215,6 +219,21 @@ def test_a_name_in_persian_letters_finds_its_arabic_spelling(site: Path) -> None
         found = {q: _results(page, base, q, len(expected))[0] for q in ("پيزشكيان", "بيزشكيان")}
         page.close()
     assert found == {"پيزشكيان": expected, "بيزشكيان": expected}
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_a_year_in_any_digits_finds_the_same_stories(site: Path) -> None:
+    """Latin, Arabic-Indic and Persian digits find the same stories (Pagefind's stemming
+    folds Arabic-Indic digits; Persian ones found nothing before they were folded too)."""
+    expected = _pages_with(site, "ar", "2025")
+    assert expected
+    queries = ("2025", "٢٠٢٥", "۲۰۲۵")
+    with serve(site) as base, chromium() as browser:
+        page = browser.new_page()
+        found = {q: _results(page, base, q, len(expected))[0] for q in queries}
+        page.close()
+    assert found == dict.fromkeys(queries, expected)
 
 
 def _results(page: Any, base: str, query: str, count: int) -> tuple[set[str], list[str]]:
