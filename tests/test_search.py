@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -290,6 +292,15 @@ def test_search_page_reads_the_query_from_the_url(site: Path) -> None:
         page.wait_for_url("**/ar/search/?q=Putin", timeout=15_000)
         assert page.input_value(".pagefind-ui__search-input") == "Putin"
         page.close()
+
+
+def test_the_arabic_search_page_says_searching_in_arabic(site: Path) -> None:
+    """Pagefind's message while it searches is the theme's, not its own "يبحث عن …"."""
+    html = (site / "ar" / "search" / "index.html").read_text(encoding="utf-8")
+    found = re.search(r"data-results='([^']*)'", html)
+    assert found
+    messages = json.loads(unescape(found[1]))
+    assert messages["searching"] == "جارٍ البحث عن «[SEARCH_TERM]»…"
 
 
 @pytest.mark.browser
