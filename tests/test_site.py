@@ -582,6 +582,15 @@ def test_an_english_sidecars_headings_are_subheadings_as_the_articles_are(
     assert html.count("<h1") == 1 and "<h2>The" not in html
 
 
+def test_a_feed_item_says_how_many_reports_and_from_which_outlets(built: Path) -> None:
+    """After its summary, each item says what the story is made of, as its page does."""
+    for lang, line in (("ar", "<p>4 تقارير · الأمصار، بوابة الفجر</p>"),
+                       ("en", "<p>4 reports · Al-Amsar, El Fagr</p>")):  # fmt: skip
+        entries = feedparser.parse((built / lang / "feed.xml").read_bytes()).entries
+        assert sum(e.description.endswith(f"{line}</div>") for e in entries) == 1
+        assert all(e.description.count("<p>") >= 2 for e in entries)
+
+
 def test_a_one_line_report_is_described_by_its_headline_in_the_feed(tmp_path: Path) -> None:
     """Breaking news of one line: the headline is the whole text, so there is no summary;
     the feed item says the headline rather than nothing."""
@@ -592,9 +601,11 @@ def test_a_one_line_report_is_described_by_its_headline_in_the_feed(tmp_path: Pa
     build_site(Project.at(tmp_path))
     [item] = feedparser.parse((tmp_path / "site/ar/feed.xml").read_bytes()).entries
     inner = re.compile(r"<div [^>]*>(.*)</div>")  # (the text's direction)
-    assert inner.fullmatch(item.description)[1] == f"<p>{line}</p>"
+    assert inner.fullmatch(item.description)[1] == f"<p>{line}</p><p>تقرير واحد</p>"
     [item] = feedparser.parse((tmp_path / "site/en/feed.xml").read_bytes()).entries
-    assert inner.fullmatch(item.description)[1] == "<p>Translation not available yet.</p>"
+    assert inner.fullmatch(item.description)[1] == (
+        "<p>Translation not available yet.</p><p>1 report</p>"
+    )
 
 
 def test_a_story_titled_but_not_yet_translated_keeps_a_provisional_guid(
