@@ -165,12 +165,21 @@ def install_file(path: Path) -> ModelInfo:
     Argos unpacks over a folder, which would leave the old version's files in it. If the
     install fails, the old package is put back."""
     settings = argos_settings()
-    from argostranslate import package as argos_package
-
     top = check_archive(path)
     target = Path(settings.package_data_dir) / top
+    try:
+        return _install_into(target, path)
+    except OSError as exc:
+        raise ModelError(_cannot_write(target.parent, exc)) from None
+
+
+def _install_into(target: Path, path: Path) -> ModelInfo:
+    """Unpack the checked package ``path`` as ``target``, putting back what was there if
+    anything fails (see :func:`install_file`)."""
+    from argostranslate import package as argos_package
+
     target.parent.mkdir(parents=True, exist_ok=True)
-    aside = target.with_name(f".{top}.replaced")
+    aside = target.with_name(f".{target.name}.replaced")
     shutil.rmtree(aside, ignore_errors=True)
     replaced = _version(target)
     if target.exists():
@@ -192,6 +201,17 @@ def install_file(path: Path) -> ModelInfo:
     shutil.rmtree(aside, ignore_errors=True)
     info = _info(argos_package.Package(target))
     return replace(info, replaced=replaced) if replaced != info.version else info
+
+
+def _cannot_write(folder: Path, exc: OSError) -> str:
+    """Why a package could not be installed into ``folder``, and what to do."""
+    message = f"cannot install into {folder}: {exc.strerror or exc}; nothing was installed"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        message += (
+            ". Install as a user who can write there, or set ARGOS_PACKAGES_DIR to a folder "
+            "you can write (and the same for builds)"
+        )
+    return message
 
 
 def load_package(package: Path, threads: int = 0) -> tuple[Any, Any, str]:

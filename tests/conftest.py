@@ -8,7 +8,11 @@ need a model use ``argos_installed``.
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -70,3 +74,27 @@ def forget_argos_languages() -> None:
     if translate is not None:
         translate.get_installed_languages.cache_clear()
         translate.installed_translates.clear()  # Argos keeps translations by "ar-en" key
+
+
+@contextmanager
+def read_only(path: Path) -> Iterator[list[str]]:
+    """Make ``path`` (a file or folder) read-only for a command: yields the prefix to run
+    the command with. Root writes whatever the permissions say, so as root the command runs
+    in a mount namespace of its own with ``path`` bind-mounted read-only (skipped where that
+    cannot be done); otherwise ``path`` loses its write bits until the block ends."""
+    if os.geteuid() != 0:
+        mode = path.stat().st_mode
+        path.chmod(mode & 0o555)
+        try:
+            yield []
+        finally:
+            path.chmod(mode)
+        return
+    script = 'mount --bind "$0" "$0" && mount -o remount,ro,bind "$0" "$0" && exec "$@"'
+    prefix = ["unshare", "-m", "sh", "-c", script, str(path)]
+    if (
+        shutil.which("unshare") is None
+        or subprocess.run([*prefix, "true"], capture_output=True, check=False).returncode
+    ):
+        pytest.skip("cannot make a folder read-only for root (no unshare or mount here)")
+    yield prefix

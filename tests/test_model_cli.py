@@ -125,6 +125,29 @@ def test_another_tools_broken_package_beside_ours_is_left_alone(
     assert run("install", str(argos_package)).exit_code == 0
 
 
+def test_install_into_a_folder_that_cannot_be_written_says_so(argos_package, argos_home):
+    """A packages folder the user cannot write (another user's, a read-only mount): the
+    install says where and what to do, not a traceback; the installed package stays."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import read_only
+
+    assert run("install", str(argos_package)).exit_code == 0
+    newer = argos_package.with_name("newer.argosmodel")  # same folder name: replaces it
+    newer.write_bytes(argos_package.read_bytes())
+    command = [sys.executable, "-m", "digest", "model", "install", str(newer)]
+    with read_only(argos_home) as prefix:
+        done = subprocess.run([*prefix, *command], capture_output=True, text=True, env=os.environ)
+    said = " ".join(done.stderr.split())
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert f"cannot install into {argos_home}: " in said
+    assert "nothing was installed" in said and "ARGOS_PACKAGES_DIR" in said
+    assert installed(argos_home) == ["translate-ar_en-test"]
+    assert run("status").exit_code == 0
+
+
 def test_missing_file_is_a_clear_error(argos_home, tmp_path):
     result = run("install", str(tmp_path / "nowhere.argosmodel"))
     assert result.exit_code == 1 and "no such file" in result.output
