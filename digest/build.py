@@ -320,12 +320,13 @@ def code_version() -> str:
 
 @contextlib.contextmanager
 def translation_cache_checked() -> Iterator[None]:
-    """A damaged translation cache stops the build with what to do (not a traceback)."""
-    from digest.translation_cache import CacheDamagedError
+    """A translation cache that is damaged, cannot be written or stays locked stops the
+    build with what to do (not a traceback)."""
+    from digest.translation_cache import CacheUnusableError
 
     try:
         yield
-    except CacheDamagedError as exc:
+    except CacheUnusableError as exc:
         raise BuildError(str(exc)) from None
 
 

@@ -74,22 +74,44 @@ def split_digests(joined: bytes) -> set[bytes]:
     return {joined[i : i + size] for i in range(0, len(joined), size)}
 
 
-class CacheDamagedError(RuntimeError):
+class CacheUnusableError(RuntimeError):
+    """The cache file cannot be read or written; the message says why and what to do."""
+
+
+class CacheDamagedError(CacheUnusableError):
     """The cache file is not a database SQLite can read (a disk fault, a bad copy)."""
+
+
+_DAMAGE = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+_LOCKED = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
 @contextlib.contextmanager
 def damage_named(cache_dir: Path) -> Iterator[None]:
-    """Turn SQLite's "file is not a database" within into a :class:`CacheDamagedError` that
-    names the file and what to do. The file is left as it is (the translations it still
-    holds may be recovered from it); another process holding the database is no damage."""
+    """Turn SQLite's errors within into a :class:`CacheUnusableError` that names the file
+    and what to do. A damaged file ("file is not a database") is left as it is (the
+    translations it still holds may be recovered from it); one that cannot be written (a
+    read-only folder or mount, another user's file, a full disk) or that another process
+    holds locked is no damage, and the message says so rather than to delete it."""
+    path = cache_dir / DB_NAME
     try:
         yield
     except sqlite3.DatabaseError as exc:
-        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
-            raise
+        code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF  # the primary code
+        if code in _LOCKED or "locked" in str(exc):
+            raise CacheUnusableError(
+                f"the translation cache {path} is locked by another process (waited "
+                f"{BUSY_TIMEOUT_S:.0f} s): close what holds it open (a database browser, a "
+                "stuck build), and build again"
+            ) from None
+        if code and code not in _DAMAGE:
+            raise CacheUnusableError(
+                f"the translation cache {path} cannot be used ({exc}): check that this user "
+                f"can write to {cache_dir} and the files in it, and that the disk has room, "
+                "and build again"
+            ) from None
         raise CacheDamagedError(
-            f"the translation cache {cache_dir / DB_NAME} is damaged ({exc}): move it aside "
+            f"the translation cache {path} is damaged ({exc}): move it aside "
             "or delete it, and build again (the translations it held are then made again)"
         ) from None
 

@@ -355,6 +355,57 @@ def test_a_damaged_translation_cache_is_named_and_left_for_the_editor(
     assert build_site(project).translated > 0
 
 
+def test_a_translation_cache_that_cannot_be_written_is_not_called_damaged(
+    argos_installed, tmp_path
+):
+    """A cache file this user cannot write (a read-only mount, another user's file) stops
+    the build with what to check, not "damaged: delete it", which would throw away every
+    translation it holds; the file is left as it was."""
+    from conftest import read_only
+
+    project = site_copy(tmp_path / "site")
+    build_site(project)
+    db = project.cache_dir / "translations.sqlite"
+    before = db.read_bytes()
+    article = next(project.content.glob("*.txt"))
+    article.write_text(article.read_text(encoding="utf-8") + "\nجملة جديدة في آخر المقال.\n")
+    command = [sys.executable, "-m", "digest", "build"]
+    with read_only(db) as prefix:
+        done = subprocess.run(
+            [*prefix, *command], capture_output=True, text=True, cwd=project.root, env=os.environ
+        )
+    said = " ".join(done.stderr.split())
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert f"the translation cache {db} cannot be used (attempt to write a readonly" in said
+    assert "damaged" not in said and "delete" not in said
+    assert db.read_bytes() == before
+    assert build_site(project).translated == 1  # writable again: the build goes on
+
+
+def test_a_translation_cache_locked_by_another_process_is_named(
+    argos_installed, tmp_path, monkeypatch
+):
+    """Another program holding the cache in a write transaction past the wait (a database
+    browser, a stuck build): the build stops saying so, not with a traceback."""
+    import digest.translation_cache
+
+    project = site_copy(tmp_path / "site")
+    build_site(project)
+    article = next(project.content.glob("*.txt"))
+    article.write_text(article.read_text(encoding="utf-8") + "\nجملة جديدة في آخر المقال.\n")
+    monkeypatch.setattr(digest.translation_cache, "BUSY_TIMEOUT_S", 0.2)  # not a minute
+    holder = sqlite3.connect(project.cache_dir / "translations.sqlite", isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(BuildError, match="is locked by another process") as raised:
+            build_site(project)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert "damaged" not in str(raised.value)
+    assert build_site(project).translated == 1
+
+
 def test_english_kept_from_the_last_build_counts_as_from_cache(argos_installed, tmp_path):
     """With the site folder deleted (the build cache kept), or one article edited, the
     English comes from the last build: the summary counts those sentences as from cache,
