@@ -12,6 +12,7 @@ from __future__ import annotations
 import errno
 import json
 import logging
+import os
 import shutil
 import zipfile
 from dataclasses import dataclass, replace
@@ -55,10 +56,33 @@ def argos_settings() -> Any:
     except OSError as exc:
         reason = "a file is in the way" if exc.errno == errno.EEXIST else exc.strerror
         raise ModelError(
-            f"Argos Translate cannot make its folder {exc.filename}: {reason} (check "
-            "ARGOS_PACKAGES_DIR and XDG_DATA_HOME)"
+            f"Argos Translate cannot make its folder {exc.filename}: {reason} "
+            f"({_setting_for(Path(exc.filename or '.'))})"
         ) from None
     return settings
+
+
+def _setting_for(folder: Path) -> str:
+    """Which setting puts the folder that Argos could not make where it is, as a hint:
+    Argos makes its data, config, cache and packages folders (in that order) when first
+    imported, from these variables, or under the home folder where they are unset."""
+    home = Path.home()
+    defaults = {
+        "XDG_DATA_HOME": home / ".local" / "share",
+        "XDG_CONFIG_HOME": home / ".config",
+        "XDG_CACHE_HOME": home / ".local" / "cache",
+    }
+    made = [
+        (var, Path(os.environ.get(var) or base) / "argos-translate")
+        for var, base in defaults.items()
+    ]
+    packages = os.environ.get("ARGOS_PACKAGES_DIR")
+    made.append(("ARGOS_PACKAGES_DIR", Path(packages) if packages else made[0][1] / "packages"))
+    for var, path in made:
+        if folder == path or folder in path.parents:
+            unset = "" if os.environ.get(var) else f" (unset: the folder is under {home})"
+            return f"check {var}{unset}: a folder that exists or that this user can make"
+    return "check ARGOS_PACKAGES_DIR, XDG_DATA_HOME, XDG_CONFIG_HOME and XDG_CACHE_HOME"
 
 
 def packages_dirs() -> list[Path]:

@@ -244,20 +244,36 @@ def test_a_broken_installed_model_is_named_and_the_site_still_built(
     assert (tmp_path / "site" / "en" / "index.html").is_file()
 
 
-def test_an_argos_folder_that_is_a_file_is_named(argos_home, tmp_path, monkeypatch):
-    """ARGOS_PACKAGES_DIR naming a file: the model commands say so, and a build warns and
-    builds as without a model (Argos makes its folders when imported: no traceback)."""
+@pytest.mark.parametrize(
+    ("variable", "folder"),
+    [
+        ("ARGOS_PACKAGES_DIR", ""),
+        ("XDG_CONFIG_HOME", "argos-translate"),
+        ("XDG_CACHE_HOME", "argos-translate"),
+        ("XDG_DATA_HOME", "argos-translate"),
+    ],
+)
+def test_an_argos_folder_that_is_a_file_is_named(
+    variable, folder, argos_home, tmp_path, monkeypatch
+):
+    """ARGOS_PACKAGES_DIR (or the XDG folder Argos makes its config, cache or data folder
+    in) naming a file: the model commands say so, and which variable to check, and a build
+    warns and builds as without a model (Argos makes its folders when imported: no
+    traceback)."""
     import shutil
     import sys
 
     in_the_way = tmp_path / "packages"
     in_the_way.write_text("", encoding="utf-8")
-    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(in_the_way))
+    monkeypatch.setenv(variable, str(in_the_way))
     for name in [m for m in sys.modules if m.startswith("argostranslate")]:
         monkeypatch.delitem(sys.modules, name)  # imported afresh, as in a new process
-    expected = f"Argos Translate cannot make its folder {in_the_way}: a file is in the way"
+    unmade = in_the_way / folder if folder else in_the_way
+    expected = f"Argos Translate cannot make its folder {unmade}: "
     result = CliRunner().invoke(main, ["model", "status"])
-    assert result.exit_code == 1 and expected in " ".join(result.output.split())
+    said = " ".join(result.output.split())
+    assert result.exit_code == 1 and expected in said, said
+    assert f"(check {variable}: a folder that exists or that this user can make)" in said
     shutil.copytree(Path(__file__).parent / "fixtures" / "seeds", tmp_path / "content")
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["build"])
