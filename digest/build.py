@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from digest.article import Article, Story
-from digest.config import SiteConfig, load_config
+from digest.config import LANGS, SiteConfig, load_config
 from digest.dates import future_date_warnings, hijri_date_warnings
 from digest.incremental import (
     ArticleCache,
@@ -1008,7 +1008,11 @@ def foreign_files_warning(
     output: Path, files: Mapping[str, object], written: Mapping[str, object]
 ) -> list[str]:
     """Files in the site's folder that digest did not make (added by hand, or by another
-    tool), which the new site will not hold: named, so that their loss is not silent."""
+    tool), which the new site will not hold: named, so that their loss is not silent.
+
+    ``written``: the files the last build wrote. With no record of them (the build cache
+    deleted, or not restored in CI), only files outside the paths digest makes are named:
+    a gone story's page or the last search bundle is no stranger's file."""
     foreign = [
         rel
         for rel in tree_stamps(output)  # (none when there is no site yet)
@@ -1016,6 +1020,7 @@ def foreign_files_warning(
         and rel not in written
         and rel != MARKER
         and rel.rsplit("/", 1)[-1] not in SYSTEM_FILES
+        and (written or not _made_by_digest(rel))
     ]
     if not foreign:
         return []
@@ -1025,6 +1030,15 @@ def foreign_files_warning(
         f"{output} held files digest did not make, which the new site leaves out: {shown} "
         "(a file to publish goes in static/)"
     ]
+
+
+def _made_by_digest(rel: str) -> bool:
+    """Is a site path one of those digest makes: the pages of both languages, the search
+    bundle, the theme's static files and the root pages?"""
+    from digest.search_index import BUNDLE_DIR
+
+    top = rel.split("/", 1)[0]
+    return top in (*LANGS, BUNDLE_DIR, "static") or rel in ("index.html", "404.html", "sitemap.xml")
 
 
 def missing_registry_warning(project: Project, stories: Sequence[Story]) -> list[str]:

@@ -526,3 +526,18 @@ def test_files_added_to_the_site_by_hand_are_named_when_they_go(tmp_path: Path) 
     assert not (project.output / "NOTES.txt").exists()
     edit_paragraph(project.content / "002_ab5b8c60f657b26b.txt", "again")
     assert not [w for w in build_site(project).warnings if "did not make" in w]
+
+
+def test_without_the_build_cache_only_files_digest_never_makes_are_named(
+    tmp_path: Path,
+) -> None:
+    """With .digest-cache/ deleted (it may be, any time) an edit's build named the last
+    search bundle's files, and the pages of a story gone, as files "digest did not make";
+    they are digest's own: only a file elsewhere (put there by hand) is named."""
+    project = copy_project(tmp_path)
+    build_site(project)
+    (project.output / "NOTES.txt").write_text("mine", encoding="utf-8")
+    shutil.rmtree(project.cache_dir)
+    edit_paragraph(project.content / "002_ab5b8c60f657b26b.txt")
+    [warning] = [w for w in build_site(project).warnings if "did not make" in w]
+    assert warning.split(": ", 1)[1].startswith("NOTES.txt (a file to publish goes in static/)")
