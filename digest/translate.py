@@ -47,6 +47,7 @@ MAX_DECODING_LENGTH = 256  # CTranslate2's default, which Argos keeps
 # 4096 source tokens per batch and all cores for one translator were fastest.
 MAX_BATCH_TOKENS = 4096
 CHUNK_SENTENCES = 256  # sentences per translate_batch call; the cache is committed after each
+FIRST_CHUNK = 16  # the first calls are smaller (doubling): the progress bar shows up early
 DECODING_VERSION = "argos-1.11-beam4-lp0.2"  # part of the cache key: change it if decoding changes
 
 
@@ -167,13 +168,25 @@ def _translate_into(
 ) -> None:
     """Translate ``sentences`` chunk by chunk, committing each chunk to the cache."""
     with _LazyProgress(len(sentences), enabled=progress) as advance:
-        for i in range(0, len(sentences), CHUNK_SENTENCES):
-            chunk = sentences[i : i + CHUNK_SENTENCES]
+        for i, j in chunk_bounds(len(sentences)):
+            chunk = sentences[i:j]
             english = dict(zip(chunk, translate_batch(model_dir, chunk), strict=True))
             cache.store(key, english)
             found.update(english)
             advance(len(chunk))
             checkpoint()  # a long run stops after the chunk it is on (the cache keeps it)
+
+
+def chunk_bounds(total: int) -> list[tuple[int, int]]:
+    """(start, end) of the chunks ``total`` sentences are translated in: ``FIRST_CHUNK``,
+    then twice as many each time, up to ``CHUNK_SENTENCES``. A real model takes some 20 s
+    over a full chunk, and the progress bar can only tell how long all will take once a
+    chunk is done."""
+    bounds, start, size = [], 0, FIRST_CHUNK
+    while start < total:
+        bounds.append((start, min(start + size, total)))
+        start, size = start + size, min(size * 2, CHUNK_SENTENCES)
+    return bounds
 
 
 def translate_batch(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import itertools
 import json
 import multiprocessing
 import os
@@ -260,6 +261,21 @@ def test_a_crash_loses_nothing_already_committed(tmp_path):
     assert proc.returncode == 9
     db = sqlite3.connect(tmp_path / "translations.sqlite")
     assert db.execute("SELECT english FROM translations").fetchall() == [("first",)]
+
+
+def test_sentences_go_to_the_model_in_chunks_growing_from_a_small_first():
+    """The first chunk is small, so that the progress bar shows (it needs one chunk done
+    to tell how long the rest takes: a full one takes a real model some 20 s); then each
+    is twice the last, up to the full size; every sentence is in exactly one chunk."""
+    from digest.translate import CHUNK_SENTENCES, FIRST_CHUNK, chunk_bounds
+
+    assert chunk_bounds(0) == []
+    assert chunk_bounds(10) == [(0, 10)]
+    sizes = [end - start for start, end in chunk_bounds(1000)]
+    assert sizes[:5] == [FIRST_CHUNK, 2 * FIRST_CHUNK, 4 * FIRST_CHUNK, 8 * FIRST_CHUNK, 256]
+    assert max(sizes) == CHUNK_SENTENCES and sum(sizes) == 1000
+    bounds = chunk_bounds(1000)
+    assert all(end == start for (_, end), (start, _) in itertools.pairwise(bounds))
 
 
 def test_cache_key_normalises_whitespace_only():
