@@ -6,8 +6,9 @@ search cannot: so folded, مصر would find مصير. Search folds only the spel
 reports themselves show to be one name: in the ledes of one story's reports
 (:func:`~digest.story_features.lede_principals`: names introduced by a title), two full
 names alike but for the family name, which one report writes one way and another report
-the other way, one spelling being the other with long vowels left out (نتنياهو, نتانياهو),
-both of six letters or more. Not a first name (محمد عباس and محمود عباس are two people), nor
+the other way, one spelling being the other with long vowels left out (نتنياهو, نتانياهو)
+or with the Persian چ written ج in one and تش in the other (عراقجي, عراقتشي), both of six
+letters or more. Not a first name (محمد عباس and محمود عباس are two people), nor
 a vowel for another (سعيد, سعود), nor a short word, which a long vowel often makes another
 word or name (مصنع, مصانع; أحمد محمد, أحمد محمود): such names are searched as written.
 Each spelling maps to the one the site uses most, written plainly (no diacritics).
@@ -110,8 +111,9 @@ def _same_names(reports: Sequence[tuple[tuple[str, ...], ...]]) -> Iterator[tupl
     """Pairs of family names that the names in the ledes of one story's ``reports`` show to
     be one spelt two ways: full names alike but for the family name, one report writing it
     one way and another the other way (never both), and one spelling the other with long
-    vowels (ا و ي) left out (بزشكيان, بيزشكيان; not سعيد, سعود), both of ``MIN_LETTERS``
-    (or a pair of :data:`SHORT_NAME_SPELLINGS`)."""
+    vowels (ا و ي) left out (بزشكيان, بيزشكيان; not سعيد, سعود) or with چ as ج or تش
+    (عراقجي, عراقتشي), both of ``MIN_LETTERS`` (or a pair of :data:`SHORT_NAME_SPELLINGS`).
+    """
     used = [{name[-1] for name in people} for people in reports]
     full = sorted(
         {(i, name) for i, people in enumerate(reports) for name in people if len(name) > 1}
@@ -124,9 +126,16 @@ def _same_names(reports: Sequence[tuple[tuple[str, ...], ...]]) -> Iterator[tupl
             if a in used[j] or b in used[i]:
                 continue  # a report that writes both: two people, or no telling
             if frozenset((a, b)) in SHORT_NAME_SPELLINGS or (
-                min(len(a), len(b)) >= MIN_LETTERS and _vowels_left_out(*sorted((a, b), key=len))
+                min(len(a), len(b)) >= MIN_LETTERS
+                and (_vowels_left_out(*sorted((a, b), key=len)) or _che_spelt(a, b))
             ):
                 yield a, b
+
+
+def _che_spelt(a: str, b: str) -> bool:
+    """Are ``a`` and ``b`` one name whose Persian چ one writes ج and the other تش
+    (عراقجي, عراقتشي), the rest alike?"""
+    return "تش" in a + b and a.replace("تش", "ج") == b.replace("تش", "ج")
 
 
 def _vowels_left_out(short: str, long: str) -> bool:
