@@ -43,16 +43,23 @@ _ENDS_SENTENCE = re.compile(r"[.!?؟…][\"”»')]*$")
 
 
 # A sentence opening with a connective or a pronoun that points back ("so the alliance ...",
-# "therefore", "but", "and it ...", "this ...") needs the sentence before it: not one for a
-# summary, which quotes it alone. Matched on the folded first words (no diacritics: لكنّ is
-# لكن; hamza folded: فإن is فان, هؤلاء is هولا); ف and و that belong to the word (فقدت,
-# فلسطين, وتسعى) do not count.
+# "therefore", "but", "also", "as for", "and it ...", "this ...") needs the sentence before
+# it: not one for a summary, which quotes it alone. Matched on the folded first words (no
+# diacritics: لكنّ is لكن; hamza folded: فإن is فان, أما is اما, هؤلاء is هولا); ف and و that
+# belong to the word (فقدت, فلسطين, وتسعى) do not count.
 _PRONOUNS = "هو|هي|هما|هم|هن|هذا|هذه|هذان|هاتان|ذلك|تلك|هولا|اوليك"
 _DEPENDENT_OPENER = re.compile(
     rf"(?:ف(?:ال\S+|ان(?:ه|ها|هم|هما|هن)?|قد|{_PRONOUNS})"
     r"|و?(?:لذلك|لهذا|لذا|بالتالي|عليه|بذلك|بهذا)"
-    r"|و?لكن(?:ه|ها|هم|هما|هن|ني|نا)?|بل|اذ"
+    r"|و?لكن(?:ه|ها|هم|هما|هن|ني|نا)?|بل|اذ|و?كما|و?اما"
     rf"|و?(?:{_PRONOUNS}))(?=[\s,]|$)"
+)
+# ... or with a phrase that does: "for his part" (someone else spoke before), "on the other
+# hand", "meanwhile", "in the same context", "besides that".
+_DEPENDENT_PHRASE = re.compile(
+    r"و?(?:من (?:جهت|جانب)(?:ه|ها|هم|هما)|من (?:جهه|جانب|ناحيه) اخر[يا]?|في المقابل"
+    r"|في (?:الوقت|السياق) (?:نفسه|ذاته)|في سياق متصل|في غضون ذلك|الي جانب ذلك|الي ذلك)"
+    r"(?=[\s,]|$)"
 )
 
 
@@ -60,6 +67,14 @@ _DEPENDENT_OPENER = re.compile(
 def points_back(first_word: str) -> bool:
     """Is this a sentence's first word that points back (see ``_DEPENDENT_OPENER``)?"""
     return _DEPENDENT_OPENER.match(normalize_arabic(first_word)) is not None
+
+
+def opens_pointing_back(sentence: str) -> bool:
+    """Does the sentence open with a word or phrase that points back ("وكما", "من جهته،")?"""
+    words = sentence.split(maxsplit=3)
+    if not words or points_back(words[0]):
+        return bool(words)
+    return _DEPENDENT_PHRASE.match(normalize_arabic(" ".join(words[:3]))) is not None
 
 
 # "وقال إن ..." / "وأضاف في بيان ...": he said, she added: who, the sentence before says.
@@ -91,7 +106,7 @@ def is_summary_sentence(sentence: str) -> bool:
     saying whose speaker the sentence before names)."""
     if not MIN_CHARS <= len(sentence) <= MAX_CHARS or not _ENDS_SENTENCE.search(sentence):
         return False
-    if points_back(sentence.split(maxsplit=1)[0]) or leaves_out_the_speaker(sentence):
+    if opens_pointing_back(sentence) or leaves_out_the_speaker(sentence):
         return False
     return len(_LATIN.findall(sentence)) * 5 < len(sentence)
 

@@ -155,12 +155,41 @@ def test_headline_and_summary_come_from_the_member_articles(seeds):
         ("وقال ترامب إن الاتفاق جيد للبلدين وإنه سيوقعه الأسبوع المقبل.", True),
         ("وقالت الوزارة في بيان إنها مستعدة للتعاون مع جميع الأطراف.", True),
         ("قالت مصادر أمنية إن الهجوم وقع ليلا قرب الحدود الشمالية.", True),
+        # "also", "as for", "for his part", "meanwhile": what came before is another's
+        ("كما أعلن الجانبان تسهيلات في منح التأشيرات للطلاب ورجال الأعمال.", False),
+        ("أما بوتين فقال إنه يأمل أن يكون التفاهم نقطة انطلاق لحل النزاع.", False),
+        ("من جهته، قال بوتين إن التفاهمات قد تمهد الطريق نحو السلام في أوكرانيا.", False),
+        ("من جانبه قال أردوغان إن بلاده تسعى لرفع حجم التبادل التجاري مع مصر.", False),
+        ("في الوقت نفسه، يُثير التقارب الإيراني الروسي حالة من القلق في الغرب.", False),
+        ("في المقابل، يستعد الرئيس الأوكراني لزيارة واشنطن غداً الإثنين.", False),
+        ("ومن جهة أخرى، أعلنت الوزارة عن خطة جديدة لدعم المزارعين المتضررين.", False),
+        ("أمام البرلمان المغربي قال ماكرون إن الصحراء تندرج في إطار السيادة.", True),
+        ("من المقرر أن يزور ماكرون مدينة وهران في غرب البلاد ويلتقي شبابا.", True),
+        ("كمال كيليتشدار أوغلو يعلن ترشحه للانتخابات الرئاسية في تركيا.", True),
     ],
 )
 def test_summary_sentences_are_understood_alone(sentence: str, alone: bool) -> None:
     """A summary quotes sentences one by one: none that opens by pointing back ("so the
     alliance", "but", "and it"); ف or و that belongs to the word (فلسطين, وتسعى) is fine."""
     assert is_summary_sentence(sentence) is alone
+
+
+def test_no_summary_sentence_opens_by_pointing_back_to_another_sentence():
+    """The fixtures' reports go on "كما أعلن الجانبان ..." (also), "أما بوتين فقال ..." (as
+    for Putin), "من جهته، ..." (for his part), "في الوقت نفسه، ..." (meanwhile): sentences
+    that lean on the one before them in their report, which a summary does not quote."""
+    grouping = ROOT / "tests" / "fixtures" / "grouping"
+    summaries = [
+        sentence
+        for folder in (CONTENT, grouping / "trial", grouping / "lookalikes", grouping / "undated")
+        for story in group_stories(load_articles(folder)[0], {})
+        for sentence in story.summary
+    ]
+    for opener in ("كما ", "أما ", "في الوقت نفسه", "من جهته", "من جانبه"):
+        assert not [s for s in summaries if s.startswith(opener)], opener
+    from digest.summarize import opens_pointing_back
+
+    assert not [s for s in summaries if opens_pointing_back(s)]
 
 
 def test_ids_stay_when_an_article_joins_and_unrelated_ones_are_added(seeds):
