@@ -269,6 +269,7 @@ def _leads(found: Sequence[tuple[int, int, str]]) -> set[int]:
 
 _NUMBER = re.compile(r"\d+(?:[.,٫٬]\d+)*")  # in any digits (٣٤٠ is 340)
 _YEAR = re.compile(r"(?:19|20)\d\d")
+_ZERO_DECIMALS = re.compile(r"(?:\.0{1,2}|(\.\d)0)$")  # 25.00 is 25, 25.50 is 25.5 (not 1.000)
 
 
 # A small count in words or digits and what it counts: "ثماني سنوات", "8 سنوات".
@@ -297,10 +298,11 @@ _COUNT = re.compile(r"(?<!\w)(\d+|[^\W\d_]+)(?=\s+[\"«“']?(?:ال)?([^\W\d_]{
 def _figures(sentence: str) -> frozenset[str]:
     """The figures a sentence gives (340, 600, 1.5): numbers of two digits or more that are
     not years, which say little about the fact; folded as :func:`normalize_arabic` folds
-    them (only the numbers are). And small counts with what they count ("8 سنوات" and
+    them (only the numbers are), without zero decimals ("25.00%" and "25 بالمئة" are one
+    figure). And small counts with what they count ("8 سنوات" and
     "ثماني سنوات" are one figure: ``8 سنوات``)."""
     folded = normalize_arabic(sentence)
-    numbers = (normalize_arabic(n) for n in _NUMBER.findall(sentence))
+    numbers = (_ZERO_DECIMALS.sub(r"\1", normalize_arabic(n)) for n in _NUMBER.findall(sentence))
     figures = {n for n in numbers if len(n) >= 2 and not _YEAR.fullmatch(n)}
     for count, counted in _COUNT.findall(folded):
         number = count if count.isdigit() else _NUMBER_WORDS.get(count)

@@ -863,6 +863,15 @@ def test_a_summary_does_not_give_the_same_figure_twice(tmp_path):
     assert sum("120 ملم" in s for s in story.summary) <= 1
 
 
+def test_a_rate_written_with_zero_decimals_is_the_same_figure():
+    """The Egyptian central bank's cut: one report gives the new overnight deposit rate as
+    "25.00%", others as "25 بالمئة" / "25 في المائة": the summary gives it once."""
+    articles, _ = load_articles(ROOT / "tests" / "fixtures" / "grouping" / "trial")
+    story = next(s for s in group_stories(articles, {}) if "g01_youm7_cbe.txt" in _members(s))
+    deposit_rate = re.compile(r"(?<![\d.])25(?:\.00)?(?:%| بالمئة| في المائة)")
+    assert sum(bool(deposit_rate.search(s)) for s in story.summary) == 1, story.summary
+
+
 def test_a_report_saved_twice_is_one_report(tmp_path, seeds):
     """Copies of a file (a page a scraper saved twice) are one report: the stories are
     those of the seeds alone, each copy is named in a warning, and an edited copy (not the
