@@ -4,8 +4,8 @@
   the story's centroid within ``HEADLINE_MARGIN`` of the best), preferring titles that
   were written as titles over titles the cleaner derived from a first sentence.
 * Summary: up to ``MAX_SENTENCES`` complete sentences from the lead paragraphs of the
-  member articles, most central first, at most one per article while other articles
-  still have candidates, skipping near-duplicates of sentences already chosen.
+  member articles, most central first (background last), at most one per article while
+  other articles still have candidates, skipping near-duplicates of sentences already chosen.
 """
 
 from __future__ import annotations
@@ -199,6 +199,17 @@ def candidates(articles: Sequence[Article]) -> list[tuple[int, int, str]]:
     return found
 
 
+# "وكان عراقجي زار القاهرة مطلع الشهر" (had visited), "وسبق أن" (earlier), "يذكر أن" (of
+# note): background, which follows what happened and what was said of it.
+_BACKGROUND = re.compile(r"(?:و?كان(?:ت)?|و?سبق|و?يذكر|و?تجدر)(?=[\s,]|$)")
+
+
+def is_background(sentence: str) -> bool:
+    """Does the sentence open as background does ("وكان ... قد", "وسبق أن", "يُذكر أن")?"""
+    first = sentence.split(maxsplit=1)
+    return bool(first) and _BACKGROUND.match(normalize_arabic(first[0])) is not None
+
+
 def choose_summary(
     found: Sequence[tuple[int, int, str]],
     vectors: sp.csr_matrix,
@@ -206,7 +217,8 @@ def choose_summary(
     dates: Sequence[dt.date | None],
     event_columns: np.ndarray | None = None,
 ) -> tuple[str, ...]:
-    """The story's summary sentences, most central first.
+    """The story's summary sentences, most central first, background (:func:`is_background`)
+    after the rest.
 
     ``found`` are the story's :func:`candidates`, ``vectors`` their TF-IDF rows and
     ``centrality`` their cosines to the story's centroid (same order); ``dates``: the
@@ -254,7 +266,7 @@ def choose_summary(
             chosen.append(i)
             if i in leads and day is not None:
                 told.add(day)
-    return tuple(found[i][2] for i in chosen)
+    return tuple(sorted((found[i][2] for i in chosen), key=is_background))
 
 
 def _leads(found: Sequence[tuple[int, int, str]]) -> set[int]:

@@ -863,6 +863,22 @@ def test_a_summary_does_not_give_the_same_figure_twice(tmp_path):
     assert sum("120 ملم" in s for s in story.summary) <= 1
 
 
+def test_background_comes_after_what_happened_and_what_was_said():
+    """ "وكان عراقجي زار القاهرة مطلع الشهر" (Pezeshkian's Cairo visit), "وكان أردوغان قد وصل
+    إلى سوتشي" (Sochi): what came before the event closes the summary, after the event and
+    what was said of it."""
+    grouping = ROOT / "tests" / "fixtures" / "grouping"
+    summaries = [
+        story.summary
+        for folder in (grouping / "trial", grouping / "lookalikes")
+        for story in group_stories(load_articles(folder)[0], {})
+    ]
+    background = [[s.startswith(("وكان ", "وكانت ")) for s in summary] for summary in summaries]
+    assert sum(map(any, background)) >= 2
+    for summary, flags in zip(summaries, background, strict=True):
+        assert flags == sorted(flags), summary
+
+
 def test_a_rate_written_with_zero_decimals_is_the_same_figure():
     """The Egyptian central bank's cut: one report gives the new overnight deposit rate as
     "25.00%", others as "25 بالمئة" / "25 في المائة": the summary gives it once."""
