@@ -10,7 +10,7 @@ file its URL asks for, so that it reloads when that file comes), the error and t
 a page reloads when that number is not the one it was served with, else shows or hides the
 overlay (red for an error, yellow for warnings). So an edit reloads the pages it changed,
 not every open tab. A tab out of sight closes its connection (a browser allows six per
-server) and opens it again when shown.
+server) and opens it again when shown, and a page lets go of its own before it reloads.
 """
 
 from __future__ import annotations
@@ -43,7 +43,9 @@ LIVE_SCRIPT = """<script id="digest-live-reload">
   };
   const update = (event) => {
     const state = JSON.parse(event.data);
-    if (state.build !== build) location.reload();
+    // (its own connection let go first: six pages in sight hold all a browser opens, and
+    // a reload waiting for one of them would wait forever)
+    if (state.build !== build) { disconnect(); location.reload(); }
     else if (state.error) show(state.error, "error");
     else if (state.warning) show(state.warning, "warning");
     else hide();

@@ -139,3 +139,37 @@ def test_tabs_out_of_sight_let_go_of_their_connection(browser, tmp_path: Path) -
         context.close()
     finally:
         server.stop()
+
+
+def test_six_pages_in_sight_all_reload_after_an_edit(browser, tmp_path: Path) -> None:
+    """Six preview pages in sight hold the six connections a browser opens to one server:
+    each lets go of its own before it reloads, so every one reloads (none waits forever)."""
+    project = copy_project(tmp_path)
+    server = DevServer(project, "127.0.0.1", 0, log=lambda line: None).start()
+    try:
+        context = browser.new_context()
+        url = server.url + story_url(project, SEED)
+        tabs = []
+        for _ in range(6):
+            tab = context.new_page()
+            tab.goto(url)
+            tab.wait_for_function("document.readyState === 'complete'")
+            tabs.append(tab)
+        loads: list[int] = []
+        for i, tab in enumerate(tabs):
+            tab.on("load", lambda _, i=i: loads.append(i))
+        # a page of a context of its own (connections of its own) waits, as a tab stuck
+        # waiting for a connection would not answer
+        clock = browser.new_page()
+        clock.wait_for_timeout(300)  # their connections open
+        edit_paragraph(project.content / SEED)
+        for _ in range(200):  # bounded: up to 20 s
+            if len(set(loads)) == len(tabs):
+                break
+            clock.wait_for_timeout(100)
+        assert sorted(set(loads)) == list(range(len(tabs))), "a tab did not reload"
+        assert all(MARKER_WORD in tab.inner_text("body") for tab in tabs)
+        clock.close()
+        context.close()
+    finally:
+        server.stop()
