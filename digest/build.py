@@ -50,7 +50,7 @@ from digest.source import (
     link_warnings,
     read_translation,
 )
-from digest.story_ids import dated_as
+from digest.story_ids import dated_as, is_minted, slugify
 from digest.story_registry import (
     REGISTRY_FILE,
     Registry,
@@ -676,15 +676,19 @@ class Builder:
     def _known(self, registry: Registry, articles: Sequence[Article]) -> dict[str, str]:
         """Source -> the story id each article had: in ``registry``; for a preview, else
         the draft id the last preview build gave it, unless its story's date has changed
-        since (see :func:`~digest.story_ids.dated_as`: an article's own date tells)."""
+        since (see :func:`~digest.story_ids.dated_as`: an article's own date tells) or it
+        is the name of a pin no article has now (`digest build` would mint one)."""
         known = registry.known(articles)
         if not self.draft_ids:
             return known
         dates = {a.source: a.date for a in articles}
-        drafts = {
+        pins = {slugify(str(a.story)) for a in articles if a.story is not None}
+        drafts = {  # (a pin's name, while an article still pins it: a build never saw it)
             source: sid
             for source, sid in self._drafts.known(articles).items()
-            if source not in known and dated_as(sid, dates[source])
+            if source not in known
+            and dated_as(sid, dates[source])
+            and (is_minted(sid) or sid in pins)
         }
         return {**drafts, **known}
 

@@ -49,6 +49,11 @@ def date_prefix(date: dt.date | None) -> str:
     return date.isoformat() if date else "undated"
 
 
+def is_minted(story_id: str) -> bool:
+    """Was this ID minted by digest (``<date>-<hash>``), not an editor's pin?"""
+    return _MINTED.fullmatch(story_id) is not None
+
+
 def dated_as(story_id: str, date: dt.date | None) -> bool:
     """Does a minted ID's date prefix say ``date``? (True for an ID not minted: a pin.)"""
     minted = _MINTED.fullmatch(story_id)

@@ -541,3 +541,27 @@ def test_without_the_build_cache_only_files_digest_never_makes_are_named(
     edit_paragraph(project.content / "002_ab5b8c60f657b26b.txt")
     [warning] = [w for w in build_site(project).warnings if "did not make" in w]
     assert warning.split(": ", 1)[1].startswith("NOTES.txt (a file to publish goes in static/)")
+
+
+def test_a_preview_unpinned_before_any_build_gets_the_id_digest_build_gives(
+    tmp_path: Path,
+) -> None:
+    """A report pinned to a new story name in a preview, then unpinned (or pinned to
+    another name), before `digest build` ever saw the pin: the preview's story takes the
+    ID a build gives it, not the name of a pin no article has."""
+    project = copy_project(tmp_path, other_event=True)
+    sport = project.content / "sport.txt"
+    text = sport.read_text(encoding="utf-8")
+    builder = Builder(project, in_place=True, keep_last_good=True, draft_ids=True)
+    builder.build()
+    for pin in ("match-report", "morocco-peru", None):
+        front = f"---\nstory: {pin}\n---\n" if pin else ""
+        sport.write_text(front + text, encoding="utf-8")
+        builder.build()
+        stories = {p.split("/")[2] for p in site_files(project.output) if "/stories/" in p}
+        assert (pin in stories) if pin else not {"match-report", "morocco-peru"} & stories
+        pages = {p: b for p, b in site_files(project.output).items() if MOVED not in b}
+        assert pages == fresh_build(project, tmp_path), pin
+
+
+MOVED = b'<meta http-equiv="refresh"'  # a page that sends readers on to another story
