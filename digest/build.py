@@ -475,6 +475,11 @@ class Builder:
         self.project = project
         self.draft_ids = draft_ids
         self._drafts = Registry()  # with draft_ids: the IDs the last build gave
+        # with draft_ids: story ID -> the story that has its reports now, for each address
+        # the preview showed a story at that has no page now (a draft merged, a pin that
+        # was changed or removed): `digest serve` sends a browser there, as a moved page
+        # would, but writes no page (`digest build` makes those for its own IDs alone)
+        self.draft_moves: dict[str, str] = {}
         self.base_url = base_url  # where the site is served, unless digest.toml says
         self.state = state or BuildState(code=code_version())
         self.in_place = in_place
@@ -613,8 +618,13 @@ class Builder:
         lap("translate")
         index = None if report.provisional else story_index(stories)
         # the stories gone since the registry was written: their addresses send readers on
-        earlier = {**registry.moved, **self._drafts.moved} if self.draft_ids else registry.moved
-        moved = {} if index is None else moved_stories(known, index, earlier)
+        # (a preview's too, as `digest build` will: its draft IDs get no page, see draft_moves)
+        published = registry.known(articles) if self.draft_ids else known
+        moved = {} if index is None else moved_stories(published, index, registry.moved)
+        draft_moves = self.draft_moves
+        if self.draft_ids and index is not None:
+            shown = moved_stories(self._drafts.known(articles), index, self.draft_moves)
+            draft_moves = {old: new for old, new in shown.items() if old not in moved}
         files, keys = self._render(
             stories, result.english, result.message, config, report, edited, moved
         )
@@ -633,7 +643,7 @@ class Builder:
             if index is None:
                 return
             if self.draft_ids:
-                self._drafts = Registry(index, moved=moved)
+                self._drafts, self.draft_moves = Registry(index), draft_moves
                 return
             unreadable = registry.only(error.path for error in loaded.errors)
             save_registry(project.registry_file, index, articles, unreadable, moved)

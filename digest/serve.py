@@ -14,6 +14,9 @@
   is shown at once too, and the exact build follows with that grouping. An edit past what
   grouping reads (the first paragraphs) needs no regrouping: the exact build that follows
   only indexes the search.
+* A page open at an address the preview gave a story that has none now (a draft that
+  joined another story, a pin changed) is redirected to where its reports are; the
+  preview writes no page there (see :attr:`~digest.build.Builder.draft_moves`).
 * A failed build leaves the last good site served; a broken article keeps its last good
   version. The next good save recovers, without a restart.
 * Serving is :mod:`digest.site_server` (only files inside the output folder), the page
@@ -356,6 +359,7 @@ class DevServer:
         self.last_report = report
         if self.httpd is not None and not report.skipped:  # (skipped: digest.toml as it was)
             self.httpd.base_path = report.base_path
+            self.httpd.story_moves = dict(self.builder.draft_moves)  # before pages reload
         rebuilt = bool(report.pages_written or report.pages_deleted)
         kept = self.builder.state.articles.entries  # articles whose last good version shows
         shown = ("its last good version is shown", "not shown until it is fixed")

@@ -3,9 +3,10 @@
 Only regular files inside the folder are served: the URL path is decoded, ``..`` and hidden
 names are refused, and the resolved path (symlinks followed) must still be inside the
 folder. Folders serve their ``index.html``; anything else gets the site's ``404.html`` with
-status 404. A site built for an address with a path (``https://x.org/digest/``) is also
-served under that path, as its 404 page links it. HTML, CSS, JS and XML are sent as UTF-8,
-feeds as ``application/rss+xml``.
+status 404, but the address of a story the preview showed whose reports are now another's
+redirects there (:attr:`SiteServer.story_moves`). A site built for an address with a path
+(``https://x.org/digest/``) is also served under that path, as its 404 page links it. HTML,
+CSS, JS and XML are sent as UTF-8, feeds as ``application/rss+xml``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import mimetypes
 import socket
 import sys
 import urllib.parse
+from collections.abc import Mapping
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -89,7 +91,18 @@ class SiteServer(ThreadingHTTPServer):
         self.output = output
         self.live = live
         self.base_path = "/"  # the path of the site's own address (digest.toml's base_url)
+        # story ID -> the ID of the story that has its reports now, for addresses with no
+        # page (see digest.build.Builder.draft_moves); replaced whole after each build
+        self.story_moves: Mapping[str, str] = {}
         super().__init__(address, SiteRequestHandler)
+
+    def moved_to(self, url_path: str) -> str | None:
+        """The path of the story that has the reports of the story at ``url_path`` (a
+        site path: ``/ar/stories/<id>/...``), if it went there; else None."""
+        parts = url_path.split("/")  # "", lang, "stories", id, ...
+        if len(parts) > 3 and parts[2] == "stories" and parts[3] in (moves := self.story_moves):
+            return "/".join([*parts[:3], moves[parts[3]], *parts[4:]])
+        return None
 
     def site_path(self, url_path: str) -> str:
         """The URL path as a path in the site: as asked, or, when nothing is there, without
@@ -148,6 +161,11 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
                 data = found.read_bytes()
             except OSError:
                 found = None
+        if found is None and (moved := self.server.moved_to(url_path)) is not None:
+            # a story the preview showed here is part of another now: follow its reports
+            prefix = asked.path[: len(asked.path) - len(url_path)]  # a base path it came under
+            self._redirect(prefix + moved, asked.query, HTTPStatus.TEMPORARY_REDIRECT)
+            return
         if found is None or data is None:
             status = HTTPStatus.NOT_FOUND
             page = wanted  # the 404 page reloads when this file comes (back)
@@ -169,11 +187,15 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
         if not head:
             self.wfile.write(data)
 
-    def _redirect(self, path: str, query: str) -> None:
-        """To ``path`` (a folder's address with its slash), keeping the query (a search)."""
-        self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+    def _redirect(
+        self, path: str, query: str, status: HTTPStatus = HTTPStatus.MOVED_PERMANENTLY
+    ) -> None:
+        """To ``path`` (a folder's address with its slash, or where a story went),
+        keeping the query (a search)."""
+        self.send_response(status)
         self.send_header("Location", path + (f"?{query}" if query else ""))
         self.send_header("Content-Length", "0")
+        self.send_header("Cache-Control", "no-store")
         self.end_headers()
 
     def _events(self) -> None:

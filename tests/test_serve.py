@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import http.client
+import itertools
 import os
 import re
 import shutil
@@ -645,12 +646,18 @@ def test_a_drafts_story_id_follows_its_date_until_digest_build_publishes_it(
         previous = story_path("ar", story_of(run.project, "book-fair.md"))
         wait_for(lambda: run.get(previous)[0] == 200, "the undated draft served")
         assert "/undated-" in previous
+        gone = []
         for date in ("2205-02-20", "2025-02-20"):  # a mistyped year, then corrected
             draft.write_text(DRAFT.format(date=f"date: {date}\n"), encoding="utf-8")
-            wait_for(lambda old=previous: run.get(old)[0] == 404, "the last id gone")
+            gone.append(previous)
             previous = wait_for(
                 lambda d=date: [p for p in served_paths(run) if f"/stories/{d}-" in p], date
             )[0]
+            # a page open at an id it had follows the story there (no page is written)
+            for old in gone:  # (sent there once the build is done, just after the pages)
+                want = (307, "/" + previous)
+                wait_for(lambda o=old, w=want: where_to(run, o) == w, f"{old} redirected")
+                assert not (run.project.output / old).exists()
         assert not registry.exists()  # the preview published no id
     finally:
         run.server.stop()
@@ -658,6 +665,48 @@ def test_a_drafts_story_id_follows_its_date_until_digest_build_publishes_it(
     assert any(i.startswith("2025-02-20-") for i in report_ids)
     assert not any(i.startswith(("undated-", "2205-")) for i in report_ids)
     assert registry.is_file()
+
+
+def test_the_address_of_a_story_the_preview_showed_follows_its_reports(tmp_path: Path) -> None:
+    """A report pinned to a new story, the pin changed, then removed, before any
+    `digest build`: the open page at each name the story had is sent on to where its
+    reports are now (under the site's path too), but the preview writes no page there,
+    as `digest build` makes the same site without one."""
+    project = copy_project(tmp_path, other_event=True)
+    project.config_file.write_text('base_url = "https://example.org/digest/"\n', "utf-8")
+    sport = project.content / "sport.txt"
+    text = sport.read_text(encoding="utf-8")
+    run = Running(project)
+    run.server.start()
+    try:
+        gone: list[str] = []
+        for pin in ("match-report", "morocco-peru", None):
+            previous = story_url(project, "sport.txt")
+            sport.write_text((f"---\nstory: {pin}\n---\n" if pin else "") + text, "utf-8")
+            now = story_url(project, "sport.txt")
+            assert now != previous
+            wait_for(lambda n=now: run.get(n)[0] == 200, f"{now} served")
+            gone = [*gone, previous]
+            for old, prefix in itertools.product([g for g in gone if g != now], ("/", "/digest/")):
+                want = (307, prefix + now)
+                wait_for(lambda o=prefix + old, w=want: where_to(run, o) == w, f"{old} sent on")
+            assert site_files(project.output) == fresh_build(project, tmp_path), pin
+        assert now == gone[0]  # unpinned, its first id again: the one `digest build` gives
+    finally:
+        run.server.stop()
+
+
+def where_to(run: Running, path: str) -> tuple[int, str | None]:
+    """The status of a GET of ``path`` (redirects not followed) and where it sends."""
+    address = urllib.parse.urlsplit(run.url())
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
+    try:
+        connection.request("GET", "/" + path.lstrip("/"))
+        response = connection.getresponse()
+        response.read()
+        return response.status, response.getheader("Location")
+    finally:
+        connection.close()
 
 
 def served_paths(run: Running) -> list[str]:

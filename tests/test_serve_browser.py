@@ -10,6 +10,7 @@ from preview_support import MARKER_WORD, copy_project, edit_paragraph, story_url
 from reader_support import CHROMIUM
 from reader_support import CHROMIUM_ARGS as ARGS
 
+from digest.build import build_site
 from digest.serve import DevServer
 
 SEED = "001_aa6171b58bcd83fd.txt"
@@ -171,5 +172,27 @@ def test_six_pages_in_sight_all_reload_after_an_edit(browser, tmp_path: Path) ->
         assert all(MARKER_WORD in tab.inner_text("body") for tab in tabs)
         clock.close()
         context.close()
+    finally:
+        server.stop()
+
+
+def test_the_page_of_a_pin_taken_away_goes_to_the_story(browser, tmp_path: Path) -> None:
+    """A published story pinned to a new name in the preview, the page at that name open,
+    then the pin taken away: the story has its published address again, and the open page
+    (whose address no build gave) reloads and lands there."""
+    project = copy_project(tmp_path, other_event=True)
+    build_site(project)  # published: digest-stories.json has the story's id
+    published = story_url(project, "sport.txt")
+    sport = project.content / "sport.txt"
+    text = sport.read_text("utf-8")
+    server = DevServer(project, "127.0.0.1", 0, log=lambda line: None).start()
+    try:
+        sport.write_text("---\nstory: morocco-peru\n---\n" + text, "utf-8")
+        page = browser.new_page()
+        page.goto(server.url + published)  # its moved page sends it on to the pin's
+        page.wait_for_url("**/ar/stories/morocco-peru/", timeout=20000)
+        sport.write_text(text, "utf-8")
+        page.wait_for_url(f"**/{published}", timeout=20000)
+        assert "المغرب" in page.locator("h1").inner_text()
     finally:
         server.stop()
