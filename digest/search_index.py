@@ -40,6 +40,7 @@ from html import unescape
 from pathlib import Path
 from typing import IO
 
+from digest.interrupts import held
 from digest.normalize import MARKS, VARIANT_LETTERS
 from digest.output import remove_folders_of_ended
 from digest.search_spellings import fold_spellings
@@ -452,22 +453,28 @@ class BackgroundBundle:
         self._error: SearchIndexError | None = None
         self._bundle: dict[str, bytes] = {}
         remove_stale_scratch()
-        try:
+        # An interrupt waits while the folder is made and Pagefind started, until both are
+        # known to stop_running: one between making a folder (or a process) and noting it
+        # down left it behind.
+        with held():
             try:
-                self._root = _write_pages(self.pages, scratch_folder())
-            except OSError:  # e.g. a full /dev/shm: the system's temporary folder then
-                self._root = _write_pages(self.pages, None)
-        except OSError as exc:
-            self._error = SearchIndexError(f"could not write the pages for Pagefind: {exc}")
-            return
-        _running.add(self)
-        try:
-            self._started = _start_pagefind(self._root)
-        except BaseException as exc:
-            self._close(None)
-            if not isinstance(exc, (SearchIndexError, OSError)):
-                raise
-            self._error = exc if isinstance(exc, SearchIndexError) else SearchIndexError(str(exc))
+                try:
+                    self._root = _write_pages(self.pages, scratch_folder())
+                except OSError:  # e.g. a full /dev/shm: the system's temporary folder then
+                    self._root = _write_pages(self.pages, None)
+            except OSError as exc:
+                self._error = SearchIndexError(f"could not write the pages for Pagefind: {exc}")
+                return
+            _running.add(self)
+            try:
+                self._started = _start_pagefind(self._root)
+            except BaseException as exc:
+                self._close(None)
+                if not isinstance(exc, (SearchIndexError, OSError)):
+                    raise
+                self._error = (
+                    exc if isinstance(exc, SearchIndexError) else SearchIndexError(str(exc))
+                )
 
     def wait(self) -> None:
         """Wait for Pagefind to finish, and remove its temporary folder."""
