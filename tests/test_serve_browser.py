@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from preview_support import MARKER_WORD, copy_project, edit_paragraph, story_url
@@ -112,6 +113,22 @@ def test_warning_box_appears_and_goes_without_a_reload(browser, tmp_path: Path) 
         server.stop()
 
 
+def _six_pages(context: Any, url: str, *, hidden: bool) -> list[Any]:
+    """Six pages of ``url`` in one browser context (as many connections as a browser opens
+    to one server), each with its event stream open; ``hidden``: then put out of sight."""
+    pages = []
+    for _ in range(6):
+        page = context.new_page()
+        page.goto(url)
+        if hidden:
+            page.wait_for_timeout(200)  # its connection open
+            page.evaluate(HIDE)
+        else:
+            page.wait_for_function("document.readyState === 'complete'")
+        pages.append(page)
+    return pages
+
+
 def test_tabs_out_of_sight_let_go_of_their_connection(browser, tmp_path: Path) -> None:
     """A browser opens at most six connections to the server, and each preview tab keeps
     one open for reload events: six tabs out of sight let go of theirs, so a seventh still
@@ -121,13 +138,7 @@ def test_tabs_out_of_sight_let_go_of_their_connection(browser, tmp_path: Path) -
     try:
         context = browser.new_context()
         url = server.url + story_url(project, SEED)
-        tabs = []
-        for _ in range(6):
-            tab = context.new_page()
-            tab.goto(url)
-            tab.wait_for_timeout(200)  # its connection open
-            tab.evaluate(HIDE)
-            tabs.append(tab)
+        tabs = _six_pages(context, url, hidden=True)
         seventh = context.new_page()
         seventh.goto(url, timeout=5000)  # hangs while six connections are held
         assert MARKER_WORD not in seventh.inner_text("body")
@@ -149,13 +160,7 @@ def test_six_pages_in_sight_all_reload_after_an_edit(browser, tmp_path: Path) ->
     server = DevServer(project, "127.0.0.1", 0, log=lambda line: None).start()
     try:
         context = browser.new_context()
-        url = server.url + story_url(project, SEED)
-        tabs = []
-        for _ in range(6):
-            tab = context.new_page()
-            tab.goto(url)
-            tab.wait_for_function("document.readyState === 'complete'")
-            tabs.append(tab)
+        tabs = _six_pages(context, server.url + story_url(project, SEED), hidden=False)
         loads: list[int] = []
         for i, tab in enumerate(tabs):
             tab.on("load", lambda _, i=i: loads.append(i))
