@@ -394,15 +394,32 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
 
 def _editors_front_matter(text: str) -> tuple[dict[str, Any], str] | None:
     """Front matter an editor put atop a ``.txt`` (a mapping of digest's keys) and the rest;
-    None when the text has none, or when its ``---`` lines are a scraped page's own."""
+    None when the text has none, or when its ``---`` lines are a scraped page's own.
+    Raises :class:`FrontMatterError` for a block that cannot be read but opens with one of
+    digest's keys (``title: عاجل: …``, a closing ``---`` left out): the editor's, with a
+    mistake (read as the page's text, its first line was the headline)."""
     try:
         block, rest, line = _front_matter_block(text)
         meta = None if block is None else load_yaml(block, "front matter", first_line=line)
     except FrontMatterError:
+        if _opens_with_a_key(text):
+            raise
         return None
     if not isinstance(meta, dict) or not meta or not {str(key) for key in meta} <= KNOWN_KEYS:
         return None
     return _check_meta(meta, "front matter"), rest
+
+
+_KEY_LINE = re.compile(rf"(?:{'|'.join(sorted(KNOWN_KEYS))})[ \t]*:")
+
+
+def _opens_with_a_key(text: str) -> bool:
+    """Does the text open with ``---`` and then a line that gives one of digest's keys?"""
+    opening = FRONT_MATTER_OPEN.match(text)
+    if opening is None:
+        return False
+    first = next((ln for ln in text[opening.end() :].splitlines() if ln.strip()), "")
+    return _KEY_LINE.match(first.strip()) is not None
 
 
 # A line of three dashes (spaces after them are invisible, so allowed) opens and closes it;

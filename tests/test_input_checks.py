@@ -816,13 +816,21 @@ def test_front_matter_atop_a_scraped_txt_is_read(tmp_path: Path) -> None:
             "a.txt": f"---\ntitle: {HEADLINE}\ndate: 2025-01-18\n---\n{seed}",
             "b.txt": f"---\ntitle: {HEADLINE}\ndate: 2025-02-30\n---\n{seed}",
             "c.txt": f"{HEADLINE}\n---\n{BODY}---\n",
+            # the editor's, with a mistake: its first line was the headline, silently
+            "d.txt": f"---\ntitle: عاجل: {HEADLINE}\ndate: 2025-01-18\n---\n{seed}",
+            "e.txt": f"---\n\ntitle: {HEADLINE}\n{seed}",  # no closing ---
+            "f.txt": f"---\n{seed}",  # a scraped page's rule above its text: the text
         },
     )
     articles, errors = load_articles(project.content)
     assert [str(e) for e in errors] == [
-        "b.txt: front matter: date '2025-02-30' does not exist (day is out of range for month)"
+        "b.txt: front matter: date '2025-02-30' does not exist (day is out of range for month)",
+        "d.txt: front matter is not valid YAML at line 2: a value holds ': ' (put the whole "
+        "value in quotes) or the line is indented",
+        "e.txt: front matter starts with '---' but has no closing '---'",
     ]
-    a, c = articles
+    a, c, f = articles
+    assert f.title and f.body and f.title.split()[0] not in ("---", "title:")  # its own
     assert (a.title, a.date, a.outlet) == (HEADLINE, dt.date(2025, 1, 18), "الأمصار")
     assert "title:" not in " ".join(b.plain_text() for b in a.body)
     assert c.title == HEADLINE and c.body
