@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import shutil
+import struct
 import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
@@ -141,11 +142,43 @@ def _info(pkg) -> ModelInfo:
     return ModelInfo(path, str(pkg), pkg.package_version, _size(path))
 
 
+_LOCAL_HEADER = struct.Struct("<4s5H3I2H")  # a zip entry's local header (30 bytes)
+
+
+def _cut_off_zip(data: bytes) -> bool:
+    """Do ``data`` start as a zip archive whose end is missing: entries that read whole
+    one after another (a name of text, its data as long as its header says) up to where
+    the bytes stop, or up to a central directory cut short (a zip keeps it at its end)?"""
+    at = whole = 0
+    while data[at : at + 4] == b"PK\x03\x04":
+        if at + _LOCAL_HEADER.size > len(data):  # the bytes stop inside a header
+            return True
+        fields = _LOCAL_HEADER.unpack_from(data, at)
+        flags, size, name_length, extra_length = fields[2], fields[7], fields[9], fields[10]
+        name = data[at + _LOCAL_HEADER.size : at + _LOCAL_HEADER.size + name_length]
+        try:
+            text = name.decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+        if not text or not text.isprintable() or flags & 0x08:  # (0x08: sizes after data)
+            return whole > 0
+        at += _LOCAL_HEADER.size + name_length + extra_length + size
+        if at > len(data):  # the bytes stop inside this entry
+            return True
+        whole += 1
+    return whole > 0 and (len(data) - at < 4 or data[at : at + 4] == b"PK\x01\x02")
+
+
 def check_archive(path: Path) -> str:
     """Check that ``path`` is a complete ar→en ``.argosmodel``; return its top folder's name."""
     if not path.is_file():
         raise ModelError(f"{path}: no such file")
     if not zipfile.is_zipfile(path):
+        if _cut_off_zip(path.read_bytes()):
+            raise ModelError(
+                f"{path} is cut off: it starts as a zip archive but its end is missing (a "
+                "download or copy that stopped early?): copy it again in full"
+            )
         raise ModelError(f"{path} is not an Argos package: not a zip archive")
     try:
         with zipfile.ZipFile(path) as zf:

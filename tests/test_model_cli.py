@@ -63,7 +63,7 @@ def _rezip(source: Path, dest: Path, *, drop: str = "", edit: dict[str, bytes] |
 @pytest.mark.parametrize(
     ("corruption", "message"),
     [
-        ("truncated", "not a zip archive"),
+        ("truncated", "is cut off: it starts as a zip archive but its end is missing"),
         ("garbage", "not a zip archive"),
         ("flipped", "corrupt"),
         ("no-model", "missing model/model.bin"),
