@@ -48,7 +48,7 @@ from digest.dates import (
     impossible_dates,
     url_date,
 )
-from digest.normalize import ARABIC_LETTERS, normalize_arabic
+from digest.normalize import arabic_outnumbers_latin, normalize_arabic
 from digest.outlets import OUTLET_KINDS, byline_outlet, masthead_outlet, same_outlet, site_outlet
 from digest.sentences import split_full_sentences
 from digest.source import (
@@ -1124,18 +1124,7 @@ def derive_headline(lead: str, limit: int = MAX_TITLE) -> str:
 
 def detect_lang(blocks: list[Block]) -> str:
     """``"ar"`` when Arabic letters outnumber Latin ones, else ``"en"``."""
-    text = " ".join(b.plain_text() for b in blocks)
-    latin = sum(map(len, _LATIN_RUN.findall(text)))  # few or none in an Arabic article
-    arabic = 0
-    for run in _ARABIC_RUN.finditer(text):  # counted only as far as needed
-        if arabic >= latin:
-            break
-        arabic += run.end() - run.start()
-    return "ar" if arabic >= latin else "en"
-
-
-_ARABIC_RUN = re.compile(ARABIC_LETTERS + "+")
-_LATIN_RUN = re.compile(r"[A-Za-z]+")
+    return "ar" if arabic_outnumbers_latin(" ".join(b.plain_text() for b in blocks)) else "en"
 
 
 _SENTENCE_END = (".", "!", "?", "؟", "…", "»", '"', "”")

@@ -11,6 +11,20 @@ import unicodedata
 
 # Letters of the Arabic script: Arabic, its supplement and extended blocks, presentation forms.
 ARABIC_LETTERS = "[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]"
+_ARABIC_RUN = re.compile(ARABIC_LETTERS + "+")
+_LATIN_RUN = re.compile(r"[A-Za-z]+")
+
+
+def arabic_outnumbers_latin(text: str) -> bool:
+    """Has ``text`` at least as many Arabic letters as Latin ones (counted only as far as
+    needed: an Arabic article has few Latin ones)?"""
+    latin = sum(map(len, _LATIN_RUN.findall(text)))
+    arabic = 0
+    for run in _ARABIC_RUN.finditer(text):
+        if arabic >= latin:
+            break
+        arabic += run.end() - run.start()
+    return arabic >= latin
 
 
 # Persian, Urdu and Maghrebi letters that Arabic names are also written with -> the nearest

@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from digest.article import SourceFile
-from digest.normalize import ARABIC_LETTERS
+from digest.normalize import ARABIC_LETTERS, arabic_outnumbers_latin
 
 ARTICLE_SUFFIXES = (".txt", ".md")
 TRANSLATION_SUFFIX = ".en.md"
@@ -499,20 +499,14 @@ def read_translation(text: str) -> Translation:
         problems.append(f"title must be text, not {title!r}: left out")
         title = None
     title = str(title).strip() if title is not None else ""
-    if _mostly_arabic(f"{title}\n{body}"):  # the article pasted, or its .md saved as .en.md
+    text = f"{title}\n{body}"  # the article pasted, or its .md saved as .en.md:
+    if _ARABIC.search(text) and arabic_outnumbers_latin(text):
         problem = "is in Arabic, not English (most of its letters are Arabic)"
         return Translation(None, "", (f"{problem}; {MACHINE_INSTEAD}",), unread=True)
     return Translation(title or None, body, tuple(problems))
 
 
 _ARABIC = re.compile(ARABIC_LETTERS)
-_LATIN = re.compile("[A-Za-z\u00c0-\u024f]")
-
-
-def _mostly_arabic(text: str) -> bool:
-    """Are most of the letters of ``text`` Arabic ones (names in Arabic script in an
-    English text are a few)?"""
-    return len(_ARABIC.findall(text)) > len(_LATIN.findall(text))
 
 
 def usable_translation(text: str | None) -> bool:
