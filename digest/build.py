@@ -583,7 +583,9 @@ class Builder:
             raise strict_failure(report.errors, missing_model_hint())
         if not articles and not self.draft_ids:
             refuse_to_empty(project, registry, report.errors)
-        known = self._known(registry, articles)  # a renamed file keeps its story's id
+        published = registry.known(articles)  # a renamed file keeps its story's id
+        drafts = self._drafts.known(articles) if self.draft_ids else {}
+        known = self._known(published, articles, drafts)
         lap("read+clean")
 
         def grouper(articles: Sequence[Article], known: Mapping[str, str]) -> list[Story]:
@@ -619,11 +621,10 @@ class Builder:
         index = None if report.provisional else story_index(stories)
         # the stories gone since the registry was written: their addresses send readers on
         # (a preview's too, as `digest build` will: its draft IDs get no page, see draft_moves)
-        published = registry.known(articles) if self.draft_ids else known
         moved = {} if index is None else moved_stories(published, index, registry.moved)
         draft_moves = self.draft_moves
         if self.draft_ids and index is not None:
-            shown = moved_stories(self._drafts.known(articles), index, self.draft_moves)
+            shown = moved_stories(drafts, index, self.draft_moves)
             draft_moves = {old: new for old, new in shown.items() if old not in moved}
         files, keys = self._render(
             stories, result.english, result.message, config, report, edited, moved
@@ -653,7 +654,7 @@ class Builder:
         lap("write")
         if index is not None:  # what the next build's known ids are, the articles unchanged
             state.grouping.registry_saved(
-                self._known(registry, articles) if self.draft_ids else index
+                self._known(published, articles) if self.draft_ids else index
             )
         report.articles = len(articles)
         report.stories = len(stories)
@@ -678,29 +679,39 @@ class Builder:
         if not self._loaded:
             return None
         try:
-            known = self._known(load_registry(self.project.registry_source), self._loaded)
+            registry = load_registry(self.project.registry_source)
+            known = self._known(registry.known(self._loaded), self._loaded)
         except ValueError:
             return None
         return GroupingJob(self._loaded, known, self.state.articles.prefetched())
 
-    def _known(self, registry: Registry, articles: Sequence[Article]) -> dict[str, str]:
-        """Source -> the story id each article had: in ``registry``; for a preview, else
-        the draft id the last preview build gave it, unless its story's date has changed
-        since (see :func:`~digest.story_ids.dated_as`: an article's own date tells) or it
-        is the name of a pin no article has now (`digest build` would mint one)."""
-        known = registry.known(articles)
+    def _known(
+        self,
+        published: Mapping[str, str],
+        articles: Sequence[Article],
+        drafts: Mapping[str, str] | None = None,
+    ) -> dict[str, str]:
+        """Source -> the story id each article had: ``published``, the registry's
+        (:meth:`Registry.known`); for a preview, else the draft id the last preview build
+        gave it (``drafts``: ``self._drafts.known(articles)``, if made already), unless its
+        story's date has changed since (see :func:`~digest.story_ids.dated_as`: an article's
+        own date tells) or it is the name of a pin no article has now (`digest build` would
+        mint one)."""
+        known = dict(published)
         if not self.draft_ids:
             return known
+        if drafts is None:
+            drafts = self._drafts.known(articles)
         dates = {a.source: a.date for a in articles}
         pins = {slugify(str(a.story)) for a in articles if a.story is not None}
-        drafts = {  # (a pin's name, while an article still pins it: a build never saw it)
+        kept = {  # (a pin's name, while an article still pins it: a build never saw it)
             source: sid
-            for source, sid in self._drafts.known(articles).items()
+            for source, sid in drafts.items()
             if source not in known
             and dated_as(sid, dates[source])
             and (is_minted(sid) or sid in pins)
         }
-        return {**drafts, **known}
+        return {**kept, **known}
 
     def take_grouping(self, job: GroupingJob, stories: list[Story]) -> bool:
         """Let the next build reuse ``job``'s stories; False (and nothing done) if a build
