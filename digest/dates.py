@@ -223,23 +223,27 @@ FUTURE_SLACK = dt.timedelta(days=1)  # a report dated tomorrow where it is alrea
 FUTURE_NAMED = 5  # articles named one by one; more are counted in one line
 
 
-def future_date_warnings(articles: Iterable[Article], today: dt.date) -> list[str]:
-    """Articles dated after ``today``: a mistyped year (9999, 2052) would list the story
-    first on the front page and in the feeds until that day. The first ``FUTURE_NAMED``
-    are named, the rest counted (a batch dated wrong is one problem, not a page of it)."""
-    ahead = [(a.source, a.date) for a in articles if a.date and a.date > today + FUTURE_SLACK]
-    named = [
-        f"{source}: dated {day.isoformat()}, which is still to come: is the year right? "
-        "(its story is listed by that date)"
-        for source, day in ahead[:FUTURE_NAMED]
-    ]
-    if len(ahead) > FUTURE_NAMED:
-        last = max(day for _, day in ahead)
+def _named_few(found: list[tuple[str, dt.date]], problem: str, more: str) -> list[str]:
+    """A warning per article (source, its date) of the first ``FUTURE_NAMED``, with
+    ``problem``; the rest counted in one line, saying ``more`` (a batch dated wrong is one
+    problem, not a page of it)."""
+    named = [f"{source}: dated {day.isoformat()}{problem}" for source, day in found[:FUTURE_NAMED]]
+    if len(found) > FUTURE_NAMED:
         named.append(
-            f"and {len(ahead) - FUTURE_NAMED} more articles dated after today (up to "
-            f"{last.isoformat()}): `digest articles --json` lists every article's date"
+            f"and {len(found) - FUTURE_NAMED} more articles dated {more} (up to "
+            f"{max(day for _, day in found).isoformat()}): `digest articles --json` lists "
+            "every article's date"
         )
     return named
+
+
+def future_date_warnings(articles: Iterable[Article], today: dt.date) -> list[str]:
+    """Articles dated after ``today``: a mistyped year (9999, 2052) would list the story
+    first on the front page and in the feeds until that day (the first ``FUTURE_NAMED``
+    named, the rest counted)."""
+    ahead = [(a.source, a.date) for a in articles if a.date and a.date > today + FUTURE_SLACK]
+    problem = ", which is still to come: is the year right? (its story is listed by that date)"
+    return _named_few(ahead, problem, "after today")
 
 
 HIJRI_YEARS = range(1350, 1500)  # the Hijri years of these hundred years (1446 began in 2024)
@@ -247,13 +251,14 @@ HIJRI_YEARS = range(1350, 1500)  # the Hijri years of these hundred years (1446 
 
 def hijri_date_warnings(articles: Iterable[Article]) -> list[str]:
     """Articles dated in a year that is this century's in the Hijri calendar (1446-09-04):
-    read as Gregorian, the story would be listed six centuries back, last in the archive."""
-    return [
-        f"{a.source}: dated {a.date.isoformat()}: is that a Hijri date? Dates are Gregorian "
-        "(YYYY-MM-DD): give the day in that calendar (its story is listed by that date)"
-        for a in articles
-        if a.date and a.date.year in HIJRI_YEARS
-    ]
+    read as Gregorian, the story would be listed six centuries back, last in the archive
+    (the first ``FUTURE_NAMED`` named, the rest counted)."""
+    found = [(a.source, a.date) for a in articles if a.date and a.date.year in HIJRI_YEARS]
+    problem = (
+        ": is that a Hijri date? Dates are Gregorian (YYYY-MM-DD): give the day in that "
+        "calendar (its story is listed by that date)"
+    )
+    return _named_few(found, problem, "in Hijri-looking years")
 
 
 # a date in a page's address: /2025/3/18/, /2025-03-18, /20250318/
