@@ -109,9 +109,7 @@ def load_registry(path: Path) -> Registry:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise RegistryError(
-            f"{path.name} is not valid JSON ({exc}); fix it or restore it from version control"
-        ) from None
+        raise _not_json(path, exc) from None
     if _CONFLICT.search(text):
         sides = [_registry_data(path, side, mend=True) for side in _conflict_sides(path, text)]
         return _union(sides)
@@ -141,6 +139,13 @@ def _conflict_sides(path: Path, text: str) -> tuple[str, str]:
     return "".join(ours), "".join(theirs)
 
 
+def _not_json(path: Path, exc: ValueError) -> RegistryError:
+    """The error of a registry file that cannot be read as JSON, and what to do."""
+    return RegistryError(
+        f"{path.name} is not valid JSON ({exc}); fix it or restore it from version control"
+    )
+
+
 def _registry_data(path: Path, text: str, mend: bool = False) -> Registry:
     """The registry that ``text`` holds. ``mend``: one side of a conflict, which may lack
     a comma between two entries, or have one after the last: both are forgiven."""
@@ -148,17 +153,13 @@ def _registry_data(path: Path, text: str, mend: bool = False) -> Registry:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         if not mend:
-            raise RegistryError(
-                f"{path.name} is not valid JSON ({exc}); fix it or restore it from version control"
-            ) from None
+            raise _not_json(path, exc) from None
         mended = re.sub(r'(["}])[ \t]*\n(\s*")', r"\1,\n\2", text)
         mended = re.sub(r",(\s*[}\]])", r"\1", mended)
         try:
             data = json.loads(mended)
         except json.JSONDecodeError:
-            raise RegistryError(
-                f"{path.name} is not valid JSON ({exc}); fix it or restore it from version control"
-            ) from None
+            raise _not_json(path, exc) from None
     stories = data.get("articles") if isinstance(data, dict) else None
     identities = data.get("identities", {}) if isinstance(data, dict) else None
     moved = data.get("moved", {}) if isinstance(data, dict) else None
