@@ -72,9 +72,10 @@ def points_back(first_word: str) -> bool:
 def opens_pointing_back(sentence: str) -> bool:
     """Does the sentence open with a word or phrase that points back ("وكما", "من جهته،")?"""
     words = sentence.split(maxsplit=3)
-    if not words or points_back(words[0]):
-        return bool(words)
-    return _DEPENDENT_PHRASE.match(normalize_arabic(" ".join(words[:3]))) is not None
+    return bool(words) and (
+        points_back(words[0])
+        or _DEPENDENT_PHRASE.match(normalize_arabic(" ".join(words[:3]))) is not None
+    )
 
 
 # "وقال إن ..." / "وأضاف في بيان ...": he said, she added: who, the sentence before says.
