@@ -14,6 +14,7 @@ over background dates (``منذ 24 فبراير 2022``, ``عام 2001``), which 
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from collections.abc import Iterable, Iterator
@@ -163,6 +164,34 @@ def _written_dates(line: str) -> Iterator[tuple[re.Match[str], dt.date | None]]:
             groups = match.groupdict()
             month = MONTHS[groups["month"]] if "month" in groups else int(groups["mon"])
             yield match, _make_date(groups["year"], month, groups["day"])
+
+
+# A time of day after a date, as a publication line writes it ("18 مارس 2025 - 22:40").
+_CLOCK = re.compile(
+    r"\s*(?:[-،,|]\s*)?(?:الساعه\s*)?\d{1,2}:\d\d(?::\d\d)?(?:\s*(?:ص|م|am|pm|gmt|utc))?"
+)
+
+
+def written_date(text: str) -> dt.date | None:
+    """``text`` read as one date written as reports write it, with the month's name
+    (``4 مارس 2025``, ``الثلاثاء 18 مارس/آذار 2025``, ``١٨ مارس ٢٠٢٥``,
+    ``18 March 2025 - 22:40``), or ``None`` when it is not one. Raises ``ValueError`` (its
+    message says why) for a day that does not exist or a weekday that is not the date's."""
+    line = normalize_arabic(text)
+    found = _NAMED.match(line)
+    if found is None or (found.end() < len(line) and not _CLOCK.fullmatch(line, found.end())):
+        return None
+    month = MONTHS[found["month"]]
+    date = _make_date(found["year"], month, found["day"])
+    if date is None:
+        raise ValueError(f"{calendar.month_name[month]} {found['year']} has no day {found['day']}")
+    weekday = WEEKDAYS.get(found["weekday"] or "")
+    if weekday is not None and weekday != date.weekday():
+        raise ValueError(
+            f"{date.day} {calendar.month_name[month]} {date.year} is a "
+            f"{calendar.day_name[date.weekday()]}, not a {calendar.day_name[weekday]}"
+        )
+    return date
 
 
 def has_written_date(text: str) -> bool:

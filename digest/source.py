@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from digest.article import SourceFile
+from digest.dates import written_date
 from digest.normalize import ARABIC_LETTERS, arabic_outnumbers_latin
 
 ARTICLE_SUFFIXES = (".txt", ".md")
@@ -361,7 +362,10 @@ def _check_url(url: str, where: str) -> None:
 
 
 def parse_meta_date(value: Any, where: str = "front matter") -> dt.date | None:
-    """Accept a YAML date, a datetime, or an ISO ``YYYY-MM-DD`` string."""
+    """Accept a YAML date, a datetime, an ISO ``YYYY-MM-DD`` string, or a date written
+    with the month's name as reports write it (``4 مارس 2025``: see
+    :func:`~digest.dates.written_date`). A date in digits only other than ISO's
+    (``04/03/2025``) is refused: it is the 4th of March or the 3rd of April."""
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
@@ -372,9 +376,18 @@ def parse_meta_date(value: Any, where: str = "front matter") -> dt.date | None:
     found = _DATE_START.match(text)  # what YAML reads as a date: 2025-01-05, 2025-1-5 10:00
     if found is None:
         try:
+            written = written_date(text)
+        except ValueError as exc:
+            raise FrontMatterError(f"{where}: date {text!r} does not exist ({exc})") from None
+        if written is not None:
+            return written
+        try:
             return dt.date.fromisoformat(text[:10])  # ISO's other forms, such as 20250105
         except ValueError:
-            raise FrontMatterError(f"{where}: date {text!r} is not YYYY-MM-DD") from None
+            raise FrontMatterError(
+                f"{where}: date {text!r} is not YYYY-MM-DD (nor a day, a month's name and a "
+                "year, as in 4 مارس 2025)"
+            ) from None
     try:
         return dt.date(*map(int, found.groups()))
     except ValueError as exc:  # the form is right, the day is not

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from digest.dates import find_dates, find_event_date, impossible_dates
+from digest.dates import find_dates, find_event_date, impossible_dates, written_date
 
 CONTENT = Path(__file__).resolve().parent / "fixtures" / "seeds"
 
@@ -151,3 +151,22 @@ def test_never_crashes(text: str) -> None:
 def test_dates_that_do_not_exist_are_found_as_written(text: str, typos: list[str]) -> None:
     assert impossible_dates(text) == typos
     assert not (typos and find_dates(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("4 مارس 2025", dt.date(2025, 3, 4)),
+        ("يوم الثلاثاء 18 مارس/آذار 2025 - 22:40", dt.date(2025, 3, 18)),
+        ("١٨ كانون الثاني ٢٠٢٥", dt.date(2025, 1, 18)),
+        ("18 March 2025 10:00 GMT", dt.date(2025, 3, 18)),
+        ("4 مارس 2025 في القاهرة", None),  # a date in a sentence is not a date
+        ("04/03/2025", None),  # the 4th of March or the 3rd of April
+        ("March 4, 2025", None),
+        ("مارس 2025", None),
+    ],
+)
+def test_a_written_date_is_one_whole_date_with_its_months_name(
+    text: str, expected: dt.date | None
+) -> None:
+    assert written_date(text) == expected

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import re
@@ -17,7 +18,7 @@ import feedparser
 import pytest
 from click.testing import CliRunner
 
-from digest.build import BuildError, Project, build_site
+from digest.build import BuildError, Project, build_site, load_articles
 from digest.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
@@ -486,6 +487,23 @@ def test_with_a_model_english_pages_are_translated_and_say_so(
             "front matter: date '2025-13-45' does not exist (month must be in 1..12)",
         ),
         ("vague-date.md", "---\ndate: soon\n---\nنص.\n", "date 'soon' is not YYYY-MM-DD"),
+        (  # the 4th of March or the 3rd of April: not guessed
+            "slash-date.md",
+            "---\ndate: 04/03/2025\n---\nنص.\n",
+            "date '04/03/2025' is not YYYY-MM-DD (nor a day, a month's name and a year, as in "
+            "4 مارس 2025)",
+        ),
+        (
+            "no-such-day.md",
+            "---\ndate: 31 أبريل 2025\n---\nنص.\n",
+            "date '31 أبريل 2025' does not exist (April 2025 has no day 31)",
+        ),
+        (
+            "wrong-weekday.md",
+            "---\ndate: الأربعاء 18 مارس 2025\n---\nنص.\n",
+            "date 'الأربعاء 18 مارس 2025' does not exist (18 March 2025 is a Tuesday, not a "
+            "Wednesday)",
+        ),
         ("bad-yaml.md", "---\ntitle: [x\n---\nنص.\n", "not valid YAML at line 2"),
         (
             "open-bracket.md",  # YAML finds the missing ] on the next line: named where it opened
@@ -531,6 +549,34 @@ def test_bad_front_matter_is_reported_by_file_and_the_rest_builds(
     report = build_site(Project.at(site_root))
     assert [(e.path, message in e.message) for e in report.errors] == [(name, True)]
     assert report.articles == len(SEEDS)
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["4 مارس 2025", "الثلاثاء ٤ مارس ٢٠٢٥", "4 آذار/مارس 2025 - 10:30", "4 March 2025"],
+)
+def test_a_date_written_with_the_months_name_is_read_wherever_a_date_is_given(
+    site_root: Path, written: str
+) -> None:
+    """``date: 4 مارس 2025`` as a report writes it, in a ``.md``'s front matter, atop a
+    scraped ``.txt`` and in a ``NAME.yaml``, is the date ``2025-03-04`` would be."""
+    content = site_root / "content"
+    (content / "summit.md").write_text(
+        f"---\ntitle: قمة عربية طارئة في القاهرة\ndate: {written}\n---\n\n"
+        "انعقدت القمة العربية الطارئة في القاهرة بحضور القادة العرب.\n",
+        encoding="utf-8",
+    )
+    (content / "summit2.txt").write_text(
+        f"---\ndate: {written}\n---\nاختتام القمة العربية في القاهرة\n\n"
+        "اختتمت القمة العربية الطارئة أعمالها في القاهرة ببيان ختامي.\n",
+        encoding="utf-8",
+    )
+    seed = sorted(content.glob("*.txt"))[0]
+    seed.with_suffix(".yaml").write_text(f"date: {written}\n", encoding="utf-8")
+    articles, errors = load_articles(content)
+    assert errors == []
+    dates = {a.source: a.date for a in articles}
+    assert dates["summit.md"] == dates["summit2.txt"] == dates[seed.name] == dt.date(2025, 3, 4)
 
 
 def test_human_translation_title_becomes_the_english_headline(site_root: Path) -> None:
