@@ -48,8 +48,15 @@ from digest.build import Builder, BuildError, BuildReport, GroupingJob, Project,
 from digest.incremental import BuildState
 from digest.interrupts import forget, interrupt
 from digest.live_reload import EVENTS_PATH, LiveState  # noqa: F401  (re-exported)
+from digest.render import story_path
 from digest.site_server import SiteServer
-from digest.source import is_ignored_name, is_ignored_path
+from digest.source import (
+    ARTICLE_SUFFIXES,
+    SIDECAR_SUFFIXES,
+    TRANSLATION_SUFFIX,
+    is_ignored_name,
+    is_ignored_path,
+)
 from digest.story_registry import REGISTRY_FILE
 
 REGROUPED = "(stories regrouped)"  # how the log names the exact build after a provisional one
@@ -381,6 +388,8 @@ class DevServer:
                 f"{report.pages_written} file(s) written, {report.pages_deleted} deleted"
                 + (self._next_step(report) if report.provisional else "")
             )
+            if (page := self._page_of(changed)) is not None:
+                self.log(f"  its story: {page}")
         for warning in report.warnings:  # each once, while it holds (as `digest build` says)
             if warning not in self._warned:
                 self.log(f"  warning: {warning}")
@@ -391,6 +400,25 @@ class DevServer:
             self.log("  fixed: no errors now")
         self._failing = bool(report.errors)
         return report
+
+    def _page_of(self, changed: list[str]) -> str | None:
+        """The address of the story page an edit of one article file shows in (its
+        ``NAME.en.md``: the English page), for the log line: a terminal makes it a link."""
+        if len(changed) != 1 or self.httpd is None:
+            return None
+        try:
+            rel = Path(changed[0]).relative_to(self.project.content).as_posix()
+        except ValueError:
+            return None
+        lang = "en" if rel.endswith(TRANSLATION_SUFFIX) else "ar"
+        stem = next(
+            (rel[: -len(s)] for s in (*SIDECAR_SUFFIXES, *ARTICLE_SUFFIXES) if rel.endswith(s)),
+            None,
+        )
+        for story in self.builder.state.grouping.stories:
+            if any(a.source.rsplit(".", 1)[0] == stem for a in story.articles):
+                return self.url + self.httpd.base_path.lstrip("/") + story_path(lang, story)
+        return None
 
     def _regrouped(self) -> list[str]:
         """How the log names the exact build that regroups: with the search index too when

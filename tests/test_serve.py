@@ -90,6 +90,31 @@ def test_edit_is_served(running: Running) -> None:
     wait_for(lambda: any(SEED in line for line in running.lines), "a line naming the file")
 
 
+def test_the_line_for_an_edit_gives_the_address_of_its_story(running: Running) -> None:
+    """An edited article's line is followed by its story's address (the English page's for
+    its ``NAME.en.md``), which serves the edit; a template edit's line is not."""
+    project = running.project
+    edit_paragraph(project.content / SEED)
+    wait_for(lambda: any("its story: " in line for line in running.lines), "the story's address")
+    [address] = [line.split("its story: ")[1] for line in running.lines if "its story: " in line]
+    assert address == running.url(story_url(project, SEED))
+    status, _, body = fetch(address)
+    assert status == 200 and MARKER_WORD.encode() in body
+    # (once regrouped: else that build takes the next edit too, and its own line is "nothing
+    # to rebuild")
+    wait_for(lambda: any(REGROUPED in line for line in running.lines), "the regrouping")
+    sidecar = (project.content / SEED).with_suffix(".en.md")
+    sidecar.write_text("The summit's English text, by an editor.\n", encoding="utf-8")
+    wait_for(lambda: sum("its story: " in line for line in running.lines) == 2, "English address")
+    address = [line for line in running.lines if "its story: " in line][-1].split(": ", 1)[1]
+    assert address == running.url(story_url(project, SEED, "en"))
+    assert b"by an editor" in fetch(address)[2]
+    base = project.theme / "base.html"
+    base.write_text(base.read_text("utf-8").replace("</body>", "<p>x</p></body>"), "utf-8")
+    wait_for(lambda: any("templates/base.html: " in line for line in running.lines), "its line")
+    assert sum("its story: " in line for line in running.lines) == 2
+
+
 def test_deleted_article_disappears(running: Running) -> None:
     project = running.project
     story = story_of(project, "sport.txt")
