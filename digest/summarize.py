@@ -224,10 +224,12 @@ def choose_summary(
     ``found`` are the story's :func:`candidates`, ``vectors`` their TF-IDF rows and
     ``centrality`` their cosines to the story's centroid (same order); ``dates``: the
     date of each of the story's articles (``found``'s article indexes). Two sentences that
-    name the same kind of event (``event_columns``: the columns of features such as
-    ``~sign``, ``~visit``) report the same thing in other words ("arrived in Russia" /
-    "arrived in Moscow"), and so do two that give the same figure ("340 families were
-    evacuated" / "340 families were moved"): a summary keeps only the first of them.
+    give the same figure report the same thing in other words ("340 families were
+    evacuated" / "340 families were moved"), and so does a sentence that names a kind of
+    event a chosen one names (``event_columns``: the columns of features such as ``~sign``,
+    ``~visit``: "arrived in Russia" / "arrived in Moscow") unless it gives a figure the
+    chosen ones do not (the Security Council adopted the resolution / "14 members voted
+    for it"): a summary keeps only the first of them.
 
     A report's lead (its first sentence) tells the story's event: once the summary has
     one, another report's lead of the same day tells it again ("Sisi received Erdogan" /
@@ -245,10 +247,8 @@ def choose_summary(
     overlap = dense @ dense.T
     figures = [_figures(sentence) for _, _, sentence in found]
     same_fact = np.array([[bool(a & b) for b in figures] for a in figures])
-    if event_columns is not None and event_columns.any():
-        events = (dense[:, event_columns[columns]] > 0).astype(np.float64)
-        same_fact |= (events @ events.T) > 0
     overlap = np.where(same_fact, np.maximum(overlap, 1.0), overlap)
+    same_event = _same_event(dense, columns, event_columns)
     order = sorted(range(len(found)), key=lambda i: (-scores[i], found[i][0], found[i][1], i))
     limit = MAX_SENTENCES_BIG if len(dates) >= 4 else MAX_SENTENCES
     chosen: list[int] = []
@@ -260,6 +260,8 @@ def choose_summary(
             if i in chosen or (one_per_article and found[i][0] in {found[c][0] for c in chosen}):
                 continue
             if chosen and overlap[chosen, i].max() > NEAR_DUPLICATE:
+                continue
+            if chosen and same_event[chosen, i].any() and _nothing_new(figures, chosen, i):
                 continue
             day = dates[found[i][0]] or first_day
             if i in leads and day is not None and day in told:
@@ -322,6 +324,23 @@ def _figures(sentence: str) -> frozenset[str]:
         if number is not None and 2 <= int(number) <= 10 and counted not in STOPWORDS:
             figures.add(f"{number} {counted}")
     return frozenset(figures)
+
+
+def _same_event(
+    dense: np.ndarray, columns: np.ndarray, event_columns: np.ndarray | None
+) -> np.ndarray:
+    """Which pairs of sentences (rows of ``dense``, over ``columns``) name a kind of event
+    in common (``event_columns``: the vectors' columns of event features)."""
+    if event_columns is None or not event_columns.any():
+        return np.zeros((len(dense), len(dense)), dtype=bool)
+    events = (dense[:, event_columns[columns]] > 0).astype(np.float64)
+    return (events @ events.T) > 0
+
+
+def _nothing_new(figures: Sequence[frozenset[str]], chosen: Sequence[int], candidate: int) -> bool:
+    """Does the candidate give no figure (:func:`_figures`) that the chosen sentences have
+    not given?"""
+    return figures[candidate] <= frozenset().union(*(figures[c] for c in chosen))
 
 
 def _dense_rows(vectors: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:

@@ -30,6 +30,7 @@ from digest.summarize import is_summary_sentence, without_credit
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "tests" / "fixtures" / "seeds"
+GROUPING = ROOT / "tests" / "fixtures" / "grouping"
 MOSCOW = {
     "000_9062e53052813c90.txt",
     "001_aa6171b58bcd83fd.txt",
@@ -861,6 +862,54 @@ def test_a_summary_does_not_give_the_same_figure_twice(tmp_path):
     assert len(story.summary) >= 1
     assert sum("340" in s for s in story.summary) <= 1
     assert sum("120 ملم" in s for s in story.summary) <= 1
+
+
+def _story_of(folder: Path, member: str) -> Story:
+    articles, _ = load_articles(folder)
+    return next(s for s in group_stories(articles, {}) if member in _members(s))
+
+
+def test_a_sentence_of_the_same_kind_of_event_with_a_new_figure_is_not_a_repeat():
+    """Security Council Resolution 2728: every sentence of the three reports names the vote
+    (القرار، التصويت), yet not all tell one fact: "14 members voted for it" gives a figure
+    the first sentence does not, and the summary carries it. The three reports' leads (it
+    was adopted / the US abstained, which let it pass) are still quoted once."""
+    story = _story_of(GROUPING / "lookalikes", "b1_resolution2728_aljazeera.md")
+    assert len(story.summary) > 1, story.summary
+    assert sum("14 عضوا" in s for s in story.summary) == 1, story.summary
+    assert sum(lead in story.summary for lead in _leads(story).values()) == 1
+
+
+@pytest.mark.parametrize(
+    ("folder", "member", "openings"),
+    [
+        # Araghchi in Cairo: "Abdelatty discussed with Araghchi during their meeting" (a
+        # lead) / "Araghchi held talks with his Egyptian counterpart" (Al Mayadeen's first
+        # sentence after its standfirst, so not a lead): both name the meeting, no figure.
+        (
+            GROUPING / "trial2",
+            "a01_masryalyoum_araghchi_cairo.txt",
+            ("بحث وزير الخارجية والهجرة بدر عبد العاطي، مع", "أجرى وزير الخارجية الإيراني، عباس"),
+        ),
+        # Araghchi in Beirut: "Araghchi visited Beirut on Tuesday and met Aoun" (a lead) /
+        # "Aoun received Araghchi today, Tuesday, on his first visit" (DW's second sentence).
+        (
+            GROUPING / "trial2",
+            "b01_france24_araghchi_beirut.txt",
+            ("زار وزير الخارجية الإيراني، عباس عراقجي،", "استقبل الرئيس اللبناني جوزاف عون اليوم"),
+        ),
+    ],
+)
+def test_one_event_told_twice_in_other_words_is_quoted_once(
+    folder: Path, member: str, openings: tuple[str, str]
+):
+    """Two sentences tell the story's event in other words: the same kind of event, and
+    no figure that one gives and the other does not: the
+    summary quotes one of them."""
+    story = _story_of(folder, member)
+    texts = [" ".join(b.plain_text() for b in a.body) for a in story.articles]
+    assert all(any(opening in text for text in texts) for opening in openings)
+    assert sum(s.startswith(openings) for s in story.summary) == 1, story.summary
 
 
 def test_background_comes_after_what_happened_and_what_was_said():
