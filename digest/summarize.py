@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from digest.article import Article
+from digest.dates import MONTHS
 from digest.normalize import normalize_arabic
 from digest.sentences import split_full_sentences
 from digest.stopwords_ar import STOPWORDS
@@ -249,6 +250,7 @@ def choose_summary(
     same_fact = np.array([[bool(a & b) for b in figures] for a in figures])
     overlap = np.where(same_fact, np.maximum(overlap, 1.0), overlap)
     same_event = _same_event(dense, columns, event_columns)
+    facts = [_facts(sentence) for _, _, sentence in found]
     order = sorted(range(len(found)), key=lambda i: (-scores[i], found[i][0], found[i][1], i))
     limit = MAX_SENTENCES_BIG if len(dates) >= 4 else MAX_SENTENCES
     chosen: list[int] = []
@@ -261,7 +263,7 @@ def choose_summary(
                 continue
             if chosen and overlap[chosen, i].max() > NEAR_DUPLICATE:
                 continue
-            if chosen and same_event[chosen, i].any() and _nothing_new(figures, chosen, i):
+            if chosen and same_event[chosen, i].any() and _nothing_new(facts, chosen, i):
                 continue
             day = dates[found[i][0]] or first_day
             if i in leads and day is not None and day in told:
@@ -337,10 +339,24 @@ def _same_event(
     return (events @ events.T) > 0
 
 
-def _nothing_new(figures: Sequence[frozenset[str]], chosen: Sequence[int], candidate: int) -> bool:
-    """Does the candidate give no figure (:func:`_figures`) that the chosen sentences have
+# A day of a month ("11 أكتوبر", "3 من حزيران"), folded: when, not a fact of the event.
+_DAY_OF_MONTH = re.compile(
+    r"(?<![\w.,])\d{1,2}\s+(?:من\s+)?(?:شهر\s+)?(?:"
+    + "|".join(sorted(map(re.escape, MONTHS), key=len, reverse=True))
+    + r")(?!\w)"
+)
+
+
+def _facts(sentence: str) -> frozenset[str]:
+    """The figures a sentence gives (:func:`_figures`) but not the days of months it names:
+    a sentence that tells the event again often adds its day ("الجمعة 11 أكتوبر 2024")."""
+    return _figures(_DAY_OF_MONTH.sub(" ", normalize_arabic(sentence)))
+
+
+def _nothing_new(facts: Sequence[frozenset[str]], chosen: Sequence[int], candidate: int) -> bool:
+    """Does the candidate give no figure (:func:`_facts`) that the chosen sentences have
     not given?"""
-    return figures[candidate] <= frozenset().union(*(figures[c] for c in chosen))
+    return facts[candidate] <= frozenset().union(*(facts[c] for c in chosen))
 
 
 def _dense_rows(vectors: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
