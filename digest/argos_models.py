@@ -22,6 +22,7 @@ from typing import Any
 
 FROM_CODE, TO_CODE = "ar", "en"
 REQUIRED_FILES = ("metadata.json", "sentencepiece.model", "model/model.bin")
+NO_METADATA = "no metadata.json"  # a folder's problem: not a package
 INSTALL_HINT = (
     "No Arabic→English translation model is installed. Install one with\n"
     "    digest model install                      (online, from the Argos index)\n"
@@ -91,50 +92,133 @@ def packages_dirs() -> list[Path]:
     return [Path(p) for p in argos_settings().package_dirs]
 
 
-def find_package() -> ModelInfo | None:
-    """The installed ar→en translation package (highest version), or None."""
-    argos_settings()  # (its folders first)
-    from argostranslate import package as argos_package
-    from packaging.version import InvalidVersion, Version
+@dataclass(frozen=True)
+class PackageFolder:
+    """A folder in an Argos packages folder, and what its ``metadata.json`` says it is."""
 
-    candidates = []
+    path: Path
+    kind: str | None  # Argos's package type ("translate", "sbd"); None: unreadable
+    from_code: str | None
+    to_code: str | None
+    version: str | None
+    size: int  # bytes on disk
+    problem: str | None = None  # why it is not a readable package (its metadata.json)
+
+    @property
+    def codes(self) -> str:
+        return f"{self.from_code or '?'}→{self.to_code or '?'}"
+
+    @property
+    def ar_en(self) -> bool:
+        """A readable ar→en translation package."""
+        return (self.kind, self.from_code, self.to_code) == ("translate", FROM_CODE, TO_CODE)
+
+    @property
+    def ours(self) -> bool:
+        """Could this be an ar→en translation package? Its metadata says so; or it cannot be
+        read and the folder is named like one (``translate-ar_en-1_9``), so that a broken one
+        is reported rather than taken for no model. Packages for other languages or
+        purposes, readable or not, are left to the tools that use them, and a folder without
+        a ``metadata.json`` is no package at all (Argos itself would fail on it)."""
+        return self.ar_en or (self.problem not in (None, NO_METADATA) and self._named_ar_en)
+
+    @property
+    def removable(self) -> bool:
+        """Is this a folder ``digest model remove`` may delete: one of :attr:`ours`, or a
+        folder named like an ar→en package that lost its ``metadata.json``?"""
+        return self.ours or (self.problem == NO_METADATA and self._named_ar_en)
+
+    @property
+    def _named_ar_en(self) -> bool:
+        return f"{FROM_CODE}_{TO_CODE}" in self.path.name
+
+    @property
+    def sort_key(self) -> tuple[Any, str]:
+        """Of two ar→en packages, builds use the one with the greater key."""
+        from packaging.version import InvalidVersion, Version
+
+        try:
+            version = Version(self.version or "0")
+        except InvalidVersion:
+            version = Version("0")
+        return version, str(self.path)
+
+
+def package_folders() -> list[PackageFolder]:
+    """Every folder in the Argos packages folders (by folder, then name), read or not.
+    Hidden folders are left out: Argos names none so, and an install or a remove puts the
+    package it replaces or removes aside under a hidden name (see :func:`leftovers`)."""
+    folders = []
     for directory in packages_dirs():
         if not directory.is_dir():
             continue
         for path in sorted(directory.iterdir()):
-            if not (path / "metadata.json").is_file():
-                continue  # not a package (Argos itself would fail on it)
-            if not _may_be_ours(path):
-                continue  # another tool's package, broken or not, is not digest's concern
-            try:
-                pkg = argos_package.Package(path)
-            except (OSError, ValueError) as exc:
-                raise ModelError(f"cannot read Argos package {path}: {exc}") from None
-            if (pkg.type, pkg.from_code, pkg.to_code) == ("translate", FROM_CODE, TO_CODE):
-                try:
-                    version = Version(pkg.package_version or "0")
-                except InvalidVersion:
-                    version = Version("0")
-                candidates.append((version, str(path), pkg))
-    if not candidates:
-        return None
-    _, _, pkg = max(candidates, key=lambda c: (c[0], c[1]))
-    return _info(pkg)
+            if path.is_dir() and not path.name.startswith("."):
+                folders.append(_read_folder(path))
+    return folders
 
 
-def _may_be_ours(package: Path) -> bool:
-    """Could this installed package be an ar→en translation package? Its metadata says so;
-    or it cannot be read and the folder is named like one (``translate-ar_en-1_9``), so that
-    a broken one is reported rather than taken for no model. Packages for other languages
-    or purposes, readable or not, are left to the tools that use them."""
+def leftovers() -> list[Path]:
+    """Folders an install or a remove that was cut short left aside in the packages
+    folders: hidden, never used, safe to delete."""
+    return [
+        path
+        for directory in packages_dirs()
+        if directory.is_dir()
+        for path in sorted(directory.glob(".*"))
+        if path.is_dir() and path.name.endswith((".replaced", ".removing"))
+    ]
+
+
+def _read_folder(path: Path) -> PackageFolder:
+    size = _size(path)
     try:
-        meta = json.loads((package / "metadata.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        meta = None
-    if not isinstance(meta, dict):  # unreadable
-        return f"{FROM_CODE}_{TO_CODE}" in package.name
-    kind = meta.get("type", "translate")
-    return (kind, meta.get("from_code"), meta.get("to_code")) == ("translate", FROM_CODE, TO_CODE)
+        meta = json.loads((path / "metadata.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return PackageFolder(path, None, None, None, None, size, NO_METADATA)
+    except (OSError, ValueError) as exc:
+        problem = f"metadata.json cannot be read: {_reason(exc)}"
+        return PackageFolder(path, None, None, None, None, size, problem)
+    if not isinstance(meta, dict):
+        problem = "metadata.json is not a JSON object"
+        return PackageFolder(path, None, None, None, None, size, problem)
+    version = meta.get("package_version")
+    return PackageFolder(
+        path,
+        str(meta.get("type", "translate")),  # Argos's own default
+        _text(meta.get("from_code")),
+        _text(meta.get("to_code")),
+        None if version is None else str(version),
+        size,
+    )
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def in_use(folders: list[PackageFolder]) -> PackageFolder | None:
+    """The ar→en package among ``folders`` that builds use (the highest version), or None;
+    a :class:`ModelError` if one of them cannot be read."""
+    ours = [folder for folder in folders if folder.ours]
+    for folder in ours:
+        if folder.problem is not None:
+            raise ModelError(f"cannot read Argos package {folder.path}: {folder.problem}")
+    return max(ours, key=lambda folder: folder.sort_key, default=None)
+
+
+def find_package() -> ModelInfo | None:
+    """The installed ar→en translation package (highest version), or None."""
+    argos_settings()  # (its folders first)
+    from argostranslate import package as argos_package
+
+    used = in_use(package_folders())
+    if used is None:
+        return None
+    try:
+        return _info(argos_package.Package(used.path))
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"cannot read Argos package {used.path}: {exc}") from None
 
 
 def _info(pkg) -> ModelInfo:
