@@ -171,7 +171,7 @@ def leftovers() -> list[Path]:
 
 
 def _read_folder(path: Path) -> PackageFolder:
-    size = _size(path)
+    size = folder_size(path)
     try:
         meta = json.loads((path / "metadata.json").read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -199,20 +199,25 @@ def _text(value: object) -> str | None:
 
 def in_use(folders: list[PackageFolder]) -> PackageFolder | None:
     """The ar→en package among ``folders`` that builds use (the highest version), or None;
-    a :class:`ModelError` if one of them cannot be read."""
+    a :class:`ModelError` if one of them cannot be read (builds then use none)."""
     ours = [folder for folder in folders if folder.ours]
     for folder in ours:
         if folder.problem is not None:
-            raise ModelError(f"cannot read Argos package {folder.path}: {folder.problem}")
+            raise ModelError(
+                f"cannot read Argos package {folder.path}: {folder.problem}; no model is "
+                "used while it is there: install a good copy, or remove it with "
+                f"`digest model remove {folder.path.name}`"
+            )
     return max(ours, key=lambda folder: folder.sort_key, default=None)
 
 
-def find_package() -> ModelInfo | None:
-    """The installed ar→en translation package (highest version), or None."""
+def find_package(folders: list[PackageFolder] | None = None) -> ModelInfo | None:
+    """The installed ar→en translation package (highest version), or None. ``folders``:
+    what :func:`package_folders` gave, if the caller has it."""
     argos_settings()  # (its folders first)
     from argostranslate import package as argos_package
 
-    used = in_use(package_folders())
+    used = in_use(package_folders() if folders is None else folders)
     if used is None:
         return None
     try:
@@ -223,7 +228,7 @@ def find_package() -> ModelInfo | None:
 
 def _info(pkg) -> ModelInfo:
     path = Path(pkg.package_path)
-    return ModelInfo(path, str(pkg), pkg.package_version, _size(path))
+    return ModelInfo(path, str(pkg), pkg.package_version, folder_size(path))
 
 
 _LOCAL_HEADER = struct.Struct("<4s5H3I2H")  # a zip entry's local header (30 bytes)
@@ -475,7 +480,8 @@ def _download(links: list[str], dest: Path, *, progress: bool) -> None:
     raise ModelError("download failed (are you offline?):\n  " + "\n  ".join(errors))
 
 
-def _size(path: Path) -> int:
+def folder_size(path: Path) -> int:
+    """Bytes in the files under ``path``."""
     return sum(f.stat().st_size for f in Path(path).rglob("*") if f.is_file())
 
 

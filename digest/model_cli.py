@@ -10,13 +10,18 @@ from rich.console import Console
 
 from digest.argos_models import (
     INSTALL_HINT,
+    NO_METADATA,
     ModelError,
     ModelInfo,
+    PackageFolder,
     find_package,
+    folder_size,
     human_size,
     install_file,
     install_from_index,
+    leftovers,
     load_package,
+    package_folders,
     packages_dirs,
     unloadable,
 )
@@ -52,25 +57,92 @@ def install(file: Path | None) -> None:
 
 @model.command()
 def status() -> None:
-    """Show which ar→en package is installed: where, its version and size; its model is
-    loaded, as a build would (exit 1: none, or one that cannot be loaded)."""
+    """Show which ar→en package builds use: where, its version and size; its model is
+    loaded, as a build would (exit 1: none, or one that cannot be loaded). Every other
+    folder in the Argos packages folders is listed after it, with why builds do not use it."""
     try:
-        info = find_package()
+        folders = package_folders()
+        try:
+            info, failure = find_package(folders), None
+        except ModelError as exc:  # an ar→en package that cannot be read: none is used
+            info, failure = None, str(exc)
     except ModelError as exc:
         raise click.ClickException(str(exc)) from None
-    if info is None:
+    if info is not None:
+        _show(info)
+        try:
+            load_package(info.path, threads=1)
+            click.echo("model:    loads")
+        except ModelError as exc:
+            click.echo("model:    cannot be loaded")
+            failure = unloadable(info.path, str(exc))
+    elif failure is not None:
+        click.echo("No Arabic→English translation model is used: an ar→en package is broken.")
+    else:
         searched = ", ".join(str(p) for p in packages_dirs())
         click.echo(f"{INSTALL_HINT}\n(searched {searched})")
+    _list_folders(folders, info)
+    if failure is not None:
+        raise click.ClickException(failure)
+    if info is None:
         sys.exit(1)
-    _show(info)
-    try:
-        load_package(info.path, threads=1)
-    except ModelError as exc:
-        raise click.ClickException(unloadable(info.path, str(exc))) from None
-    click.echo("model:    loads")
 
 
 def _show(info: ModelInfo) -> None:
     click.echo(f"package:  {info.name} (ar→en), version {info.version}")
     click.echo(f"location: {info.path}")
     click.echo(f"size:     {human_size(info.size)} ({info.size} bytes)")
+
+
+def _list_folders(folders: list[PackageFolder], info: ModelInfo | None) -> None:
+    """Every folder in the packages folders, by packages folder, if there is any but the
+    one in use: its codes, version, size and whether builds use it (``*``), or why not."""
+    aside = leftovers()
+    if not aside and [f.path for f in folders] == ([info.path] if info else []):
+        return
+    used = next((f for f in folders if info and f.path == info.path), None)
+    broken = next((f for f in folders if f.ours and f.problem), None)
+    rows = [
+        (f.path, f.codes, f.version or "?", human_size(f.size), _why(f, used, broken))
+        for f in folders
+    ]
+    note = "left over from an install or a remove cut short: never used, can be deleted"
+    rows += [(path, "", "", human_size(folder_size(path)), note) for path in aside]
+    widths = [max(len(str(row[i].name if i == 0 else row[i])) for row in rows) for i in range(4)]
+    for directory in dict.fromkeys(row[0].parent for row in rows):
+        click.echo(f"\ninstalled in {directory}:")
+        for path, codes, version, size, why in rows:
+            if path.parent == directory:
+                mark = "*" if used is not None and path == used.path else " "
+                cells = (path.name, codes, version, size.rjust(widths[3]))
+                line = "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True))
+                click.echo(f"{mark} {line}  {why}")
+
+
+def _why(folder: PackageFolder, used: PackageFolder | None, broken: PackageFolder | None) -> str:
+    """Whether builds use ``folder``, or why not."""
+    if folder is used:
+        return "used by builds"
+    if folder.ours and folder.problem:
+        return f"broken ({folder.problem}): no model is used while it is there"
+    if folder.problem == NO_METADATA:
+        return f"not a package ({NO_METADATA}): ignored"
+    if not folder.ours:
+        what = (
+            f"an Argos {folder.kind!r} package"
+            if folder.kind not in (None, "translate")
+            else (folder.problem or f"translates {folder.codes}")
+        )
+        return f"not for digest ({what})"
+    if broken is not None:
+        return f"not used: {broken.path.name} cannot be read"
+    assert used is not None  # (a readable ar→en package: one is used)
+    if folder.sort_key[0] < used.sort_key[0]:
+        why = f"not used: a lower version than {used.version}"
+    else:
+        why = f"not used: {used.path.name} has the same version, and is used"
+    try:
+        load_package(folder.path, threads=1)
+    except ModelError as exc:
+        return f"{why}; its model cannot be loaded ({exc})"
+    return f"{why} (its model loads)"

@@ -1,4 +1,4 @@
-"""`digest model install` / `digest model status` against a temporary Argos folder."""
+"""`digest model install` / `status` / `remove` against a temporary Argos folder."""
 
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ def test_install_from_file_then_status(argos_package, argos_home):
     files = (argos_home / "translate-ar_en-test").rglob("*")
     size = sum(f.stat().st_size for f in files if f.is_file())
     assert lines[2].startswith("size:     ") and lines[2].endswith(f"({size} bytes)")
+    assert lines[3:] == ["model:    loads"]  # one package: nothing else to list
 
 
 def test_installed_package_is_what_argos_sees(argos_package, argos_home):
@@ -279,3 +280,107 @@ def test_an_argos_folder_that_is_a_file_is_named(
     result = CliRunner().invoke(main, ["build"])
     assert result.exit_code == 0, result.output
     assert expected in " ".join(result.output.split())
+
+
+def listed(output: str) -> dict[str, str]:
+    """The folders ``status`` lists after the package in use: name -> its whole line."""
+    lines = output.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("installed in "))
+    rows = [line for line in lines[start:] if line[:2] in ("* ", "  ")]
+    return {line[2:].split()[0]: line for line in rows}
+
+
+def install_two_versions(argos_package: Path, tmp_path: Path) -> Path:
+    """Install the test package (1.0, translate-ar_en-test) and a 2.0 beside it
+    (translate-ar_en-2_0); return the 2.0 file."""
+    from argos_fixture import build_argos_package
+
+    newer = build_argos_package(tmp_path / "v2", seed=1, version="2.0", name="translate-ar_en-2_0")
+    assert run("install", str(argos_package)).exit_code == 0
+    assert run("install", str(newer)).exit_code == 0
+    return newer
+
+
+def copy_as(source: Path, name: str, **metadata: str) -> Path:
+    """A copy of the installed package folder ``source`` named ``name``, its metadata.json
+    changed by ``metadata``."""
+    import shutil
+
+    copy = shutil.copytree(source, source.with_name(name))
+    meta = json.loads((copy / "metadata.json").read_text(encoding="utf-8"))
+    (copy / "metadata.json").write_text(json.dumps({**meta, **metadata}), encoding="utf-8")
+    return copy
+
+
+def test_status_lists_every_installed_package_and_which_builds_use(
+    argos_package, argos_home, tmp_path
+):
+    install_two_versions(argos_package, tmp_path)
+    copy_as(
+        argos_home / "translate-ar_en-test", "translate-en_ar-1_0", from_code="en", to_code="ar"
+    )
+    (argos_home / "not-a-package").mkdir()
+    status = run("status")
+    assert status.exit_code == 0, status.output
+    lines = status.output.splitlines()
+    assert lines[0] == "package:  Arabic → English (ar→en), version 2.0"
+    assert lines[1] == f"location: {argos_home / 'translate-ar_en-2_0'}"
+    assert lines[3] == "model:    loads"
+    assert f"installed in {argos_home}:" in lines
+    rows = listed(status.output)
+    assert list(rows) == [
+        "not-a-package",
+        "translate-ar_en-2_0",
+        "translate-ar_en-test",
+        "translate-en_ar-1_0",
+    ]
+    assert rows["translate-ar_en-2_0"].startswith("* ")
+    assert rows["translate-ar_en-2_0"].split()[2:4] == ["ar→en", "2.0"]
+    assert rows["translate-ar_en-2_0"].endswith("used by builds")
+    assert rows["translate-ar_en-test"].split()[1:3] == ["ar→en", "1.0"]
+    assert rows["translate-ar_en-test"].endswith(
+        "not used: a lower version than 2.0 (its model loads)"
+    )
+    assert rows["translate-en_ar-1_0"].split()[1:3] == ["en→ar", "1.0"]
+    assert rows["translate-en_ar-1_0"].endswith("not for digest (translates en→ar)")
+    assert rows["not-a-package"].endswith("not a package (no metadata.json): ignored")
+    assert [line[:2] for line in rows.values()].count("* ") == 1
+
+
+def test_status_says_a_package_not_used_could_not_be_loaded(argos_package, argos_home, tmp_path):
+    install_two_versions(argos_package, tmp_path)
+    model_bin = argos_home / "translate-ar_en-test" / "model" / "model.bin"
+    model_bin.write_bytes(b"not a CTranslate2 model" * 40)
+    status = run("status")
+    assert status.exit_code == 0, status.output  # the one builds use loads
+    why = listed(status.output)["translate-ar_en-test"]
+    assert "not used: a lower version than 2.0; its model cannot be loaded (" in why
+
+
+def test_status_with_only_another_languages_package_lists_it(argos_package, argos_home):
+    assert run("install", str(argos_package)).exit_code == 0
+    ours = argos_home / "translate-ar_en-test"
+    copy_as(ours, "translate-en_ar-1_0", from_code="en", to_code="ar")
+    import shutil
+
+    shutil.rmtree(ours)
+    status = run("status")
+    assert status.exit_code == 1
+    assert "digest model install FILE.argosmodel" in status.output
+    assert listed(status.output)["translate-en_ar-1_0"].endswith("(translates en→ar)")
+
+
+def test_status_names_an_unreadable_package_and_how_to_remove_it(argos_package, argos_home):
+    assert run("install", str(argos_package)).exit_code == 0
+    bad = argos_home / "translate-ar_en-bad"
+    bad.mkdir()
+    (bad / "metadata.json").write_text("{not json", encoding="utf-8")
+    status = run("status")
+    said = " ".join(status.output.split())
+    assert status.exit_code == 1
+    assert "No Arabic→English translation model is used: an ar→en package is broken." in said
+    rows = listed(status.output)
+    assert "broken (metadata.json cannot be read: " in rows["translate-ar_en-bad"]
+    assert rows["translate-ar_en-test"].endswith("not used: translate-ar_en-bad cannot be read")
+    assert f"cannot read Argos package {bad}: " in said
+    assert "`digest model remove translate-ar_en-bad`" in said
