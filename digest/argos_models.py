@@ -360,6 +360,114 @@ def _cannot_write(folder: Path, exc: OSError) -> str:
     return message
 
 
+def package_to_remove(which: str | None) -> PackageFolder:
+    """The package folder ``digest model remove`` removes: the ar→en one builds use, or the
+    one ``which`` names (its folder's name or path) or whose version it is. Only an ar→en
+    package folder directly inside a packages folder is ever given."""
+    folders = package_folders()
+    ours = [folder for folder in folders if folder.removable]
+    if not ours:
+        searched = ", ".join(str(p) for p in packages_dirs())
+        raise ModelError(
+            f"no Arabic→English package is installed (searched {searched}): nothing to remove"
+        )
+    if which is None:
+        try:
+            used = in_use(folders)
+        except ModelError as exc:
+            raise ModelError(f"no package is used, to remove by default: {exc}") from None
+        if used is None:  # only folders that lost their metadata.json
+            raise ModelError(f"no ar→en package is used: name the one to remove ({_names(ours)})")
+        return used
+    path_like = "/" in which or os.sep in which or which in (".", "..")
+    matches = _matching(folders, which) if path_like else _named(folders, which)
+    if not matches:
+        if path_like:
+            dirs = ", ".join(str(p) for p in packages_dirs())
+            raise ModelError(
+                f"{which} is not a package folder in the Argos packages folder ({dirs}): "
+                "nothing was removed"
+            )
+        raise ModelError(
+            f"no installed ar→en package is named {which!r} or has that version "
+            f"(installed: {_names(ours)}): nothing was removed"
+        )
+    if not any(folder.removable for folder in matches):
+        other = matches[0]
+        what = other.problem or (
+            f"an Argos {other.kind!r} package"
+            if other.kind != "translate"
+            else f"it translates {other.codes}"
+        )
+        raise ModelError(
+            f"{other.path} is not an Arabic→English package ({what}): `digest model remove` "
+            "removes only those; nothing was removed"
+        )
+    if len(matches) > 1:
+        by_path = len({folder.path.name for folder in matches}) < len(matches)
+        found = ", ".join(str(f.path) if by_path else f.path.name for f in matches)
+        raise ModelError(
+            f"{which!r} matches {len(matches)} installed packages ({found}): give "
+            f"{'its path' if by_path else 'its folder name'} to say which; nothing was removed"
+        )
+    return matches[0]
+
+
+def _named(folders: list[PackageFolder], which: str) -> list[PackageFolder]:
+    """The folders named ``which`` or, if none is, the ar→en ones of version ``which``."""
+    named = [folder for folder in folders if folder.path.name == which]
+    return named or [f for f in folders if f.removable and f.version == which]
+
+
+def _matching(folders: list[PackageFolder], which: str) -> list[PackageFolder]:
+    """The folder that the path ``which`` names (its parent may be a link), if any."""
+    given = Path(which).expanduser().absolute()
+    parent = given.parent.resolve()
+    return [
+        folder
+        for folder in folders
+        if folder.path.name == given.name and folder.path.parent.resolve() == parent
+    ]
+
+
+def _names(folders: list[PackageFolder]) -> str:
+    return ", ".join(f"{folder.path.name} ({folder.version or '?'})" for folder in folders)
+
+
+def remove_package(folder: PackageFolder) -> Path | None:
+    """Delete the installed package ``folder``. It is renamed aside first, under a hidden
+    name that no search takes for a package, then deleted: a remove cut short leaves no
+    half-deleted package that looks installed. Returns the folder put aside if some of it
+    could not be deleted (it is never used)."""
+    path = folder.path
+    if path.parent not in packages_dirs() or path.name.startswith("."):
+        raise ModelError(f"{path} is not a package folder in a packages folder")
+    if path.is_symlink():
+        raise ModelError(
+            f"{path} is a symbolic link (to {os.readlink(path)}), not a package folder: "
+            "nothing was removed; delete the link yourself if that is what you mean"
+        )
+    aside = path.with_name(f".{path.name}.removing")
+    try:
+        if aside.is_symlink() or aside.is_file():
+            raise ModelError(f"cannot remove {path}: {aside} is in the way; nothing was removed")
+        if aside.exists():  # an earlier remove of a package of that name, cut short
+            shutil.rmtree(aside)
+        path.rename(aside)
+    except OSError as exc:
+        raise ModelError(_cannot_remove(path, exc)) from None
+    shutil.rmtree(aside, ignore_errors=True)
+    return aside if aside.exists() else None
+
+
+def _cannot_remove(package: Path, exc: OSError) -> str:
+    """Why a package could not be removed, and what to do."""
+    message = f"cannot remove {package}: {exc.strerror or exc}; nothing was removed"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        message += f". Remove it as a user who can write to {package.parent}"
+    return message
+
+
 def load_package(package: Path, threads: int = 0) -> tuple[Any, Any, str]:
     """An installed package's CTranslate2 translator, SentencePiece tokenizer and target
     prefix, loaded as translation uses them. A package whose files are there but broken

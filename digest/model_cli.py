@@ -1,4 +1,4 @@
-"""``digest model``: install the Arabic→English Argos package and show what is installed."""
+"""``digest model``: install, show and remove the Arabic→English Argos packages."""
 
 from __future__ import annotations
 
@@ -22,7 +22,9 @@ from digest.argos_models import (
     leftovers,
     load_package,
     package_folders,
+    package_to_remove,
     packages_dirs,
+    remove_package,
     unloadable,
 )
 
@@ -31,7 +33,7 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 @click.group()
 def model() -> None:
-    """Install and inspect the Arabic→English translation model (an Argos package)."""
+    """Install, inspect and remove the Arabic→English translation model (an Argos package)."""
 
 
 @model.command()
@@ -88,6 +90,73 @@ def status() -> None:
         sys.exit(1)
 
 
+@model.command()
+@click.argument("which", metavar="[NAME_OR_VERSION]", required=False)
+@click.option("--yes", "-y", is_flag=True, help="Remove without asking first.")
+def remove(which: str | None, yes: bool) -> None:
+    """Remove an installed ar→en package: the one builds use, or the one whose folder name
+    (as `digest model status` lists it) or version is NAME_OR_VERSION. Translations already
+    made stay in the translation cache."""
+    try:
+        folder = package_to_remove(which)
+        used = _used()
+    except ModelError as exc:
+        raise click.ClickException(str(exc)) from None
+    about = folder.problem or f"{folder.codes}, version {folder.version or '?'}"
+    what = f"{folder.path} ({about}, {human_size(folder.size)})"
+    if not yes:
+        if not sys.stdin.isatty():
+            raise click.ClickException(
+                f"not removing {folder.path}: input is not a terminal, so there is no one to "
+                "ask for confirmation; add --yes to remove it without asking"
+            )
+        click.confirm(f"Remove {what}?", abort=True)
+    try:
+        left = remove_package(folder)
+    except ModelError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Removed {what}")
+    if left is not None:
+        err.print(
+            f"[yellow]warning:[/] some files of it could not be deleted: {left} (hidden, "
+            "never used) can be deleted by hand"
+        )
+    click.echo(_next_model(still=used is not None and used != folder.path))
+    click.echo(
+        "The translation cache (.digest-cache/translations.sqlite of each site) is kept: "
+        "installing this package again retranslates nothing."
+    )
+
+
+def _used() -> Path | None:
+    """The folder of the package builds use, if they use one."""
+    try:
+        info = find_package()
+    except ModelError:
+        return None
+    return None if info is None else info.path
+
+
+def _next_model(*, still: bool) -> str:
+    """Which package builds use now, and whether its model loads."""
+    try:
+        info = find_package()
+    except ModelError as exc:
+        return f"Builds will use no model: {exc}"
+    if info is None:
+        return (
+            "No ar→en package is left: builds will build the site without translations "
+            "(English pages say that the translation is not available yet) until one is "
+            "installed with `digest model install`."
+        )
+    use = f"Builds {'still use' if still else 'will now use'} {info.path} (version {info.version})"
+    try:
+        load_package(info.path, threads=1)
+    except ModelError as exc:
+        return f"{use}, but {unloadable(info.path, str(exc))}."
+    return f"{use}."
+
+
 def _show(info: ModelInfo) -> None:
     click.echo(f"package:  {info.name} (ar→en), version {info.version}")
     click.echo(f"location: {info.path}")
@@ -103,20 +172,23 @@ def _list_folders(folders: list[PackageFolder], info: ModelInfo | None) -> None:
     used = next((f for f in folders if info and f.path == info.path), None)
     broken = next((f for f in folders if f.ours and f.problem), None)
     rows = [
-        (f.path, f.codes, f.version or "?", human_size(f.size), _why(f, used, broken))
+        (
+            f.path,
+            (f.path.name, f.codes, f.version or "?", human_size(f.size)),
+            _why(f, used, broken),
+        )
         for f in folders
     ]
     note = "left over from an install or a remove cut short: never used, can be deleted"
-    rows += [(path, "", "", human_size(folder_size(path)), note) for path in aside]
-    widths = [max(len(str(row[i].name if i == 0 else row[i])) for row in rows) for i in range(4)]
-    for directory in dict.fromkeys(row[0].parent for row in rows):
+    rows += [(path, (path.name, "", "", human_size(folder_size(path))), note) for path in aside]
+    w = [max(len(cells[i]) for _, cells, _ in rows) for i in range(4)]
+    for directory in dict.fromkeys(path.parent for path, _, _ in rows):
         click.echo(f"\ninstalled in {directory}:")
-        for path, codes, version, size, why in rows:
+        for path, (name, codes, version, size), why in rows:
             if path.parent == directory:
                 mark = "*" if used is not None and path == used.path else " "
-                cells = (path.name, codes, version, size.rjust(widths[3]))
-                line = "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True))
-                click.echo(f"{mark} {line}  {why}")
+                cells = f"{name:<{w[0]}}  {codes:<{w[1]}}  {version:<{w[2]}}  {size:>{w[3]}}"
+                click.echo(f"{mark} {cells}  {why}")
 
 
 def _why(folder: PackageFolder, used: PackageFolder | None, broken: PackageFolder | None) -> str:

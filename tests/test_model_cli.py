@@ -384,3 +384,248 @@ def test_status_names_an_unreadable_package_and_how_to_remove_it(argos_package, 
     assert rows["translate-ar_en-test"].endswith("not used: translate-ar_en-bad cannot be read")
     assert f"cannot read Argos package {bad}: " in said
     assert "`digest model remove translate-ar_en-bad`" in said
+
+
+def everything(packages: Path) -> list[str]:
+    """All that is in the packages folder, hidden folders too."""
+    return sorted(p.name for p in packages.iterdir())
+
+
+def test_remove_the_package_in_use_says_which_is_used_next(argos_package, argos_home, tmp_path):
+    install_two_versions(argos_package, tmp_path)
+    result = run("remove", "--yes")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    removed = argos_home / "translate-ar_en-2_0"
+    assert lines[0].startswith(f"Removed {removed} (ar→en, version 2.0, ")
+    assert lines[1] == f"Builds will now use {argos_home / 'translate-ar_en-test'} (version 1.0)."
+    assert "translation cache (.digest-cache/translations.sqlite" in lines[2]
+    assert "installing this package again retranslates nothing" in lines[2]
+    assert everything(argos_home) == ["translate-ar_en-test"]  # nothing left aside
+    assert "version 1.0" in run("status").output
+    last = run("remove", "1.0", "--yes")
+    assert last.exit_code == 0, last.output
+    assert "No ar→en package is left: builds will build the site without translations" in (
+        " ".join(last.output.split())
+    )
+    assert everything(argos_home) == []
+    assert run("status").exit_code == 1
+
+
+def test_remove_by_name_leaves_the_package_in_use(argos_package, argos_home, tmp_path):
+    install_two_versions(argos_package, tmp_path)
+    result = run("remove", "translate-ar_en-test", "--yes")
+    assert result.exit_code == 0, result.output
+    assert f"Builds still use {argos_home / 'translate-ar_en-2_0'} (version 2.0)." in (
+        result.output
+    )
+    assert everything(argos_home) == ["translate-ar_en-2_0"]
+
+
+def test_remove_by_path_as_status_shows_it(argos_package, argos_home, tmp_path):
+    install_two_versions(argos_package, tmp_path)
+    result = run("remove", str(argos_home / "translate-ar_en-test"), "--yes")
+    assert result.exit_code == 0, result.output
+    assert everything(argos_home) == ["translate-ar_en-2_0"]
+
+
+def test_remove_says_when_the_next_package_cannot_be_loaded(argos_package, argos_home, tmp_path):
+    install_two_versions(argos_package, tmp_path)
+    model_bin = argos_home / "translate-ar_en-test" / "model" / "model.bin"
+    model_bin.write_bytes(b"not a CTranslate2 model" * 40)
+    result = run("remove", "--yes")
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert f"Builds will now use {argos_home / 'translate-ar_en-test'} (version 1.0), but " in said
+    assert "cannot be loaded" in said
+
+
+def test_remove_without_yes_and_without_a_terminal_refuses(argos_package, argos_home):
+    assert run("install", str(argos_package)).exit_code == 0
+    result = run("remove")  # (the test runner's input is not a terminal)
+    assert result.exit_code == 1
+    said = " ".join(result.output.split())
+    assert "input is not a terminal" in said and "--yes" in said
+    assert everything(argos_home) == ["translate-ar_en-test"]
+
+
+@pytest.mark.parametrize(("answer", "removed"), [("n", False), ("y", True)])
+def test_remove_asks_at_a_terminal(answer, removed, argos_package, argos_home):
+    """At a terminal, ``remove`` names the package and asks; only yes removes it."""
+    import os
+    import subprocess
+    import sys
+
+    assert run("install", str(argos_package)).exit_code == 0
+    terminal, command_side = os.openpty()
+    try:
+        done = subprocess.Popen(
+            [sys.executable, "-m", "digest", "model", "remove"],
+            stdin=command_side,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            env=os.environ,
+        )
+        os.close(command_side)
+        os.write(terminal, f"{answer}\n".encode())
+        output = done.communicate(timeout=120)[0].decode()
+    finally:
+        os.close(terminal)
+    folder = argos_home / "translate-ar_en-test"
+    assert f"Remove {folder} (ar→en, version 1.0, " in output
+    assert done.returncode == (0 if removed else 1), output
+    assert everything(argos_home) == ([] if removed else ["translate-ar_en-test"])
+
+
+def test_remove_with_nothing_installed_says_so(argos_home):
+    result = run("remove", "--yes")
+    assert result.exit_code == 1
+    assert "no Arabic→English package is installed" in result.output
+    assert "nothing to remove" in result.output
+
+
+@pytest.mark.parametrize(
+    ("which", "message"),
+    [
+        ("9.9", "no installed ar→en package is named '9.9' or has that version"),
+        ("translate-en_ar-1_0", "is not an Arabic→English package (it translates en→ar)"),
+        ("1.0", "'1.0' matches 3 installed packages (translate-ar_en-copy, translate-ar_en-link"),
+        ("/etc", "/etc is not a package folder in the Argos packages folder"),
+        ("..", ".. is not a package folder in the Argos packages folder"),
+        ("outside", "is not a package folder in the Argos packages folder"),
+        ("translate-ar_en-link", "is a symbolic link (to "),
+    ],
+)
+def test_remove_refuses_what_is_not_one_ar_en_package(
+    which, message, argos_package, argos_home, tmp_path
+):
+    """A name or version that matches no package, or two; a package for other languages; a
+    path outside the packages folder; a link to a folder elsewhere: a clear error, and
+    nothing is removed, in the packages folder or outside it."""
+    assert run("install", str(argos_package)).exit_code == 0
+    ours = argos_home / "translate-ar_en-test"
+    copy_as(ours, "translate-en_ar-1_0", from_code="en", to_code="ar")
+    copy_as(ours, "translate-ar_en-copy")  # version 1.0 too
+    elsewhere = copy_as(ours, "translate-ar_en-elsewhere")
+    outside = tmp_path / "outside"
+    elsewhere.rename(outside)
+    (argos_home / "translate-ar_en-link").symlink_to(outside, target_is_directory=True)
+    before = everything(argos_home)
+    result = run("remove", str(outside) if which == "outside" else which, "--yes")
+    said = " ".join(result.output.split())
+    assert result.exit_code == 1 and message in said, said
+    assert "nothing was removed" in said
+    assert everything(argos_home) == before
+    assert (outside / "model" / "model.bin").is_file()
+
+
+def test_remove_picks_by_path_among_packages_folders(
+    argos_package, argos_home, tmp_path, monkeypatch
+):
+    """Argos may search several packages folders: the same folder name in two is an
+    ambiguous name, and its path says which; ``status`` lists each packages folder."""
+    import shutil
+
+    from argostranslate import settings
+
+    second = tmp_path / "second-packages"
+    second.mkdir()
+    monkeypatch.setattr(settings, "package_dirs", [argos_home, second])  # as a snap's Argos
+    assert run("install", str(argos_package)).exit_code == 0
+    shutil.copytree(argos_home / "translate-ar_en-test", second / "translate-ar_en-test")
+    status = run("status")
+    assert f"installed in {argos_home}:" in status.output
+    assert f"installed in {second}:" in status.output
+    ambiguous = run("remove", "translate-ar_en-test", "--yes")
+    assert ambiguous.exit_code == 1
+    assert "matches 2 installed packages" in ambiguous.output
+    assert "give its path" in ambiguous.output
+    result = run("remove", str(second / "translate-ar_en-test"), "--yes")
+    assert result.exit_code == 0, result.output
+    assert everything(second) == [] and everything(argos_home) == ["translate-ar_en-test"]
+
+
+def test_remove_a_broken_package_by_name(argos_package, argos_home):
+    """An ar→en package that cannot be read keeps builds from any model: ``remove`` does not
+    guess it is the one to remove, but removes it by name, as the error says; a folder that
+    lost its metadata.json (a package half deleted by hand) too."""
+    assert run("install", str(argos_package)).exit_code == 0
+    bad = argos_home / "translate-ar_en-bad"
+    bad.mkdir()
+    (bad / "metadata.json").write_text("{not json", encoding="utf-8")
+    (argos_home / "translate-ar_en-half").mkdir()
+    unsaid = run("remove", "--yes")
+    said = " ".join(unsaid.output.split())
+    assert unsaid.exit_code == 1
+    assert "no package is used, to remove by default" in said
+    assert "`digest model remove translate-ar_en-bad`" in said
+    result = run("remove", "translate-ar_en-bad", "--yes")
+    assert result.exit_code == 0, result.output
+    assert f"Builds will now use {argos_home / 'translate-ar_en-test'}" in result.output
+    assert run("remove", "translate-ar_en-half", "--yes").exit_code == 0
+    assert everything(argos_home) == ["translate-ar_en-test"]
+
+
+def test_a_remove_cut_short_leaves_no_package_that_looks_installed(
+    argos_package, argos_home, tmp_path
+):
+    """``remove`` renames the package aside (hidden) before deleting it: what a remove cut
+    short leaves is never used, ``status`` names it, and removing another package of that
+    name clears it."""
+    import shutil
+
+    newer = install_two_versions(argos_package, tmp_path)
+    aside = argos_home / ".translate-ar_en-2_0.removing"
+    (argos_home / "translate-ar_en-2_0").rename(aside)  # where the remove stopped
+    shutil.rmtree(aside / "model")  # part way through deleting it
+    status = run("status")
+    assert status.exit_code == 0, status.output
+    assert status.output.splitlines()[0] == "package:  Arabic → English (ar→en), version 1.0"
+    assert "left over from an install or a remove cut short" in listed(status.output)[aside.name]
+    assert run("install", str(newer)).exit_code == 0
+    assert run("remove", "2.0", "--yes").exit_code == 0
+    assert everything(argos_home) == ["translate-ar_en-test"]
+
+
+def test_remove_from_a_folder_that_cannot_be_written_says_so(argos_package, argos_home):
+    """A packages folder the user cannot write: the remove says so and what to do, not a
+    traceback, and the package stays installed."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import read_only
+
+    assert run("install", str(argos_package)).exit_code == 0
+    command = [sys.executable, "-m", "digest", "model", "remove", "--yes"]
+    with read_only(argos_home) as prefix:
+        done = subprocess.run([*prefix, *command], capture_output=True, text=True, env=os.environ)
+    said = " ".join(done.stderr.split())
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert f"cannot remove {argos_home / 'translate-ar_en-test'}: " in said
+    assert "nothing was removed" in said
+    assert f"Remove it as a user who can write to {argos_home}" in said
+    assert everything(argos_home) == ["translate-ar_en-test"]
+    assert run("status").exit_code == 0
+
+
+def test_removing_and_installing_again_retranslates_nothing(argos_package, argos_home, tmp_path):
+    """The translation cache outlives a removed package: without it the site is built
+    without translations, and with it installed again nothing is translated anew."""
+    import shutil
+
+    from digest.build import Project, build_site
+
+    site = tmp_path / "site-root"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "seeds", site / "content")
+    assert run("install", str(argos_package)).exit_code == 0
+    assert build_site(Project.at(site)).translated > 0
+    english = {p: p.read_bytes() for p in sorted((site / "site" / "en").rglob("*.html"))}
+    assert run("remove", "--yes").exit_code == 0
+    without = build_site(Project.at(site))
+    assert without.translated == 0
+    assert any("model install" in warning for warning in without.warnings), without.warnings
+    assert run("install", str(argos_package)).exit_code == 0
+    again = build_site(Project.at(site))
+    assert again.translated == 0 and again.cached > 0
+    assert english == {p: p.read_bytes() for p in sorted((site / "site" / "en").rglob("*.html"))}
