@@ -1,4 +1,4 @@
-"""Find, install and describe the Arabic→English Argos Translate package.
+"""Find, install, describe and remove the Arabic→English Argos Translate packages.
 
 Everything goes through ``argostranslate.package``, so Argos's own settings apply: the
 packages folder is ``$ARGOS_PACKAGES_DIR`` or ``$XDG_DATA_HOME/argos-translate/packages``
