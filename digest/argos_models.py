@@ -10,6 +10,7 @@ installing, where Argos itself needs it.
 from __future__ import annotations
 
 import errno
+import functools
 import json
 import logging
 import os
@@ -101,8 +102,12 @@ class PackageFolder:
     from_code: str | None
     to_code: str | None
     version: str | None
-    size: int  # bytes on disk
     problem: str | None = None  # why it is not a readable package (its metadata.json)
+
+    @functools.cached_property
+    def size(self) -> int:
+        """Bytes on disk (read when asked: a build looks for its package without)."""
+        return folder_size(self.path)
 
     @property
     def codes(self) -> str:
@@ -171,17 +176,16 @@ def leftovers() -> list[Path]:
 
 
 def _read_folder(path: Path) -> PackageFolder:
-    size = folder_size(path)
     try:
         meta = json.loads((path / "metadata.json").read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return PackageFolder(path, None, None, None, None, size, NO_METADATA)
+        return PackageFolder(path, None, None, None, None, NO_METADATA)
     except (OSError, ValueError) as exc:
         problem = f"metadata.json cannot be read: {_reason(exc)}"
-        return PackageFolder(path, None, None, None, None, size, problem)
+        return PackageFolder(path, None, None, None, None, problem)
     if not isinstance(meta, dict):
         problem = "metadata.json is not a JSON object"
-        return PackageFolder(path, None, None, None, None, size, problem)
+        return PackageFolder(path, None, None, None, None, problem)
     version = meta.get("package_version")
     return PackageFolder(
         path,
@@ -189,7 +193,6 @@ def _read_folder(path: Path) -> PackageFolder:
         _text(meta.get("from_code")),
         _text(meta.get("to_code")),
         None if version is None else str(version),
-        size,
     )
 
 
