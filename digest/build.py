@@ -954,6 +954,7 @@ class Builder:
             in_shard,
             shard_key,
             shard_pages,
+            site_end_folds,
             site_spellings,
         )
 
@@ -965,15 +966,19 @@ class Builder:
         }
         old = self._bundle_records()
         runs: dict[str, tuple[bytes, BackgroundBundle | dict[str, bytes] | None]] = {}
-        spellings = site_spellings(pages)  # as the search page folds the reader's query
+        # as the search page folds the reader's query
+        spellings, end_folds = site_spellings(pages), site_end_folds(pages)
         for folder, shard in shard_pages(pages, slugs).items():
-            key = shard_key(shard, spellings)
+            key = shard_key(shard, spellings, end_folds)
             written = [p for p in old if in_shard(p, folder)]
             if self.state.search_keys.get(folder) == key and written and self._on_disk(written):
                 runs[folder] = (key, None)
             else:
                 kept = cache.get(folder, key)
-                runs[folder] = (key, kept or BackgroundBundle(as_indexed(shard, spellings), folder))
+                runs[folder] = (
+                    key,
+                    kept or BackgroundBundle(as_indexed(shard, spellings, end_folds), folder),
+                )
         return runs
 
     def _write(

@@ -27,6 +27,10 @@ def arabic_outnumbers_latin(text: str) -> bool:
     return arabic >= latin
 
 
+# The letters readers type either way at the end of a word: alef maqsura as ya (على / علي)
+# and ta marbuta as ha (الإيرانية / الايرانيه). Search reads both the pages and the query
+# with them folded, as Lucene's ArabicNormalizer does (see digest/search_index.py).
+END_LETTERS = {"ى": "ي", "ة": "ه"}
 # Persian, Urdu and Maghrebi letters that Arabic names are also written with -> the nearest
 # Arabic letter (پيزشكيان -> بيزشكيان). The search index folds these too (Pagefind's Arabic
 # stemming does not).

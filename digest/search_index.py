@@ -18,7 +18,10 @@ or Urdu folded to Arabic ones (:data:`~digest.normalize.VARIANT_LETTERS`: پيز
 indexed as بيزشكيان), and with the names that the reports spell in several ways in one
 spelling (:mod:`digest.search_spellings`: بزشكيان as بيزشكيان); the search page folds the
 reader's query the same way, so either spelling finds both (:data:`QUERY_FOLDS`); Persian
-digits are read as Arabic-Indic ones. Pagefind's Arabic stemming already folds hamza and alef
+digits are read as Arabic-Indic ones. The letters readers type either way at a word's end
+(ى as ي, ة as ه: :data:`~digest.normalize.END_LETTERS`) are folded in the pages and the
+query too, in the pages after an invisible mark that the search page turns back into the
+letter as written (:data:`END_MARK`). Pagefind's Arabic stemming already folds hamza and alef
 forms, diacritics, and Arabic-Indic digits to Latin ones.
 
 The binary comes from the ``pagefind`` PyPI package (``pagefind_bin``). Set
@@ -106,7 +109,7 @@ def index_site(site_dir: Path) -> None:
         path.relative_to(site_dir).as_posix(): path.read_bytes()
         for path in sorted(site_dir.rglob("*.html"))
     }
-    indexed = as_indexed(indexable_pages(pages), site_spellings(pages))
+    indexed = as_indexed(indexable_pages(pages), site_spellings(pages), site_end_folds(pages))
     for rel, data in BackgroundBundle(indexed).result().items():
         path = site_dir / rel
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -280,54 +283,98 @@ def fold_variant_letters(html: bytes) -> bytes:
 
 
 _SPELLINGS = re.compile(rb"data-spellings='([^']*)'")
+_END_FOLDS = re.compile(rb"data-end-folds='([^']*)'")
 
 
 def site_spellings(pages: Mapping[str, bytes]) -> dict[str, str]:
     """The name spellings that a site's search page folds queries with (its
     ``data-spellings``; see :mod:`digest.search_spellings`), or none: the index spells names
     as the page spells the reader's query, whatever the theme."""
+    return _search_page_mapping(pages, _SPELLINGS)
+
+
+def site_end_folds(pages: Mapping[str, bytes]) -> dict[str, str]:
+    """The letters at a word's end that a site's search page folds in the reader's query
+    (its ``data-end-folds``: :data:`~digest.normalize.END_LETTERS`), and shows as written
+    in results; none for a theme whose search page does neither: the index folds what the
+    query does."""
+    return _search_page_mapping(pages, _END_FOLDS)
+
+
+def _search_page_mapping(
+    pages: Mapping[str, bytes], attribute: re.Pattern[bytes]
+) -> dict[str, str]:
+    """The JSON object in ``attribute`` of the site's first search page, or none."""
     for path in sorted(pages):
-        if path.endswith("/search/index.html") and (found := _SPELLINGS.search(pages[path])):
+        if path.endswith("/search/index.html") and (found := attribute.search(pages[path])):
             value = json.loads(unescape(found[1].decode("utf-8")))
             if isinstance(value, dict):
                 return {str(k): str(v) for k, v in value.items()}
     return {}
 
 
-def as_indexed(pages: Mapping[str, bytes], spellings: Mapping[str, str]) -> dict[str, bytes]:
+def as_indexed(
+    pages: Mapping[str, bytes],
+    spellings: Mapping[str, str],
+    end_folds: Mapping[str, str] | None = None,
+) -> dict[str, bytes]:
     """Pages as Pagefind is to read them (:func:`page_as_indexed`): only those of a shard
     that is indexed again are made so."""
-    return {path: page_as_indexed(data, spellings) for path, data in pages.items()}
+    return {path: page_as_indexed(data, spellings, end_folds) for path, data in pages.items()}
 
 
-def page_as_indexed(html: bytes, spellings: Mapping[str, str]) -> bytes:
-    """A page as Pagefind reads it: variant letters folded (see the module's docstring), and
+def page_as_indexed(
+    html: bytes, spellings: Mapping[str, str], end_folds: Mapping[str, str] | None = None
+) -> bytes:
+    """A page as Pagefind reads it: variant letters folded (see the module's docstring),
     names the reports spell in several ways in one spelling
-    (:func:`~digest.search_spellings.fold_spellings`)."""
+    (:func:`~digest.search_spellings.fold_spellings`), and the letters ``end_folds`` names
+    folded after :data:`END_MARK` (:func:`fold_end_letters`). A result's title is the
+    page's first ``<h1>`` as written."""
+    original = html
     html = fold_variant_letters(html)
-    if not any(form.encode() in html for form in spellings):
-        return html
-    folded = fold_spellings(html.decode("utf-8"), spellings).encode("utf-8")
-    heading, respelled = _H1.search(html), _H1.search(folded)
-    if heading and respelled and heading[0] != respelled[0]:
+    if any(form.encode() in html for form in spellings):
+        html = fold_spellings(html.decode("utf-8"), spellings).encode("utf-8")
+    html = fold_end_letters(html, end_folds or {})
+    heading, folded = _H1.search(original), _H1.search(html)
+    if heading and folded and heading[1] != folded[1]:
         # a result's title (Pagefind's default: the first <h1>) shows the headline as written
-        at = respelled.start()
-        folded = folded[:at] + TITLE_MARK + heading[1] + b"</span>" + folded[at:]
-    return folded
+        at = folded.start()
+        html = html[:at] + TITLE_MARK + heading[1] + b"</span>" + html[at:]
+    return html
+
+
+# Put before a letter that the index has folded (الايرانيه for الإيرانية): Pagefind leaves
+# this invisible character (WORD JOINER) out of the words it indexes, so the word is found
+# as folded, and keeps it in the text its excerpts quote, so the search page shows the
+# letter as written.
+END_MARK = "\u2060"
+
+
+def fold_end_letters(html: bytes, end_folds: Mapping[str, str]) -> bytes:
+    """``html`` with each letter of ``end_folds`` replaced by its fold after :data:`END_MARK`."""
+    for letter, fold in sorted(end_folds.items()):
+        html = html.replace(letter.encode(), (END_MARK + fold).encode())
+    return html
 
 
 _H1 = re.compile(rb"<h1\b[^>]*>(.*?)</h1>", re.S)
 TITLE_MARK = b'<span data-pagefind-ignore data-pagefind-meta="title" hidden>'
 
 
-def shard_key(pages: Mapping[str, bytes], spellings: Mapping[str, str]) -> bytes:
+def shard_key(
+    pages: Mapping[str, bytes],
+    spellings: Mapping[str, str],
+    end_folds: Mapping[str, str] | None = None,
+) -> bytes:
     """What a shard's bundle is made from: its pages' paths and indexed parts
-    (:func:`indexed_part`), the letters and name ``spellings`` folded for Pagefind
-    (:func:`page_as_indexed`), and the Pagefind binary (a new version may write another
-    format)."""
+    (:func:`indexed_part`), the letters, name ``spellings`` and ``end_folds`` folded for
+    Pagefind (:func:`page_as_indexed`), and the Pagefind binary (a new version may write
+    another format)."""
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(repr(_FOLDS).encode() + b"\n")
-    digest.update(json.dumps(sorted(spellings.items()), ensure_ascii=False).encode() + b"\n")
+    digest.update(repr(_FOLDS).encode() + END_MARK.encode() + b"\n")
+    for folds in (spellings, end_folds or {}):
+        digest.update(json.dumps(sorted(folds.items()), ensure_ascii=False).encode() + b"\n")
     try:
         binary = pagefind_binary()
         stat = binary.stat()
@@ -342,9 +389,9 @@ def shard_key(pages: Mapping[str, bytes], spellings: Mapping[str, str]) -> bytes
 
 def search_bundles(pages: Mapping[str, bytes], slugs: Sequence[str]) -> dict[str, bytes]:
     """Every shard's bundle (see :func:`shard_pages`), the shards indexed side by side."""
-    spellings = site_spellings(pages)
+    spellings, end_folds = site_spellings(pages), site_end_folds(pages)
     running = [
-        BackgroundBundle(as_indexed(shard, spellings), folder)
+        BackgroundBundle(as_indexed(shard, spellings, end_folds), folder)
         for folder, shard in shard_pages(pages, slugs).items()
     ]
     return dict(sorted(collect(running).items()))

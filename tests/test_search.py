@@ -223,6 +223,54 @@ def test_a_name_in_persian_letters_finds_its_arabic_spelling(site: Path) -> None
     assert found == {"پيزشكيان": expected, "بيزشكيان": expected}
 
 
+def test_letters_typed_either_way_at_a_words_end_are_indexed_folded_after_a_mark() -> None:
+    """ى and ة are indexed as ي and ه (as the search page folds the query), each after an
+    invisible mark that Pagefind leaves out of its words and the search page turns back
+    into the letter; the result's title is the headline as written."""
+    folds = {"ى": "ي", "ة": "ه"}
+    page = "<main data-pagefind-body><h1>القوى الإيرانية</h1><p>على</p></main>".encode()
+    assert search_index.page_as_indexed(page, {}, folds).decode() == (
+        '<main data-pagefind-body><span data-pagefind-ignore data-pagefind-meta="title" hidden>'
+        "القوى الإيرانية</span><h1>القو\u2060ي الإيراني\u2060ه</h1><p>عل\u2060ي</p></main>"
+    )
+    # a theme whose search page does not fold them (no data-end-folds): nor does the index
+    assert search_index.page_as_indexed(page, {}, {}) == page
+    assert search_index.site_end_folds({"ar/search/index.html": b"<div id=search>"}) == {}
+    # and the shards are indexed again when the folds change
+    assert search_index.shard_key({"a.html": page}, {}, folds) != search_index.shard_key(
+        {"a.html": page}, {}, {}
+    )
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize(("typed", "written"), [("القوي", "القوى"), ("الايرانيه", "الإيرانية")])
+def test_a_word_typed_with_ya_or_ha_at_its_end_finds_it_and_shows_it_as_written(
+    site: Path, typed: str, written: str
+) -> None:
+    """Readers type ي for a final ى and ه for a final ة: such a query finds the stories the
+    word as written finds (Pagefind's stemming alone found none of القوى for القوي), and the
+    results quote the reports as written."""
+    expected = _pages_with(site, "ar", written)
+    assert expected
+    with serve(site) as base, chromium() as browser:
+        page = browser.new_page()
+        found = {}
+        for query in (typed, written):
+            found[query] = _results(page, base, query, len(expected))[0]
+            shown = page.eval_on_selector_all(
+                ".pagefind-ui__result-title, .pagefind-ui__result-excerpt",
+                "parts => parts.map(p => p.textContent)",
+            )
+            marked = page.eval_on_selector_all(
+                ".pagefind-ui__result-excerpt mark", "marks => marks.map(m => m.textContent)"
+            )
+            assert not any("\u2060" in text for text in shown), shown
+            assert any(written in word for word in marked), marked
+        page.close()
+    assert found == {typed: expected, written: expected}
+
+
 @pytest.mark.browser
 @pytest.mark.slow
 def test_a_year_in_any_digits_finds_the_same_stories(site: Path) -> None:
