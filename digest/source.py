@@ -561,6 +561,18 @@ class _MetaLoader(_SAFE_LOADER):  # type: ignore[misc,valid-type]
                 first_seen[key.value] = key.start_mark
         return super().construct_mapping(node, deep=deep)
 
+    def construct_text(self, node: yaml.ScalarNode) -> str:
+        """A string without the characters :func:`_decode` drops from a file: a scraper that
+        writes front matter with PyYAML writes a scraped title's as escapes (``"\\x01"``),
+        which would come back here and make the feeds invalid XML."""
+        text = self.construct_scalar(node)
+        if _NOT_TEXT.search(text) or _LINE_ENDS.search(text):
+            text = _NOT_TEXT.sub("", _LINE_ENDS.sub("\n", text))
+        return text
+
+
+_MetaLoader.add_constructor("tag:yaml.org,2002:str", _MetaLoader.construct_text)
+
 
 def _yaml_problem(exc: yaml.MarkedYAMLError, text: str, first_line: int) -> str:
     """`` at line N: what is wrong`` in file lines, in an editor's words for the usual

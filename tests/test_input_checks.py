@@ -19,6 +19,7 @@ from typing import Any
 
 import feedparser
 import pytest
+import yaml
 from click.testing import CliRunner
 from preview_support import SEEDS, copy_project, wait_for
 
@@ -110,6 +111,43 @@ def test_control_characters_in_articles_never_reach_the_site(tmp_path: Path) -> 
     assert "بيانا ختاميا" in shown and "وقف إطلاق النار فورا." in shown
     assert "بياناختاميا" not in shown and "وقفإطلاق" not in shown
     assert "الأهرام" in shown
+
+
+def test_control_characters_escaped_in_yaml_never_reach_the_feeds(tmp_path: Path) -> None:
+    """A scraper that writes front matter with PyYAML writes a scraped title's control
+    characters as escapes (``"\\x01"``, ``"\\uFFFE"``), which YAML reads back as the
+    characters: they are dropped as in the text, or one title breaks both feeds as XML."""
+    moscow = (SEEDS / "001_aa6171b58bcd83fd.txt").read_text(encoding="utf-8").split("\n\n", 1)[1]
+    meta = {
+        "title": "روسيا\x01 وإيران\x1b توقّعان\ufffe شراكة",
+        "date": "2025-01-17",
+        "source": "فرانس\x1f 24",
+    }
+    project = _project(
+        tmp_path,
+        {
+            "moscow.md": f"---\n{yaml.safe_dump(meta, allow_unicode=True)}---\n{moscow}",
+            "ashgabat.txt": (SEEDS / "002_ab5b8c60f657b26b.txt").read_text(encoding="utf-8"),
+            "ashgabat.yaml": yaml.safe_dump({"title": "بوتين\x07 يلتقي بزشكيان\uffff"}),
+            "ashgabat.en.md": '---\ntitle: "Putin\\x08 meets Pezeshkian"\n---\n',
+        },
+    )
+    assert "\\x01" in (project.content / "moscow.md").read_text(encoding="utf-8")
+    report = build_site(project)
+    assert report.errors == [] and report.articles == 2
+    for lang in ("ar", "en"):
+        ET.parse(project.output / lang / "feed.xml")  # well-formed XML
+        feed = feedparser.parse((project.output / lang / "feed.xml").read_bytes())
+        assert not feed.bozo, feed.get("bozo_exception")
+        assert len(feed.entries) == 2
+    for path, text in _output_text(project.output).items():
+        if path.suffix in (".html", ".xml"):  # (Pagefind's scripts hold some of their own)
+            assert not set(CONTROLS + "\x01\x07") & set(text), path
+    ar = feedparser.parse((project.output / "ar/feed.xml").read_bytes())
+    assert {e.title for e in ar.entries} == {"روسيا وإيران توقّعان شراكة", "بوتين يلتقي بزشكيان"}
+    assert "فرانس 24" in ar.entries[0].summary
+    en = feedparser.parse((project.output / "en/feed.xml").read_bytes())
+    assert "Putin meets Pezeshkian" in {e.title for e in en.entries}
 
 
 def test_a_stray_nul_in_utf8_text_is_dropped_not_reported(tmp_path: Path) -> None:
