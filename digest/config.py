@@ -54,9 +54,24 @@ def _described(value: Any) -> str:
     return f"{shown} ({kind})"
 
 
+# Characters XML cannot hold (C0 controls but tab and line ends, U+FFFE, U+FFFF), and those
+# HTML refuses too (DEL, C1 controls, noncharacters): TOML's escapes (\u0001) give them.
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
+
+
+def _check_text(text: str, key: str, where: str) -> str:
+    """``text``, refused if it holds a character that would make the feeds invalid XML."""
+    if found := _NOT_TEXT.search(text):
+        raise ConfigError(
+            f"{where}: {key} holds a control character (U+{ord(found[0]):04X}), which feeds "
+            "and pages cannot hold: remove it"
+        )
+    return text
+
+
 def _per_language(value: Any, key: str, default: dict[str, str], where: str) -> dict[str, str]:
     if isinstance(value, str):
-        return {lang: value for lang in LANGS}
+        return {lang: _check_text(value, key, where) for lang in LANGS}
     if not isinstance(value, dict):
         raise ConfigError(
             f"{where}: {key} must be text or a table with ar and en, not {_described(value)}"
@@ -69,6 +84,7 @@ def _per_language(value: Any, key: str, default: dict[str, str], where: str) -> 
     for lang, text in value.items():
         if not isinstance(text, str):
             raise ConfigError(f"{where}: {key}.{lang} must be text, not {_described(text)}")
+        _check_text(text, f"{key}.{lang}", where)
     return {lang: value.get(lang, default[lang]) for lang in LANGS}
 
 
@@ -82,6 +98,8 @@ def _outlets(value: Any, where: str) -> dict[str, str]:
             raise ConfigError(f'{usage}; outlets."{name}" must be text, not {_described(english)}')
         if not english.strip():
             raise ConfigError(f'{usage}; outlets."{name}" is empty')
+        _check_text(name, "outlets", where)
+        _check_text(english, f'outlets."{name}"', where)
     return {k: v.strip() for k, v in sorted(value.items())}
 
 

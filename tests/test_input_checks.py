@@ -263,6 +263,16 @@ def test_folder_urls_are_accepted(tmp_path: Path, base_url: str, used: str) -> N
             "move it above the first [table] line",
         ),
         ('[title]\nar = "الموجز"\npage_size = 10\n', "page_size is under [title]"),
+        # TOML's escapes give characters XML cannot hold: each would break both feeds
+        (
+            '[title]\nen = "The Digest\\u0001"\n',
+            "digest.toml: title.en holds a control character (U+0001), which feeds and pages "
+            "cannot hold: remove it",
+        ),
+        ('title = "الموجز\\b"\n', "digest.toml: title holds a control character (U+0008)"),
+        ('[description]\nar = "\\uFFFF"\n', "description.ar holds a control character (U+FFFF)"),
+        ('[outlets]\n"الفجر" = "El\\u001bFagr"\n', 'outlets."الفجر" holds a control character'),
+        ('[outlets]\n"الفجر\\u007f" = "El Fagr"\n', "outlets holds a control character (U+007F)"),
     ],
 )
 def test_text_settings_must_be_text(tmp_path: Path, toml: str, message: str) -> None:
