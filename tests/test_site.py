@@ -654,6 +654,36 @@ def test_a_one_line_report_is_described_by_its_headline_in_the_feed(tmp_path: Pa
     )
 
 
+def test_a_feed_item_marks_a_summary_in_another_language_as_the_page_does(
+    site_root: Path,
+) -> None:
+    """A story reported only in English, beside the sample's Arabic ones: the Arabic feed
+    describes it in English, marked left to right as its pages mark it (a reader shows the
+    description in the feed's direction, right to left, with the full stop at the left)."""
+    sentence = "Oil prices rose on Saturday after OPEC+ producers agreed to deepen output cuts."
+    (site_root / "content" / "wire.md").write_text(
+        f"---\ntitle: Oil prices climb after OPEC+ cuts\ndate: 2025-01-18\nlang: en\n---\n\n"
+        f"{sentence}\n\nBrent crude futures gained 2 percent in early trading.\n",
+        encoding="utf-8",
+    )
+    build_site(Project.at(site_root))
+    site = site_root / "site"
+    entries = feedparser.parse((site / "ar/feed.xml").read_bytes()).entries
+    [wire] = [e for e in entries if e.title == "Oil prices climb after OPEC+ cuts"]
+    assert wire.description.startswith('<div dir="rtl" lang="ar">')
+    assert f'<p dir="ltr" lang="en">{sentence}</p>' in wire.description
+    assert wire.description.endswith("<p>تقرير واحد</p></div>")  # the feed's own words
+    # the sample's Arabic items keep the feed's direction: nothing marked per paragraph
+    others = [e for e in entries if e is not wire]
+    assert len(others) == 2 and all("<p " not in e.description for e in others)
+    [wire_en] = [
+        e
+        for e in feedparser.parse((site / "en/feed.xml").read_bytes()).entries
+        if e.title == "Oil prices climb after OPEC+ cuts"
+    ]
+    assert f"<p>{sentence}</p>" in wire_en.description
+
+
 def test_a_story_titled_but_not_yet_translated_keeps_a_provisional_guid(
     site_root: Path,
 ) -> None:
