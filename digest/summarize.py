@@ -33,6 +33,9 @@ SUMMARY_PARAGRAPHS = 3  # sentences come from the first paragraphs of each artic
 # thousands, and the choice compares every candidate with every other
 PARAGRAPH_SENTENCES = 12
 MIN_CHARS, MAX_CHARS = 40, 260  # a summary sentence is a real sentence, not a paragraph
+# A first sentence that stands in for a summary (none qualifies) is cut after this many:
+# a longer one is a text without its full stops, not a sentence.
+STAND_IN_CHARS = 2 * MAX_CHARS
 MAX_SENTENCES = 3
 MAX_SENTENCES_BIG = 4  # for stories with at least four articles
 NEAR_DUPLICATE = 0.5  # cosine above which two sentences say the same thing
@@ -197,8 +200,20 @@ def candidates(articles: Sequence[Article]) -> list[tuple[int, int, str]]:
             first = next(iter(summary_lead(article)), "")
             sentences = split_full_sentences(first)
             if sentences and sentences[0] != article.title:
-                found.append((a, 0, sentences[0]))
+                found.append((a, 0, opening_words(sentences[0])))
     return found
+
+
+def opening_words(sentence: str) -> str:
+    """A sentence that stands in for a summary, its words up to ``STAND_IN_CHARS`` and an
+    ellipsis when longer: a text without full stops is one "sentence", which would make
+    the whole text the summary of its feed item and card."""
+    if len(sentence) <= STAND_IN_CHARS:
+        return sentence
+    words = sentence[: STAND_IN_CHARS + 1].split()
+    if len(words) > 1:
+        words.pop()  # cut mid-word, or the word that would pass the limit
+    return " ".join(words).rstrip("،,؛;:-–— ") + "…"
 
 
 # "وكان عراقجي زار القاهرة مطلع الشهر" (had visited), "وسبق أن" (earlier), "يذكر أن" (of

@@ -20,6 +20,7 @@ from click.testing import CliRunner
 
 from digest.build import BuildError, Project, build_site, load_articles
 from digest.cli import main
+from digest.summarize import STAND_IN_CHARS
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = sorted((REPO / "tests" / "fixtures" / "seeds").glob("*.txt"))
@@ -682,6 +683,32 @@ def test_a_feed_item_marks_a_summary_in_another_language_as_the_page_does(
         if e.title == "Oil prices climb after OPEC+ cuts"
     ]
     assert f"<p>{sentence}</p>" in wire_en.description
+
+
+def test_an_unpunctuated_report_is_summarised_by_its_opening_words_not_all_of_it(
+    tmp_path: Path,
+) -> None:
+    """A report scraped without its full stops, its text one line: its first "sentence" is
+    the whole text, which was the summary of its feed item and front-page card. They show
+    its opening words, up to a summary sentence's length, cut between words."""
+    seed = (REPO / "tests/fixtures/seeds/003_12a0ae8c2fa6360b.txt").read_text(encoding="utf-8")
+    text = " ".join(line for line in seed.splitlines()[1:] if line.strip())
+    unpunctuated = re.sub(r"[.؟!؛]", "", text)
+    assert len(unpunctuated) > 2000
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "flat.md").write_text(
+        f"---\ntitle: معاهدة بين روسيا وإيران\ndate: 2025-01-17\n---\n{unpunctuated}\n",
+        encoding="utf-8",
+    )
+    build_site(Project.at(tmp_path))
+    site = tmp_path / "site"
+    [item] = feedparser.parse((site / "ar/feed.xml").read_bytes()).entries
+    summary = re.findall(r"<p>([^<]*)</p>", item.description)[0]
+    assert summary.endswith("…") and STAND_IN_CHARS - 20 < len(summary) <= STAND_IN_CHARS + 1
+    assert unpunctuated.startswith(summary[:-1]) and unpunctuated[len(summary) - 1] == " "
+    front = (site / "ar/index.html").read_text(encoding="utf-8")
+    card = front.split(">معاهدة بين روسيا وإيران</a>")[1].split("</article>")[0]
+    assert summary in card and len(card) < 1000
 
 
 def test_a_story_titled_but_not_yet_translated_keeps_a_provisional_guid(
