@@ -613,10 +613,10 @@ class Builder:
                 progress=progress,
                 prune=edited is None,
             )
-        if result.message:
+        if warning := result.notice or result.message:  # (a notice says the message too)
             if strict:
-                raise strict_failure([], result.message)
-            report.warnings.append(result.message)
+                raise strict_failure([], warning)
+            report.warnings.append(warning)
         lap("translate")
         index = None if report.provisional else story_index(stories)
         # the stories gone since the registry was written: their addresses send readers on
@@ -668,7 +668,7 @@ class Builder:
             )
         exact = not (stamp.racy or report.provisional)
         state.input_digest = self._digest(stamp) if exact else None
-        state.summary = summarize(report, result.message)
+        state.summary = summarize(report, result.notice or result.message)
         report.seconds = time.perf_counter() - start
         return report
 

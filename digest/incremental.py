@@ -510,6 +510,7 @@ class TranslationMemo:
         self.digests: dict[str, bytes] = {}  # each English text's sentences' digests
         self.unavailable: set[str] = set()
         self.message: str | None = None
+        self.notice: str | None = None  # no model, the English it made kept (TranslationResult)
         self._ahead: tuple[list[str], InBackground[TranslationResult]] | None = None
         # how many of those texts hold each sentence (digest); counted when first needed
         self._holders: dict[bytes, int] | None = None
@@ -556,6 +557,7 @@ class TranslationMemo:
         model = model_stamp()
         if model != self.model:
             self.model, self.english, self.unavailable, self.message = model, {}, set(), None
+            self.notice = None
             self.digests, self._holders = {}, None
         return [t for t in texts if t not in self.english and t not in self.unavailable]
 
@@ -618,12 +620,14 @@ class TranslationMemo:
             self.message = None
         result.english = self.english
         result.message = result.message or self.message
+        result.notice = result.notice or self.notice
         return result, sum(1 for t in texts if t not in sent)
 
     def _learn(self, texts: Sequence[str], result: TranslationResult) -> None:
         self._keep(result)
         self.unavailable.update(t for t in texts if t not in result.english)
         self.message = result.message or self.message
+        self.notice = result.notice or self.notice
 
 
 def page_key(salt: bytes, template: str, path: str, context: Mapping[str, Any]) -> bytes | None:

@@ -145,9 +145,10 @@ def _next_model(*, still: bool) -> str:
         return f"Builds will use no model: {exc}"
     if info is None:
         return (
-            "No ar→en package is left: builds will build the site without translations "
-            "(English pages say that the translation is not available yet) until one is "
-            "installed with `digest model install`."
+            "No ar→en package is left: builds keep the English already made (in each site's "
+            "translation cache) and leave new text untranslated (English pages say that its "
+            "translation is not available yet) until one is installed with "
+            "`digest model install`."
         )
     use = f"Builds {'still use' if still else 'will now use'} {info.path} (version {info.version})"
     try:

@@ -29,6 +29,7 @@ from digest.argos_models import (
 from digest.interrupts import checkpoint
 from digest.sentences import split_lines_and_sentences
 from digest.translation_cache import (
+    DB_NAME,
     TranslationCache,
     damage_named,
     model_identity,
@@ -60,6 +61,7 @@ class TranslationResult:
     cached: int = 0  # sentences taken from the cache
     model: str | None = None  # installed package, e.g. "ar→en 1.0"
     message: str | None = None  # why some text has no English, with the fix
+    notice: str | None = None  # no model, though the English it made is kept: to warn of
     sentences: set[bytes] = field(default_factory=set)  # digests of the distinct sentences
     digests: dict[str, bytes] = field(default_factory=dict)  # each text's sentences' digests
 
@@ -72,6 +74,7 @@ class TranslationResult:
         self.cached = len(self.sentences) - self.translated
         self.model = self.model or other.model
         self.message = self.message or other.message
+        self.notice = self.notice or other.notice
 
 
 def installed_model() -> ModelInfo | str:
@@ -94,12 +97,20 @@ def translate_texts(
     (a worker process that must not load the model does so).
     """
     package = installed_model()
-    if isinstance(package, str):
+    if isinstance(package, str) and not (cache_dir / DB_NAME).is_file():
         return TranslationResult(message=package)
-    result = TranslationResult(model=package.label)
     texts = list(dict.fromkeys(texts))
     with damage_named(cache_dir), TranslationCache(cache_dir) as cache:
-        key = package_key(package, cache)
+        if isinstance(package, str):  # none now: the English the last one made is kept
+            key = cache.last_model()
+            if key is None:
+                return TranslationResult(message=package)
+            result = TranslationResult(notice=f"{package}\n{KEPT_NOTE}")
+            cached_only = True
+        else:
+            result = TranslationResult(model=package.label)
+            key = package_key(package, cache)
+            cache.remember_model(key)
         known = cache.lookup_texts(key, texts)  # texts seen before: no splitting needed
         layout = {text: split_lines_and_sentences(text) for text in texts if text not in known}
         needed = list(
@@ -108,6 +119,7 @@ def translate_texts(
         found = cache.lookup(key, needed)
         missing = [s for s in needed if s not in found]
         if missing and not cached_only:
+            assert not isinstance(package, str)
             try:
                 _translate_into(cache, key, str(package.path), missing, found, progress=progress)
                 result.translated = len(missing)
@@ -115,6 +127,8 @@ def translate_texts(
                 result.message = str(exc)
                 cached_only = True
         if missing and cached_only:  # leave out the texts with a sentence not cached
+            if isinstance(package, str):
+                result.message = package
             gaps = set(missing)
             layout = {
                 text: lines
@@ -142,6 +156,14 @@ def translate_texts(
     result.english = {text: english for text, (english, _) in found_texts.items()}
     result.digests = {text: digests for text, (_, digests) in found_texts.items()}
     return result
+
+
+# Said after why no model is used, when the translation cache has the English that the model
+# used before made: a site keeps its English pages (and its feed items) meanwhile.
+KEPT_NOTE = (
+    "The English already made is kept (from .digest-cache/translations.sqlite, by the "
+    "model used before); new text waits for a model."
+)
 
 
 def package_key(package: ModelInfo, cache: TranslationCache) -> str:

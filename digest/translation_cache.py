@@ -38,6 +38,10 @@ CREATE TABLE IF NOT EXISTS text_english (
     sentences BLOB NOT NULL,
     PRIMARY KEY (model, digest)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS last_model (
+    id INTEGER PRIMARY KEY CHECK (id = 0),
+    model TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS file_digests (
     path TEXT PRIMARY KEY,
     size INTEGER NOT NULL,
@@ -216,6 +220,19 @@ class TranslationCache:
                 "INSERT OR REPLACE INTO translations (model, source, english) VALUES (?, ?, ?)",
                 [(model, source, text) for source, text in english.items()],
             )
+
+    def remember_model(self, model: str) -> None:
+        """Note ``model`` as the one this site's texts were last translated with."""
+        if self.last_model() != model:
+            with self._transaction():
+                self._db.execute(
+                    "INSERT OR REPLACE INTO last_model (id, model) VALUES (0, ?)", (model,)
+                )
+
+    def last_model(self) -> str | None:
+        """The model this site's texts were last translated with (:meth:`remember_model`)."""
+        row = self._db.execute("SELECT model FROM last_model WHERE id = 0").fetchone()
+        return None if row is None else str(row[0])
 
     def count(self, model: str | None = None) -> int:
         """How many translations are cached (for one model, or for all)."""
