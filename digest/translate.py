@@ -30,6 +30,7 @@ from digest.interrupts import checkpoint
 from digest.sentences import split_lines_and_sentences
 from digest.translation_cache import (
     DB_NAME,
+    CacheUnusableError,
     TranslationCache,
     damage_named,
     model_identity,
@@ -92,13 +93,33 @@ def translate_texts(
     """Translate each text (a title, heading, paragraph or list item) to English.
 
     A text's sentences are translated one by one and joined with a space; its line breaks
-    are kept. Without an installed model, ``english`` is empty and ``message`` says what to run.
+    are kept. Without an installed model, ``english`` has the texts that the model used last
+    translated (:data:`KEPT_NOTE`), ``notice`` says so, and ``message`` what to run if some
+    text has no English; with none used before, ``english`` is empty.
     ``cached_only``: translate nothing, give the texts whose sentences are all in the cache
     (a worker process that must not load the model does so).
     """
     package = installed_model()
     if isinstance(package, str) and not (cache_dir / DB_NAME).is_file():
         return TranslationResult(message=package)
+    try:
+        return _translate(package, texts, cache_dir, progress=progress, cached_only=cached_only)
+    except CacheUnusableError as exc:
+        if not isinstance(package, str):
+            raise
+        # the English kept from before cannot be read: said, and built as without it
+        return TranslationResult(message=f"{package}\n({exc})")
+
+
+def _translate(
+    package: ModelInfo | str,
+    texts: Sequence[str],
+    cache_dir: Path,
+    *,
+    progress: bool,
+    cached_only: bool,
+) -> TranslationResult:
+    """:func:`translate_texts` with ``package``, or why there is none."""
     texts = list(dict.fromkeys(texts))
     with damage_named(cache_dir), TranslationCache(cache_dir) as cache:
         if isinstance(package, str):  # none now: the English the last one made is kept

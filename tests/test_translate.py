@@ -471,3 +471,15 @@ def test_a_sentence_two_texts_hold_is_counted_until_both_are_gone(argos_installe
     second.write_text(text[: text.index(shared)], encoding="utf-8")  # one holder goes
     kept = builder.build()
     assert kept.cached == Builder(project).build().cached
+
+
+def test_without_a_model_a_damaged_cache_is_named_and_nothing_is_translated(
+    tmp_path: Path,
+) -> None:
+    """No model installed: the English kept in the cache is used (see test_model_cli); a
+    cache that cannot be read is named, after what to run, and the build goes on."""
+    (tmp_path / "translations.sqlite").write_bytes(b"not a database, " * 200)
+    result = translate_texts(["التقى الرئيسان في موسكو."], tmp_path)
+    assert result.english == {} and result.notice is None
+    assert result.message is not None
+    assert "model install" in result.message and "is damaged" in result.message
