@@ -151,11 +151,17 @@ def _next_model(*, still: bool) -> str:
             "`digest model install`."
         )
     use = f"Builds {'still use' if still else 'will now use'} {info.path} (version {info.version})"
+    problem = _load_problem(info.path)
+    return f"{use}, but {unloadable(info.path, problem)}." if problem else f"{use}."
+
+
+def _load_problem(package: Path) -> str | None:
+    """Why the package's model cannot be loaded (as a build loads it), or None if it loads."""
     try:
-        load_package(info.path, threads=1)
+        load_package(package, threads=1)
     except ModelError as exc:
-        return f"{use}, but {unloadable(info.path, str(exc))}."
-    return f"{use}."
+        return str(exc)
+    return None
 
 
 def _show(info: ModelInfo) -> None:
@@ -214,8 +220,6 @@ def _why(folder: PackageFolder, used: PackageFolder | None, broken: PackageFolde
         why = f"not used: a lower version than {used.version}"
     else:
         why = f"not used: {used.path.name} has the same version, and is used"
-    try:
-        load_package(folder.path, threads=1)
-    except ModelError as exc:
-        return f"{why}; its model cannot be loaded ({exc})"
+    if problem := _load_problem(folder.path):
+        return f"{why}; its model cannot be loaded ({problem})"
     return f"{why} (its model loads)"
