@@ -123,6 +123,8 @@ class Story:
     articles: tuple[Article, ...]
     summary: tuple[str, ...]  # Arabic sentences chosen from across the articles
     related: tuple[str, ...] = ()  # ids of stories with the same actors, other events
+    # sources of the reports whose title may stay its headline: see keep_headlines
+    headline_pool: tuple[str, ...] = ()
 
     @property
     def last_date(self) -> dt.date | None:

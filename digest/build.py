@@ -54,6 +54,8 @@ from digest.story_ids import dated_as, is_minted, slugify
 from digest.story_registry import (
     REGISTRY_FILE,
     Registry,
+    headline_choices,
+    keep_headlines,
     load_registry,
     moved_stories,
     registry_conflict_warning,
@@ -600,6 +602,7 @@ class Builder:
             stories, grouping = state.grouping.group(
                 articles, known, grouper, provisional=provisional
             )
+            stories = keep_headlines(stories, registry.headlines)
             report.regrouped = grouping == "grouped"
             if not self.draft_ids and not project.registry_source.is_file():
                 report.warnings += missing_registry_warning(project, stories)
@@ -647,7 +650,8 @@ class Builder:
                 self._drafts, self.draft_moves = Registry(index), draft_moves
                 return
             unreadable = registry.only(error.path for error in loaded.errors)
-            save_registry(project.registry_file, index, articles, unreadable, moved)
+            headlines = headline_choices(stories)
+            save_registry(project.registry_file, index, articles, unreadable, moved, headlines)
 
         self._write(files, keys, report, save_index)
         state.search_keys = search_keys

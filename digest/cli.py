@@ -20,7 +20,7 @@ from digest import __version__
 from digest.build import BuildError, Project, build_site, load_articles
 from digest.interrupts import checkpoint, forget, interrupt
 from digest.model_cli import model
-from digest.story_registry import RegistryError, load_registry
+from digest.story_registry import RegistryError, keep_headlines, load_registry
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -280,7 +280,7 @@ def stories(content: Path | None, as_json: bool) -> None:
     items, copies = once_each(items, registry.articles)
     for copy in copies:
         err.print(f"[yellow]warning:[/] {copy_warning(*copy)}")
-    grouped = group_stories(items, registry.known(items))
+    grouped = keep_headlines(group_stories(items, registry.known(items)), registry.headlines)
     if as_json:
         _dump([s.to_json() for s in grouped])
     else:

@@ -69,6 +69,7 @@ from digest.summarize import (
     candidates,
     choose_headline,
     choose_summary,
+    headline_pool,
     lead_sentences,
     summary_end,
     summary_lead,
@@ -428,6 +429,7 @@ def group_stories(
                 id=ids[k],
                 slug=ids[k],
                 headline=choose_headline(ms, centrality[g].tolist()),
+                headline_pool=headline_pool(ms, centrality[g].tolist()),
                 date=_story_date(ms),
                 articles=tuple(ordered),
                 summary=choose_summary(

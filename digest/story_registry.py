@@ -4,7 +4,9 @@ Stored as ``digest-stories.json`` at the site root and meant to be committed wit
 content (like a lockfile), it is what keeps story IDs, URLs and feed GUIDs stable when
 articles join a story or unrelated articles are added. It also keeps each article's
 identity (a digest of its title and first paragraph), so that a file renamed or
-moved to a subfolder is known as the article it was and keeps its story's ID.
+moved to a subfolder is known as the article it was and keeps its story's ID; and which
+report gives a story its headline, where it has a choice, so that the headline stays as
+other stories' reports are added (:func:`keep_headlines`).
 """
 
 from __future__ import annotations
@@ -14,10 +16,10 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from digest.article import Article
+from digest.article import Article, Story
 from digest.output import write_atomically
 
 REGISTRY_FILE = "digest-stories.json"
@@ -45,6 +47,9 @@ class Registry:
     identities: Mapping[str, str] = field(default_factory=dict)
     conflicted: bool = False  # read from a file with git's conflict markers: both sides
     moved: Mapping[str, str] = field(default_factory=dict)
+    # story id -> the source of the report its headline is from, for stories with a choice
+    # (see keep_headlines)
+    headlines: Mapping[str, str] = field(default_factory=dict)
 
     def known(self, articles: Sequence[Article]) -> dict[str, str]:
         """Source -> the story id each of these articles had: a renamed or moved file (a
@@ -92,6 +97,33 @@ def moved_stories(
         if old not in live and old not in moved and target in live:
             moved[old] = target
     return dict(sorted(moved.items()))
+
+
+def keep_headlines(stories: Sequence[Story], headlines: Mapping[str, str]) -> list[Story]:
+    """The stories, each with the headline it had (``headlines``: story id -> the source
+    of its headline report, as :func:`headline_choices` saved them) while that report is
+    still one its headline may stay with (:attr:`Story.headline_pool`): adding reports of
+    other stories does not flip a story's headline back and forth."""
+    kept = []
+    for story in stories:
+        source = headlines.get(story.id)
+        if source in story.headline_pool:
+            title = next(a.title for a in story.articles if a.source == source)
+            story = story if title == story.headline else replace(story, headline=title)
+        kept.append(story)
+    return kept
+
+
+def headline_choices(stories: Iterable[Story]) -> dict[str, str]:
+    """Story id -> the source of the report its headline is from, for the stories whose
+    headline has a choice (a :attr:`Story.headline_pool`), to save in the registry."""
+    choices = {}
+    for story in stories:
+        titles = {a.source: a.title for a in story.articles}
+        source = next((s for s in story.headline_pool if titles[s] == story.headline), None)
+        if source is not None:
+            choices[story.id] = source
+    return choices
 
 
 def _by_identity(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
@@ -163,16 +195,18 @@ def _registry_data(path: Path, text: str, mend: bool = False) -> Registry:
     stories = data.get("articles") if isinstance(data, dict) else None
     identities = data.get("identities", {}) if isinstance(data, dict) else None
     moved = data.get("moved", {}) if isinstance(data, dict) else None
+    headlines = data.get("headlines", {}) if isinstance(data, dict) else None
     if not all(
         isinstance(table, dict)
         and all(isinstance(k, str) and isinstance(v, str) for k, v in table.items())
-        for table in (stories, identities, moved)
+        for table in (stories, identities, moved, headlines)
     ):
         raise RegistryError(
             f'{path.name} must hold {{"articles": {{source: story id}}, '
-            '"identities": {source: identity}} (and "moved": {old story id: story id})'
+            '"identities": {source: identity}} (and "moved": {old story id: story id}, '
+            '"headlines": {story id: source})'
         )
-    return Registry(stories, identities, moved=moved)  # type: ignore[arg-type]
+    return Registry(stories, identities, moved=moved, headlines=headlines)  # type: ignore[arg-type]
 
 
 def _union(sides: Sequence[Registry]) -> Registry:
@@ -181,6 +215,7 @@ def _union(sides: Sequence[Registry]) -> Registry:
     stories: dict[str, str] = {}
     identities: dict[str, str] = {}
     moved: dict[str, str] = {}
+    headlines: dict[str, str] = {}
     for side in sides:
         for source, story in side.articles.items():
             stories[source] = min(story, stories.get(source, story))
@@ -188,7 +223,9 @@ def _union(sides: Sequence[Registry]) -> Registry:
             identities[source] = min(identity, identities.get(source, identity))
         for old, story in side.moved.items():
             moved[old] = min(story, moved.get(old, story))
-    return Registry(stories, identities, conflicted=True, moved=moved)
+        for story, source in side.headlines.items():
+            headlines[story] = min(source, headlines.get(story, source))
+    return Registry(stories, identities, conflicted=True, moved=moved, headlines=headlines)
 
 
 def registry_conflict_warning(path: Path, preview: bool) -> str:
@@ -210,9 +247,11 @@ def save_registry(
     articles: Sequence[Article],
     kept: Registry | None = None,
     moved: Mapping[str, str] | None = None,
+    headlines: Mapping[str, str] | None = None,
 ) -> None:
     """Write the registry (``stories``: source -> story id; ``moved``: see
-    :func:`moved_stories`) atomically, only if it changed.
+    :func:`moved_stories`; ``headlines``: see :func:`headline_choices`) atomically, only if
+    it changed.
 
     ``kept``: entries of the last registry to carry over as they were, for articles that
     are still there but could not be read this time (a broken file keeps its story's id
@@ -227,6 +266,8 @@ def save_registry(
     }
     if moved:  # (a registry with no move is written as before moves were kept)
         data["moved"] = dict(sorted(moved.items()))
+    if headlines:  # (nor with no story whose headline has a choice)
+        data["headlines"] = dict(sorted(headlines.items()))
     text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
     if path.is_file() and path.read_text(encoding="utf-8") == text:
         return

@@ -41,6 +41,7 @@ MAX_SENTENCES_BIG = 4  # for stories with at least four articles
 NEAR_DUPLICATE = 0.5  # cosine above which two sentences say the same thing
 LEAD_BONUS = 0.05  # small preference for sentences from the first paragraph
 HEADLINE_MARGIN = 0.05  # centrality below the best at which a report can still headline
+HEADLINE_KEEP = 2 * HEADLINE_MARGIN  # ... and can stay the headline it is (headline_pool)
 
 _LATIN = re.compile(r"[A-Za-z]")
 _ENDS_SENTENCE = re.compile(r"[.!?؟…][\"”»')]*$")
@@ -401,3 +402,18 @@ def choose_headline(articles: Sequence[Article], centrality: Sequence[float]) ->
         near, key=lambda i: (articles[i].date is None, articles[i].date, articles[i].source)
     )
     return articles[first].title
+
+
+def headline_pool(articles: Sequence[Article], centrality: Sequence[float]) -> tuple[str, ...]:
+    """Sources of the reports whose title may stay the story's headline if it is already
+    (as central as the most central report, less ``HEADLINE_KEEP``; written titles before
+    derived ones), when there are several: see :func:`~digest.story_registry.keep_headlines`.
+
+    Centrality drifts a little whenever reports of other stories are added (they weigh
+    the words), and a report at the edge of ``HEADLINE_MARGIN`` made the headline of a
+    story that had not changed flip back and forth from build to build."""
+    written = [i for i, a in enumerate(articles) if not a.title_derived]
+    pool = written or list(range(len(articles)))
+    best = max(centrality[i] for i in pool)
+    kept = sorted(articles[i].source for i in pool if centrality[i] >= best - HEADLINE_KEEP)
+    return tuple(kept) if len(kept) > 1 else ()

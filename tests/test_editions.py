@@ -226,3 +226,47 @@ def test_moves_follow_their_story_and_end_where_an_id_is_a_storys_again() -> Non
     known = {"1.md": "a", "2.md": "a", "3.md": "a", "4.md": "a"}
     index = {"1.md": "p", "2.md": "q", "3.md": "q", "4.md": "p"}
     assert moved_stories(known, index, {}) == {"a": "p"}
+
+
+def test_a_storys_headline_stays_as_other_stories_reports_are_added(tmp_path: Path) -> None:
+    """The Saudi–Iran deal in Beijing: its headline report is as central as another, and
+    adding the reports of other stories (trial2's) tipped the choice over to the other
+    (its first report's title). The registry keeps which report headlines it, and the
+    story keeps it while that report is still as central, less a wider margin; a report
+    that leaves the story takes its headline with it."""
+    lookalikes = ROOT / "tests" / "fixtures" / "grouping" / "lookalikes"
+    site = tmp_path / "newsroom"
+    (site / "content").mkdir(parents=True)
+    for path in lookalikes.glob("*.*"):
+        if path.suffix in (".md", ".txt"):
+            shutil.copy(path, site / "content" / path.name)
+    build_site(Project.at(site))
+
+    def beijing() -> tuple[str, str]:
+        registry = load_registry(site / "digest-stories.json")
+        story = registry.articles["g1_saudi_iran_beijing_alarabiya.md"]
+        feed = (site / "site" / "ar" / "feed.xml").read_text(encoding="utf-8")
+        item = feed.split(f"digest-story-{story}-ar")[0].rsplit("<item>", 1)[1]
+        return item.split("<title>")[1].split("</title>")[0], registry.headlines.get(story, "")
+
+    before = beijing()
+    assert before == (
+        "شمخاني: الاتفاق مع السعودية في بكين يزيل سوء الفهم",
+        "g3_saudi_iran_beijing_undated.txt",
+    )
+    for path in (ROOT / "tests" / "fixtures" / "grouping" / "trial2").glob("*.txt"):
+        shutil.copy(path, site / "content" / path.name)
+    build_site(Project.at(site))
+    assert beijing() == before
+    # without the registry, the other report's title: what the story had flipped to
+    registry = (site / "digest-stories.json").read_bytes()
+    (site / "digest-stories.json").unlink()
+    build_site(Project.at(site))
+    assert beijing()[0].startswith("السعودية وإيران تتفقان في بكين")
+    (site / "digest-stories.json").write_bytes(registry)
+    build_site(Project.at(site))
+    assert beijing() == before
+    # the report that gave the headline taken out: the headline goes with it
+    (site / "content" / "g3_saudi_iran_beijing_undated.txt").unlink()
+    build_site(Project.at(site))
+    assert beijing()[0].startswith("السعودية وإيران تتفقان في بكين")
