@@ -55,6 +55,10 @@ from digest.source import english_sidecar, is_stray_file, read_translation
 OTHER = {"ar": "en", "en": "ar"}
 OG_LOCALE = {"ar": "ar_AR", "en": "en_US"}
 UNDATED = "undated"  # archive page of stories without a date
+PAGES_DIR = "pages"  # a theme's own pages: pages/about.html is ar/about/ and en/about/
+# the first folder of digest's own pages under ar/ and en/: no page of a theme's own there
+DIGEST_SECTIONS = ("stories", "archive", "outlets", "search", "feed.xml")
+_PAGE_NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 _markdown = MarkdownIt(
     "commonmark", {"html": False, "linkify": False, "typographer": False}
@@ -953,6 +957,28 @@ class SiteRenderer:
             _check_placeholders(own, lang, base.get(lang, {}), data.get(lang, {}))
         return {lang: _merged(base.get(lang, {}), data.get(lang, {})) for lang in LANGS}
 
+    @cached_property
+    def own_pages(self) -> list[str]:
+        """The names of the theme's own pages (``pages/about.html``: ``about``), each built
+        in both languages (``ar/about/``, ``en/about/``); a name that is no address, or the
+        address of a page of digest's, stops the build."""
+        folder = self.theme / PAGES_DIR
+        files = sorted(folder.glob("*.html")) if folder.is_dir() else []
+        names = []
+        for path in files:
+            if is_stray_file(path.name) or path.name.startswith(".") or not path.is_file():
+                continue
+            name = path.stem
+            if not _PAGE_NAME.fullmatch(name):
+                raise ThemeError(
+                    f"{path}: a page's file name is its address (ar/{name}/): name it with "
+                    "letters a-z, digits and hyphens (about-us.html)"
+                )
+            if name in DIGEST_SECTIONS:
+                raise ThemeError(f"{path}: ar/{name}/ is a page of digest's own; rename it")
+            names.append(name)
+        return names
+
     def page_variables(self, page: Page) -> dict[str, Any]:
         """What the templates of a page see: its context and what every page has."""
         lang = page.context.get("lang")
@@ -1003,6 +1029,10 @@ class SiteRenderer:
             pages += _story_pages(stories, views[lang], loc, common)
             pages += self._archive_pages(views[lang], common)
             pages += self._outlet_pages(views[lang], common)
+            pages += [
+                _page(f"{lang}/{name}/", f"{PAGES_DIR}/{name}.html", common)
+                for name in self.own_pages
+            ]
             if self.config.search:
                 merge = merged_shards([story.slug for story in stories])
                 pages.append(

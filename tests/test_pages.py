@@ -573,3 +573,69 @@ def test_the_documented_template_variables_are_there_in_both_languages(project: 
             assert f"<!-- {template}: True -->" in html, path
             if template != "root.html":
                 assert "<!-- base.html: True -->" in html, path
+
+
+ABOUT_PAGE = """{% extends "base.html" %}
+{% block heading %}{{ t.about }}{% endblock %}
+{% block translation_notice %}{% endblock %}
+{% block main %}
+<h1>{{ t.about }}</h1>
+{% if lang == "ar" %}<p>النهار غرفة أخبار مستقلة.</p>
+{% else %}<p>Al-Nahar is an independent newsroom.</p>
+{% endif %}
+{% endblock %}
+"""
+
+
+def test_a_theme_page_of_its_own_is_built_in_both_languages(project: Project) -> None:
+    """A newsroom's "About us" had no way in: a template in the theme's ``pages/`` is a page
+    in each language, with the language switch, the masthead and the sitemap of any other."""
+    theme = project.root / "templates"
+    shutil.copytree(REPO / "templates", theme)
+    (theme / "pages").mkdir()
+    (theme / "pages" / "about.html").write_text(ABOUT_PAGE, encoding="utf-8")
+    strings = (theme / "strings.toml").read_text(encoding="utf-8")
+    strings = strings.replace("[ar]\n", '[ar]\nabout = "من نحن"\n', 1)
+    strings = strings.replace("[en]\n", '[en]\nabout = "About us"\n', 1)
+    (theme / "strings.toml").write_text(strings, encoding="utf-8")
+    base = theme / "base.html"
+    nav = "        {% if site.search %}\n"
+    link = (
+        "        <li><a href=\"{{ (lang ~ '/about/')|url }}\"{% if section == 'about' %}"
+        ' aria-current="page"{% endif %}>{{ t.about }}</a></li>\n'
+    )
+    base.write_text(base.read_text(encoding="utf-8").replace(nav, link + nav, 1), "utf-8")
+    build_site(project)
+    for lang, dir_, other, title, text in (
+        ("ar", "rtl", "en", "من نحن", "النهار غرفة أخبار مستقلة."),
+        ("en", "ltr", "ar", "About us", "Al-Nahar is an independent newsroom."),
+    ):
+        page = (project.output / lang / "about" / "index.html").read_text(encoding="utf-8")
+        assert f'<html lang="{lang}" dir="{dir_}">' in page
+        assert f"<title>{title} · " in page and f"<p>{text}</p>" in page
+        assert f'class="lang-switch" href="../../{other}/about/"' in page
+        assert f'<a href="./" aria-current="page">{title}</a>' in page  # the menu marks it
+        front = (project.output / lang / "index.html").read_text(encoding="utf-8")
+        assert '<a href="about/">' in front
+    sitemap = (project.output / "sitemap.xml").read_text(encoding="utf-8")
+    assert sitemap.count("/ar/about/</loc>") == 1 and sitemap.count("/en/about/</loc>") == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("archive.html", "ar/archive/ is a page of digest's own"),
+        ("About Us.html", "letters a-z, digits and hyphens"),
+    ],
+)
+def test_a_theme_page_named_like_one_of_digests_is_named(
+    project: Project, name: str, said: str
+) -> None:
+    theme = project.root / "templates"
+    shutil.copytree(REPO / "templates", theme)
+    (theme / "pages").mkdir()
+    (theme / "pages" / name).write_text(ABOUT_PAGE.replace("t.about", "t.home"), "utf-8")
+    with pytest.raises(BuildError, match=re.escape(f"{theme / 'pages' / name}: ")) as failure:
+        build_site(project)
+    assert said in str(failure.value)
+    assert not project.output.exists()
