@@ -343,7 +343,7 @@ def test_a_theme_link_to_a_static_file_it_lacks_is_a_warning(project: Project) -
     shutil.copytree(REPO / "templates", theme)
     (theme / "static" / "style.css").unlink()
     warnings = " ".join(build_site(project).warnings)
-    assert f"{theme / 'base.html'}, line 28: links static/style.css" in warnings
+    assert f"{theme / '_head.html'}, line 5: links static/style.css" in warnings
     assert "favicon.svg" not in warnings  # the files it has are not named
 
 
@@ -639,3 +639,25 @@ def test_a_theme_page_named_like_one_of_digests_is_named(
         build_site(project)
     assert said in str(failure.value)
     assert not project.output.exists()
+
+
+def test_what_a_theme_adds_to_head_html_is_on_every_page(project: Project) -> None:
+    """A newsroom's stylesheet and analytics snippet, added to base.html, left out the
+    site's front door (index.html) and its 404 page, which do not extend base.html: the
+    landing page kept the default look and was never counted. ``_head.html`` is in all."""
+    theme = project.root / "templates"
+    shutil.copytree(REPO / "templates", theme)
+    (theme / "static" / "newsroom.css").write_text(":root { --accent: #0b5d8a; }\n", "utf-8")
+    head = theme / "_head.html"
+    snippet = '<script async src="https://stats.example.org/a.js" data-site="nahar"></script>\n'
+    own = '<link rel="stylesheet" href="{{ \'static/newsroom.css\'|url }}">\n' + snippet
+    head.write_text(head.read_text(encoding="utf-8") + own, encoding="utf-8")
+    build_site(project)
+    pages = ["index.html", "404.html", "ar/index.html", "en/index.html", "en/archive/index.html"]
+    pages += [
+        p.relative_to(project.output).as_posix() for p in project.output.glob("*/stories/*/*")
+    ]
+    for page in pages:
+        html = (project.output / page).read_text(encoding="utf-8")
+        assert snippet in html and "static/newsroom.css?v=" in html, page
+        assert html.count('rel="stylesheet"') >= 2 and html.count('rel="icon"') == 1, page
