@@ -845,7 +845,12 @@ class SiteRenderer:
     def theme_warnings(self) -> list[str]:
         """What a build says about the theme: links to static files it lacks, and labels in
         its strings.toml that no template of digest's reads (a misspelt language or key)."""
-        return self.dead_static_links + self.dead_stylesheet_links + self.stray_labels
+        return (
+            self.dead_static_links
+            + self.dead_page_links
+            + self.dead_stylesheet_links
+            + self.stray_labels
+        )
 
     @cached_property
     def stray_labels(self) -> list[str]:
@@ -880,13 +885,7 @@ class SiteRenderer:
         (``'static/style.css'|url`` after style.css was deleted): every page would link a
         file that is not there."""
         found = []
-        static = self.theme / "static"
-        templates = (
-            p
-            for p in sorted(self.theme.rglob("*"))  # partials in subfolders too
-            if p.suffix in (".html", ".xml") and p.is_file() and static not in p.parents
-        )
-        for template in templates:
+        for template in self._template_files():
             source = template.read_text(encoding="utf-8", errors="replace")
             for match in _STATIC_LINK.finditer(source):
                 path = match["a"] or match["b"]
@@ -897,6 +896,36 @@ class SiteRenderer:
                         "does not have (every page links a missing file)"
                     )
         return found
+
+    @cached_property
+    def dead_page_links(self) -> list[str]:
+        """Warnings for a template's link to a section of a language that the site has no
+        page for (``(lang ~ '/about/')|url`` in the masthead, before ``pages/about.html``
+        was made, or misspelt): every page would link a page that is not there."""
+        found = []
+        known = {*DIGEST_SECTIONS, *self.own_pages}
+        for template in self._template_files():
+            source = template.read_text(encoding="utf-8", errors="replace")
+            for match in _PAGE_LINK.finditer(source):
+                name = match["a"] or match["b"]
+                if name not in known:
+                    line = source.count("\n", 0, match.start()) + 1
+                    langs = [match["lang"]] if match["lang"] else LANGS
+                    links = " and ".join(f"{lang}/{name}/" for lang in langs)
+                    found.append(
+                        f"{template}, line {line}: links {links}, which the site has no page "
+                        f"at (a page of your own is {self.theme / PAGES_DIR / name}.html)"
+                    )
+        return found
+
+    def _template_files(self) -> list[Path]:
+        """The theme's templates and partials, in subfolders too (not its static files)."""
+        static = self.theme / "static"
+        return [
+            p
+            for p in sorted(self.theme.rglob("*"))
+            if p.suffix in (".html", ".xml") and p.is_file() and static not in p.parents
+        ]
 
     @cached_property
     def dead_stylesheet_links(self) -> list[str]:
@@ -1200,6 +1229,11 @@ _STATIC_LINK = re.compile(
     r"""|\burl\(\s*(["'])(?P<b>static/[^"'\s{}]+)\3\s*\)"""
 )
 
+# A template's link to a page of a language: (lang ~ '/about/')|url or 'ar/about/'|url.
+_PAGE_LINK = re.compile(
+    r"""\(\s*lang\s*~\s*(["'])/(?P<a>[^"'/{}\s]+)/\1\s*\)\s*\|\s*url\b"""
+    r"""|(["'])(?P<lang>ar|en)/(?P<b>[^"'/{}\s]+)/\3\s*\|\s*url\b"""
+)
 
 # A stylesheet's link to another file: url(x), url("x") or @import "x".
 _CSS_LINK = re.compile(

@@ -587,13 +587,8 @@ ABOUT_PAGE = """{% extends "base.html" %}
 """
 
 
-def test_a_theme_page_of_its_own_is_built_in_both_languages(project: Project) -> None:
-    """A newsroom's "About us" had no way in: a template in the theme's ``pages/`` is a page
-    in each language, with the language switch, the masthead and the sitemap of any other."""
-    theme = project.root / "templates"
-    shutil.copytree(REPO / "templates", theme)
-    (theme / "pages").mkdir()
-    (theme / "pages" / "about.html").write_text(ABOUT_PAGE, encoding="utf-8")
+def _link_about_page(theme: Path) -> None:
+    """An "About us" entry, and its label, in the masthead's menu of ``theme``'s base.html."""
     strings = (theme / "strings.toml").read_text(encoding="utf-8")
     strings = strings.replace("[ar]\n", '[ar]\nabout = "من نحن"\n', 1)
     strings = strings.replace("[en]\n", '[en]\nabout = "About us"\n', 1)
@@ -605,6 +600,33 @@ def test_a_theme_page_of_its_own_is_built_in_both_languages(project: Project) ->
         ' aria-current="page"{% endif %}>{{ t.about }}</a></li>\n'
     )
     base.write_text(base.read_text(encoding="utf-8").replace(nav, link + nav, 1), "utf-8")
+
+
+def test_a_themes_link_to_a_page_the_site_lacks_is_a_warning(project: Project) -> None:
+    """A masthead link to "About us" before its page was made, or misspelt, linked every
+    page to nothing, silently."""
+    theme = project.root / "templates"
+    shutil.copytree(REPO / "templates", theme)
+    _link_about_page(theme)
+    warnings = " ".join(build_site(project).warnings)
+    assert (
+        f"{theme / 'base.html'}, line 40: links ar/about/ and en/about/, which the site has "
+        f"no page at (a page of your own is {theme / 'pages' / 'about.html'})"
+    ) in warnings
+    assert "archive/" not in warnings and "outlets/" not in warnings  # digest's own pages
+    (theme / "pages").mkdir()
+    (theme / "pages" / "about.html").write_text(ABOUT_PAGE, encoding="utf-8")
+    assert "about/" not in " ".join(build_site(project).warnings)
+
+
+def test_a_theme_page_of_its_own_is_built_in_both_languages(project: Project) -> None:
+    """A newsroom's "About us" had no way in: a template in the theme's ``pages/`` is a page
+    in each language, with the language switch, the masthead and the sitemap of any other."""
+    theme = project.root / "templates"
+    shutil.copytree(REPO / "templates", theme)
+    (theme / "pages").mkdir()
+    (theme / "pages" / "about.html").write_text(ABOUT_PAGE, encoding="utf-8")
+    _link_about_page(theme)
     build_site(project)
     for lang, dir_, other, title, text in (
         ("ar", "rtl", "en", "من نحن", "النهار غرفة أخبار مستقلة."),
