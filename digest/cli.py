@@ -196,7 +196,15 @@ def build(content: Path | None, output: Path | None, strict: bool) -> None:
     help="Port to listen on (0: any free port).",
 )
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-def serve(content: Path | None, output: Path | None, port: int, host: str) -> None:
+@click.option(
+    "--open",
+    "open_browser",
+    is_flag=True,
+    help="Open the preview in the web browser once it is up ($BROWSER, else the system's).",
+)
+def serve(
+    content: Path | None, output: Path | None, port: int, host: str, open_browser: bool
+) -> None:
     """Build a preview, serve it on http://127.0.0.1:8000/, rebuild and reload on every
     change. site/ is left to `digest build`."""
     from digest.serve import PreviewBusy, Stopped
@@ -218,7 +226,12 @@ def serve(content: Path | None, output: Path | None, port: int, host: str) -> No
             raise click.ClickException(str(exc)) from None
     # serve() makes Ctrl-C, SIGTERM and a hang-up stop the preview cleanly
     try:
-        run(replace(project, output=output or project.preview), host, port)
+        run(
+            replace(project, output=output or project.preview),
+            host,
+            port,
+            open_browser=open_browser,
+        )
     except OSError as exc:
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
     except PreviewBusy as exc:

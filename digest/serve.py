@@ -231,9 +231,10 @@ class DevServer:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    def serve_forever(self) -> None:
+    def serve_forever(self, *, open_browser: bool = False) -> None:
         """Run until Ctrl-C (then shut down cleanly); one during the first build stops
-        it there (the folder it builds stays whole) and is raised."""
+        it there (the folder it builds stays whole) and is raised. ``open_browser``: show
+        the preview in the default web browser once it is up."""
         try:
             self.start()
         except KeyboardInterrupt:
@@ -244,12 +245,26 @@ class DevServer:
             self.log(f"Serving {self.output} at {self.url} (Ctrl-C to stop)")
             if self.host not in ("127.0.0.1", "localhost", "::1"):
                 self.log(f"warning: listening on {self.host}: other machines can see this preview")
+            if open_browser:
+                self._open_browser()
             while True:
                 time.sleep(3600)
         except KeyboardInterrupt:
             self.log("Stopping")
         finally:
             self.stop()
+
+    def _open_browser(self) -> None:
+        """Show the preview in the default web browser (``$BROWSER``, else the system's),
+        or say that none could be started."""
+        import webbrowser
+
+        try:
+            opened = webbrowser.open(self.url)
+        except webbrowser.Error:
+            opened = False
+        if not opened:
+            self.log(f"warning: no web browser could be started here: open {self.url}")
 
     # -- watching --------------------------------------------------------------------
 
@@ -531,9 +546,12 @@ class Stopped(KeyboardInterrupt):
         self.signum = signum
 
 
-def serve(project: Project, host: str = "127.0.0.1", port: int = 8000) -> None:
+def serve(
+    project: Project, host: str = "127.0.0.1", port: int = 8000, *, open_browser: bool = False
+) -> None:
     """``digest serve``: build, serve and rebuild until Ctrl-C, SIGTERM or a hang-up; one
-    that comes before the preview is up is :class:`Stopped` raised (the caller says so)."""
+    that comes before the preview is up is :class:`Stopped` raised (the caller says so).
+    ``open_browser``: show it in the default web browser once it is up."""
     stopping: list[int] = []
 
     def on_signal(signum: int, frame: object) -> None:
@@ -555,6 +573,6 @@ def serve(project: Project, host: str = "127.0.0.1", port: int = 8000) -> None:
         if hasattr(signal, "SIGHUP") and signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:
             signal.signal(signal.SIGHUP, on_signal)
     try:
-        DevServer(project, host, port).serve_forever()
+        DevServer(project, host, port).serve_forever(open_browser=open_browser)
     finally:
         forget()

@@ -12,6 +12,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
 from collections.abc import Iterator
@@ -541,6 +542,47 @@ def test_cli_serves_and_exits_cleanly_on_ctrl_c(tmp_path: Path) -> None:
     assert after == {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in project.output.rglob("*")
                      if p.is_file()}  # fmt: skip
     assert build_site(project).skipped
+
+
+@pytest.mark.parametrize("works", [True, False])
+def test_open_shows_the_preview_in_the_browser_or_says_to(tmp_path: Path, works: bool) -> None:
+    """``digest serve --open`` starts the web browser ($BROWSER here) at the preview's
+    address once it is up; where none starts, it says to open the address."""
+    project = copy_project(tmp_path)
+    opened = tmp_path / "opened.txt"
+    browser = tmp_path / "browser.py"
+    browser.write_text(
+        "import sys\n"
+        f"open({str(opened)!r}, 'w').write(sys.argv[1])\n"
+        f"sys.exit({0 if works else 1})\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "BROWSER": f"{sys.executable} {browser} %s"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "digest", "serve", "--port", "0", "--open"],
+        cwd=project.root,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    printed: list[str] = []
+    reader = threading.Thread(target=lambda: printed.extend(process.stderr), daemon=True)
+    reader.start()
+    try:
+        wait_for(lambda: opened.is_file() and opened.read_text(encoding="utf-8"), "browser", 60)
+        url = next(x for x in printed if x.startswith("Serving ")).split(" at ")[1].split()[0]
+        assert opened.read_text(encoding="utf-8") == url
+        warning = f"warning: no web browser could be started here: open {url}\n"
+        if not works:
+            wait_for(lambda: warning in printed, "the warning")
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=10) == 0
+        reader.join(timeout=10)
+        assert (warning in printed) is not works
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
 
 
 def test_a_new_theme_folder_is_picked_up_and_watched(tmp_path: Path) -> None:
