@@ -262,11 +262,10 @@ def choose_summary(
     scores = centrality + np.array([LEAD_BONUS if p == 0 else 0.0 for _, p, _ in found])
     dense, columns = _dense_rows(vectors)
     overlap = dense @ dense.T
-    figures = [_figures(sentence) for _, _, sentence in found]
-    same_fact = np.array([[bool(a & b) for b in figures] for a in figures])
+    figures, facts = zip(*(sentence_figures(sentence) for _, _, sentence in found), strict=True)
+    same_fact = _sharing(figures)
     overlap = np.where(same_fact, np.maximum(overlap, 1.0), overlap)
     same_event = _same_event(dense, columns, event_columns)
-    facts = [_facts(sentence) for _, _, sentence in found]
     order = sorted(range(len(found)), key=lambda i: (-scores[i], found[i][0], found[i][1], i))
     limit = MAX_SENTENCES_BIG if len(dates) >= 4 else MAX_SENTENCES
     chosen: list[int] = []
@@ -288,6 +287,16 @@ def choose_summary(
             if i in leads and day is not None:
                 told.add(day)
     return tuple(sorted((found[i][2] for i in chosen), key=is_background))
+
+
+def _sharing(sets: Sequence[frozenset[str]]) -> np.ndarray:
+    """Which pairs of the sets have an element in common (``a & b``), as a boolean matrix."""
+    ids: dict[str, int] = {}
+    rows = [i for i, items in enumerate(sets) for _ in items]
+    cols = [ids.setdefault(item, len(ids)) for items in sets for item in items]
+    holds = np.zeros((len(sets), len(ids)), dtype=np.int64)
+    holds[rows, cols] = 1
+    return (holds @ holds.T) > 0
 
 
 def _leads(found: Sequence[tuple[int, int, str]]) -> set[int]:
@@ -328,13 +337,14 @@ _NUMBER_WORDS = {
 _COUNT = re.compile(r"(?<!\w)(\d+|[^\W\d_]+)(?=\s+[\"«“']?(?:ال)?([^\W\d_]{3,}))")
 
 
-def _figures(sentence: str) -> frozenset[str]:
+def _figures(sentence: str, folded: str | None = None) -> frozenset[str]:
     """The figures a sentence gives (340, 600, 1.5): numbers of two digits or more that are
     not years, which say little about the fact; folded as :func:`normalize_arabic` folds
     them (only the numbers are), without zero decimals ("25.00%" and "25 بالمئة" are one
     figure). And small counts with what they count ("8 سنوات" and
-    "ثماني سنوات" are one figure: ``8 سنوات``)."""
-    folded = normalize_arabic(sentence)
+    "ثماني سنوات" are one figure: ``8 سنوات``). ``folded``: the sentence's
+    :func:`normalize_arabic`, when known."""
+    folded = normalize_arabic(sentence) if folded is None else folded
     numbers = (_ZERO_DECIMALS.sub(r"\1", normalize_arabic(n)) for n in _NUMBER.findall(sentence))
     figures = {n for n in numbers if len(n) >= 2 and not _YEAR.fullmatch(n)}
     for count, counted in _COUNT.findall(folded):
@@ -363,10 +373,24 @@ _DAY_OF_MONTH = re.compile(
 )
 
 
-def _facts(sentence: str) -> frozenset[str]:
+def _facts(sentence: str, folded: str | None = None) -> frozenset[str]:
     """The figures a sentence gives (:func:`_figures`) but not the days of months it names:
-    a sentence that tells the event again often adds its day ("الجمعة 11 أكتوبر 2024")."""
-    return _figures(_DAY_OF_MONTH.sub(" ", normalize_arabic(sentence)))
+    a sentence that tells the event again often adds its day ("الجمعة 11 أكتوبر 2024").
+    ``folded``: the sentence's :func:`normalize_arabic`, when known."""
+    folded = normalize_arabic(sentence) if folded is None else folded
+    return _figures(_DAY_OF_MONTH.sub(" ", folded))
+
+
+def _sentence_figures(sentence: str) -> tuple[frozenset[str], frozenset[str]]:
+    folded = normalize_arabic(sentence)
+    return _figures(sentence, folded), _facts(sentence, folded)
+
+
+sentence_figures: Memo[str, tuple[frozenset[str], frozenset[str]]] = Memo(
+    _sentence_figures, 300_000
+)
+"""A sentence's figures (:func:`_figures`) and facts (:func:`_facts`), cached per sentence:
+a story's candidates are compared again each time it is grouped."""
 
 
 def _nothing_new(facts: Sequence[frozenset[str]], chosen: Sequence[int], candidate: int) -> bool:
