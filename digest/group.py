@@ -92,6 +92,8 @@ RELATED_SHARED_TERMS = 2
 COPY_SIMILARITY = (
     0.9  # articles this alike are one text run twice (fixtures: copies 1.0, reports <0.5)
 )
+COPY_MARGIN = 1e-9  # cosines this near COPY_SIMILARITY are summed as distinct_members does
+PAIRWISE_MAX = 200  # stories up to this size have their copies found pair by pair
 RELATED_MIN = 0.2  # centroid cosine of related stories
 MAX_RELATED = 5
 
@@ -409,7 +411,7 @@ def group_stories(
         ],
         known,
     )
-    centroids = story_centroids(matrix, [distinct_members(matrix, g) for g in groups])
+    centroids = story_centroids(matrix, distinct_groups(matrix, groups))
     related = related_stories(centroids, ids, vectors.terms())
     # Centrality of each article: cosine to its story's centroid.
     owner = np.zeros(len(articles), dtype=np.int64)
@@ -507,11 +509,55 @@ def distinct_members(matrix: sp.csr_matrix, group: Sequence[int]) -> list[int]:
         copy = (alike.data >= COPY_SIMILARITY) & (alike.row + start > alike.col)
         for i, j in zip((alike.row[copy] + start).tolist(), alike.col[copy].tolist(), strict=True):
             earlier.setdefault(i, []).append(j)
+    return _without_copies(group, earlier)
+
+
+def _without_copies(group: Sequence[int], earlier: Mapping[int, Sequence[int]]) -> list[int]:
+    """The group's members but those that copy a member kept before them (``earlier``:
+    member position -> positions of the members before it that it copies)."""
     kept: set[int] = set()
     for i in range(len(group)):
         if not any(j in kept for j in earlier.get(i, ())):
             kept.add(i)
     return [group[i] for i in sorted(kept)]
+
+
+def distinct_groups(matrix: sp.csr_matrix, groups: Sequence[Sequence[int]]) -> list[list[int]]:
+    """:func:`distinct_members` of each group, with the cosines of every group's pairs
+    computed in one go (a few sparse operations instead of a few per group).
+
+    Summed in another order, a cosine can differ from the one :func:`distinct_members`
+    computes in its last bits: a group with a cosine within ``COPY_MARGIN`` of
+    ``COPY_SIMILARITY`` is left to :func:`distinct_members`, so the answer is its answer.
+    Groups too big to list their pairs are too."""
+    pairs = [(k, len(g)) for k, g in enumerate(groups) if 2 <= len(g) <= PAIRWISE_MAX]
+    out = [list(g) if len(g) < 2 else None for g in groups]
+    if pairs:
+        owner, later, before = [], [], []  # (group, member position, earlier position)
+        for k, size in pairs:
+            i, j = np.tril_indices(size, -1)
+            owner.append(np.full(len(i), k))
+            later.append(i)
+            before.append(j)
+        owner_, later_, before_ = (np.concatenate(x) for x in (owner, later, before))
+        starts = np.cumsum([0, *(len(g) for g in groups)])
+        flat = np.concatenate([np.asarray(g, dtype=np.int64) for g in groups])
+        a = matrix[flat[starts[owner_] + later_]]
+        b = matrix[flat[starts[owner_] + before_]]
+        cosines = np.asarray(a.multiply(b).sum(axis=1)).ravel()
+        unsure = set(owner_[np.abs(cosines - COPY_SIMILARITY) <= COPY_MARGIN].tolist())
+        earlier: dict[int, dict[int, list[int]]] = {k: {} for k, _ in pairs}
+        copy = cosines >= COPY_SIMILARITY
+        for k, i, j in zip(
+            owner_[copy].tolist(), later_[copy].tolist(), before_[copy].tolist(), strict=True
+        ):
+            earlier[k].setdefault(i, []).append(j)
+        for k, _ in pairs:
+            if k not in unsure:
+                out[k] = _without_copies(groups[k], earlier[k])
+    return [
+        distinct_members(matrix, g) if o is None else o for o, g in zip(out, groups, strict=True)
+    ]
 
 
 def story_centroids(matrix: sp.csr_matrix, groups: Sequence[Sequence[int]]) -> sp.csr_matrix:

@@ -753,6 +753,31 @@ def test_copies_of_one_report_do_not_take_the_headline_and_summary(tmp_path):
     assert moscow.headline.startswith("خطوة جديدة في تحالفهما")  # 004's, as before
 
 
+def test_copies_found_in_all_stories_at_once_are_those_found_story_by_story(tmp_path, monkeypatch):
+    """distinct_groups (every story's pairs in one go) keeps the members distinct_members
+    keeps, copies in the stories or not; cosines near the threshold (here: all of them) it
+    leaves to distinct_members."""
+    import digest.group as group
+    from digest.story_features import ArticleVectors
+
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    text = (CONTENT / "000_9062e53052813c90.txt").read_text(encoding="utf-8")
+    (content / "copy.txt").write_text(text, encoding="utf-8")
+    (content / "copy.yaml").write_text("source: وكالة الأنباء القطرية\n", encoding="utf-8")
+    edited = text.replace("مخططًا له منذ فترة طويلة", "مخططًا له منذ عام")
+    (content / "edit.txt").write_text(edited, encoding="utf-8")
+    articles, _ = load_articles(content)
+    matrix = ArticleVectors(sorted(articles, key=lambda a: a.source)).matrix
+    n = matrix.shape[0]
+    groups = [list(range(n)), [0], [n - 1, 0, 2], list(range(0, n, 2)), [1, 3]]
+    expected = [group.distinct_members(matrix, g) for g in groups]
+    assert len(expected[0]) < n  # the copies are left out
+    assert group.distinct_groups(matrix, groups) == expected
+    monkeypatch.setattr(group, "COPY_MARGIN", 1.0)
+    assert group.distinct_groups(matrix, groups) == expected
+
+
 def test_headline_margin_keeps_the_first_report_unless_another_is_clearly_more_central(seeds):
     from dataclasses import replace
 
