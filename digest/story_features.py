@@ -346,11 +346,17 @@ def l2_normalize(matrix: sp.spmatrix) -> sp.csr_matrix:
     return matrix
 
 
+def _spans(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Positions ``starts[k] .. starts[k] + counts[k] - 1`` for every k, in order."""
+    return np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
+
+
 class Principals:
     """Who or where each article's lede names, and which articles mention them at all.
 
     ``named[i]`` lists principals as tuples of feature columns (a person's name words, a
-    city's word); article ``j`` mentions a principal if its text has any of them.
+    city's word); article ``j`` mentions a principal if its text has any of them
+    (``present``: which columns each article has).
     """
 
     def __init__(self, named: Sequence[Sequence[tuple[int, ...]]], present: sp.csr_matrix) -> None:
@@ -367,29 +373,39 @@ class Principals:
         self.columns = {c for key in ids for c in key}
         self.lede = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, m))
         self.lede.data[:] = 1.0  # named twice is still one principal
-        words = [(c, p) for key, p in ids.items() for c in key]
-        word_of = sp.csr_matrix(
-            (np.ones(len(words)), ([c for c, _ in words], [p for _, p in words])),
-            shape=(present.shape[1], m),
+        # each principal's columns (as CSR: principal -> columns), and the columns each
+        # article has as sorted keys row * width + column: an article mentions a principal
+        # when one of its keys is there (no article x principal matrix: a principal's words
+        # are common words, and that matrix had millions of entries)
+        words = sp.csr_matrix(
+            (
+                np.ones(sum(map(len, ids))),
+                [c for key in ids for c in key],
+                np.cumsum([0, *map(len, ids)]),
+            ),
+            shape=(len(ids), present.shape[1]),
         )
-        self.mentioned = (present @ word_of).tocsr() if n else sp.csr_matrix((0, m))
-        self.mentioned.data[:] = 1.0
-        self.mentioned.sum_duplicates()  # sorted column indices, for :meth:`strangers`
+        self._words_ptr, self._words = words.indptr, words.indices
+        present = present.sorted_indices() if n else present
+        entry_rows = np.repeat(np.arange(present.shape[0], dtype=np.int64), np.diff(present.indptr))
+        self._width = present.shape[1]
+        self._present = entry_rows * self._width + present.indices
 
     def strangers(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """Does article a[k]'s lede name a principal that article b[k] never mentions?"""
-        lede, mentioned = self.lede, self.mentioned
+        lede = self.lede
         counts = np.diff(lede.indptr)[a]
         pair = np.repeat(np.arange(len(a)), counts)  # one entry per (pair, named principal)
-        starts = np.repeat(lede.indptr[a] - np.cumsum(counts) + counts, counts)
-        principal = lede.indices[starts + np.arange(len(pair))]
-        # Is (b, principal) a stored entry of ``mentioned``? Its keys row * m + col are sorted.
-        m = mentioned.shape[1]
-        keys = np.repeat(np.arange(mentioned.shape[0], dtype=np.int64), np.diff(mentioned.indptr))
-        keys = keys * m + mentioned.indices
-        wanted = b[pair].astype(np.int64) * m + principal
+        principal = lede.indices[_spans(lede.indptr[a], counts)]
+        # one entry per (pair, named principal, one of its columns): does b[k] have it?
+        widths = np.diff(self._words_ptr)[principal]
+        entry = np.repeat(np.arange(len(principal)), widths)
+        column = self._words[_spans(self._words_ptr[principal], widths)]
+        wanted = b[pair[entry]].astype(np.int64) * self._width + column
+        keys = self._present
         at = np.minimum(np.searchsorted(keys, wanted), max(len(keys) - 1, 0))
-        known = keys[at] == wanted if len(keys) else np.zeros(len(wanted), dtype=bool)
+        has = keys[at] == wanted if len(keys) else np.zeros(len(wanted), dtype=bool)
+        known = np.bincount(entry[has], minlength=len(principal)) > 0
         missing = np.bincount(pair[~known], minlength=len(a))
         return missing > 0
 
