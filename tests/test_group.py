@@ -488,6 +488,27 @@ def test_prefetched_tokens_are_the_ones_grouping_computes(seeds):
     assert group_stories(seeds) == expected
 
 
+def test_cached_sentence_figures_give_the_same_stories_after_an_edit(tmp_path):
+    """A regroup after an edit to a lead (digest serve) finds the candidates' figures in
+    the cache (sentence_figures): the stories are those of a grouping without it."""
+    from digest.summarize import sentence_figures
+
+    content = tmp_path / "content"
+    shutil.copytree(GROUPING / "trial", content)
+    articles, _ = load_articles(content)
+    group_stories(articles)  # fills the cache
+    edited = content / "a01_aljazeera_alaska.txt"
+    text = edited.read_text(encoding="utf-8")
+    lead = "انتهت القمة التي جمعت"
+    assert lead in text
+    edited.write_text(text.replace(lead, "انتهت بعد 340 دقيقة القمة التي جمعت"), "utf-8")
+    articles, _ = load_articles(content)
+    cached = group_stories(articles)
+    assert sentence_figures.values
+    sentence_figures.values.clear()
+    assert group_stories(articles) == cached
+
+
 def test_an_edit_past_what_grouping_reads_keeps_the_grouping(seeds):
     """Grouping reads an article's title, dates and first blocks only (grouping_view): an
     edit further down gives the same stories with the edited article in, which the memo
