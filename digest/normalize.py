@@ -31,6 +31,9 @@ def arabic_outnumbers_latin(text: str) -> bool:
 # and ta marbuta as ha (الإيرانية / الايرانيه). Search reads both the pages and the query
 # with them folded, as Lucene's ArabicNormalizer does (see digest/search_index.py).
 END_LETTERS = {"ى": "ي", "ة": "ه"}
+# ... but for these words, kept as written: على ("on", in every report) folded is the name
+# علي (Ali), and a search for the name found every story.
+END_KEPT = ("على", "وعلى", "فعلى")
 # Persian, Urdu and Maghrebi letters that Arabic names are also written with -> the nearest
 # Arabic letter (پيزشكيان -> بيزشكيان). The search index folds these too (Pagefind's Arabic
 # stemming does not).

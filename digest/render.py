@@ -46,7 +46,7 @@ from markupsafe import Markup, escape
 
 from digest.article import Article, Block, Story
 from digest.config import LANGS, SiteConfig
-from digest.normalize import ARABIC_LETTERS, END_LETTERS, normalize_arabic
+from digest.normalize import ARABIC_LETTERS, END_KEPT, END_LETTERS, normalize_arabic
 from digest.outlets import OutletNames
 from digest.search_index import QUERY_FOLDS, merged_shards
 from digest.search_spellings import PREFIXES as SPELLING_PREFIXES
@@ -1072,6 +1072,7 @@ class SiteRenderer:
                         search_merge=merge,
                         search_folds=QUERY_FOLDS,
                         search_end_folds=END_LETTERS,
+                        search_end_kept=END_KEPT,
                         search_spellings=dict(spellings or {}),
                         search_prefixes=SPELLING_PREFIXES,
                     )

@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import IO
 
 from digest.interrupts import held
-from digest.normalize import MARKS, VARIANT_LETTERS
+from digest.normalize import END_KEPT, MARKS, VARIANT_LETTERS
 from digest.output import remove_folders_of_ended
 from digest.search_spellings import fold_spellings
 
@@ -351,11 +351,18 @@ def page_as_indexed(
 END_MARK = "\u2060"
 
 
+# The words of :data:`~digest.normalize.END_KEPT`, whole (the search page keeps them so too).
+_END_KEPT = re.compile(rf"(?<![^\W\d_])({'|'.join(END_KEPT)})(?![^\W\d_])")
+
+
 def fold_end_letters(html: bytes, end_folds: Mapping[str, str]) -> bytes:
-    """``html`` with each letter of ``end_folds`` replaced by its fold after :data:`END_MARK`."""
-    for letter, fold in sorted(end_folds.items()):
-        html = html.replace(letter.encode(), (END_MARK + fold).encode())
-    return html
+    """``html`` with each letter of ``end_folds`` replaced by its fold after :data:`END_MARK`,
+    but in the words of :data:`~digest.normalize.END_KEPT`."""
+    if not end_folds or not any(letter.encode() in html for letter in end_folds):
+        return html
+    table = str.maketrans({letter: END_MARK + fold for letter, fold in end_folds.items()})
+    parts = _END_KEPT.split(html.decode("utf-8"))  # odd ones: the words kept as written
+    return "".join(p if i % 2 else p.translate(table) for i, p in enumerate(parts)).encode()
 
 
 _H1 = re.compile(rb"<h1\b[^>]*>(.*?)</h1>", re.S)
@@ -372,7 +379,7 @@ def shard_key(
     Pagefind (:func:`page_as_indexed`), and the Pagefind binary (a new version may write
     another format)."""
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(repr(_FOLDS).encode() + END_MARK.encode() + b"\n")
+    digest.update(repr((_FOLDS, END_MARK, END_KEPT)).encode() + b"\n")
     for folds in (spellings, end_folds or {}):
         digest.update(json.dumps(sorted(folds.items()), ensure_ascii=False).encode() + b"\n")
     try:

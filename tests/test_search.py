@@ -228,10 +228,15 @@ def test_letters_typed_either_way_at_a_words_end_are_indexed_folded_after_a_mark
     invisible mark that Pagefind leaves out of its words and the search page turns back
     into the letter; the result's title is the headline as written."""
     folds = {"ى": "ي", "ة": "ه"}
-    page = "<main data-pagefind-body><h1>القوى الإيرانية</h1><p>على</p></main>".encode()
+    page = "<main data-pagefind-body><h1>القوى الإيرانية</h1><p>مستشفى</p></main>".encode()
     assert search_index.page_as_indexed(page, {}, folds).decode() == (
         '<main data-pagefind-body><span data-pagefind-ignore data-pagefind-meta="title" hidden>'
-        "القوى الإيرانية</span><h1>القو\u2060ي الإيراني\u2060ه</h1><p>عل\u2060ي</p></main>"
+        "القوى الإيرانية</span><h1>القو\u2060ي الإيراني\u2060ه</h1><p>مستشف\u2060ي</p></main>"
+    )
+    # but على ("on", in every report) is indexed as written: folded it is the name علي
+    text = "<p>وعلى على القوى الإيرانية عليه فعلى ًعلى</p>".encode()
+    assert search_index.fold_end_letters(text, folds).decode() == (
+        "<p>وعلى على القو\u2060ي الإيراني\u2060ه عليه فعلى ًعلى</p>"
     )
     # a theme whose search page does not fold them (no data-end-folds): nor does the index
     assert search_index.page_as_indexed(page, {}, {}) == page
@@ -244,7 +249,9 @@ def test_letters_typed_either_way_at_a_words_end_are_indexed_folded_after_a_mark
 
 @pytest.mark.browser
 @pytest.mark.slow
-@pytest.mark.parametrize(("typed", "written"), [("القوي", "القوى"), ("الايرانيه", "الإيرانية")])
+@pytest.mark.parametrize(
+    ("typed", "written"), [("القوي", "القوى"), ("الايرانيه", "الإيرانية"), ("على", "على")]
+)
 def test_a_word_typed_with_ya_or_ha_at_its_end_finds_it_and_shows_it_as_written(
     site: Path, typed: str, written: str
 ) -> None:
