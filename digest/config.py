@@ -34,6 +34,9 @@ class SiteConfig:
     feed_items: int = 50
     page_size: int = 30  # stories on a front page and on each page of an outlet's stories
     search: bool = True  # build the Pagefind search bundle and the search pages
+    # Arabic pages write the numbers digest writes (dates, counts, page numbers) in
+    # Arabic-Indic digits (١٧ يناير ٢٠٢٥); the reports' own text stays as written
+    indic_digits: bool = False
     outlets: dict[str, str] = field(default_factory=dict)  # Arabic name -> English name
 
     def absolute(self, path: str) -> str:
@@ -220,7 +223,10 @@ def load_config(path: Path) -> SiteConfig:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path.name} is not valid TOML: {exc}") from None
-    known = {"title", "description", "base_url", "feed_items", "page_size", "search", "outlets"}
+    known = {
+        "title", "description", "base_url", "feed_items", "page_size", "search", "outlets",
+        "indic_digits",
+    }  # fmt: skip
     unknown = set(data) - known
     if unknown:
         raise ConfigError(f"{path.name}: unknown key(s) {sorted(unknown)}; known: {sorted(known)}")
@@ -236,6 +242,9 @@ def load_config(path: Path) -> SiteConfig:
     search = data.get("search", True)
     if not isinstance(search, bool):
         raise ConfigError(f"{path.name}: search must be true or false, got {search!r}")
+    indic_digits = data.get("indic_digits", False)
+    if not isinstance(indic_digits, bool):
+        raise ConfigError(f"{path.name}: indic_digits must be true or false, got {indic_digits!r}")
     outlets = _outlets(data.get("outlets", {}), path.name)
     return SiteConfig(
         title=_per_language(data.get("title", DEFAULT_TITLE), "title", DEFAULT_TITLE, path.name),
@@ -250,5 +259,6 @@ def load_config(path: Path) -> SiteConfig:
         feed_items=feed_items,
         page_size=page_size,
         search=search,
+        indic_digits=indic_digits,
         outlets=outlets,
     )

@@ -95,14 +95,23 @@ def rfc822(day: dt.date) -> str:
     return email.utils.format_datetime(noon)
 
 
-@lru_cache(maxsize=4096)
-def human_date(day: dt.date | None, lang: str) -> str:
-    """``17 يناير 2025`` / ``17 January 2025``; empty for undated (memoized: Babel is slow)."""
-    return format_date(day, "d MMMM y", locale=lang) if day else ""
+INDIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+def _digits(text: str, indic: bool) -> str:
+    """``text`` with its digits Arabic-Indic ones (``١٧``) if ``indic``, else as it is."""
+    return text.translate(INDIC_DIGITS) if indic else text
 
 
 @lru_cache(maxsize=4096)
-def day_span(first: dt.date, last: dt.date, lang: str) -> dict[str, str]:
+def human_date(day: dt.date | None, lang: str, indic: bool = False) -> str:
+    """``17 يناير 2025`` / ``17 January 2025`` (``١٧ يناير ٢٠٢٥`` if ``indic``); empty for
+    undated (memoized: Babel is slow)."""
+    return _digits(format_date(day, "d MMMM y", locale=lang), indic) if day else ""
+
+
+@lru_cache(maxsize=4096)
+def day_span(first: dt.date, last: dt.date, lang: str, indic: bool = False) -> dict[str, str]:
     """The days of a story reported from ``first`` to ``last`` (a later day), as its dates
     show them: the first day as briefly as the last one allows, ``1``–``3 يونيو 2025``,
     ``30 May`` – ``2 June 2025``, ``30 December 2024`` – ``2 January 2025`` (as CLDR's
@@ -114,17 +123,17 @@ def day_span(first: dt.date, last: dt.date, lang: str) -> dict[str, str]:
     else:
         pattern, dash = "d", "–"
     return {
-        "first_text": format_date(first, pattern, locale=lang),
+        "first_text": _digits(format_date(first, pattern, locale=lang), indic),
         "dash": dash,
         "last": last.isoformat(),
-        "last_text": human_date(last, lang),
+        "last_text": human_date(last, lang, indic),
     }
 
 
 @lru_cache(maxsize=4096)
-def month_title(day: dt.date | None, lang: str) -> str:
+def month_title(day: dt.date | None, lang: str, indic: bool = False) -> str:
     """``يناير 2025`` / ``January 2025``; empty for undated (memoized: Babel is slow)."""
-    return format_date(day, "LLLL y", locale=lang) if day else ""
+    return _digits(format_date(day, "LLLL y", locale=lang), indic) if day else ""
 
 
 @lru_cache(maxsize=4096)
@@ -134,18 +143,18 @@ def month_name(day: dt.date | None, lang: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _plural_and_number(n: int, lang: str) -> tuple[str, str]:
+def _plural_and_number(n: int, lang: str, indic: bool = False) -> tuple[str, str]:
     """CLDR plural category of ``n`` and ``n`` written per locale (memoized)."""
-    return Locale.parse(lang).plural_form(n), format_decimal(n, locale=lang)
+    return Locale.parse(lang).plural_form(n), _digits(format_decimal(n, locale=lang), indic)
 
 
-def human_count(n: int, forms: Mapping[str, str], lang: str) -> str:
+def human_count(n: int, forms: Mapping[str, str], lang: str, indic: bool = False) -> str:
     """``3 مصادر`` / ``3 sources``: the number per locale, the noun in its plural form.
 
     ``forms`` maps CLDR plural categories (``one``, ``two``, ``few``, ``many``, ``other``)
     to patterns with ``{n}``; missing categories fall back to ``other``.
     """
-    form, number = _plural_and_number(n, lang)
+    form, number = _plural_and_number(n, lang, indic)
     return forms.get(form, forms["other"]).replace("{n}", number)
 
 
@@ -278,9 +287,12 @@ class Localizer:
         english: Mapping[str, str],
         outlets: Mapping[str, str] | None = None,
         seen_outlets: Iterable[str] = (),
+        *,
+        indic: bool = False,
     ) -> None:
         self.lang = lang
         self.english = english
+        self.indic = indic  # the numbers digest writes in Arabic-Indic digits
         # with the English names from digest.toml, and the spellings the articles use
         self.outlets = OutletNames(outlets, seen_outlets)
 
@@ -455,7 +467,7 @@ def _article_view(article: Article, lang: str, loc: Localizer) -> dict[str, Any]
         "url": article.url,
         "outlet": _outlet_view(article.outlet, loc) if article.outlet else None,
         "date": article.date,
-        "date_text": human_date(article.date, lang),
+        "date_text": human_date(article.date, lang, loc.indic),
         "title": loc(article.title),
         # an article in another language than Arabic keeps its own lang on Arabic pages
         "lang": article.lang if article.lang not in (lang, "ar") else None,
@@ -650,9 +662,11 @@ def _story_view(story: Story, lang: str, loc: Localizer, strings: Mapping[str, A
             "title": str(headline),  # plain text for <title>, feeds and cards
             "description": _plain(" ".join(shown)) if shown else "",
             "date": story.date,
-            "date_text": human_date(story.date, lang),
+            "date_text": human_date(story.date, lang, loc.indic),
             # reported on several days: the first and the last (None: one day, or undated)
-            "span": day_span(story.date, last, lang) if story.date and last != story.date else None,
+            "span": day_span(story.date, last, lang, loc.indic)
+            if story.date and last != story.date
+            else None,
             "day_path": day_path(lang, story.date),
             # every day with a report of it, newest first: the story is in each day's edition
             # (as text: a page key pickles the view, and shared date objects would vary it)
@@ -667,7 +681,9 @@ def _story_view(story: Story, lang: str, loc: Localizer, strings: Mapping[str, A
             # it a provisional GUID, so that readers show the translation as new)
             "untranslated": headline.missing or any(s.missing for s in summary),
             "article_count": len(story.articles),
-            "count_text": human_count(len(story.articles), strings["source_count"], lang),
+            "count_text": human_count(
+                len(story.articles), strings["source_count"], lang, loc.indic
+            ),
             "source_lang": source_lang,
             # an English page shows machine translation (a report in Arabic without an
             # editor's translation), as its notice says
@@ -1047,7 +1063,7 @@ class SiteRenderer:
         views: dict[str, list[dict[str, Any]]] = {}
         outlets = _outlet_names(stories)
         for lang in LANGS:
-            loc = Localizer(lang, english, self.config.outlets, outlets)
+            loc = Localizer(lang, english, self.config.outlets, outlets, indic=self._indic(lang))
             views[lang] = [_story_view(s, lang, loc, self.strings[lang]) for s in stories]
             common = {"lang": lang, "translation_note": translation_note}
             front = views[lang][: self.config.page_size]
@@ -1111,14 +1127,18 @@ class SiteRenderer:
         pages = []
         outlets = _outlet_names(stories)
         for lang in LANGS:
-            loc = Localizer(lang, english, self.config.outlets, outlets)
+            loc = Localizer(lang, english, self.config.outlets, outlets, indic=self._indic(lang))
             view = _StoryViews(stories, lang, loc, self.strings[lang])
             common = {"lang": lang, "translation_note": translation_note}
             pages += [_story_page(stories, i, view, index, loc, common) for i in wanted]
         return pages
 
     def _count(self, n: int, noun: str, lang: str) -> str:
-        return human_count(n, self.strings[lang][noun], lang)
+        return human_count(n, self.strings[lang][noun], lang, self._indic(lang))
+
+    def _indic(self, lang: str) -> bool:
+        """Does a page in ``lang`` write digest's numbers in Arabic-Indic digits?"""
+        return lang == "ar" and self.config.indic_digits
 
     def _archive_pages(self, views: list[dict[str, Any]], common: dict[str, Any]) -> list[Page]:
         """The archive index and one page per day (edition), newest first, undated last.
@@ -1135,7 +1155,7 @@ class SiteRenderer:
             {
                 "path": day_path(lang, day),
                 "date": day,
-                "date_text": human_date(day, lang),
+                "date_text": human_date(day, lang, self._indic(lang)),
                 "stories": group,
                 "count_text": self._count(len(group), "story_count", lang),
             }
@@ -1147,12 +1167,12 @@ class SiteRenderer:
         years: list[dict[str, Any]] = []
         for edition in editions:
             day = edition["date"]
-            title = month_title(day, lang)
+            title = month_title(day, lang, self._indic(lang))
             if not months or months[-1]["title"] != title:
                 # its anchor names the month (#month-2025-06), so a link to it holds
                 key = day.strftime("%Y-%m") if day else "undated"
                 months.append({"title": title, "key": key, "editions": []})
-                year = str(day.year) if day else ""
+                year = _digits(str(day.year), self._indic(lang)) if day else ""
                 if not years or years[-1]["year"] != year:
                     years.append({"year": year, "months": []})
                 years[-1]["months"].append({"key": key, "name": month_name(day, lang)})
@@ -1195,7 +1215,7 @@ class SiteRenderer:
             {
                 "path": outlet["path"] + (f"page/{n}/" if n > 1 else ""),
                 "number": n,
-                "numeral": _plural_and_number(n, lang)[1],
+                "numeral": _plural_and_number(n, lang, self._indic(lang))[1],
                 "label": self._page_label(n, count, lang),
             }
             for n in range(1, count + 1)
@@ -1220,8 +1240,11 @@ class SiteRenderer:
     def _page_label(self, n: int, count: int, lang: str) -> str:
         """``Page 2 of 5`` in the page's language (the theme's ``page_number``)."""
         pattern: str = self.strings[lang]["page_number"]
-        number = _plural_and_number(n, lang)[1]  # written as the locale writes numbers
-        return pattern.replace("{n}", number).replace("{count}", _plural_and_number(count, lang)[1])
+        indic = self._indic(lang)
+        number = _plural_and_number(n, lang, indic)[1]  # written as the locale writes numbers
+        return pattern.replace("{n}", number).replace(
+            "{count}", _plural_and_number(count, lang, indic)[1]
+        )
 
 
 # A template's link to a static file: 'static/style.css'|url or url('static/style.css').

@@ -318,6 +318,38 @@ def test_config_sets_titles_and_base_url(site_root: Path) -> None:
         build_site(Project.at(site_root))
 
 
+def test_indic_digits_write_the_arabic_pages_numbers_in_arabic_indic_digits(
+    site_root: Path,
+) -> None:
+    """``indic_digits = true``: the dates, counts and page numbers digest writes on Arabic
+    pages are in Arabic-Indic digits (١٧ يناير ٢٠٢٥, ٤ تقارير), and the source lists are
+    numbered so; English pages, ``<time datetime>``, feeds' dates and the reports' own
+    text are as before."""
+    site = site_root / "site"
+    build_site(Project.at(site_root))
+    plain = {p: p.read_text(encoding="utf-8") for p in sorted(site.rglob("*.html"))}
+    (site_root / "digest.toml").write_text("indic_digits = true\n", encoding="utf-8")
+    build_site(Project.at(site_root))
+    front = (site / "ar" / "index.html").read_text(encoding="utf-8")
+    assert '<time datetime="2025-01-17">١٧ يناير ٢٠٢٥</time>' in front
+    assert "٤ تقارير" in front and 'class="wrap indic-digits"' in front
+    assert ".indic-digits ol { list-style-type: arabic-indic; }" in (
+        site / "static" / "style.css"
+    ).read_text(encoding="utf-8")
+    for path, before in plain.items():
+        if path.relative_to(site).parts[0] != "ar":
+            assert path.read_text(encoding="utf-8") == before, path
+    story = next(iter(story_pages(site, "ar"))).read_text(encoding="utf-8")
+    body = story.split('id="article-1-title"')[1]
+    assert re.search(r"[0-9]", body), "the report's own digits stay as written"
+    assert "<pubDate>Fri, 17 Jan 2025 12:00:00 +0000</pubDate>" in (
+        site / "ar" / "feed.xml"
+    ).read_text(encoding="utf-8")
+    (site_root / "digest.toml").write_text('indic_digits = "yes"\n', encoding="utf-8")
+    with pytest.raises(BuildError, match="indic_digits must be true or false"):
+        build_site(Project.at(site_root))
+
+
 def test_cli_build_prints_a_summary(site_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(site_root)
     result = CliRunner().invoke(main, ["build", "--output", "public"])
