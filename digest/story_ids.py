@@ -34,10 +34,22 @@ class Group:
     first: str | None = None  # the source of its first report (None: hash all sources)
 
 
+# A story's ID is a folder's name, which file systems keep to 255 bytes; a longer pin
+# becomes an ID of at most _SHORTENED characters.
+_LONGEST_NAME = 255
+_SHORTENED = 80
+
+
 def slugify(text: str) -> str:
     """ASCII, URL-safe form of an editor's story pin; non-Latin pins become ``story-<hash>``."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = _NOT_SLUG.sub("-", ascii_text.lower()).strip("-")
+    if len(slug) > _LONGEST_NAME:
+        # Too long for a folder's name (a headline pasted as the pin): no build ever made
+        # a page for it, so shortening it moves no story. Its start and a hash of it.
+        return (
+            slug[: _SHORTENED - 9].rstrip("-") + "-" + hashlib.sha1(slug.encode()).hexdigest()[:8]
+        )
     return slug or "story-" + hashlib.sha1(text.encode()).hexdigest()[:8]
 
 

@@ -76,3 +76,28 @@ def test_the_404_page_links_stay_on_the_site_with_a_stray_slash(tmp_path: Path) 
     assert locs and all(loc.startswith("https://x.org/") and "//" not in loc[8:] for loc in locs)
     feed = (project.output / "ar" / "feed.xml").read_text(encoding="utf-8")
     assert "https://x.org/ar/feed.xml" in feed
+
+
+def test_a_pin_too_long_for_a_file_name_still_builds_its_story(tmp_path: Path) -> None:
+    """A pin longer than a file name may be (255 bytes on most file systems: a headline
+    pasted as ``story:``) once stopped the build with "File name too long". Its story's
+    folder is a readable start of it and a hash of it, the same for every article so
+    pinned; a pin that fits keeps its address as written."""
+    long_pin = "the-emergency-arab-summit-in-cairo-" * 8  # 280 characters
+    fitting_pin = "x" * 255
+    (tmp_path / "content").mkdir()
+    for name, pin in (("a", long_pin), ("b", long_pin), ("c", fitting_pin)):
+        (tmp_path / "content" / f"{name}.md").write_text(
+            f"---\ntitle: {HEADLINE} {name}\nstory: {pin}\n---\n{BODY}", encoding="utf-8"
+        )
+    (tmp_path / "digest.toml").write_text('base_url = "https://x.org/"\n', encoding="utf-8")
+    project = Project.at(tmp_path)
+    build_site(project)
+    for lang in ("ar", "en"):
+        stories = sorted(p.name for p in (project.output / lang / "stories").iterdir())
+        assert len(stories) == 2, stories
+        assert fitting_pin in stories
+        (shortened,) = (s for s in stories if s != fitting_pin)
+        assert shortened.startswith("the-emergency-arab-summit-in-cairo-")
+        assert len(shortened.encode()) <= 100
+        assert (project.output / lang / "stories" / shortened / "index.html").is_file()
