@@ -378,7 +378,8 @@ def _facts(sentence: str, folded: str | None = None) -> frozenset[str]:
     a sentence that tells the event again often adds its day ("الجمعة 11 أكتوبر 2024").
     ``folded``: the sentence's :func:`normalize_arabic`, when known."""
     folded = normalize_arabic(sentence) if folded is None else folded
-    return _figures(_DAY_OF_MONTH.sub(" ", folded))
+    without_days = _DAY_OF_MONTH.sub(" ", folded)
+    return _figures(without_days, without_days)  # (folded already)
 
 
 def _sentence_figures(sentence: str) -> tuple[frozenset[str], frozenset[str]]:
@@ -418,10 +419,7 @@ def choose_headline(articles: Sequence[Article], centrality: Sequence[float]) ->
     The margin keeps a story's headline when a later report joins or an article is edited
     a little: two articles are exactly as central as each other (their centroid is halfway),
     and rounding then decided which headline showed."""
-    written = [i for i, a in enumerate(articles) if not a.title_derived]
-    pool = written or list(range(len(articles)))
-    best = max(centrality[i] for i in pool)
-    near = [i for i in pool if centrality[i] >= best - HEADLINE_MARGIN]
+    near = _as_central(articles, centrality, HEADLINE_MARGIN)
     first = min(
         near, key=lambda i: (articles[i].date is None, articles[i].date, articles[i].source)
     )
@@ -436,8 +434,16 @@ def headline_pool(articles: Sequence[Article], centrality: Sequence[float]) -> t
     Centrality drifts a little whenever reports of other stories are added (they weigh
     the words), and a report at the edge of ``HEADLINE_MARGIN`` made the headline of a
     story that had not changed flip back and forth from build to build."""
+    kept = sorted(articles[i].source for i in _as_central(articles, centrality, HEADLINE_KEEP))
+    return tuple(kept) if len(kept) > 1 else ()
+
+
+def _as_central(
+    articles: Sequence[Article], centrality: Sequence[float], margin: float
+) -> list[int]:
+    """The articles (indexes) whose title may headline the story: as central as the most
+    central one, less ``margin``; those with a title written as one, if any."""
     written = [i for i, a in enumerate(articles) if not a.title_derived]
     pool = written or list(range(len(articles)))
     best = max(centrality[i] for i in pool)
-    kept = sorted(articles[i].source for i in pool if centrality[i] >= best - HEADLINE_KEEP)
-    return tuple(kept) if len(kept) > 1 else ()
+    return [i for i in pool if centrality[i] >= best - margin]
