@@ -901,8 +901,7 @@ class SiteRenderer:
         (``'static/style.css'|url`` after style.css was deleted): every page would link a
         file that is not there."""
         found = []
-        for template in self._template_files():
-            source = template.read_text(encoding="utf-8", errors="replace")
+        for template, source in self._template_sources:
             for match in _STATIC_LINK.finditer(source):
                 path = match["a"] or match["b"]
                 if path not in self.static_files:
@@ -920,8 +919,7 @@ class SiteRenderer:
         was made, or misspelt): every page would link a page that is not there."""
         found = []
         known = {*DIGEST_SECTIONS, *self.own_pages}
-        for template in self._template_files():
-            source = template.read_text(encoding="utf-8", errors="replace")
+        for template, source in self._template_sources:
             for match in _PAGE_LINK.finditer(source):
                 name = match["a"] or match["b"]
                 if name not in known:
@@ -934,11 +932,13 @@ class SiteRenderer:
                     )
         return found
 
-    def _template_files(self) -> list[Path]:
-        """The theme's templates and partials, in subfolders too (not its static files)."""
+    @cached_property
+    def _template_sources(self) -> list[tuple[Path, str]]:
+        """The theme's templates and partials, in subfolders too (not its static files),
+        and their text, read once for the checks of the links in them."""
         static = self.theme / "static"
         return [
-            p
+            (p, p.read_text(encoding="utf-8", errors="replace"))
             for p in sorted(self.theme.rglob("*"))
             if p.suffix in (".html", ".xml") and p.is_file() and static not in p.parents
         ]

@@ -51,11 +51,11 @@ from digest.live_reload import EVENTS_PATH, LiveState  # noqa: F401  (re-exporte
 from digest.render import story_path
 from digest.site_server import SiteServer
 from digest.source import (
-    ARTICLE_SUFFIXES,
-    SIDECAR_SUFFIXES,
     TRANSLATION_SUFFIX,
+    is_article_file,
     is_ignored_name,
     is_ignored_path,
+    sidecar_stem,
 )
 from digest.story_registry import REGISTRY_FILE
 
@@ -426,10 +426,7 @@ class DevServer:
         except ValueError:
             return None
         lang = "en" if rel.endswith(TRANSLATION_SUFFIX) else "ar"
-        stem = next(
-            (rel[: -len(s)] for s in (*SIDECAR_SUFFIXES, *ARTICLE_SUFFIXES) if rel.endswith(s)),
-            None,
-        )
+        stem = sidecar_stem(rel) or (rel.rsplit(".", 1)[0] if is_article_file(rel) else None)
         for story in self.builder.state.grouping.stories:
             if any(a.source.rsplit(".", 1)[0] == stem for a in story.articles):
                 return self.url + self.httpd.base_path.lstrip("/") + story_path(lang, story)

@@ -123,6 +123,11 @@ def is_article_file(path: Path | str) -> bool:
     return name.endswith(ARTICLE_SUFFIXES)
 
 
+def sidecar_stem(path: str) -> str | None:
+    """``NAME`` of a sidecar path (``NAME.yaml``, ``NAME.yml``, ``NAME.en.md``), else None."""
+    return next((path[: -len(s)] for s in SIDECAR_SUFFIXES if path.endswith(s)), None)
+
+
 @lru_cache(maxsize=4)  # a preview asks again on every rebuild, mostly of the same files
 def content_warnings(paths: frozenset[str]) -> tuple[str, ...]:
     """What is odd about these content paths: no article at all; files named almost like
@@ -141,8 +146,7 @@ def content_warnings(paths: frozenset[str]) -> tuple[str, ...]:
     if not articles:
         warnings.append("the content folder has no articles (NAME.txt or NAME.md files)")
     for path in names:
-        stem = next((path[: -len(s)] for s in SIDECAR_SUFFIXES if path.endswith(s)), None)
-        if stem is not None:
+        if (stem := sidecar_stem(path)) is not None:
             if stem not in articles:
                 warnings.append(
                     f"{path} is ignored: there is no article {stem}.txt or {stem}.md beside it"
