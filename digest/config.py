@@ -215,6 +215,13 @@ def _positive_int(data: dict[str, Any], key: str, default: int, where: str) -> i
     return value
 
 
+def _true_or_false(data: dict[str, Any], key: str, default: bool, where: str) -> bool:
+    value = data.get(key, default)
+    if not isinstance(value, bool):
+        raise ConfigError(f"{where}: {key} must be true or false, got {value!r}")
+    return value
+
+
 def load_config(path: Path) -> SiteConfig:
     """Read ``digest.toml``; a missing file gives the defaults."""
     if not path.is_file():
@@ -239,12 +246,8 @@ def load_config(path: Path) -> SiteConfig:
     base_url = _base_url(data.get("base_url", DEFAULT_BASE_URL), path.name)
     feed_items = _positive_int(data, "feed_items", 50, path.name)
     page_size = _positive_int(data, "page_size", 30, path.name)
-    search = data.get("search", True)
-    if not isinstance(search, bool):
-        raise ConfigError(f"{path.name}: search must be true or false, got {search!r}")
-    indic_digits = data.get("indic_digits", False)
-    if not isinstance(indic_digits, bool):
-        raise ConfigError(f"{path.name}: indic_digits must be true or false, got {indic_digits!r}")
+    search = _true_or_false(data, "search", True, path.name)
+    indic_digits = _true_or_false(data, "indic_digits", False, path.name)
     outlets = _outlets(data.get("outlets", {}), path.name)
     return SiteConfig(
         title=_per_language(data.get("title", DEFAULT_TITLE), "title", DEFAULT_TITLE, path.name),
