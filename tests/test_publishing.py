@@ -101,3 +101,51 @@ def test_a_pin_too_long_for_a_file_name_still_builds_its_story(tmp_path: Path) -
         assert shortened.startswith("the-emergency-arab-summit-in-cairo-")
         assert len(shortened.encode()) <= 100
         assert (project.output / lang / "stories" / shortened / "index.html").is_file()
+
+
+def _readme() -> str:
+    return (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_readme_pages_workflow_runs_commands_digest_has() -> None:
+    """README.md's GitHub Pages workflow (its one ```yaml block): every ``digest`` command
+    in it parses as this digest's CLI reads it, the torch it installs is the Quick start's
+    (the CPU build), the model cache is where Argos keeps packages by default, and it
+    publishes what ``digest build`` writes."""
+    import click
+    import yaml
+
+    from digest.cli import main
+
+    blocks = re.findall(r"```yaml\n(.*?)```", _readme(), re.S)
+    assert len(blocks) == 1, "README.md should hold one yaml block, the Pages workflow"
+    workflow = yaml.safe_load(blocks[0])
+    steps = workflow["jobs"]["build"]["steps"]
+    runs = [step["run"] for step in steps if "run" in step]
+    commands = [c.strip() for run in runs for c in re.split(r"\|\||&&|\n", run) if c.strip()]
+    digest_commands = [c.split()[1:] for c in commands if c.startswith("digest ")]
+    assert [c[:2] for c in digest_commands] == [
+        ["model", "status"],
+        ["model", "install"],
+        ["build", "--strict"],
+    ]
+    for args in digest_commands:  # parsed as the CLI would, without running them
+        command: click.Command = main
+        while isinstance(command, click.Group):
+            command = command.commands[args.pop(0)]
+        command.make_context(command.name, args)
+
+    quick_torch = re.search(r"pip install (torch==\S+)", _readme())
+    assert quick_torch is not None
+    assert [c for c in commands if "torch" in c] == [
+        f"pip install {quick_torch.group(1)} --index-url https://download.pytorch.org/whl/cpu"
+    ]
+    assert "pip install ." in commands
+
+    caches = [s["with"]["path"] for s in steps if s.get("uses", "").startswith("actions/cache")]
+    assert caches == ["~/.local/share/argos-translate/packages", ".digest-cache"]
+    assert Project.at(Path(".")).cache_dir == Path(".digest-cache")
+    upload = [s for s in steps if s.get("uses", "").startswith("actions/upload-pages-artifact")]
+    assert [s["with"]["path"] for s in upload] == ["site"]
+    assert Project.at(Path(".")).output == Path("site")
+    assert workflow["jobs"]["deploy"]["steps"][0]["uses"].startswith("actions/deploy-pages")
