@@ -959,6 +959,7 @@ class Builder:
             shard_key,
             shard_pages,
             site_end_folds,
+            site_shows_written,
             site_spellings,
         )
 
@@ -972,8 +973,9 @@ class Builder:
         runs: dict[str, tuple[bytes, BackgroundBundle | dict[str, bytes] | None]] = {}
         # as the search page folds the reader's query
         spellings, end_folds = site_spellings(pages), site_end_folds(pages)
+        as_written = site_shows_written(pages)  # (the words folded keep what was written)
         for folder, shard in shard_pages(pages, slugs).items():
-            key = shard_key(shard, spellings, end_folds)
+            key = shard_key(shard, spellings, end_folds, written=as_written)
             written = [p for p in old if in_shard(p, folder)]
             if self.state.search_keys.get(folder) == key and written and self._on_disk(written):
                 runs[folder] = (key, None)
@@ -981,7 +983,10 @@ class Builder:
                 kept = cache.get(folder, key)
                 runs[folder] = (
                     key,
-                    kept or BackgroundBundle(as_indexed(shard, spellings, end_folds), folder),
+                    kept
+                    or BackgroundBundle(
+                        as_indexed(shard, spellings, end_folds, written=as_written), folder
+                    ),
                 )
         return runs
 

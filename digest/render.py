@@ -48,7 +48,7 @@ from digest.article import Article, Block, Story
 from digest.config import LANGS, SiteConfig
 from digest.normalize import ARABIC_LETTERS, END_KEPT, END_LETTERS, normalize_arabic
 from digest.outlets import OutletNames
-from digest.search_index import QUERY_FOLDS, merged_shards
+from digest.search_index import QUERY_FOLDS, WRITTEN, merged_shards
 from digest.search_spellings import PREFIXES as SPELLING_PREFIXES
 from digest.source import english_sidecar, is_stray_file, read_translation
 
@@ -1091,6 +1091,7 @@ class SiteRenderer:
                         search_end_kept=END_KEPT,
                         search_spellings=dict(spellings or {}),
                         search_prefixes=SPELLING_PREFIXES,
+                        search_written=WRITTEN,
                     )
                 )
             # the day of the latest report: when the feed last changed

@@ -18,7 +18,9 @@ or Urdu folded to Arabic ones (:data:`~digest.normalize.VARIANT_LETTERS`: پيز
 indexed as بيزشكيان), and with the names that the reports spell in several ways in one
 spelling (:mod:`digest.search_spellings`: بزشكيان as بيزشكيان); the search page folds the
 reader's query the same way, so either spelling finds both (:data:`QUERY_FOLDS`); Persian
-digits are read as Arabic-Indic ones. The letters readers type either way at a word's end
+digits are read as Arabic-Indic ones. Each word so folded is followed by the word as written,
+in invisible characters that the search page shows as that word in the results
+(:data:`WRITTEN_MARK`). The letters readers type either way at a word's end
 (ى as ي, ة as ه: :data:`~digest.normalize.END_LETTERS`) are folded in the pages and the
 query too, in the pages after an invisible mark that the search page turns back into the
 letter as written (:data:`END_MARK`). Pagefind's Arabic stemming already folds hamza and alef
@@ -109,7 +111,12 @@ def index_site(site_dir: Path) -> None:
         path.relative_to(site_dir).as_posix(): path.read_bytes()
         for path in sorted(site_dir.rglob("*.html"))
     }
-    indexed = as_indexed(indexable_pages(pages), site_spellings(pages), site_end_folds(pages))
+    indexed = as_indexed(
+        indexable_pages(pages),
+        site_spellings(pages),
+        site_end_folds(pages),
+        written=site_shows_written(pages),
+    )
     for rel, data in BackgroundBundle(indexed).result().items():
         path = site_dir / rel
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -274,16 +281,21 @@ _VARIANT = re.compile(b"|".join(re.escape(variant) for variant, _ in _FOLDS))
 _FOLD_OF = dict(_FOLDS)
 
 
+def _has_variants(html: bytes) -> bool:
+    return any(probe in html for probe in _PROBES)
+
+
 def fold_variant_letters(html: bytes) -> bytes:
     """A page as Pagefind reads it: variant letters and Persian digits folded (see the
     module's docstring)."""
-    if not any(probe in html for probe in _PROBES):
+    if not _has_variants(html):
         return html
     return _VARIANT.sub(lambda m: _FOLD_OF[m[0]], html)
 
 
 _SPELLINGS = re.compile(rb"data-spellings='([^']*)'")
 _END_FOLDS = re.compile(rb"data-end-folds='([^']*)'")
+_WRITTEN = re.compile(rb"data-written='([^']*)'")
 
 
 def site_spellings(pages: Mapping[str, bytes]) -> dict[str, str]:
@@ -299,6 +311,13 @@ def site_end_folds(pages: Mapping[str, bytes]) -> dict[str, str]:
     in results; none for a theme whose search page does neither: the index folds what the
     query does."""
     return _search_page_mapping(pages, _END_FOLDS)
+
+
+def site_shows_written(pages: Mapping[str, bytes]) -> bool:
+    """Does a site's search page show the words the index folded as written (its
+    ``data-written``: see :data:`WRITTEN_MARK`)? Not a theme's whose page does not: its
+    index has no marks to show."""
+    return _search_page_mapping(pages, _WRITTEN) == {k: str(v) for k, v in WRITTEN.items()}
 
 
 def _search_page_mapping(
@@ -317,21 +336,34 @@ def as_indexed(
     pages: Mapping[str, bytes],
     spellings: Mapping[str, str],
     end_folds: Mapping[str, str] | None = None,
+    *,
+    written: bool = False,
 ) -> dict[str, bytes]:
     """Pages as Pagefind is to read them (:func:`page_as_indexed`): only those of a shard
     that is indexed again are made so."""
-    return {path: page_as_indexed(data, spellings, end_folds) for path, data in pages.items()}
+    return {
+        path: page_as_indexed(data, spellings, end_folds, written=written)
+        for path, data in pages.items()
+    }
 
 
 def page_as_indexed(
-    html: bytes, spellings: Mapping[str, str], end_folds: Mapping[str, str] | None = None
+    html: bytes,
+    spellings: Mapping[str, str],
+    end_folds: Mapping[str, str] | None = None,
+    *,
+    written: bool = False,
 ) -> bytes:
     """A page as Pagefind reads it: variant letters folded (see the module's docstring),
     names the reports spell in several ways in one spelling
     (:func:`~digest.search_spellings.fold_spellings`), and the letters ``end_folds`` names
-    folded after :data:`END_MARK` (:func:`fold_end_letters`). A result's title is the
-    page's first ``<h1>`` as written."""
+    folded after :data:`END_MARK` (:func:`fold_end_letters`). With ``written`` (the search
+    page shows them so), each word of the text that the first two folds change keeps what
+    was written after it (:func:`mark_written`). A result's title is the page's first
+    ``<h1>`` as written."""
     original = html
+    if written and (_has_variants(html) or any(form.encode() in html for form in spellings)):
+        html = mark_written(html.decode("utf-8"), spellings).encode("utf-8")
     html = fold_variant_letters(html)
     if any(form.encode() in html for form in spellings):
         html = fold_spellings(html.decode("utf-8"), spellings).encode("utf-8")
@@ -365,6 +397,46 @@ def fold_end_letters(html: bytes, end_folds: Mapping[str, str]) -> bytes:
     return "".join(p if i % 2 else p.translate(table) for i, p in enumerate(parts)).encode()
 
 
+# Put before a word that the index reads otherwise than it is written (بيزشكيان for
+# بزشكيان, or for پيزشكيان): after the word as indexed comes the word as written, each of its
+# characters U+0610 + k as U+E0100 + k (variation selectors: invisible, and no letters).
+# Pagefind indexes a word's letters only, so the word is found as folded, and keeps the rest
+# in the text that its excerpts and sub-results' titles quote, where the search page (its
+# ``data-written``) shows the word as written.
+WRITTEN_MARK = "\u2063"  # INVISIBLE SEPARATOR
+WRITTEN_FROM = 0x0610  # the first character that can be kept so: Arabic letters, digits
+WRITTEN_CODE = 0xE0100  # ... and its code
+WRITTEN_SPAN = 240  # how many (U+0610..U+06FF: the Arabic block's letters, marks, digits)
+# ... as the search page reads them (its data-written)
+WRITTEN = {"mark": WRITTEN_MARK, "from": WRITTEN_FROM, "code": WRITTEN_CODE, "span": WRITTEN_SPAN}
+
+# The text of a page, between its tags (and not in a script, a style or a comment).
+_NOT_TEXT = re.compile(
+    r"(<script\b.*?</script>|<style\b.*?</style>|<!--.*?-->|<[^>]*>)", re.S | re.I
+)
+_WORD = re.compile(r"[^\W_]+")
+_VARIANTS = str.maketrans({**VARIANT_LETTERS, **PERSIAN_DIGITS})
+
+
+def mark_written(html: str, spellings: Mapping[str, str]) -> str:
+    """``html`` with each word of its text that folding variant letters, Persian digits and
+    the names the reports spell in several ways (``spellings``) changes written folded,
+    after :data:`WRITTEN_MARK`, then as written in :data:`WRITTEN_MARK`'s code; a word
+    with a character beyond the code (a Latin letter glued to it) is left to be folded as
+    it is."""
+
+    def word(found: re.Match[str]) -> str:
+        written = found[0]
+        folded = fold_spellings(written.translate(_VARIANTS), spellings)
+        if folded == written or not all(0 <= ord(c) - WRITTEN_FROM < WRITTEN_SPAN for c in written):
+            return written
+        code = "".join(chr(WRITTEN_CODE + ord(c) - WRITTEN_FROM) for c in written)
+        return WRITTEN_MARK + folded + code
+
+    parts = _NOT_TEXT.split(html)  # odd ones: tags, scripts, styles, comments
+    return "".join(p if i % 2 else _WORD.sub(word, p) for i, p in enumerate(parts))
+
+
 _H1 = re.compile(rb"<h1\b[^>]*>(.*?)</h1>", re.S)
 TITLE_MARK = b'<span data-pagefind-ignore data-pagefind-meta="title" hidden>'
 
@@ -373,13 +445,16 @@ def shard_key(
     pages: Mapping[str, bytes],
     spellings: Mapping[str, str],
     end_folds: Mapping[str, str] | None = None,
+    *,
+    written: bool = False,
 ) -> bytes:
     """What a shard's bundle is made from: its pages' paths and indexed parts
     (:func:`indexed_part`), the letters, name ``spellings`` and ``end_folds`` folded for
-    Pagefind (:func:`page_as_indexed`), and the Pagefind binary (a new version may write
-    another format)."""
+    Pagefind and whether the words folded keep what was written (:func:`page_as_indexed`),
+    and the Pagefind binary (a new version may write another format)."""
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(repr((_FOLDS, END_MARK, END_KEPT)).encode() + b"\n")
+    marks = (END_MARK, WRITTEN_MARK, WRITTEN_FROM, WRITTEN_CODE) if written else (END_MARK,)
+    digest.update(repr((_FOLDS, marks, END_KEPT)).encode() + b"\n")
     for folds in (spellings, end_folds or {}):
         digest.update(json.dumps(sorted(folds.items()), ensure_ascii=False).encode() + b"\n")
     try:
@@ -397,8 +472,9 @@ def shard_key(
 def search_bundles(pages: Mapping[str, bytes], slugs: Sequence[str]) -> dict[str, bytes]:
     """Every shard's bundle (see :func:`shard_pages`), the shards indexed side by side."""
     spellings, end_folds = site_spellings(pages), site_end_folds(pages)
+    written = site_shows_written(pages)
     running = [
-        BackgroundBundle(as_indexed(shard, spellings, end_folds), folder)
+        BackgroundBundle(as_indexed(shard, spellings, end_folds, written=written), folder)
         for folder, shard in shard_pages(pages, slugs).items()
     ]
     return dict(sorted(collect(running).items()))
