@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import shutil
@@ -572,3 +573,114 @@ def test_either_spelling_of_a_name_finds_every_story_of_it(tmp_path: Path) -> No
     assert found == dict.fromkeys(queries, expected)
     # each result's title is its story's headline as the page writes it
     assert "الرئيس الإيراني مسعود بزشكيان يصل إلى أنقرة في زيارة رسمية" in titles
+
+
+def _as_coded(word: str) -> str:
+    """``word`` in the invisible characters the index keeps it in after a folded word."""
+    shift = search_index.WRITTEN_CODE - search_index.WRITTEN_FROM
+    return "".join(chr(ord(c) + shift) for c in word)
+
+
+def test_a_word_indexed_folded_keeps_what_was_written_after_it(tmp_path: Path) -> None:
+    """A name in its other spelling, or in Persian letters, is indexed as the site's common
+    spelling in Arabic letters after a mark, and then written as the report wrote it in
+    invisible characters: Pagefind keeps both in the text its excerpts and headings quote
+    (the search page shows the word as written), and leaves the characters out of the word
+    it indexes (the browser test below finds it so). Tags and their attributes are left as
+    they were; a theme whose search page does not show words so gets no marks at all."""
+    spellings = {"بزشكيان": "بيزشكيان"}
+    page = (
+        '<html lang="ar"><body><main data-pagefind-body><h2 id="a" title="لبزشكيان">'
+        "زيارة لبزشكيان</h2><p>قال «پيزشكيان» وبيزشكيان في ۲۰۲۵ ok</p></main></body></html>"
+    )
+    mark = search_index.WRITTEN_MARK
+    text = (
+        f"زيار\u2060ه {mark}لبيزشكيان{_as_coded('لبزشكيان')}"  # ة: END_MARK, as before
+        f"</h2><p>قال «{mark}بيزشكيان{_as_coded('پيزشكيان')}» وبيزشكيان"
+        f" في {mark}٢٠٢٥{_as_coded('۲۰۲۵')} ok"
+    )
+    indexed = search_index.page_as_indexed(page.encode(), spellings, {"ة": "ه"}, written=True)
+    assert indexed.decode() == (
+        '<html lang="ar"><body><main data-pagefind-body><h2 id="a" title="لبيزشكيان">'
+        + text
+        + "</p></main></body></html>"
+    )
+    # what Pagefind keeps of it: the marks and the words as written, in the page's text and
+    # in the heading of its sub-result
+    bundle = BackgroundBundle({"s/index.html": indexed}).result()
+    (fragment,) = (data for path, data in bundle.items() if path.endswith(".pf_fragment"))
+    kept = json.loads(gzip.decompress(fragment).removeprefix(b"pagefind_dcd"))
+    assert kept["content"] == text.replace("</h2><p>", ". ") + "."
+    assert kept["anchors"][0]["text"] == text.split("</h2>")[0]
+    # an old theme's search page, without data-written: the index folds without marks
+    old = search_index.page_as_indexed(page.encode(), spellings, {"ة": "ه"})
+    assert mark.encode() not in old and _as_coded("ب").encode() not in old
+    assert not search_index.site_shows_written({"ar/search/index.html": b"<div id=search>"})
+    # and the shards are indexed again when that changes
+    assert search_index.shard_key({"a.html": page.encode()}, spellings, written=True) != (
+        search_index.shard_key({"a.html": page.encode()}, spellings)
+    )
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[^\W\d_]+", text))
+
+
+def _report_text(html: str, fragment: str) -> str:
+    """The text of the report that ``fragment`` (``article-<n>-title``) heads, or of the
+    page's indexed part for no fragment."""
+    if not fragment:
+        parser = _IndexedText()
+        parser.feed(html)
+        return " ".join(parser.text)
+    report = fragment.removesuffix("-title")
+    found = re.search(rf'<article class="source-article" id="{report}".*?</article>', html, re.S)
+    assert found, fragment
+    return unescape(re.sub(r"<[^>]+>", " ", found[0]))
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_results_show_each_reports_spelling_of_a_name(site: Path) -> None:
+    """The seeds spell the Iranian president's name بزشكيان, بيزشكيان and پيزشكيان: typing
+    any of them finds the same stories, and every result's title, excerpt and report
+    heading quotes only words that its page (for a report, that report) writes, so each
+    report's spelling as written, with no marks left."""
+    spellings = ("بزشكيان", "بيزشكيان", "پيزشكيان")
+    expected = {p for word in spellings for p in _pages_with(site, "ar", word)}
+    assert len(expected) == 2
+    shown_parts = """() => [...document.querySelectorAll('.pagefind-ui__result')].flatMap(r => {
+        const own = r.querySelector('.pagefind-ui__result-link');
+        const parts = [[own.getAttribute('href'), own.textContent]];
+        r.querySelectorAll('.pagefind-ui__result-excerpt').forEach(e => {
+            const nested = e.closest('.pagefind-ui__result-nested');
+            const link = nested ? nested.querySelector('.pagefind-ui__result-link') : own;
+            parts.push([link.getAttribute('href'), e.textContent]);
+        });
+        r.querySelectorAll('.pagefind-ui__result-nested .pagefind-ui__result-link')
+            .forEach(a => parts.push([a.getAttribute('href'), a.textContent]));
+        return parts;
+    })"""
+    found, shown = {}, {}
+    with serve(site) as base, chromium() as browser:
+        page = browser.new_page()
+        for query in spellings:
+            found[query] = _results(page, base, query, len(expected))[0]
+            page.wait_for_function(  # every result's excerpt loaded
+                "() => !document.querySelector('.pagefind-ui__loading')", timeout=15_000
+            )
+            shown[query] = page.evaluate(shown_parts)
+        page.close()
+    assert found == dict.fromkeys(spellings, expected)
+    coded = re.compile("[\u2060\u2063\U000e0100-\U000e01ef]")
+    names = set()
+    for query, parts in shown.items():
+        for href, text in parts:
+            assert not coded.search(text), (query, text)
+            path, _, fragment = href.partition("#")
+            html = (site / path.strip("/") / "index.html").read_text(encoding="utf-8")
+            unwritten = _words(text) - _words(_report_text(html, fragment))
+            assert not unwritten, (query, href, unwritten, text)
+            names |= {w for w in _words(text) if "زشكيان" in w}
+    # each spelling quoted somewhere, the folded ones too (a glued و or ل kept before it)
+    assert set(spellings) <= names, names
