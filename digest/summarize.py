@@ -334,7 +334,25 @@ _NUMBER_WORDS = {
     )
     for word in words.split()
 }
-_COUNT = re.compile(r"(?<!\w)(\d+|[^\W\d_]+)(?=\s+[\"«“']?(?:ال)?([^\W\d_]{3,}))")
+# (not the decimals of a number: "6.8 درجات" counts no "8 درجات")
+_COUNT = re.compile(r"(?<![\w.,٫٬])(\d+|[^\W\d_]+)(?=\s+[\"«“']?(?:ال)?([^\W\d_]{3,}))")
+
+# Hundreds and thousands in words, folded: "ألفي قتيل" (2000), "ثلاثة آلاف" (3000),
+# "أربعمئة" (400), "مئتي" (200). Not a bare "ألف" (also a letter, "ألّف" wrote) nor "آلاف"
+# without a count ("آلاف الجرحى": thousands, no figure).
+_TWO = {
+    normalize_arabic(word): n
+    for n, words in ((2000, "ألفي ألفين"), (200, "مئتي مئتين مئتا مائتي مائتين مائتا"))
+    for word in words.split()
+}
+_HUNDREDS = {
+    normalize_arabic(f"{unit}{hundred}"): n * 100
+    for n, unit in enumerate(("", "", "", "ثلاث", "أربع", "خمس", "ست", "سبع", "ثمان", "تسع"))
+    if unit
+    for hundred in ("مئة", "مائة")
+}
+_WORD_NUMBER = re.compile(r"(?<!\w)[وب]?([^\W\d_]+)(?!\w)")
+_THOUSANDS = re.compile(r"(?<![\w.,٫٬])[وب]?(\d+|[^\W\d_]+)\s+(?:[وب]?ال)?الاف(?!\w)")
 
 
 def _figures(sentence: str, folded: str | None = None) -> frozenset[str]:
@@ -351,7 +369,22 @@ def _figures(sentence: str, folded: str | None = None) -> frozenset[str]:
         number = count if count.isdigit() else _NUMBER_WORDS.get(count)
         if number is not None and 2 <= int(number) <= 10 and counted not in STOPWORDS:
             figures.add(f"{number} {counted}")
-    return frozenset(figures)
+    return frozenset(figures | _figures_in_words(folded))
+
+
+def _figures_in_words(folded: str) -> set[str]:
+    """Hundreds and thousands written in words (folded text), as the figures their
+    digits give: "أكثر من ألفي قتيل" and "تجاوز عدد القتلى 2000" give one figure, 2000."""
+    figures = {
+        str(_TWO.get(word) or _HUNDREDS[word])
+        for word in _WORD_NUMBER.findall(folded)
+        if word in _TWO or word in _HUNDREDS
+    }
+    for count in _THOUSANDS.findall(folded):
+        number = count if count.isdigit() else _NUMBER_WORDS.get(count)
+        if number is not None and 2 <= int(number) <= 10:
+            figures.add(str(int(number) * 1000))
+    return figures
 
 
 def _same_event(
