@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from digest.article import Article
-from digest.dates import MONTHS
+from digest.dates import MONTHS, WEEKDAYS
 from digest.normalize import normalize_arabic
 from digest.sentences import split_full_sentences
 from digest.stopwords_ar import STOPWORDS
-from digest.story_features import Memo
+from digest.story_features import Memo, raw_tokens, skeleton
 
 if TYPE_CHECKING:  # scipy is imported where it is used: a build imports it while workers clean
     import scipy.sparse as sp
@@ -253,7 +253,11 @@ def choose_summary(
     "Erdogan met Sisi in Cairo"), however it words it, and that report's next sentence
     is taken instead; a later day's lead tells what came next, and may be taken. An
     undated report is taken to tell the story's first day (it joined the story on its
-    text, which tells that day's event).
+    text, which tells that day's event). But a lead whose opening (who did what: its first
+    ``LEAD_OPENING`` words, see :func:`_opening_said`) names nothing the summary names tells
+    other news, whatever its day and kind of event ("the royal cabinet declared three days
+    of national mourning after the quake that struck Al Haouz", after "a quake struck Al
+    Haouz"): it is not passed over for its report's next sentence.
     """
     if not found:
         return ()
@@ -268,6 +272,7 @@ def choose_summary(
     same_event = _same_event(dense, columns, event_columns)
     order = sorted(range(len(found)), key=lambda i: (-scores[i], found[i][0], found[i][1], i))
     limit = MAX_SENTENCES_BIG if len(dates) >= 4 else MAX_SENTENCES
+    words = [content_words(sentence) for _, _, sentence in found]
     chosen: list[int] = []
     told: set[dt.date] = set()  # the days whose event a chosen lead tells
     for one_per_article in (True, False):
@@ -278,15 +283,63 @@ def choose_summary(
                 continue
             if chosen and overlap[chosen, i].max() > NEAR_DUPLICATE:
                 continue
-            if chosen and same_event[chosen, i].any() and _nothing_new(facts, chosen, i):
+            # a lead whose opening names nothing the summary names tells other news
+            retold = i not in leads or _opening_said(words, chosen, i)
+            if retold and chosen and same_event[chosen, i].any() and _nothing_new(facts, chosen, i):
                 continue
             day = dates[found[i][0]] or first_day
-            if i in leads and day is not None and day in told:
+            if i in leads and day is not None and day in told and retold:
                 continue
             chosen.append(i)
             if i in leads and day is not None:
                 told.add(day)
     return tuple(sorted((found[i][2] for i in chosen), key=is_background))
+
+
+LEAD_OPENING = 4  # a lead's first content words: who did what (the rest tells when, where, why)
+_ARTICLE = re.compile(r"^(?:[وفبك]?ال|لل)(?=\w{3})")
+
+
+def _content_words(sentence: str) -> tuple[frozenset[str], ...]:
+    """The sentence's words that name something, in order, each as the forms it may take
+    in another sentence: folded, without the article or a conjunction or preposition
+    glued to it (وإيران is إيران), spelling variants as one
+    (:func:`~digest.story_features.skeleton`); not stopwords, numbers, days of the week or
+    months."""
+    found = []
+    for token in raw_tokens(sentence):
+        stem = _ARTICLE.sub("", token)
+        if len(stem) < 3 or stem.isdigit() or token in WEEKDAYS or stem in MONTHS:
+            continue
+        if token in STOPWORDS or stem in STOPWORDS:
+            continue
+        forms = {_spelling(stem)}
+        if stem[0] in "وفبل" and len(stem) >= 4 and stem[1:] not in STOPWORDS:
+            forms.add(_spelling(stem[1:]))
+        found.append(frozenset(forms))
+    return tuple(found)
+
+
+def _spelling(stem: str) -> str:
+    """One form for a word's spellings (بزشكيان, بيزشكيان), as grouping folds them."""
+    bare = skeleton(stem)
+    return bare if len(stem) >= 4 and len(bare) >= 3 else stem
+
+
+content_words: Memo[str, tuple[frozenset[str], ...]] = Memo(_content_words, 300_000)
+"""A sentence's content words (:func:`_content_words`), cached per sentence."""
+
+
+def _opening_said(
+    words: Sequence[tuple[frozenset[str], ...]], chosen: Sequence[int], lead: int
+) -> bool:
+    """Does the lead's opening (its first ``LEAD_OPENING`` content words: who did what) name
+    something the chosen sentences name? "استقبل الرئيس السيسي أردوغان" after "التقى أردوغان
+    السيسي" does, and tells the event again; "أعلن الديوان الملكي الحداد الوطني ..., إثر
+    الزلزال الذي ضرب الحوز" after "ضرب زلزال الحوز" does not: it tells what came of it."""
+    said = frozenset().union(*(form for c in chosen for form in words[c]))
+    opening = words[lead][:LEAD_OPENING]
+    return any(not forms.isdisjoint(said) for forms in opening)
 
 
 def _sharing(sets: Sequence[frozenset[str]]) -> np.ndarray:
