@@ -5,7 +5,8 @@
   were written as titles over titles the cleaner derived from a first sentence.
 * Summary: up to ``MAX_SENTENCES`` complete sentences from the lead paragraphs of the
   member articles, most central first (background last), at most one per article while
-  other articles still have candidates, skipping near-duplicates of sentences already chosen.
+  other articles still have candidates, skipping near-duplicates of sentences already chosen;
+  and the figure most of the reports give (a toll), if at least two do.
 """
 
 from __future__ import annotations
@@ -258,6 +259,11 @@ def choose_summary(
     other news, whatever its day and kind of event ("the royal cabinet declared three days
     of national mourning after the quake that struck Al Haouz", after "a quake struck Al
     Haouz"): it is not passed over for its report's next sentence.
+
+    A figure that several reports give (:func:`_agreed_figure`: "more than two thousand
+    dead", "the toll passed 2000") is what readers of the story look for: when the sentences
+    chosen do not give it, the first sentence in order that does takes the place of the
+    last one chosen.
     """
     if not found:
         return ()
@@ -273,6 +279,7 @@ def choose_summary(
     order = sorted(range(len(found)), key=lambda i: (-scores[i], found[i][0], found[i][1], i))
     limit = MAX_SENTENCES_BIG if len(dates) >= 4 else MAX_SENTENCES
     words = [content_words(sentence) for _, _, sentence in found]
+
     chosen: list[int] = []
     told: set[dt.date] = set()  # the days whose event a chosen lead tells
     for one_per_article in (True, False):
@@ -293,6 +300,23 @@ def choose_summary(
             chosen.append(i)
             if i in leads and day is not None:
                 told.add(day)
+    agreed = _agreed_figure(found, facts, order)
+    if chosen and agreed is not None and not any(agreed[0] in facts[c] for c in chosen):
+        # the figure the reports agree on (a toll) takes the place of the last sentence
+        # chosen (the least wanted), where its rank puts it among the others
+        kept = chosen[:-1] if len(chosen) >= limit else chosen
+        figure = next(
+            (
+                i
+                for i in order
+                if agreed[0] in facts[i] and not (overlap[kept, i] > NEAR_DUPLICATE).any()
+            ),
+            None,
+        )
+        if figure is not None:
+            rank = {i: r for r, i in enumerate(order)}
+            at = next((k for k, c in enumerate(kept) if rank[c] > rank[figure]), len(kept))
+            chosen = [*kept[:at], figure, *kept[at:]]
     return tuple(sorted((found[i][2] for i in chosen), key=is_background))
 
 
@@ -340,6 +364,25 @@ def _opening_said(
     said = frozenset().union(*(form for c in chosen for form in words[c]))
     opening = words[lead][:LEAD_OPENING]
     return any(not forms.isdisjoint(said) for forms in opening)
+
+
+def _agreed_figure(
+    found: Sequence[tuple[int, int, str]], facts: Sequence[frozenset[str]], order: Sequence[int]
+) -> tuple[str, int] | None:
+    """The figure (:func:`_facts`) that most of the story's reports give, if at least two do
+    (a toll, a rate, a price: what they agree on, readers look for), and the first of the
+    sentences that give it in ``order``; of figures as widely given, the one given first."""
+    reports: dict[str, set[int]] = {}
+    first: dict[str, int] = {}  # figure -> the first sentence giving it, in order
+    for i in order:
+        for fact in sorted(facts[i]):
+            reports.setdefault(fact, set()).add(found[i][0])
+            first.setdefault(fact, i)
+    agreed = [fact for fact in first if len(reports[fact]) > 1]  # in order of first
+    if not agreed:
+        return None
+    best = max(agreed, key=lambda fact: len(reports[fact]))  # the first of the most given
+    return best, first[best]
 
 
 def _sharing(sets: Sequence[frozenset[str]]) -> np.ndarray:
