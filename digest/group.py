@@ -23,7 +23,10 @@ How it works:
 4. A pair whose ledes (title + first paragraph) each name a person, or an event place,
    that the other article never mentions counts ``CONFLICT`` instead of its cosine:
    other principals, other event (Putin meeting Erdogan vs Putin meeting Xi in Astana
-   the same day; Erdogan and Putin in Sochi vs in Astana).
+   the same day; Erdogan and Putin in Sochi vs in Astana). So does a pair whose ledes
+   open with the same kind of encounter (a call, a meeting) of one actor with other
+   counterparts, one of whom the other article never mentions (Trump's call with Putin
+   vs his call with Zelensky the next day, whose reports recall the one with Putin).
 5. Average-link agglomerative clustering over those pairs: the two clusters with the
    highest mean pairwise similarity merge while it is at least ``SAME_STORY`` (or the
    stricter ``SAME_STORY_UNDATED`` when one side has no date to back the text), unless

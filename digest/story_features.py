@@ -18,7 +18,9 @@
   text and interned as ids (module-level caches that rebuilds hit and cleaning workers
   fill; results never depend on them), and the counts are built with numpy, not per token in Python.
 * Principals: the people (words after a title) and event places (cities and countries after في/إلى)
-  that the lede names, to spot two reports of other events (:class:`Principals`).
+  that the lede names, to spot two reports of other events (:class:`Principals`); and the
+  parties of the encounter (call, meeting) a lede opens with, to spot the same kind of
+  encounter of one actor with another counterpart (:meth:`ArticleVectors.counterpart_conflicts`).
 * Dates: the article's own date (front matter or dateline, set by the cleaner), else
   the event dates its text gives (:func:`digest.dates.find_dates`, background dates out).
 """
@@ -41,7 +43,9 @@ from digest.normalize import normalize_arabic
 from digest.stopwords_ar import STOPWORDS
 from digest.story_lexicon import (
     COUNTRY_FORMS,
+    ENCOUNTER_KINDS,
     city_name,
+    encounter_parties,
     event_kind,
     event_places,
     join_multiword,
@@ -249,7 +253,10 @@ def full_text(article: Article) -> str:
     return "\n".join([article.title, *(b.plain_text() for b in article.body)])
 
 
-LedePrincipals = tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]  # (people names, places)
+# (people names, places, parties of the encounter the lede opens with, its kinds)
+LedePrincipals = tuple[
+    tuple[tuple[str, ...], ...], tuple[str, ...], tuple[tuple[str, ...], ...], tuple[str, ...]
+]
 
 
 def feature_blocks(article: Article) -> tuple[list[str], list[str]]:
@@ -292,8 +299,10 @@ def _article_tokens(article: Article) -> tuple[np.ndarray, np.ndarray, LedePrinc
 
 
 def lede_principals(article: Article, lead: Sequence[str] | None = None) -> LedePrincipals:
-    """The people and event places that the article's lede (title, first paragraph) names;
-    ``lead``: its lead paragraphs, when known (:func:`feature_blocks`)."""
+    """The people and event places that the article's lede (title, first paragraph) names,
+    and the parties and kinds of the encounter its first paragraph opens with
+    (:func:`~digest.story_lexicon.encounter_parties`); ``lead``: its lead paragraphs, when
+    known (:func:`feature_blocks`)."""
     if lead is None:
         lead = feature_blocks(article)[0]
     return principals_of_lede((article.title, lead[0] if lead else ""))
@@ -302,12 +311,13 @@ def lede_principals(article: Article, lead: Sequence[str] | None = None) -> Lede
 def _principals(lede: tuple[str, str]) -> LedePrincipals:
     title, first = lede
     folded = "\n".join([_fold(title), _fold(first)] if first else [_fold(title)])
-    return tuple(people_names(folded)), tuple(event_places(folded))
+    parties, kinds = encounter_parties(_fold(first)) if first else ((), ())
+    return tuple(people_names(folded)), tuple(event_places(folded)), parties, kinds
 
 
 principals_of_lede: Memo[tuple[str, str], LedePrincipals] = Memo(_principals, 100_000)
 """The people (words after a title) and event places that a lede (title, first paragraph)
-names, folded; cached per lede."""
+names, and the parties and kinds of the encounter it opens with, folded; cached per lede."""
 
 
 # ---------------------------------------------------------------- vectors
@@ -343,6 +353,20 @@ def l2_normalize(matrix: sp.spmatrix) -> sp.csr_matrix:
     norms = np.sqrt(np.bincount(rows, weights=matrix.data**2, minlength=matrix.shape[0]))
     norms[norms == 0.0] = 1.0
     matrix.data = matrix.data / norms[rows]
+    return matrix
+
+
+_ENCOUNTER_BIT = {kind: 1 << k for k, kind in enumerate(sorted(ENCOUNTER_KINDS))}
+
+
+def _key_columns(named: Sequence[Sequence[tuple[int, ...]]], width: int) -> sp.csr_matrix:
+    """Per article, the columns of all its principals' keys, as a 0/1 matrix."""
+    import scipy.sparse as sp
+
+    rows = [i for i, keys in enumerate(named) for key in keys for _ in key]
+    cols = [c for keys in named for key in keys for c in key]
+    matrix = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(named), width))
+    matrix.data[:] = 1.0
     return matrix
 
 
@@ -393,6 +417,13 @@ class Principals:
 
     def strangers(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """Does article a[k]'s lede name a principal that article b[k] never mentions?"""
+        return self.strangers_and_acquaintances(a, b)[0]
+
+    def strangers_and_acquaintances(
+        self, a: np.ndarray, b: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Does article a[k]'s lede name a principal that article b[k] never mentions; and
+        one that it does mention?"""
         lede = self.lede
         counts = np.diff(lede.indptr)[a]
         pair = np.repeat(np.arange(len(a)), counts)  # one entry per (pair, named principal)
@@ -407,7 +438,7 @@ class Principals:
         has = keys[at] == wanted if len(keys) else np.zeros(len(wanted), dtype=bool)
         known = np.bincount(entry[has], minlength=len(principal)) > 0
         missing = np.bincount(pair[~known], minlength=len(a))
-        return missing > 0
+        return missing > 0, np.bincount(pair[known], minlength=len(a)) > 0
 
     def conflicts(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         """Each side names a principal the other never mentions."""
@@ -427,15 +458,20 @@ class ArticleVectors:
     def __init__(self, articles: Sequence[Article]) -> None:
         import scipy.sparse as sp
 
-        full, lead, lede_names, lede_places = [], [], [], []
+        full, lead, lede_names, lede_places, lede_parties = [], [], [], [], []
+        encounters = np.zeros(len(articles), dtype=np.int64)  # bit per encounter kind
         for i, article in enumerate(articles):
-            lead_ids, rest_ids, (names, places) = _article_tokens(article)
+            lead_ids, rest_ids, (names, places, parties, kinds) = _article_tokens(article)
             lead.append(lead_ids)
             if not len(lead_ids) + len(rest_ids):  # no words (only numbers, say): own feature
                 rest_ids = np.array([token_id(f"#{i}")], dtype=np.int64)
             full.append(np.concatenate([lead_ids, rest_ids]))
             lede_names.append(names)
             lede_places.append(places)
+            lede_parties.append(parties)
+            for kind in kinds:
+                encounters[i] |= _ENCOUNTER_BIT[kind]
+        self.encounters = encounters
         per_id = np.bincount(np.concatenate(full)) if full else np.zeros(0, dtype=np.int64)
         corpus_ids = np.flatnonzero(per_id)
         self.analyzer = Analyzer(counts={_TOKEN_LIST[t]: int(per_id[t]) for t in corpus_ids})
@@ -449,6 +485,7 @@ class ArticleVectors:
         if not articles:
             self.matrix = sp.csr_matrix((0, 0))
             self.people = self.places = Principals([], sp.csr_matrix((0, 0)))
+            self.parties = self.party_lists = self.people
             return
         full_counts = self._counts(full)
         # a text run twice (agency copy: the same words read) is one document for the IDF
@@ -470,12 +507,23 @@ class ArticleVectors:
             [[self._place_columns(place) for place in places] for places in lede_places],
             present,
         )
+        # An encounter's party is the columns of their names but the first (فلاديمير and
+        # فولوديمير fold together, بوتين and زيلينسكي do not): mentioned anywhere in an
+        # article's text, and named among another encounter's parties.
+        parties = [[self._surname_columns(name) for name in names] for names in lede_parties]
+        self.parties = Principals(parties, present)
+        self.party_lists = Principals(parties, _key_columns(parties, present.shape[1]))
         person_columns = self.people.columns
         weights = [boost(t, c in person_columns) for c, t in enumerate(self._terms)]
         lead_matrix = self._tfidf(self._counts(lead)) @ sp.diags(weights)
         lead_matrix = l2_normalize(lead_matrix)
         blended = LEAD_WEIGHT * lead_matrix + (1 - LEAD_WEIGHT) * full_matrix
         self.matrix = l2_normalize(blended)
+
+    def _surname_columns(self, name: Sequence[str]) -> tuple[int, ...]:
+        """The columns of a person's name words after the first (of a one-word name, its)."""
+        column = self.column
+        return tuple(column[f] for f in self.analyzer.features(name[1:] or name) if f in column)
 
     def _place_columns(self, place: str) -> tuple[int, ...]:
         """A city's column; a country's, those of every form of it the corpus has (its
@@ -526,7 +574,36 @@ class ArticleVectors:
         place the other never mentions (Erdogan and Putin in Sochi vs in Astana; the
         month's inflation in Egypt vs in Saudi Arabia).
         """
-        return self.people.conflicts(left, right) | self.places.conflicts(left, right)
+        return (
+            self.people.conflicts(left, right)
+            | self.places.conflicts(left, right)
+            | self.counterpart_conflicts(left, right)
+        )
+
+    def counterpart_conflicts(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        """For pairs (left[k], right[k]): one actor's same kind of encounter with another
+        counterpart, so another event?
+
+        True when both ledes open with an encounter of a kind in common (a call, a meeting:
+        :func:`~digest.story_lexicon.encounter_parties`) between parties of whom they share
+        one, and one lede's parties take in someone the other article never mentions while
+        the other's take in someone the first lede's parties do not: Trump's call with
+        Putin, and his call with Zelensky the next day (whose reports recall the call with
+        Putin, but no report of that call mentions Zelensky). Names are told apart by
+        their words after the first (:meth:`_surname_columns`).
+        """
+        out = np.zeros(len(left), dtype=bool)
+        pairs = np.flatnonzero(self.encounters[left] & self.encounters[right])
+        if len(pairs) == 0:
+            return out
+        a, b = left[pairs], right[pairs]
+        other_in_a, shared = self.party_lists.strangers_and_acquaintances(a, b)
+        other_in_b = self.party_lists.strangers(b, a)
+        out[pairs] = shared & (
+            (self.parties.strangers(a, b) & other_in_b)
+            | (self.parties.strangers(b, a) & other_in_a)
+        )
+        return out
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         """L2-normalised vectors of other texts (sentences) in the same feature space."""

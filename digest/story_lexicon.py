@@ -277,6 +277,48 @@ def event_places(folded: str) -> list[str]:
     return places
 
 
+# Kinds of event that are an encounter of named parties: the people it is between tell
+# one such event from another (Trump's call with Putin, his call with Zelensky next day).
+# A phone call is one only here, not an event-kind feature: its reports share its words
+# anyway, and weighing them up would change which sentences summaries quote.
+ENCOUNTER_KINDS: frozenset[str] = frozenset({"call", "meet", "summit", "visit"})
+_CALL = re.compile(
+    normalize_arabic(
+        r"اتصال(?:ا|ه|ها|هما)?|اتصل(?:ت|ا)?|يتصل|مكالم(?:ه|ته|تها|تهما|ات)|هاتفي(?:ا|ه)?"
+    )
+)
+_SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
+
+
+def encounter_kind(word: str) -> str | None:
+    """The kind of encounter (:data:`ENCOUNTER_KINDS`) a folded word names, if any."""
+    stem = _strip_al(word)
+    kind = event_kind(stem)
+    if kind in ENCOUNTER_KINDS:
+        return kind
+    return "call" if _CALL.fullmatch(stem) else None
+
+
+def encounter_parties(folded: str) -> tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]:
+    """The parties of the encounter a lede paragraph opens with, and its kinds.
+
+    When the paragraph's first sentence names an encounter (a call, a meeting, a summit,
+    a visit: :data:`ENCOUNTER_KINDS`) and its first clause (up to the first comma) names
+    at least two people (:func:`people_names`), those people are the encounter's parties:
+    "أجرى الرئيس الأمريكي دونالد ترامب اتصالا هاتفيا مع الرئيس الأوكراني فولوديمير
+    زيلينسكي، الأربعاء، ... غداة مكالمته مع الرئيس الروسي فلاديمير بوتين" gives Trump and
+    Zelensky (Putin is named later in the sentence, as the background); else nothing.
+    """
+    sentence = _SENTENCE_END.split(folded, maxsplit=1)[0]
+    kinds = sorted({k for w in _WORD.findall(sentence) if (k := encounter_kind(w)) is not None})
+    if not kinds:
+        return (), ()
+    people = people_names(_CLAUSE.split(sentence, maxsplit=1)[0])
+    if len(set(people)) < 2:
+        return (), ()
+    return tuple(people), tuple(kinds)
+
+
 @functools.lru_cache(maxsize=200_000)
 def event_kind(stem: str) -> str | None:
     """The kind of event a folded, clitic-stripped token names, if any."""
