@@ -313,7 +313,12 @@ def encounter_parties(folded: str) -> tuple[tuple[tuple[str, ...], ...], tuple[s
     kinds = sorted({k for w in _WORD.findall(sentence) if (k := encounter_kind(w)) is not None})
     if not kinds:
         return (), ()
-    people = people_names(_CLAUSE.split(sentence, maxsplit=1)[0])
+    people = []
+    for name in people_names(_CLAUSE.split(sentence, maxsplit=1)[0]):
+        # a name ends before a call's words too ("ترامب اتصالا هاتفيا مع ...")
+        ends = [k for k, w in enumerate(name) if encounter_kind(w) is not None]
+        if name := name[: ends[0]] if ends else name:
+            people.append(name)
     if len(set(people)) < 2:
         return (), ()
     return tuple(people), tuple(kinds)
