@@ -408,6 +408,53 @@ def _source(article: Article) -> str:
     return article.source
 
 
+def test_the_counterpart_rule_knows_no_names():
+    """The same rule for other leaders and other phrasing: Sisi's call with Erdogan on
+    Sunday and his call with the Saudi crown prince on Monday, whose reports recall the
+    call with Erdogan, are two stories."""
+    sunday, monday = dt.date(2024, 2, 11), dt.date(2024, 2, 12)
+    articles = [
+        _article(
+            "a1.txt",
+            "السيسي وأردوغان يبحثان هاتفيا تطورات غزة",
+            "بحث الرئيس المصري عبد الفتاح السيسي ونظيره التركي رجب طيب أردوغان في اتصال "
+            "هاتفي، الأحد، تطورات الأوضاع في قطاع غزة وجهود التوصل إلى وقف لإطلاق النار.",
+            "وقال المتحدث باسم الرئاسة المصرية إن الرئيسين أكدا ضرورة نفاذ المساعدات "
+            "الإنسانية إلى القطاع.",
+            date=sunday,
+        ),
+        _article(
+            "a2.txt",
+            "أردوغان يتصل بالسيسي ويؤكد مواصلة العمل لإدخال المساعدات إلى غزة",
+            "أجرى الرئيس التركي رجب طيب أردوغان اتصالا هاتفيا مع نظيره المصري عبد الفتاح "
+            "السيسي، الأحد، تناول تطورات قطاع غزة.",
+            "وذكرت الرئاسة التركية أن أردوغان أكد أن بلاده ستواصل العمل مع مصر لإيصال "
+            "المساعدات الإنسانية إلى غزة ووقف إطلاق النار.",
+            date=sunday,
+        ),
+        _article(
+            "b1.txt",
+            "السيسي يتلقى اتصالا من ولي العهد السعودي غداة مكالمته مع أردوغان",
+            "تلقى الرئيس المصري عبد الفتاح السيسي اتصالا هاتفيا من ولي العهد السعودي الأمير "
+            "محمد بن سلمان، الاثنين، بحثا خلاله تطورات قطاع غزة، وذلك غداة اتصاله مع الرئيس "
+            "التركي رجب طيب أردوغان.",
+            "وأكد الجانبان ضرورة وقف إطلاق النار في غزة ونفاذ المساعدات الإنسانية إلى القطاع.",
+            date=monday,
+        ),
+        _article(
+            "b2.txt",
+            "محمد بن سلمان والسيسي يبحثان هاتفيا الأوضاع في غزة",
+            "بحث ولي العهد السعودي الأمير محمد بن سلمان والرئيس المصري عبد الفتاح السيسي في "
+            "اتصال هاتفي، الاثنين، مستجدات الأوضاع في قطاع غزة.",
+            "وشدد الجانبان على ضرورة وقف إطلاق النار ونفاذ المساعدات الإنسانية إلى غزة، بعد "
+            "اتصال السيسي بالرئيس التركي رجب طيب أردوغان أمس.",
+            date=monday,
+        ),
+    ]
+    stories = {frozenset(_members(s)) for s in group_stories(articles, {})}
+    assert stories == {frozenset({"a1.txt", "a2.txt"}), frozenset({"b1.txt", "b2.txt"})}
+
+
 def test_a_country_is_an_events_place_after_a_locative_and_mentioned_by_its_adjective():
     from digest.normalize import normalize_arabic
     from digest.story_lexicon import COUNTRY_FORMS, event_places
