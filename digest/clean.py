@@ -330,7 +330,7 @@ def inline_text(token: Token) -> str:
 # markdown-it reads otherwise than ``\n`` (``\r``, NUL); a line that can open a block
 # (heading, quote, list, rule, fence, setext underline, table, indented code).
 _INLINE_SYNTAX = re.compile(r"[\\`*_\[\]<>!&\r\0]")
-_BLOCK_START = re.compile(r"\n(?: {0,3}(?:[#>+=~|:-]|[0-9]{1,9}[.)])| {4}|\t)")
+_BLOCK_START = re.compile(r"\n(?: {0,3}(?:[#>+=~|:-]|[0-9]{1,9}[.)])| {4}| {0,3}\t(?=[ \t]*\S))")
 _BLANK_LINES = re.compile(r"\n(?:[ \t]*\n)+")  # markdown-it's blank lines: spaces, tabs
 
 

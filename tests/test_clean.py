@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from digest.article import Article, Block, SourceFile
@@ -673,6 +673,7 @@ markdownish = st.lists(
 
 @settings(max_examples=400, deadline=None)
 @given(markdownish)
+@example(" \tك\nك")  # a tab after a space: an indented code block (found by hypothesis)
 def test_plain_markdown_shortcut_agrees_with_markdown_it(text: str) -> None:
     """Bodies without Markdown syntax skip the parser: their paragraphs are the parser's."""
     plain = plain_paragraphs(text)
