@@ -52,18 +52,19 @@ source: "BBC عربي"
 """
 
 
-def build_sample(root: Path, *, extras: bool = True) -> Path:
+def build_sample(root: Path, *, extras: bool = True, settings: str = "") -> Path:
     """Copy the seed articles to ``root/content`` and build them; returns the site folder.
 
     With ``extras``, a human English translation of one seed and an undated edge-case
-    article are added (see :data:`TURKMEN_ENGLISH`, :data:`EDGE_ARTICLE`).
+    article are added (see :data:`TURKMEN_ENGLISH`, :data:`EDGE_ARTICLE`); ``settings``
+    are more lines of ``digest.toml`` (``"indic_digits = true\n"``).
     """
     shutil.copytree(REPO / "tests" / "fixtures" / "seeds", root / "content")
     if extras:
         (root / "content" / f"{TURKMEN_SEED}.en.md").write_text(TURKMEN_ENGLISH, encoding="utf-8")
         (root / "content" / "zz_edge.md").write_text(EDGE_ARTICLE, encoding="utf-8")
     (root / "digest.toml").write_text(
-        'base_url = "https://digest.example.org/news/"\n', encoding="utf-8"
+        'base_url = "https://digest.example.org/news/"\n' + settings, encoding="utf-8"
     )
     build_site(Project.at(root))
     return root / "site"

@@ -381,6 +381,55 @@ def test_a_screen_reader_hears_the_count_of_results(site: Path) -> None:
         page.close()
 
 
+@pytest.fixture(scope="module")
+def indic_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample built with ``indic_digits = true``, its search bundle too."""
+    return build_sample(tmp_path_factory.mktemp("indic"), settings="indic_digits = true\n")
+
+
+INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_count_of_results_is_in_the_digits_the_site_writes(
+    site: Path, indic_site: Path, tmp_path: Path
+) -> None:
+    """``indic_digits = true``: the Arabic search page counts its results in Arabic-Indic
+    digits, as the site's other Arabic pages write numbers, and so does the status line that
+    says the count to screen readers; without it, Latin digits, and on the English page
+    Latin digits either way (an Arabic-Indic digit there would be Arabic not marked as
+    such), whatever digits the reader's browser writes its language's numbers in. A search
+    page without ``data-digits`` (a theme copied before it) still finds and counts."""
+    query = "بوتين"
+    count = len(_pages_with(site, "ar", query))
+    assert count >= 2, "one result is counted in words: the test needs two or more"
+    counted = "نتائج البحث عن «" + query + "»: {}"
+    old_theme = tmp_path / "old-theme"
+    shutil.copytree(indic_site, old_theme)
+    search_page = old_theme / "ar" / "search" / "index.html"
+    html = search_page.read_text(encoding="utf-8")
+    assert ' data-digits="arab"' in html
+    search_page.write_text(html.replace(' data-digits="arab"', ""), encoding="utf-8")
+    cases = [  # the site, the page's language, the browser's, the query, the count shown
+        (indic_site, "ar", "en-US", query, counted.format(str(count).translate(INDIC))),
+        (site, "ar", "ar-EG", query, counted.format(count)),  # ar-EG: ١٢ unless told
+        (indic_site, "en", "ar-EG", "Turkmenistan", "1 result for Turkmenistan"),
+        (old_theme, "ar", "en-US", query, counted.format(count)),  # as the browser writes
+    ]
+    shown = "() => document.querySelector('.pagefind-ui__message')?.innerText"
+    said = "() => document.querySelector('main [role=status]')?.textContent"
+    with chromium() as browser:
+        for folder, lang, locale, text, message in cases:
+            with serve(folder) as base:
+                context = browser.new_context(locale=locale)
+                page = context.new_page()
+                page.goto(f"{base}{lang}/search/?q={text}")
+                page.wait_for_function(f"m => ({shown})() === m", arg=message, timeout=15_000)
+                page.wait_for_function(f"m => ({said})() === m", arg=message, timeout=5_000)
+                context.close()
+
+
 @pytest.mark.browser
 @pytest.mark.slow
 def test_results_in_the_other_language_say_which_it_is(site: Path) -> None:

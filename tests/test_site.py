@@ -333,6 +333,10 @@ def test_indic_digits_write_the_arabic_pages_numbers_in_arabic_indic_digits(
     front = (site / "ar" / "index.html").read_text(encoding="utf-8")
     assert '<time datetime="2025-01-17">١٧ يناير ٢٠٢٥</time>' in front
     assert "٤ تقارير" in front and 'class="wrap indic-digits"' in front
+    # the search page's count of results, written in the browser (tests/test_search.py)
+    search = site / "ar" / "search" / "index.html"
+    assert 'data-digits="latn"' in plain[search]
+    assert 'data-digits="arab"' in search.read_text(encoding="utf-8")
     assert ".indic-digits ol { list-style-type: arabic-indic; }" in (
         site / "static" / "style.css"
     ).read_text(encoding="utf-8")
