@@ -144,8 +144,12 @@ def month_name(day: dt.date | None, lang: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _plural_and_number(n: int, lang: str, indic: bool = False) -> tuple[str, str]:
-    """CLDR plural category of ``n`` and ``n`` written per locale (memoized)."""
-    return Locale.parse(lang).plural_form(n), _digits(format_decimal(n, locale=lang), indic)
+    """CLDR plural category of ``n`` and ``n`` written per locale (memoized); if ``indic``,
+    in Arabic-Indic digits with the Arabic thousands separator (``١٬٢٠٠``, as browsers
+    write it in the search page's count), not a Latin comma between them."""
+    system = "arab" if indic else "latn"
+    number = format_decimal(n, locale=lang, numbering_system=system)
+    return Locale.parse(lang).plural_form(n), _digits(number, indic)
 
 
 def human_count(n: int, forms: Mapping[str, str], lang: str, indic: bool = False) -> str:

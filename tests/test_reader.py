@@ -345,6 +345,14 @@ def test_counts_use_each_languages_plural_forms() -> None:
         "1,000 sources",
     ]
     assert script_lang("BBC عربي") == "ar" and script_lang("CNN") is None
+    # indic_digits: Arabic-Indic digits, and between them the Arabic thousands separator
+    # (as Chromium writes the search page's count), not a Latin comma
+    assert [human_count(n, forms_ar, "ar", True) for n in (3, 1200, 2_000_000)] == [
+        "٣ مصادر",
+        "١٬٢٠٠ مصدر",
+        "٢٬٠٠٠٬٠٠٠ مصدر",
+    ]
+    assert human_count(1200, forms_ar, "ar") == "1,200 مصدر"  # Latin digits, Latin comma
 
 
 def test_stylesheet_has_dark_mode_print_and_logical_properties() -> None:
