@@ -388,6 +388,19 @@ def indic_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+# the texts in <main> with Arabic letters or digits outside an element lang="ar"
+UNMARKED_ARABIC = """() => {
+    const walk = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
+    const found = [];
+    while (walk.nextNode()) {
+        const node = walk.currentNode;
+        if (/[\u0600-\u06ff]/.test(node.data)
+            && node.parentElement.closest('[lang]').getAttribute('lang') !== 'ar') {
+            found.push(node.data);
+        }
+    }
+    return found;
+}"""
 
 
 @pytest.mark.browser
@@ -427,6 +440,13 @@ def test_the_count_of_results_is_in_the_digits_the_site_writes(
                 page.goto(f"{base}{lang}/search/?q={text}")
                 page.wait_for_function(f"m => ({shown})() === m", arg=message, timeout=15_000)
                 page.wait_for_function(f"m => ({said})() === m", arg=message, timeout=5_000)
+                if lang == "en":  # its results loaded, no Arabic (digits) unmarked in <main>
+                    page.wait_for_function(
+                        "() => document.querySelector('.pagefind-ui__result-excerpt')"
+                        " && !document.querySelector('.pagefind-ui__loading')",
+                        timeout=15_000,
+                    )
+                    assert page.evaluate(UNMARKED_ARABIC) == []
                 context.close()
 
 
