@@ -455,7 +455,9 @@ def test_the_count_of_results_is_in_the_digits_the_site_writes(
 def test_results_in_the_other_language_say_which_it_is(site: Path) -> None:
     """On the English search page (no model: the stories' Arabic is indexed), a result's
     Arabic title or excerpt is marked ``lang="ar"``, as the story page marks it, and the
-    human translation's English is left in the page's language."""
+    human translation's English is left in the page's language; and the status line that
+    says the count to screen readers marks an Arabic query in it so."""
+    status = "main [role=status]"
     parts = """() => [...document.querySelectorAll(
         '.pagefind-ui__result-title, .pagefind-ui__result-excerpt')].map(p =>
         [p.textContent.trim(), p.closest('[lang]').getAttribute('lang')])"""
@@ -474,6 +476,12 @@ def test_results_in_the_other_language_say_which_it_is(site: Path) -> None:
                 assert first, text
                 assert lang == ("en" if first[0].isascii() else "ar"), (query, text, lang)
                 seen.add(lang)
+            said = page.eval_on_selector(status, "s => s.textContent")
+            assert query in said
+            marked = page.eval_on_selector_all(
+                f"{status} [lang]", "ls => ls.map(l => [l.lang, l.textContent])"
+            )
+            assert marked == ([] if query.isascii() else [["ar", query]]), said
         page.close()
     assert seen == {"ar", "en"}
 
