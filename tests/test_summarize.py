@@ -110,3 +110,19 @@ def test_a_figure_several_reports_give_is_in_the_summary(tmp_path):
     assert _lead(story, "fire-inquiry.txt") in story.summary
     leads = [_lead(story, name) for name in ("fire-sana.md", "fire-watan.md")]
     assert sum(lead in story.summary for lead in leads) == 1, story.summary
+
+
+def test_a_meeting_told_as_one_received_the_other_is_told_once(tmp_path: Path):
+    """Cairo, 2 June 2025: "استقبل ... عبد العاطي ... عباس عراقجي" (Masry al-Youm's lead) and
+    "أجرى وزير الخارجية الإيراني، عباس عراقجي، محادثات مع نظيره المصري" (al-Mayadeen's
+    first sentence after its standfirst, so no lead of the day) tell one meeting: one
+    minister received the other is a meeting, as talks are. With the Sputnik report too
+    (and without a fourth), the summary quotes it once."""
+    trial2 = ROOT / "tests" / "fixtures" / "grouping" / "trial2"
+    for name in ("a01", "a02", "a03"):
+        (source,) = trial2.glob(f"{name}_*.txt")
+        (tmp_path / source.name).write_bytes(source.read_bytes())
+    story = _story(tmp_path, "a01_masryalyoum_araghchi_cairo.txt")
+    assert len(story.articles) == 3
+    openings = ("استقبل الدكتور بدر عبد العاطي", "أجرى وزير الخارجية الإيراني")
+    assert sum(s.startswith(openings) for s in story.summary) == 1, story.summary
