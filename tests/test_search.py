@@ -452,6 +452,37 @@ def test_the_count_of_results_is_in_the_digits_the_site_writes(
 
 @pytest.mark.browser
 @pytest.mark.slow
+def test_indic_digits_number_only_the_lists_that_show_numbers(indic_site: Path) -> None:
+    """With ``indic_digits``, a story page's list of its reports is numbered in Arabic-Indic
+    digits; the lists of stories (the front page, a day's) and of days (the archive) stay
+    unnumbered, as without it: the setting writes numbers in other digits, it numbers
+    nothing new."""
+    styles = """() => [...document.querySelectorAll('main ol')].map(
+        l => [l.className, getComputedStyle(l).listStyleType])"""
+    story = next(
+        p.parent
+        for p in sorted((indic_site / "ar" / "stories").glob("*/index.html"))
+        if 'class="source-index"' in p.read_text(encoding="utf-8")
+    )
+    day = next(p for p in sorted((indic_site / "ar" / "archive").glob("20*")) if p.is_dir())
+    pages = [indic_site / "ar", day, indic_site / "ar" / "archive", story]
+    with serve(indic_site) as base, chromium() as browser:
+        page = browser.new_page()
+        seen = []
+        for folder in pages:
+            page.goto(base + folder.relative_to(indic_site).as_posix() + "/")
+            seen += page.evaluate(styles)
+        page.close()
+    styled = {name: {style for n, style in seen if n == name} for name, _ in seen}
+    assert styled == {
+        "story-list": {"none"},
+        "editions": {"none"},
+        "source-index": {"arabic-indic"},
+    }
+
+
+@pytest.mark.browser
+@pytest.mark.slow
 def test_results_in_the_other_language_say_which_it_is(site: Path) -> None:
     """On the English search page (no model: the stories' Arabic is indexed), a result's
     Arabic title or excerpt is marked ``lang="ar"``, as the story page marks it, and the
