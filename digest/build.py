@@ -581,8 +581,9 @@ class Builder:
         report.warnings += hijri_date_warnings(articles)
         report.warnings += [f"{a.source}: {note}" for a in articles for note in a.notes]
         report.changed = [*loaded.changed, *loaded.removed]
-        if strict and report.errors:  # with the model's absence, if so: all at once
-            raise strict_failure(report.errors, missing_model_hint())
+        unset = None if config.base_url_set or self.base_url else UNSET_BASE_URL
+        if strict and (report.errors or unset):  # with the model's absence: all at once
+            raise strict_failure(report.errors, missing_model_hint(), unset)
         if not articles and not self.draft_ids:
             refuse_to_empty(project, registry, report.errors)
         published = registry.known(articles)  # a renamed file keeps its story's id
@@ -672,7 +673,7 @@ class Builder:
             )
         exact = not (stamp.racy or report.provisional)
         state.input_digest = self._digest(stamp) if exact else None
-        state.summary = summarize(report, result.notice or result.message)
+        state.summary = summarize(report, result.notice or result.message, unset)
         report.seconds = time.perf_counter() - start
         return report
 
@@ -1117,8 +1118,11 @@ def refuse_to_empty(project: Project, registry: Registry, errors: Sequence[Conte
     )
 
 
-def summarize(report: BuildReport, translation_note: str | None) -> dict[str, Any]:
-    """What a skipped build reports again: counts, errors and warnings of the last one."""
+def summarize(
+    report: BuildReport, translation_note: str | None, unset_base_url: str | None = None
+) -> dict[str, Any]:
+    """What a skipped build reports again: counts, errors and warnings of the last one
+    (and what stops a ``--strict`` one)."""
     return {
         "articles": report.articles,
         "stories": report.stories,
@@ -1126,12 +1130,24 @@ def summarize(report: BuildReport, translation_note: str | None) -> dict[str, An
         "errors": [(e.path, e.message) for e in report.errors],
         "warnings": list(report.warnings),
         "translation_note": translation_note,
+        "unset_base_url": unset_base_url,
     }
 
 
-def strict_failure(errors: Sequence[ContentError], translation_note: str | None) -> BuildError:
-    """What stops a ``--strict`` build: every unreadable file, and a missing translation."""
-    parts = []
+# A site built to publish (--strict) needs its address: feeds, the sitemap, canonical links.
+UNSET_BASE_URL = (
+    "base_url is not set (--strict): set it in digest.toml to the address readers will use, "
+    'such as base_url = "https://USER.github.io/REPO/"; feeds, the sitemap and canonical '
+    "links would point at the preview's address"
+)
+
+
+def strict_failure(
+    errors: Sequence[ContentError], translation_note: str | None, unset_base_url: str | None = None
+) -> BuildError:
+    """What stops a ``--strict`` build: every unreadable file, a missing translation, and
+    no ``base_url``."""
+    parts = [unset_base_url] if unset_base_url else []
     if errors:
         parts.append("content errors (--strict):\n" + "\n".join(map(str, errors)))
     if translation_note:
@@ -1150,8 +1166,9 @@ def missing_model_hint() -> str | None:
 def restore_report(summary: dict[str, Any], output: Path, strict: bool) -> BuildReport:
     """The report of a build that found nothing changed since ``summary`` was made."""
     errors = [ContentError(path, message) for path, message in summary["errors"]]
-    if strict and (errors or summary["translation_note"]):
-        raise strict_failure(errors, summary["translation_note"])
+    unset = summary.get("unset_base_url")
+    if strict and (errors or summary["translation_note"] or unset):
+        raise strict_failure(errors, summary["translation_note"], unset)
     return BuildReport(
         articles=summary["articles"],
         stories=summary["stories"],

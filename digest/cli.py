@@ -129,7 +129,8 @@ def main() -> None:
 @click.option(
     "--strict",
     is_flag=True,
-    help="Fail on any content error or when no translation model is installed.",
+    help="Fail, before writing, on any content error, when no translation model is "
+    "installed, or when digest.toml sets no base_url (to publish).",
 )
 def build(content: Path | None, output: Path | None, strict: bool) -> None:
     """Build the site from content/ into site/."""

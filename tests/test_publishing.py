@@ -149,3 +149,26 @@ def test_the_readme_pages_workflow_runs_commands_digest_has() -> None:
     assert [s["with"]["path"] for s in upload] == ["site"]
     assert Project.at(Path(".")).output == Path("site")
     assert workflow["jobs"]["deploy"]["steps"][0]["uses"].startswith("actions/deploy-pages")
+
+
+def test_strict_refuses_a_site_without_its_address(tmp_path: Path) -> None:
+    """``digest build --strict`` (the README's publishing workflow) stops before writing a
+    site whose ``base_url`` is unset (its feeds, sitemap and canonical links would point at
+    the preview's address), and says what to set, with anything else that stops it; also
+    when nothing changed since a plain build. With ``base_url`` set, that is no reason."""
+    project = _project(tmp_path, "https://news.example.org/digest/")
+    (tmp_path / "digest.toml").write_text("", encoding="utf-8")
+    with pytest.raises(BuildError, match=r"base_url is not set \(--strict\)") as failure:
+        build_site(project, strict=True)
+    assert 'base_url = "https://' in str(failure.value)
+    assert not project.output.exists()
+    build_site(project)  # written, with a warning; then nothing changed
+    with pytest.raises(BuildError, match=r"base_url is not set \(--strict\)"):
+        build_site(project, strict=True)
+    (tmp_path / "digest.toml").write_text(
+        'base_url = "https://news.example.org/digest/"\n', encoding="utf-8"
+    )
+    try:
+        build_site(project, strict=True)
+    except BuildError as exc:  # no model on this machine: only that stops it
+        assert "base_url" not in str(exc) and "(--strict)" in str(exc)
