@@ -40,6 +40,7 @@ from digest.incremental import (
     tree_stamps,
 )
 from digest.interrupts import checkpoint, held
+from digest.outlets import unused_outlet_names
 from digest.output import MARKER, OutputError, check_cache_dir, check_output_dir, update_site
 from digest.search_spellings import name_spellings
 from digest.source import (
@@ -580,6 +581,9 @@ class Builder:
         report.warnings += future_date_warnings(articles, dt.date.today())
         report.warnings += hijri_date_warnings(articles)
         report.warnings += [f"{a.source}: {note}" for a in articles for note in a.notes]
+        if config.outlets:
+            seen = (a.outlet for a in articles if a.outlet)
+            report.warnings += unused_outlet_names(config.outlets, seen)
         report.changed = [*loaded.changed, *loaded.removed]
         unset = None if config.base_url_set or self.base_url else UNSET_BASE_URL
         if strict and (report.errors or unset):  # with the model's absence: all at once

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
 from digest import __version__
 from digest.build import BuildError, Project, build_site, load_articles
@@ -113,7 +114,7 @@ def _load(content: Path | None) -> tuple[list, bool]:
         raise click.ClickException(project.missing_content())
     articles, errors = load_articles(project.content)
     for error in errors:
-        err.print(f"[yellow]skipped[/] {error}")
+        err.print(f"[yellow]skipped[/] {escape(str(error))}")
     return articles, bool(errors)
 
 
@@ -157,23 +158,24 @@ def build(content: Path | None, output: Path | None, strict: bool) -> None:
         except Interrupted as exc:
             name = signal.Signals(exc.signum).name
             if written:  # the site and its story ids are whole; the next build saves the caches
-                err.print(f"Stopped ({name}) after writing the site: {project.output} is complete")
+                done = escape(str(project.output))
+                err.print(f"Stopped ({name}) after writing the site: {done} is complete")
             else:
                 err.print(f"Aborted ({name})")
             raise
         finally:
             _stop_search_runs()
     for warning in report.warnings:
-        err.print(f"[yellow]warning:[/] {warning}")
+        err.print(f"[yellow]warning:[/] {escape(warning)}")
     for error in report.errors:
-        err.print(f"[red]error:[/] {error}")
+        err.print(f"[red]error:[/] {escape(str(error))}")
     translation = (  # a skipped build translated nothing and looked nothing up
         ""
         if report.skipped
         else f"{_plural(report.translated, 'sentence')} translated, {report.cached} from cache; "
     )
     err.print(
-        f"Built {report.output}: {_plural(report.articles, 'article')}, "
+        f"Built {escape(str(report.output))}: {_plural(report.articles, 'article')}, "
         f"{_plural(report.stories, 'story', 'stories')}, {_plural(report.pages, 'page')}; "
         f"{translation}{report.seconds:.2f} s" + (" (nothing changed)" if report.skipped else "")
     )
@@ -293,7 +295,7 @@ def stories(content: Path | None, as_json: bool) -> None:
     items, skipped = _load(content)
     items, copies = once_each(items, registry.articles)
     for copy in copies:
-        err.print(f"[yellow]warning:[/] {copy_warning(*copy)}")
+        err.print(f"[yellow]warning:[/] {escape(copy_warning(*copy))}")
     grouped = keep_headlines(group_stories(items, registry.known(items)), registry.headlines)
     if as_json:
         _dump([s.to_json() for s in grouped])

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
 from digest.argos_models import (
     INSTALL_HINT,
@@ -52,8 +53,8 @@ def install(file: Path | None) -> None:
     click.echo(f"Installed {info.name} {info.version} into {info.path}{was}")
     if active is not None and active.path != info.path:
         err.print(
-            f"[yellow]warning:[/] {active.path} has a higher version ({active.version}) "
-            "and is the one builds will use"
+            f"[yellow]warning:[/] {escape(str(active.path))} has a higher version "
+            f"({active.version}) and is the one builds will use"
         )
 
 
@@ -118,8 +119,8 @@ def remove(which: str | None, yes: bool) -> None:
     click.echo(f"Removed {what}")
     if left is not None:
         err.print(
-            f"[yellow]warning:[/] some files of it could not be deleted: {left} (hidden, "
-            "never used) can be deleted by hand"
+            f"[yellow]warning:[/] some files of it could not be deleted: {escape(str(left))} "
+            "(hidden, never used) can be deleted by hand"
         )
     click.echo(_next_model(still=used is not None and used != folder.path))
     click.echo(

@@ -143,6 +143,29 @@ class OutletNames:
         return self._spelling.get(normalize_arabic(name), name)
 
 
+def unused_outlet_names(configured: Mapping[str, str], seen: Iterable[str]) -> list[str]:
+    """Warnings for the ``[outlets]`` names of ``digest.toml`` that no outlet ``seen`` on
+    the site's articles goes by (as :meth:`OutletNames.english` looks them up), each with
+    the outlet names like it, if any: "سبوتنيك" when the articles say "سبوتنيك عربي"."""
+    import difflib
+
+    names = sorted(set(seen))
+    folded = {normalize_arabic(name) for name in names}
+    # "صحيفة عكاظ" goes by "عكاظ" too
+    folded |= {rest for f in folded for kind, _, rest in [f.partition(" ")] if kind in OUTLET_KINDS}
+    warnings = []
+    for name in sorted(configured):
+        if normalize_arabic(name) in folded:
+            continue
+        like = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
+        hint = f" (like: {', '.join(like)})" if like else ""
+        warnings.append(
+            f'digest.toml: [outlets] "{name}" is not an outlet of the articles{hint}; '
+            "write the name as the articles give it"
+        )
+    return warnings
+
+
 # An English name (as a site's masthead may give it, "RT Arabic") -> the first Arabic name
 # listed for it, so that its reports are filed under the same outlet as the Arabic name's.
 _ARABIC_OF = {normalize_arabic(e): a for a, e in reversed(KNOWN_OUTLETS.items())}

@@ -968,3 +968,26 @@ def test_an_english_sidecar_in_arabic_is_named_and_not_shown_as_english(tmp_path
     [page] = [page for page in pages if "Translation not available yet" in page]
     assert "انعقدت القمة" not in page  # not shown as its English (no model: none at all)
     assert '<h3 id="article-1-title" lang="ar" dir="rtl">' in page  # the title is Arabic
+
+
+def test_an_outlet_name_no_article_gives_is_named_with_those_like_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An ``[outlets]`` name that no article's outlet goes by (a short form of it, a typo)
+    would silently do nothing: the build warns, names the outlets like it, and the CLI
+    prints the warning as written (``[outlets]`` is no terminal markup); a name the
+    articles give, or give after a word like صحيفة, is not warned about."""
+    seeds = Path(__file__).resolve().parent / "fixtures" / "seeds"
+    _project(tmp_path, {p.name: p.read_bytes() for p in sorted(seeds.glob("*.txt"))})
+    (tmp_path / "digest.toml").write_text(
+        '[outlets]\n"الامصار" = "Al-Amsar"\n"بوابة الفجرر" = "Al-Fagr Gate"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["build"])
+    said = " ".join(result.output.split())
+    assert (
+        'warning: digest.toml: [outlets] "بوابة الفجرر" is not an outlet of the articles '
+        "(like: بوابة الفجر); write the name as the articles give it"
+    ) in said
+    assert "الامصار" not in said  # "الأمصار", as the articles write it
