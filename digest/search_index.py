@@ -41,6 +41,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from html import unescape
 from pathlib import Path
 from typing import IO
@@ -383,18 +384,38 @@ def page_as_indexed(
 END_MARK = "\u2060"
 
 
-# The words of :data:`~digest.normalize.END_KEPT`, whole (the search page keeps them so too).
-_END_KEPT = re.compile(rf"(?<![^\W\d_])({'|'.join(END_KEPT)})(?![^\W\d_])")
-
-
 def fold_end_letters(html: bytes, end_folds: Mapping[str, str]) -> bytes:
     """``html`` with each letter of ``end_folds`` replaced by its fold after :data:`END_MARK`,
     but in the words of :data:`~digest.normalize.END_KEPT`."""
     if not end_folds or not any(letter.encode() in html for letter in end_folds):
         return html
-    table = str.maketrans({letter: END_MARK + fold for letter, fold in end_folds.items()})
-    parts = _END_KEPT.split(html.decode("utf-8"))  # odd ones: the words kept as written
-    return "".join(p if i % 2 else p.translate(table) for i, p in enumerate(parts)).encode()
+    text = html.decode("utf-8")
+    for letter, fold in end_folds.items():  # (str.replace: a page is folded in microseconds)
+        text = text.replace(letter, END_MARK + fold)
+    kept, written = _kept_words(tuple(end_folds.items()))
+    return kept.sub(lambda m: _as_kept(m, written), text).encode()
+
+
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+@lru_cache(maxsize=8)
+def _kept_words(end_folds: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str], dict[str, str]]:
+    """The words of :data:`~digest.normalize.END_KEPT` as folded, found where no letter (nor
+    another folded letter) follows them; and each as written."""
+    table = str.maketrans({letter: END_MARK + fold for letter, fold in end_folds})
+    written = {word.translate(table): word for word in END_KEPT}
+    forms = "|".join(map(re.escape, sorted(written, key=len, reverse=True)))
+    return re.compile(rf"(?:{forms})(?![^\W\d_]|{END_MARK})"), written
+
+
+def _as_kept(found: re.Match[str], written: Mapping[str, str]) -> str:
+    """A word of :data:`~digest.normalize.END_KEPT` found folded: as written, if no letter
+    comes before it (else it is the end of another word, أعلى)."""
+    start = found.start()
+    if start and _LETTER.match(found.string, start - 1):
+        return found[0]
+    return written[found[0]]
 
 
 # Put before a word that the index reads otherwise than it is written (بيزشكيان for

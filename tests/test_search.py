@@ -239,6 +239,12 @@ def test_letters_typed_either_way_at_a_words_end_are_indexed_folded_after_a_mark
     assert search_index.fold_end_letters(text, folds).decode() == (
         "<p>وعلى على القو\u2060ي الإيراني\u2060ه عليه فعلى ًعلى</p>"
     )
+    # only as a whole word: not the end of another (أعلى, بعلى), nor before a letter
+    text = "<p>أعلى بعلى علىى علىة (على) على، ةعلى على</p>".encode()
+    assert search_index.fold_end_letters(text, folds).decode() == (
+        "<p>أعل\u2060ي بعل\u2060ي عل\u2060ي\u2060ي عل\u2060ي\u2060ه (على) على،"
+        " \u2060هعل\u2060ي على</p>"
+    )
     # a theme whose search page does not fold them (no data-end-folds): nor does the index
     assert search_index.page_as_indexed(page, {}, {}) == page
     assert search_index.site_end_folds({"ar/search/index.html": b"<div id=search>"}) == {}
