@@ -330,18 +330,23 @@ def _content_words(sentence: str) -> tuple[frozenset[str], ...]:
     glued to it (وإيران is إيران), spelling variants as one
     (:func:`~digest.story_features.skeleton`); not stopwords, numbers, days of the week or
     months."""
-    found = []
-    for token in raw_tokens(sentence):
-        stem = _ARTICLE.sub("", token)
-        if len(stem) < 3 or stem.isdigit() or token in WEEKDAYS or stem in MONTHS:
-            continue
-        if token in STOPWORDS or stem in STOPWORDS:
-            continue
-        forms = {_spelling(stem)}
-        if stem[0] in "وفبل" and len(stem) >= 4 and stem[1:] not in STOPWORDS:
-            forms.add(_spelling(stem[1:]))
-        found.append(frozenset(forms))
-    return tuple(found)
+    forms = (_word_forms(token) for token in raw_tokens(sentence))
+    return tuple(form for form in forms if form is not None)
+
+
+@lru_cache(maxsize=100_000)
+def _word_forms(token: str) -> frozenset[str] | None:
+    """A token's forms for :func:`_content_words`, or None if it names nothing (a word
+    recurs in sentence after sentence: each is worked out once)."""
+    stem = _ARTICLE.sub("", token)
+    if len(stem) < 3 or stem.isdigit() or token in WEEKDAYS or stem in MONTHS:
+        return None
+    if token in STOPWORDS or stem in STOPWORDS:
+        return None
+    forms = {_spelling(stem)}
+    if stem[0] in "وفبل" and len(stem) >= 4 and stem[1:] not in STOPWORDS:
+        forms.add(_spelling(stem[1:]))
+    return frozenset(forms)
 
 
 def _spelling(stem: str) -> str:
@@ -447,6 +452,7 @@ _HUNDREDS = {
     if unit
     for hundred in ("مئة", "مائة")
 }
+_IN_WORDS_KEYS = (*_TWO, *_HUNDREDS, "الاف")  # one of them is in any number in words
 _WORD_NUMBER = re.compile(r"(?<!\w)[وب]?([^\W\d_]+)(?!\w)")
 _THOUSANDS = re.compile(r"(?<![\w.,٫٬])[وب]?(\d+|[^\W\d_]+)\s+(?:[وب]?ال)?الاف(?!\w)")
 
@@ -471,6 +477,8 @@ def _figures(sentence: str, folded: str | None = None) -> frozenset[str]:
 def _figures_in_words(folded: str) -> set[str]:
     """Hundreds and thousands written in words (folded text), as the figures their
     digits give: "أكثر من ألفي قتيل" and "تجاوز عدد القتلى 2000" give one figure, 2000."""
+    if not any(key in folded for key in _IN_WORDS_KEYS):  # (most sentences have none)
+        return set()
     figures = {
         str(_TWO.get(word) or _HUNDREDS[word])
         for word in _WORD_NUMBER.findall(folded)
