@@ -72,7 +72,6 @@ from digest.summarize import (
     candidates,
     choose_headline,
     choose_summary,
-    content_words,
     headline_pool,
     lead_sentences,
     sentence_figures,
@@ -334,22 +333,20 @@ def cluster(
 
 # text -> its tokens joined by spaces (one string pickles ten times faster than a tuple of
 # small ones; tokens never contain spaces), the lede principals, the usable sentences of
-# the summary lead, and their figures and facts, and their content words.
+# the summary lead, and their figures and facts.
 TokenPrefetch = tuple[
     dict[str, str],
     dict[tuple[str, str], LedePrincipals],
     dict[tuple[str, ...], tuple[tuple[int, str], ...]],
     dict[str, tuple[frozenset[str], frozenset[str]]],
-    dict[str, tuple[frozenset[str], ...]],
 ]
 
 
 def token_prefetch(article: Article) -> TokenPrefetch:
     """What :func:`group_stories` will want of this article, computed ahead: the tokens of
     its texts (feature texts, summary candidate sentences), its lede principals and its
-    summary candidates with their figures and content words. A cleaning worker process
-    does this, the build cache keeps it, and :func:`prime_tokens` hands it to the grouping
-    process."""
+    summary candidates with their figures. A cleaning worker process does this, the build
+    cache keeps it, and :func:`prime_tokens` hands it to the grouping process."""
     lead, rest = feature_blocks(article)
     summary = summary_lead(article)
     sentences = {summary: lead_sentences(summary)}
@@ -358,19 +355,16 @@ def token_prefetch(article: Article) -> TokenPrefetch:
     first = lead[0] if lead else ""
     principals = {(article.title, first): principals_of_lede((article.title, first))}
     figures = {s: sentence_figures(s) for s in found}
-    words = {s: content_words(s) for s in found}
-    tokens = {text: " ".join(text_tokens(text)) for text in texts}
-    return tokens, principals, sentences, figures, words
+    return {text: " ".join(text_tokens(text)) for text in texts}, principals, sentences, figures
 
 
 def prime_tokens(prefetched: Sequence[TokenPrefetch]) -> None:
     """Use :func:`token_prefetch` results in the next :func:`group_stories` call."""
-    for tokens, principals, sentences, figures, words in prefetched:
+    for tokens, principals, sentences, figures in prefetched:
         text_tokens.remember({text: tuple(joined.split()) for text, joined in tokens.items()})
         principals_of_lede.remember(principals)
         lead_sentences.remember(sentences)
         sentence_figures.remember(figures)
-        content_words.remember(words)
 
 
 def grouping_view(article: Article) -> Article:

@@ -596,17 +596,16 @@ def test_prefetched_tokens_are_the_ones_grouping_computes(seeds):
     figures) is what the grouper would compute, and grouping with it primed gives the same
     stories."""
     from digest.group import prime_tokens, token_prefetch
-    from digest.summarize import _content_words, _facts, _figures, _lead_sentences, summary_lead
+    from digest.summarize import _facts, _figures, _lead_sentences, summary_lead
 
     prefetched = [token_prefetch(article) for article in seeds]
-    for (tokens, _, sentences, figures, words), article in zip(prefetched, seeds, strict=True):
+    for (tokens, _, sentences, figures), article in zip(prefetched, seeds, strict=True):
         assert tokens and all(tuple(j.split()) == tuple(raw_tokens(t)) for t, j in tokens.items())
         assert sentences == {summary_lead(article): _lead_sentences(summary_lead(article))}
         assert any(sentences.values())  # every seed has summary sentences in its lead
         found = {s for _, s in sentences[summary_lead(article)]}
         assert figures.keys() == found
         assert all(figures[s] == (_figures(s), _facts(s)) for s in found)
-        assert words == {s: _content_words(s) for s in found}
     expected = group_stories(seeds)
     prime_tokens(prefetched)
     assert group_stories(seeds) == expected
