@@ -328,11 +328,11 @@ def test_search_page_reads_the_query_from_the_url(site: Path) -> None:
         assert page.input_value(".pagefind-ui__search-input") == "تركمانستان"
         # the theme's Arabic count, not Pagefind's ungrammatical "1 نتيجة ل تركمانستان"
         message = page.inner_text(".pagefind-ui__message")
-        assert message == "نتيجة واحدة للبحث عن «تركمانستان»"
+        assert message == "نتيجة واحدة للبحث عن «\u2068تركمانستان\u2069»"
         page.fill(".pagefind-ui__search-input", "زززز")
         page.wait_for_function(
             "() => document.querySelector('.pagefind-ui__message')?.innerText"
-            " === 'لا نتائج للبحث عن «زززز»'",
+            " === 'لا نتائج للبحث عن «\u2068زززز\u2069»'",
             timeout=15_000,
         )
         # the address follows what is typed: a reload finds the same search
@@ -340,7 +340,7 @@ def test_search_page_reads_the_query_from_the_url(site: Path) -> None:
         page.reload()
         page.wait_for_function(
             "() => document.querySelector('.pagefind-ui__message')?.innerText"
-            " === 'لا نتائج للبحث عن «زززز»'",
+            " === 'لا نتائج للبحث عن «\u2068زززز\u2069»'",
             timeout=15_000,
         )
         # the language switch opens the other search page with the same query
@@ -377,8 +377,10 @@ def test_a_screen_reader_hears_the_count_of_results(site: Path) -> None:
         page.goto(f"{base}ar/search/")
         assert page.evaluate(f"() => ({said})()?.textContent") == ""  # there before a search
         for query, message in (
-            ("تركمانستان", "نتيجة واحدة للبحث عن «تركمانستان»"),
-            ("زززز", "لا نتائج للبحث عن «زززز»"),
+            ("تركمانستان", "نتيجة واحدة للبحث عن «\u2068تركمانستان\u2069»"),
+            ("زززز", "لا نتائج للبحث عن «\u2068زززز\u2069»"),
+            # a query in the other direction keeps its place: isolated (FSI, PDI)
+            ("Putin", "لا نتائج للبحث عن «\u2068Putin\u2069»"),
         ):
             page.fill(".pagefind-ui__search-input", query)
             page.wait_for_function(f"m => ({shown})() === m", arg=message, timeout=15_000)
@@ -423,7 +425,7 @@ def test_the_count_of_results_is_in_the_digits_the_site_writes(
     query = "بوتين"
     count = len(_pages_with(site, "ar", query))
     assert count >= 2, "one result is counted in words: the test needs two or more"
-    counted = "نتائج البحث عن «" + query + "»: {}"
+    counted = "نتائج البحث عن «\u2068" + query + "\u2069»: {}"
     old_theme = tmp_path / "old-theme"
     shutil.copytree(indic_site, old_theme)
     search_page = old_theme / "ar" / "search" / "index.html"
@@ -433,7 +435,7 @@ def test_the_count_of_results_is_in_the_digits_the_site_writes(
     cases = [  # the site, the page's language, the browser's, the query, the count shown
         (indic_site, "ar", "en-US", query, counted.format(str(count).translate(INDIC))),
         (site, "ar", "ar-EG", query, counted.format(count)),  # ar-EG: ١٢ unless told
-        (indic_site, "en", "ar-EG", "Turkmenistan", "1 result for Turkmenistan"),
+        (indic_site, "en", "ar-EG", "Turkmenistan", "1 result for \u2068Turkmenistan\u2069"),
         (old_theme, "ar", "en-US", query, counted.format(count)),  # as the browser writes
     ]
     shown = "() => document.querySelector('.pagefind-ui__message')?.innerText"
