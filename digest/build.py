@@ -581,6 +581,7 @@ class Builder:
         report.warnings += future_date_warnings(articles, dt.date.today())
         report.warnings += hijri_date_warnings(articles)
         report.warnings += [f"{a.source}: {note}" for a in articles for note in a.notes]
+        report.warnings += config.notes
         if config.outlets:
             seen = (a.outlet for a in articles if a.outlet)
             report.warnings += unused_outlet_names(config.outlets, seen)

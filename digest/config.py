@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import SplitResult, quote, urlsplit, urlunsplit
 
+from digest.normalize import ARABIC_LETTERS
+
 DEFAULT_TITLE = {"ar": "الموجز", "en": "The Digest"}
 DEFAULT_DESCRIPTION = {
     "ar": "أهم الأخبار من الصحافة العربية، مجمّعة حسب الحدث.",
@@ -38,6 +40,7 @@ class SiteConfig:
     # Arabic-Indic digits (١٧ يناير ٢٠٢٥); the reports' own text stays as written
     indic_digits: bool = False
     outlets: dict[str, str] = field(default_factory=dict)  # Arabic name -> English name
+    notes: tuple[str, ...] = ()  # warnings about settings that work but likely not as meant
 
     def absolute(self, path: str) -> str:
         """Absolute URL of a site path such as ``ar/feed.xml``."""
@@ -249,6 +252,13 @@ def load_config(path: Path) -> SiteConfig:
     search = _true_or_false(data, "search", True, path.name)
     indic_digits = _true_or_false(data, "indic_digits", False, path.name)
     outlets = _outlets(data.get("outlets", {}), path.name)
+    notes = tuple(
+        f'{path.name}: {key} = "{data[key]}" is one text for both languages, in Arabic '
+        f"letters: the English pages and feed show it too; give each language its own, "
+        f'[{key}] ar = "..." and en = "..."'
+        for key in ("title", "description")
+        if isinstance(data.get(key), str) and re.search(ARABIC_LETTERS, data[key])
+    )
     return SiteConfig(
         title=_per_language(data.get("title", DEFAULT_TITLE), "title", DEFAULT_TITLE, path.name),
         description=_per_language(
@@ -264,4 +274,5 @@ def load_config(path: Path) -> SiteConfig:
         search=search,
         indic_digits=indic_digits,
         outlets=outlets,
+        notes=notes,
     )

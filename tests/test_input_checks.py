@@ -288,6 +288,17 @@ def test_text_settings_in_both_forms_still_work(tmp_path: Path) -> None:
     loaded = load_config(config)
     assert loaded.title == {"ar": "موجز", "en": "موجز"}
     assert loaded.description["en"] == "News" and loaded.description["ar"]
+    # one Arabic title for both: the English pages show Arabic as their title; said so
+    assert loaded.notes == (
+        'digest.toml: title = "موجز" is one text for both languages, in Arabic letters: the '
+        "English pages and feed show it too; give each language its own, "
+        '[title] ar = "..." and en = "..."',
+    )
+    config.write_text('title = "Nile Digest"\n', encoding="utf-8")  # a Latin name: as meant
+    assert load_config(config).notes == ()
+    config.write_text('title = "موجز"\n', encoding="utf-8")  # the build warns
+    report = build_site(_project(tmp_path, {"a.txt": f"{HEADLINE}\n\n{BODY}"}))
+    assert any(w.startswith('digest.toml: title = "موجز" is one text') for w in report.warnings)
     config.write_text("[title]\nfr = 'x'\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"title has unknown language\(s\) \['fr'\]"):
         load_config(config)
