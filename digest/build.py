@@ -962,11 +962,9 @@ class Builder:
             BackgroundBundle,
             as_indexed,
             in_shard,
+            search_page_folds,
             shard_key,
             shard_pages,
-            site_end_folds,
-            site_shows_written,
-            site_spellings,
         )
 
         output = self.project.output
@@ -977,23 +975,15 @@ class Builder:
         }
         old = self._bundle_records()
         runs: dict[str, tuple[bytes, BackgroundBundle | dict[str, bytes] | None]] = {}
-        # as the search page folds the reader's query
-        spellings, end_folds = site_spellings(pages), site_end_folds(pages)
-        as_written = site_shows_written(pages)  # (the words folded keep what was written)
+        folds = search_page_folds(pages)  # as the search page folds the reader's query
         for folder, shard in shard_pages(pages, slugs).items():
-            key = shard_key(shard, spellings, end_folds, written=as_written)
+            key = shard_key(shard, folds)
             written = [p for p in old if in_shard(p, folder)]
             if self.state.search_keys.get(folder) == key and written and self._on_disk(written):
                 runs[folder] = (key, None)
             else:
                 kept = cache.get(folder, key)
-                runs[folder] = (
-                    key,
-                    kept
-                    or BackgroundBundle(
-                        as_indexed(shard, spellings, end_folds, written=as_written), folder
-                    ),
-                )
+                runs[folder] = (key, kept or BackgroundBundle(as_indexed(shard, folds), folder))
         return runs
 
     def _write(

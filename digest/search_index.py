@@ -41,6 +41,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from html import unescape
 from pathlib import Path
@@ -99,7 +100,7 @@ def index_site(site_dir: Path) -> None:
     Runs on a fully written site folder, through the same scratch folder as a build's
     bundles (:class:`BackgroundBundle`), so it writes the bundle a build would. A bundle
     left by an earlier run is replaced, so no stale fragments stay behind; names are spelt
-    as the site's search page spells the reader's query (:func:`site_spellings`). Raises
+    as the site's search page spells the reader's query (:func:`search_page_folds`). Raises
     :class:`SearchIndexError` on failure.
     """
     if not (site_dir / "index.html").is_file():
@@ -112,12 +113,7 @@ def index_site(site_dir: Path) -> None:
         path.relative_to(site_dir).as_posix(): path.read_bytes()
         for path in sorted(site_dir.rglob("*.html"))
     }
-    indexed = as_indexed(
-        indexable_pages(pages),
-        site_spellings(pages),
-        site_end_folds(pages),
-        written=site_shows_written(pages),
-    )
+    indexed = as_indexed(indexable_pages(pages), search_page_folds(pages))
     for rel, data in BackgroundBundle(indexed).result().items():
         path = site_dir / rel
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -299,76 +295,60 @@ _END_FOLDS = re.compile(rb"data-end-folds='([^']*)'")
 _WRITTEN = re.compile(rb"data-written='([^']*)'")
 
 
-def site_spellings(pages: Mapping[str, bytes]) -> dict[str, str]:
-    """The name spellings that a site's search page folds queries with (its
-    ``data-spellings``; see :mod:`digest.search_spellings`), or none: the index spells names
-    as the page spells the reader's query, whatever the theme."""
-    return _search_page_mapping(pages, _SPELLINGS)
+@dataclass(frozen=True)
+class IndexFolds:
+    """How a site's search page folds the reader's query, so that the index folds the pages
+    alike: the name ``spellings`` (its ``data-spellings``; see
+    :mod:`digest.search_spellings`), the letters at a word's end (``end_folds``, its
+    ``data-end-folds``: :data:`~digest.normalize.END_LETTERS`), and whether it shows the
+    words the index folded as written (``written``, its ``data-written``: see
+    :data:`WRITTEN_MARK`). A theme's search page that does none of these gets an index
+    that does none of them either."""
+
+    spellings: Mapping[str, str] = field(default_factory=dict)
+    end_folds: Mapping[str, str] = field(default_factory=dict)
+    written: bool = False
 
 
-def site_end_folds(pages: Mapping[str, bytes]) -> dict[str, str]:
-    """The letters at a word's end that a site's search page folds in the reader's query
-    (its ``data-end-folds``: :data:`~digest.normalize.END_LETTERS`), and shows as written
-    in results; none for a theme whose search page does neither: the index folds what the
-    query does."""
-    return _search_page_mapping(pages, _END_FOLDS)
-
-
-def site_shows_written(pages: Mapping[str, bytes]) -> bool:
-    """Does a site's search page show the words the index folded as written (its
-    ``data-written``: see :data:`WRITTEN_MARK`)? Not a theme's whose page does not: its
-    index has no marks to show."""
-    return _search_page_mapping(pages, _WRITTEN) == {k: str(v) for k, v in WRITTEN.items()}
-
-
-def _search_page_mapping(
-    pages: Mapping[str, bytes], attribute: re.Pattern[bytes]
-) -> dict[str, str]:
-    """The JSON object in ``attribute`` of the site's first search page, or none."""
+def search_page_folds(pages: Mapping[str, bytes]) -> IndexFolds:
+    """The :class:`IndexFolds` of a site's search pages (the first that has each setting)."""
+    found: dict[re.Pattern[bytes], dict[str, str]] = {}
     for path in sorted(pages):
-        if path.endswith("/search/index.html") and (found := attribute.search(pages[path])):
-            value = json.loads(unescape(found[1].decode("utf-8")))
-            if isinstance(value, dict):
-                return {str(k): str(v) for k, v in value.items()}
-    return {}
+        if not path.endswith("/search/index.html"):
+            continue
+        for attribute in (_SPELLINGS, _END_FOLDS, _WRITTEN):
+            if attribute not in found and (setting := attribute.search(pages[path])):
+                value = json.loads(unescape(setting[1].decode("utf-8")))
+                if isinstance(value, dict):
+                    found[attribute] = {str(k): str(v) for k, v in value.items()}
+    return IndexFolds(
+        spellings=found.get(_SPELLINGS, {}),
+        end_folds=found.get(_END_FOLDS, {}),
+        written=found.get(_WRITTEN) == {k: str(v) for k, v in WRITTEN.items()},
+    )
 
 
-def as_indexed(
-    pages: Mapping[str, bytes],
-    spellings: Mapping[str, str],
-    end_folds: Mapping[str, str] | None = None,
-    *,
-    written: bool = False,
-) -> dict[str, bytes]:
+def as_indexed(pages: Mapping[str, bytes], folds: IndexFolds) -> dict[str, bytes]:
     """Pages as Pagefind is to read them (:func:`page_as_indexed`): only those of a shard
     that is indexed again are made so."""
-    return {
-        path: page_as_indexed(data, spellings, end_folds, written=written)
-        for path, data in pages.items()
-    }
+    return {path: page_as_indexed(data, folds) for path, data in pages.items()}
 
 
-def page_as_indexed(
-    html: bytes,
-    spellings: Mapping[str, str],
-    end_folds: Mapping[str, str] | None = None,
-    *,
-    written: bool = False,
-) -> bytes:
+def page_as_indexed(html: bytes, folds: IndexFolds) -> bytes:
     """A page as Pagefind reads it: variant letters folded (see the module's docstring),
     names the reports spell in several ways in one spelling
-    (:func:`~digest.search_spellings.fold_spellings`), and the letters ``end_folds`` names
-    folded after :data:`END_MARK` (:func:`fold_end_letters`). With ``written`` (the search
-    page shows them so), each word of the text that the first two folds change keeps what
-    was written after it (:func:`mark_written`). A result's title is the page's first
-    ``<h1>`` as written."""
-    original = html
-    if written and (_has_variants(html) or any(form.encode() in html for form in spellings)):
+    (:func:`~digest.search_spellings.fold_spellings`), and the letters at a word's end
+    folded after :data:`END_MARK` (:func:`fold_end_letters`). When the search page shows
+    them so (``folds.written``), each word of the text that the first two folds change
+    keeps what was written after it (:func:`mark_written`). A result's title is the page's
+    first ``<h1>`` as written."""
+    original, spellings = html, folds.spellings
+    if folds.written and (_has_variants(html) or any(form.encode() in html for form in spellings)):
         html = mark_written(html.decode("utf-8"), spellings).encode("utf-8")
-    html = fold_variant_letters(html)
+    html = fold_variant_letters(html)  # (the tags' attributes, where words are not marked)
     if any(form.encode() in html for form in spellings):
         html = fold_spellings(html.decode("utf-8"), spellings).encode("utf-8")
-    html = fold_end_letters(html, end_folds or {})
+    html = fold_end_letters(html, folds.end_folds)
     heading, folded = _H1.search(original), _H1.search(html)
     if heading and folded and heading[1] != folded[1]:
         # a result's title (Pagefind's default: the first <h1>) shows the headline as written
@@ -462,22 +442,16 @@ _H1 = re.compile(rb"<h1\b[^>]*>(.*?)</h1>", re.S)
 TITLE_MARK = b'<span data-pagefind-ignore data-pagefind-meta="title" hidden>'
 
 
-def shard_key(
-    pages: Mapping[str, bytes],
-    spellings: Mapping[str, str],
-    end_folds: Mapping[str, str] | None = None,
-    *,
-    written: bool = False,
-) -> bytes:
+def shard_key(pages: Mapping[str, bytes], folds: IndexFolds) -> bytes:
     """What a shard's bundle is made from: its pages' paths and indexed parts
-    (:func:`indexed_part`), the letters, name ``spellings`` and ``end_folds`` folded for
-    Pagefind and whether the words folded keep what was written (:func:`page_as_indexed`),
-    and the Pagefind binary (a new version may write another format)."""
+    (:func:`indexed_part`), how they are folded for Pagefind (``folds``, and the letters:
+    :func:`page_as_indexed`), and the Pagefind binary (a new version may write another
+    format)."""
     digest = hashlib.blake2b(digest_size=16)
-    marks = (END_MARK, WRITTEN_MARK, WRITTEN_FROM, WRITTEN_CODE) if written else (END_MARK,)
+    marks = (END_MARK, WRITTEN_MARK, WRITTEN_FROM, WRITTEN_CODE) if folds.written else (END_MARK,)
     digest.update(repr((_FOLDS, marks, END_KEPT)).encode() + b"\n")
-    for folds in (spellings, end_folds or {}):
-        digest.update(json.dumps(sorted(folds.items()), ensure_ascii=False).encode() + b"\n")
+    for mapping in (folds.spellings, folds.end_folds):
+        digest.update(json.dumps(sorted(mapping.items()), ensure_ascii=False).encode() + b"\n")
     try:
         binary = pagefind_binary()
         stat = binary.stat()
@@ -492,10 +466,9 @@ def shard_key(
 
 def search_bundles(pages: Mapping[str, bytes], slugs: Sequence[str]) -> dict[str, bytes]:
     """Every shard's bundle (see :func:`shard_pages`), the shards indexed side by side."""
-    spellings, end_folds = site_spellings(pages), site_end_folds(pages)
-    written = site_shows_written(pages)
+    folds = search_page_folds(pages)
     running = [
-        BackgroundBundle(as_indexed(shard, spellings, end_folds, written=written), folder)
+        BackgroundBundle(as_indexed(shard, folds), folder)
         for folder, shard in shard_pages(pages, slugs).items()
     ]
     return dict(sorted(collect(running).items()))

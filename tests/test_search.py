@@ -21,6 +21,7 @@ from digest.build import Project, build_site, load_articles
 from digest.group import group_stories
 from digest.normalize import VARIANT_LETTERS
 from digest.search_index import BackgroundBundle, SearchIndexError, index_site
+from digest.search_index import IndexFolds as Folds
 from digest.search_spellings import fold_spellings, name_spellings
 
 REPO = Path(__file__).resolve().parent.parent
@@ -230,7 +231,7 @@ def test_letters_typed_either_way_at_a_words_end_are_indexed_folded_after_a_mark
     into the letter; the result's title is the headline as written."""
     folds = {"ى": "ي", "ة": "ه"}
     page = "<main data-pagefind-body><h1>القوى الإيرانية</h1><p>مستشفى</p></main>".encode()
-    assert search_index.page_as_indexed(page, {}, folds).decode() == (
+    assert search_index.page_as_indexed(page, Folds(end_folds=folds)).decode() == (
         '<main data-pagefind-body><span data-pagefind-ignore data-pagefind-meta="title" hidden>'
         "القوى الإيرانية</span><h1>القو\u2060ي الإيراني\u2060ه</h1><p>مستشف\u2060ي</p></main>"
     )
@@ -246,11 +247,11 @@ def test_letters_typed_either_way_at_a_words_end_are_indexed_folded_after_a_mark
         " \u2060هعل\u2060ي على</p>"
     )
     # a theme whose search page does not fold them (no data-end-folds): nor does the index
-    assert search_index.page_as_indexed(page, {}, {}) == page
-    assert search_index.site_end_folds({"ar/search/index.html": b"<div id=search>"}) == {}
+    assert search_index.page_as_indexed(page, Folds()) == page
+    assert search_index.search_page_folds({"ar/search/index.html": b"<div id=search>"}) == Folds()
     # and the shards are indexed again when the folds change
-    assert search_index.shard_key({"a.html": page}, {}, folds) != search_index.shard_key(
-        {"a.html": page}, {}, {}
+    assert search_index.shard_key({"a.html": page}, Folds(end_folds=folds)) != (
+        search_index.shard_key({"a.html": page}, Folds())
     )
 
 
@@ -602,12 +603,12 @@ def test_spellings_of_a_name_that_one_storys_reports_use_are_one_for_search() ->
         "قال بيزشكيان ولبيزشكيان «بيزشكيان»، وبزشكيانية"
     )
     page = "<html lang=ar><p>پزشکیان</p></html>".encode()  # Persian letters too
-    assert search_index.page_as_indexed(page, {"بزشكيان": "بيزشكيان"}).decode() == (
+    assert search_index.page_as_indexed(page, Folds({"بزشكيان": "بيزشكيان"})).decode() == (
         "<html lang=ar><p>بيزشكيان</p></html>"
     )
     # a result's title is the headline as written (Pagefind takes it from the first <h1>)
     page = '<main data-pagefind-body><h1 dir="auto">زيارة بزشكيان</h1>'.encode()
-    assert search_index.page_as_indexed(page, {"بزشكيان": "بيزشكيان"}).decode() == (
+    assert search_index.page_as_indexed(page, Folds({"بزشكيان": "بيزشكيان"})).decode() == (
         '<main data-pagefind-body><span data-pagefind-ignore data-pagefind-meta="title" hidden>'
         'زيارة بزشكيان</span><h1 dir="auto">زيارة بيزشكيان</h1>'
     )
@@ -616,9 +617,9 @@ def test_spellings_of_a_name_that_one_storys_reports_use_are_one_for_search() ->
     page = b"<html lang=ar><body>" + page + b"</main><aside>related stories</aside>"
     other = page.replace(b"related stories", b"other related stories")
     spellings = {"بزشكيان": "بيزشكيان"}
-    key = search_index.shard_key({"ar/s/": page}, spellings)
-    assert search_index.shard_key({"ar/s/": other}, spellings) == key
-    assert search_index.shard_key({"ar/s/": page}, {}) != key
+    key = search_index.shard_key({"ar/s/": page}, Folds(spellings))
+    assert search_index.shard_key({"ar/s/": other}, Folds(spellings)) == key
+    assert search_index.shard_key({"ar/s/": page}, Folds()) != key
 
 
 def test_names_alike_but_for_a_first_name_or_a_vowel_or_in_other_stories_stay_apart() -> None:
@@ -715,7 +716,7 @@ def test_a_word_indexed_folded_keeps_what_was_written_after_it(tmp_path: Path) -
         f"</h2><p>قال «{mark}بيزشكيان{_as_coded('پيزشكيان')}» وبيزشكيان"
         f" في {mark}٢٠٢٥{_as_coded('۲۰۲۵')} ok"
     )
-    indexed = search_index.page_as_indexed(page.encode(), spellings, {"ة": "ه"}, written=True)
+    indexed = search_index.page_as_indexed(page.encode(), Folds(spellings, {"ة": "ه"}, True))
     assert indexed.decode() == (
         '<html lang="ar"><body><main data-pagefind-body><h2 id="a" title="لبيزشكيان">'
         + text
@@ -729,12 +730,12 @@ def test_a_word_indexed_folded_keeps_what_was_written_after_it(tmp_path: Path) -
     assert kept["content"] == text.replace("</h2><p>", ". ") + "."
     assert kept["anchors"][0]["text"] == text.split("</h2>")[0]
     # an old theme's search page, without data-written: the index folds without marks
-    old = search_index.page_as_indexed(page.encode(), spellings, {"ة": "ه"})
+    old = search_index.page_as_indexed(page.encode(), Folds(spellings, {"ة": "ه"}))
     assert mark.encode() not in old and _as_coded("ب").encode() not in old
-    assert not search_index.site_shows_written({"ar/search/index.html": b"<div id=search>"})
+    assert not search_index.search_page_folds({"ar/search/index.html": b"<div id=search>"}).written
     # and the shards are indexed again when that changes
-    assert search_index.shard_key({"a.html": page.encode()}, spellings, written=True) != (
-        search_index.shard_key({"a.html": page.encode()}, spellings)
+    assert search_index.shard_key({"a.html": page.encode()}, Folds(spellings, written=True)) != (
+        search_index.shard_key({"a.html": page.encode()}, Folds(spellings))
     )
 
 
