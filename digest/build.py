@@ -586,9 +586,9 @@ class Builder:
             seen = (a.outlet for a in articles if a.outlet)
             report.warnings += unused_outlet_names(config.outlets, seen)
         report.changed = [*loaded.changed, *loaded.removed]
-        unset = None if config.base_url_set or self.base_url else UNSET_BASE_URL
+        unset = not (config.base_url_set or self.base_url)  # (a preview has its own)
         if strict and (report.errors or unset):  # with the model's absence: all at once
-            raise strict_failure(report.errors, missing_model_hint(), unset)
+            raise strict_failure(report.errors, missing_model_hint(), unset_base_url=unset)
         if not articles and not self.draft_ids:
             refuse_to_empty(project, registry, report.errors)
         published = registry.known(articles)  # a renamed file keeps its story's id
@@ -1114,7 +1114,7 @@ def refuse_to_empty(project: Project, registry: Registry, errors: Sequence[Conte
 
 
 def summarize(
-    report: BuildReport, translation_note: str | None, unset_base_url: str | None = None
+    report: BuildReport, translation_note: str | None, unset_base_url: bool = False
 ) -> dict[str, Any]:
     """What a skipped build reports again: counts, errors and warnings of the last one
     (and what stops a ``--strict`` one)."""
@@ -1138,11 +1138,11 @@ UNSET_BASE_URL = (
 
 
 def strict_failure(
-    errors: Sequence[ContentError], translation_note: str | None, unset_base_url: str | None = None
+    errors: Sequence[ContentError], translation_note: str | None, *, unset_base_url: bool = False
 ) -> BuildError:
     """What stops a ``--strict`` build: every unreadable file, a missing translation, and
     no ``base_url``."""
-    parts = [unset_base_url] if unset_base_url else []
+    parts = [UNSET_BASE_URL] if unset_base_url else []
     if errors:
         parts.append("content errors (--strict):\n" + "\n".join(map(str, errors)))
     if translation_note:
@@ -1161,9 +1161,9 @@ def missing_model_hint() -> str | None:
 def restore_report(summary: dict[str, Any], output: Path, strict: bool) -> BuildReport:
     """The report of a build that found nothing changed since ``summary`` was made."""
     errors = [ContentError(path, message) for path, message in summary["errors"]]
-    unset = summary.get("unset_base_url")
+    unset = summary["unset_base_url"]
     if strict and (errors or summary["translation_note"] or unset):
-        raise strict_failure(errors, summary["translation_note"], unset)
+        raise strict_failure(errors, summary["translation_note"], unset_base_url=unset)
     return BuildReport(
         articles=summary["articles"],
         stories=summary["stories"],
