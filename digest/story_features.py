@@ -142,7 +142,7 @@ def text_token_ids(text: str) -> np.ndarray:
     return np.array(ids, dtype=np.int64)
 
 
-def _strip_article(token: str) -> str:
+def strip_article(token: str) -> str:
     """Drop the definite article and the particle glued to it (والرئيس -> رئيس)."""
     if token.startswith(_ARTICLE_PREFIXES) and len(token) >= 6:
         return token[3:]
@@ -158,7 +158,7 @@ def skeleton(word: str) -> str:
     return word[:1] + word[1:].translate(_VOWELS)
 
 
-def _foldable(stem: str) -> bool:
+def foldable(stem: str) -> bool:
     """Long enough that its skeleton names one word (روسي and رييس both give رس)."""
     return len(stem) >= 4 and len(skeleton(stem)) >= 3 and stem[0] != "~" and not stem.isdigit()
 
@@ -189,7 +189,7 @@ class Analyzer:
             counts = Counter()
             for tokens in token_lists:
                 counts.update(tokens)
-        standalone = {_strip_article(t) for t in counts}
+        standalone = {strip_article(t) for t in counts}
         stems: dict[str, str | None] = {}
         stem_counts: Counter[str] = Counter()
         self.known = counts.keys()
@@ -202,13 +202,13 @@ class Analyzer:
         canonical: dict[str, str] = {}
         for stem, _count in sorted(stem_counts.items(), key=lambda kv: (-kv[1], kv[0])):
             key = skeleton(stem)
-            if _foldable(stem):
+            if foldable(stem):
                 canonical.setdefault(key, stem)
         self._features: dict[str, str | None] = {}
         for token, stem in stems.items():
             if stem is None:
                 self._features[token] = None
-            elif _foldable(stem):
+            elif foldable(stem):
                 self._features[token] = canonical[skeleton(stem)]
             else:
                 self._features[token] = stem
@@ -217,11 +217,11 @@ class Analyzer:
     def _stem(token: str, standalone: set[str]) -> str | None:
         if token in STOPWORDS:
             return None
-        stem = _strip_article(token)
+        stem = strip_article(token)
         if stem == token and len(token) >= 4 and token[0] in _LONE_PREFIXES:
             rest = token[1:]
             if rest.startswith(("ال", "لل")) or rest in standalone:
-                stem = _strip_article(rest)
+                stem = strip_article(rest)
         if stem in STOPWORDS or len(stem) < 2:
             return None
         kind = event_kind(stem)

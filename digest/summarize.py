@@ -24,7 +24,7 @@ from digest.dates import MONTHS, WEEKDAYS
 from digest.normalize import normalize_arabic
 from digest.sentences import split_full_sentences
 from digest.stopwords_ar import STOPWORDS
-from digest.story_features import Memo, raw_tokens, skeleton
+from digest.story_features import Memo, foldable, raw_tokens, skeleton, strip_article
 
 if TYPE_CHECKING:  # scipy is imported where it is used: a build imports it while workers clean
     import scipy.sparse as sp
@@ -301,7 +301,7 @@ def choose_summary(
             if i in leads and day is not None:
                 told.add(day)
     agreed = _agreed_figure(found, facts, order)
-    if chosen and agreed is not None and not any(agreed[0] in facts[c] for c in chosen):
+    if chosen and agreed is not None and not any(agreed in facts[c] for c in chosen):
         # the figure the reports agree on (a toll) takes the place of the last sentence
         # chosen (the least wanted), where its rank puts it among the others
         kept = chosen[:-1] if len(chosen) >= limit else chosen
@@ -309,7 +309,7 @@ def choose_summary(
             (
                 i
                 for i in order
-                if agreed[0] in facts[i] and not (overlap[kept, i] > NEAR_DUPLICATE).any()
+                if agreed in facts[i] and not (overlap[kept, i] > NEAR_DUPLICATE).any()
             ),
             None,
         )
@@ -321,7 +321,6 @@ def choose_summary(
 
 
 LEAD_OPENING = 4  # a lead's first content words: who did what (the rest tells when, where, why)
-_ARTICLE = re.compile(r"^(?:[وفبك]?ال|لل)(?=\w{3})")
 
 
 def _content_words(sentence: str) -> tuple[frozenset[str], ...]:
@@ -338,7 +337,7 @@ def _content_words(sentence: str) -> tuple[frozenset[str], ...]:
 def _word_forms(token: str) -> frozenset[str] | None:
     """A token's forms for :func:`_content_words`, or None if it names nothing (a word
     recurs in sentence after sentence: each is worked out once)."""
-    stem = _ARTICLE.sub("", token)
+    stem = strip_article(token)
     if len(stem) < 3 or stem.isdigit() or token in WEEKDAYS or stem in MONTHS:
         return None
     if token in STOPWORDS or stem in STOPWORDS:
@@ -351,8 +350,7 @@ def _word_forms(token: str) -> frozenset[str] | None:
 
 def _spelling(stem: str) -> str:
     """One form for a word's spellings (بزشكيان, بيزشكيان), as grouping folds them."""
-    bare = skeleton(stem)
-    return bare if len(stem) >= 4 and len(bare) >= 3 else stem
+    return skeleton(stem) if foldable(stem) else stem
 
 
 content_words: Memo[str, tuple[frozenset[str], ...]] = Memo(_content_words, 300_000)
@@ -373,21 +371,16 @@ def _opening_said(
 
 def _agreed_figure(
     found: Sequence[tuple[int, int, str]], facts: Sequence[frozenset[str]], order: Sequence[int]
-) -> tuple[str, int] | None:
+) -> str | None:
     """The figure (:func:`_facts`) that most of the story's reports give, if at least two do
-    (a toll, a rate, a price: what they agree on, readers look for), and the first of the
-    sentences that give it in ``order``; of figures as widely given, the one given first."""
-    reports: dict[str, set[int]] = {}
-    first: dict[str, int] = {}  # figure -> the first sentence giving it, in order
+    (a toll, a rate, a price: what they agree on, readers look for); of figures as widely
+    given, the one given first in ``order``."""
+    reports: dict[str, set[int]] = {}  # figure -> the reports giving it, in order of first
     for i in order:
         for fact in sorted(facts[i]):
             reports.setdefault(fact, set()).add(found[i][0])
-            first.setdefault(fact, i)
-    agreed = [fact for fact in first if len(reports[fact]) > 1]  # in order of first
-    if not agreed:
-        return None
-    best = max(agreed, key=lambda fact: len(reports[fact]))  # the first of the most given
-    return best, first[best]
+    agreed = [fact for fact, given in reports.items() if len(given) > 1]
+    return max(agreed, key=lambda fact: len(reports[fact])) if agreed else None
 
 
 def _sharing(sets: Sequence[frozenset[str]]) -> np.ndarray:
