@@ -126,21 +126,22 @@ class OutletNames:
             self._spelling.setdefault(normalize_arabic(name), name)
 
     def english(self, name: str) -> str | None:
-        """The outlet's English name, or None. A name that says what kind of outlet it is
-        (صحيفة عكاظ, موقع الجزيرة نت) is looked up without that word too."""
-        folded = normalize_arabic(name)
-        found = self._index.get(folded)
-        if found is None:
-            kind, _, rest = folded.partition(" ")
-            if kind in OUTLET_KINDS and rest:
-                found = self._index.get(rest)
-        return found
+        """The outlet's English name, or None (looked up by :func:`outlet_keys`)."""
+        return next((self._index[k] for k in outlet_keys(name) if k in self._index), None)
 
     def spelling(self, name: str) -> str:
         """The one spelling of this outlet's name that its page is named after: names that
         differ only in how Arabic is spelled (العربي, العربى) are one outlet, called by
         the spelling the site's articles use most (then the first in code-point order)."""
         return self._spelling.get(normalize_arabic(name), name)
+
+
+def outlet_keys(name: str) -> tuple[str, ...]:
+    """The names an outlet goes by, folded: its name, and without the word that says what
+    kind of outlet it is (صحيفة عكاظ is عكاظ too; موقع الجزيرة نت, الجزيرة نت)."""
+    folded = normalize_arabic(name)
+    kind, _, rest = folded.partition(" ")
+    return (folded, rest) if kind in OUTLET_KINDS and rest else (folded,)
 
 
 def unused_outlet_names(configured: Mapping[str, str], seen: Iterable[str]) -> list[str]:
@@ -150,12 +151,10 @@ def unused_outlet_names(configured: Mapping[str, str], seen: Iterable[str]) -> l
     import difflib
 
     names = sorted(set(seen))
-    folded = {normalize_arabic(name) for name in names}
-    # "صحيفة عكاظ" goes by "عكاظ" too
-    folded |= {rest for f in folded for kind, _, rest in [f.partition(" ")] if kind in OUTLET_KINDS}
+    keys = {key for name in names for key in outlet_keys(name)}
     warnings = []
     for name in sorted(configured):
-        if normalize_arabic(name) in folded:
+        if normalize_arabic(name) in keys:
             continue
         like = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
         hint = f" (like: {', '.join(like)})" if like else ""
