@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import SplitResult, quote, urlsplit, urlunsplit
 
-from digest.normalize import ARABIC_LETTERS
+from digest.normalize import ARABIC_LETTERS, LINE_END_CONTROLS, NOT_TEXT
 
 DEFAULT_TITLE = {"ar": "الموجز", "en": "The Digest"}
 DEFAULT_DESCRIPTION = {
@@ -60,9 +60,9 @@ def _described(value: Any) -> str:
     return f"{shown} ({kind})"
 
 
-# Characters XML cannot hold (C0 controls but tab and line ends, U+FFFE, U+FFFF), and those
-# HTML refuses too (DEL, C1 controls, noncharacters): TOML's escapes (\u0001) give them.
-_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
+# What feeds and pages cannot hold, and line ends a setting's text cannot have: TOML's
+# escapes (\u0001) give them.
+_NOT_TEXT = re.compile(f"{NOT_TEXT}|{LINE_END_CONTROLS}")
 
 
 def _check_text(text: str, key: str, where: str) -> str:

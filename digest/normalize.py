@@ -27,6 +27,15 @@ def arabic_outnumbers_latin(text: str) -> bool:
     return arabic >= latin
 
 
+# Characters XML cannot hold (C0 controls but tab and line ends, U+FFFE, U+FFFF), and those
+# HTML and YAML refuse too (DEL, C1 controls but NEL, noncharacters), as a regex class:
+# scraped text carries some (an article's are dropped), TOML's escapes give them (a
+# setting's are refused).
+NOT_TEXT = "[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufdd0-\ufdef\ufffe\uffff]"
+# Vertical tab (Word's line break), form feed (a page break) and NEL: line ends in a text.
+LINE_END_CONTROLS = "[\x0b\x0c\x85]"
+
+
 # The letters readers type either way at the end of a word: alef maqsura as ya (على / علي)
 # and ta marbuta as ha (الإيرانية / الايرانيه). Search reads both the pages and the query
 # with them folded, as Lucene's ArabicNormalizer does (see digest/search_index.py).

@@ -30,7 +30,12 @@ import yaml
 
 from digest.article import SourceFile
 from digest.dates import written_date
-from digest.normalize import ARABIC_LETTERS, arabic_outnumbers_latin
+from digest.normalize import (
+    ARABIC_LETTERS,
+    LINE_END_CONTROLS,
+    NOT_TEXT,
+    arabic_outnumbers_latin,
+)
 
 ARTICLE_SUFFIXES = (".txt", ".md")
 TRANSLATION_SUFFIX = ".en.md"
@@ -283,11 +288,8 @@ def article_files(content_dir: Path) -> list[Path]:
     )
 
 
-# Characters XML cannot hold (C0 controls but tab and line ends, U+FFFE, U+FFFF), and those
-# HTML and YAML refuse too (DEL, C1 controls, noncharacters): scraped text carries some.
-_NOT_TEXT = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufdd0-\ufdef\ufffe\uffff]")
-# Vertical tab (Word's line break), form feed (a page break) and NEL end a line.
-_LINE_ENDS = re.compile("\r\n?|[\x0b\x0c\x85]")
+_NOT_TEXT = re.compile(NOT_TEXT)  # (dropped from an article's text)
+_LINE_ENDS = re.compile(f"\r\n?|{LINE_END_CONTROLS}")
 # Bytes of the control characters in UTF-8 (all but tab and newline): most files have
 # none, and bytes.translate finds them many times faster than a regex.
 _CONTROL_BYTES = bytes([*range(0x09), *range(0x0B, 0x20), 0x7F])
