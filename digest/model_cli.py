@@ -73,12 +73,10 @@ def status() -> None:
         raise click.ClickException(str(exc)) from None
     if info is not None:
         _show(info)
-        try:
-            load_package(info.path, threads=1)
-            click.echo("model:    loads")
-        except ModelError as exc:
-            click.echo("model:    cannot be loaded")
-            failure = unloadable(info.path, str(exc))
+        problem = _load_problem(info.path)
+        click.echo("model:    cannot be loaded" if problem else "model:    loads")
+        if problem:
+            failure = unloadable(info.path, problem)
     elif failure is not None:
         click.echo("No Arabic→English translation model is used: an ar→en package is broken.")
     else:
